@@ -1,0 +1,36 @@
+# casekit: `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEMO := $(CURDIR)/demo
+
+.PHONY: demo test install bench clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(INSTALLED)  ## Set up .venv with casekit and its test tools
+
+demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it against the baselines
+	CASEKIT_KEYS_DIR=$(DEMO)/keys $(BIN)/casekit new tickets --seed 7 --starter baseline --candidate demo -o $(DEMO)/tickets --force
+	cd $(DEMO)/tickets && $(MAKE) --no-print-directory run PYTHON=$(BIN)/python
+	cd $(DEMO)/tickets && CASEKIT_KEYS_DIR=$(DEMO)/keys $(BIN)/casekit evaluate .
+	@echo
+	@echo "Results:"
+	@echo "  project:      $(DEMO)/tickets"
+	@echo "  scorecard:    $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)scorecard.json"
+	@echo "  report:       $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)report.html"
+	@echo "  MLflow store: sqlite:///$(DEMO)/tickets/mlflow.db  (browse: cd $(DEMO)/tickets && $(BIN)/mlflow ui)"
+
+test: $(INSTALLED)  ## Run the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)  ## Print the performance figures (see bench/)
+	$(BIN)/python bench/cli_speed.py
+
+clean:  ## Remove the virtual environment, the demo and caches
+	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

@@ -1,0 +1,1 @@
+"""{{ cookiecutter.project_name }}: the pipeline stages (ingest, features, train, predict)."""

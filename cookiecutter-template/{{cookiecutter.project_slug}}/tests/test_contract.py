@@ -1,0 +1,1 @@
+{{ starter_file("test_contract.py") }}

@@ -1,0 +1,57 @@
+"""Write files and folders so that readers see all of them or none of them.
+
+Everything is first written under a temporary name in the destination's own folder (so the
+final rename stays on one filesystem, where POSIX makes it atomic), then renamed into place.
+A crash, even ``kill -9``, leaves at most a hidden temporary that the next run ignores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+def write_bytes(path: Path, payload: bytes) -> None:
+    """Atomically replace ``path`` with ``payload``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp creates files readable by the owner only; give them the usual permissions.
+        os.chmod(temporary, 0o666 & ~_UMASK)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically replace ``path`` with UTF-8 ``text``."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def staged_directory(destination: Path) -> Iterator[Path]:
+    """Yield an empty staging folder that becomes ``destination`` when the block succeeds.
+
+    ``destination`` must not exist yet. If the block raises, the staging folder is removed
+    and ``destination`` is never created.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+    os.chmod(staging, 0o777 & ~_UMASK)
+    try:
+        yield staging
+        os.rename(staging, destination)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,85 @@
+"""The bundle's metadata: ``casekit.json`` at the root of every generated project.
+
+It records which case instance the project holds and the fingerprints of its data and of the
+answer key, so that evaluation can check that nothing was swapped. It never holds answers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from evaluator import atomic
+from evaluator.errors import IntegrityError, UsageError
+
+METADATA_FILE = "casekit.json"
+SCHEMA_VERSION = 1
+DEFAULT_SUBMISSION = "submission/predictions.csv"
+
+
+@dataclass(frozen=True)
+class BundleMetadata:
+    """What ``casekit new`` recorded about a project.
+
+    ``seed`` is None when the reviewer withheld it (a seed in the candidate's hands would let
+    them regenerate the answers); the key store keeps it.
+    """
+
+    case: str
+    title: str
+    task: str
+    instance_id: str
+    source: str
+    seed: int | None
+    labels: list[str]
+    id_column: str
+    target: str
+    primary_metric: str
+    key_sha256: str
+    files: dict[str, str]
+    casekit_version: str
+    candidate: str | None = None
+    notes: dict[str, object] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def seed_withheld(self) -> bool:
+        return self.seed is None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+    def write(self, project: Path) -> None:
+        atomic.write_text(project / METADATA_FILE, self.to_json())
+
+    @classmethod
+    def read(cls, project: Path) -> BundleMetadata:
+        path = project / METADATA_FILE
+        if not project.is_dir():
+            raise UsageError(f"{project}: not a directory; expected a casekit project folder")
+        if not path.is_file():
+            raise UsageError(f"{path}: not found; {project} is not a project made by 'casekit new'")
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise IntegrityError(f"{path}: unreadable project metadata ({error})") from error
+        if not isinstance(raw, dict):
+            raise IntegrityError(f"{path}: expected a JSON object")
+        if raw.get("schema_version") != SCHEMA_VERSION:
+            raise IntegrityError(f"{path}: schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        expected = set(cls.__dataclass_fields__)
+        missing = sorted(name for name in expected if name not in raw and name not in ("candidate", "notes"))
+        unknown = sorted(set(raw) - expected)
+        if missing or unknown:
+            raise IntegrityError(f"{path}: missing field(s) {missing}, unknown field(s) {unknown}")
+        return cls(**raw)
+
+
+def find_project(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds a ``casekit.json``."""
+    start = start.resolve()
+    for folder in [start, *start.parents] if start.is_dir() else list(start.parents):
+        if (folder / METADATA_FILE).is_file():
+            return folder
+    return None

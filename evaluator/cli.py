@@ -1,0 +1,170 @@
+"""The ``casekit`` command line.
+
+Exit codes: 0 ok, 1 an invalid submission or a failed check, 2 a usage error. The heavy
+libraries (pandas, scikit-learn, LightGBM, MLflow) are imported inside the commands, so
+``casekit --help`` and ``casekit list`` answer at once.
+"""
+
+from __future__ import annotations
+
+import functools
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+import cases
+
+app = typer.Typer(
+    name="casekit",
+    help="ML case-study take-homes: scaffold a case, fill in the pipeline, get scored on held-out labels.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+KeysDir = Annotated[
+    Optional[Path],
+    typer.Option("--keys-dir", help="Answer-key store [default: $CASEKIT_KEYS_DIR, else the user data dir]."),
+]
+
+
+class Starter(str, Enum):
+    empty = "empty"
+    baseline = "baseline"
+
+
+def reports_errors(command):
+    """Turn casekit's own errors into a message and an exit code, without a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from cases.downloads import DataSourceError
+        from evaluator.console import print_error, print_problems
+        from evaluator.errors import CasekitError, InvalidSubmissionError
+
+        try:
+            return command(*args, **kwargs)
+        except InvalidSubmissionError as error:
+            print_problems(error.report)
+            raise typer.Exit(1) from None
+        except CasekitError as error:
+            print_error(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except cases.UnknownCaseError as error:
+            print_error(str(error))
+            raise typer.Exit(2) from None
+        except DataSourceError as error:
+            print_error(str(error))
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.command("list")
+def list_cases() -> None:
+    """List the cases, one line each."""
+    for case in cases.all():
+        sources = ", ".join(source.name for source in case.sources)
+        typer.echo(f"{case.slug:<16} {case.title}: {case.summary} [sources: {sources}]")
+
+
+@app.command()
+@reports_errors
+def new(
+    case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Project folder [default: ./CASE].")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Seed of the split (and of synthetic data) [default: random].")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Data source [default: the case's first, offline one].")] = None,
+    starter: Annotated[Starter, typer.Option(help="Starter code in the pipeline stages.")] = Starter.baseline,
+    keys_dir: KeysDir = None,
+    candidate: Annotated[Optional[str], typer.Option(help="The candidate's name, recorded in the project.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
+) -> None:
+    """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
+    from evaluator.console import console
+    from evaluator.scaffold import new_project
+
+    with progress_bar() as status:
+        created = new_project(case, output=output, seed=seed, source=source, starter=starter.value,
+                              keys_dir=keys_dir, candidate=candidate, force=force, status=status)
+    bundle = created.bundle
+    console.print(f"created [bold]{created.path}[/bold] ({bundle.title}, source {bundle.source}, "
+                  f"instance {bundle.instance_id})", highlight=False)
+    console.print(f"answer key stored in {created.key_folder}", highlight=False)
+    if bundle.seed_withheld:
+        console.print("the seed is withheld from the project (reviewer issue): keep the keys dir to yourself")
+    console.print(f"next: cd {created.path} && make test && make run && casekit evaluate .", highlight=False)
+
+
+@app.command()
+@reports_errors
+def baselines(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    keys_dir: KeysDir = None,
+) -> None:
+    """Train, predict, score and log every baseline of the project's case instance."""
+    from evaluator.baselines import ensure_baselines
+    from evaluator.console import console, print_scorecard
+    from evaluator.evaluation import log_baselines, open_instance
+
+    with progress_bar() as status:
+        instance = open_instance(project, keys_dir)
+        predictions = ensure_baselines(instance.spec, instance.key, instance.labels, status)
+        results = log_baselines(instance, predictions, include_logged=True, status=status)
+    for result in results:
+        print_scorecard(result.scorecard)
+        console.print(f"MLflow run {result.run.run_id} in {result.run.tracking_uri}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def evaluate(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    submission: Annotated[Optional[Path], typer.Option(help="[default: PROJECT/submission/predictions.csv]")] = None,
+    keys_dir: KeysDir = None,
+    candidate: Annotated[Optional[str], typer.Option(help="Name to record [default: the project's].")] = None,
+    resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
+) -> None:
+    """Score a submission on the held-out answers, compare it with the baselines, log it."""
+    from evaluator.console import console, print_scorecard
+    from evaluator.evaluation import evaluate_project
+
+    with progress_bar() as status:
+        result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
+                                  resamples=resamples, track=track, status=status)
+    print_scorecard(result.scorecard)
+    console.print(f"scorecard: {result.folder / 'scorecard.json'}", highlight=False)
+    console.print(f"report:    {result.folder / 'report.html'}", highlight=False)
+    if result.run:
+        console.print(f"MLflow:    run {result.run.run_id} in experiment {result.run.experiment_name} "
+                      f"at {result.run.tracking_uri}", highlight=False)
+
+
+@app.command()
+@reports_errors
+def validate(
+    target: Annotated[Path, typer.Argument(help="A project folder, or a submission file inside one.")] = Path("."),
+) -> None:
+    """Check a submission's format against the project's test set; no score, no answer key."""
+    from evaluator.bundle import DEFAULT_SUBMISSION, find_project
+    from evaluator.console import console
+    from evaluator.errors import InvalidSubmissionError, UsageError
+    from evaluator.public import validate_predictions
+
+    project = find_project(target)
+    if project is None:
+        raise UsageError(f"{target}: not inside a casekit project (no casekit.json found)")
+    submission = target / DEFAULT_SUBMISSION if target.is_dir() else target
+    report = validate_predictions(submission, project)
+    if not report.ok:
+        raise InvalidSubmissionError(report)
+    console.print(f"{submission}: valid ({report.rows:,} rows)", highlight=False)
+
+
+def progress_bar():
+    from evaluator.console import progress
+
+    return progress()

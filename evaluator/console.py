@@ -1,0 +1,77 @@
+"""What casekit prints in the terminal: scorecards, validation problems, progress.
+
+Text that came from a submission or a project (names, ids, labels) is passed to rich as
+plain ``Text``, never as markup, so it is shown as written and cannot restyle the terminal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from evaluator.scorecard import Scorecard
+from evaluator.validation import ValidationReport
+
+console = Console()
+errors = Console(stderr=True)
+_VERDICT_STYLE = {"beats": "bold green", "ties": "yellow", "loses to": "bold red"}
+
+
+@contextmanager
+def progress() -> Iterator[Callable[[str], None]]:
+    """A spinner with elapsed time; yields a function that sets what it says."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=errors, transient=True) as bar:
+        task = bar.add_task("starting")
+        yield lambda message: bar.update(task, description=message)
+
+
+def fmt(value: float | None, signed: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:+.4f}" if signed else f"{value:.4f}"
+
+
+def print_scorecard(card: Scorecard) -> None:
+    who = card.candidate or "submission"
+    percent = round(100 * float(card.bootstrap["confidence"]))
+    metrics = Table(title=Text(f"{card.title}: {who}"), title_justify="left")
+    metrics.add_column("metric")
+    metrics.add_column("value", justify="right")
+    metrics.add_column(f"{percent}% interval", justify="right")
+    for metric in card.metrics:
+        primary = metric.name == card.primary_metric
+        interval = f"[{fmt(metric.ci_low)}, {fmt(metric.ci_high)}]" if metric.ci_low is not None else "-"
+        metrics.add_row(Text(metric.title + (" (primary)" if primary else ""), style="bold" if primary else ""),
+                        fmt(metric.value), interval)
+    console.print(metrics)
+    for note in card.notes:
+        console.print(Text(note, style="dim"))
+
+    if card.comparisons:
+        primary = card.primary
+        table = Table(title=f"Compared with the baselines on {primary.title} (paired bootstrap)", title_justify="left")
+        for column, justify in (("baseline", "left"), ("tier", "left"), ("baseline score", "right"),
+                                ("you − baseline", "right"), (f"{percent}% interval", "right"), ("verdict", "left")):
+            table.add_column(column, justify=justify)
+        for c in card.comparisons:
+            table.add_row(c.title, c.tier, fmt(c.baseline_value), fmt(c.delta, signed=True),
+                          f"[{fmt(c.delta_low, signed=True)}, {fmt(c.delta_high, signed=True)}]",
+                          Text(c.verdict, style=_VERDICT_STYLE[c.verdict]))
+        console.print(table)
+
+
+def print_problems(report: ValidationReport) -> None:
+    errors.print(Text(f"{report.file}: invalid submission, {len(report.problems)} problem(s):", style="bold red"))
+    for problem in report.problems:
+        errors.print(Text(f"  - {problem.message}"))
+
+
+def print_error(message: str) -> None:
+    errors.print(Text("error: ", style="bold red") + Text(message))

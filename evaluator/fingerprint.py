@@ -1,0 +1,31 @@
+"""Content fingerprints (sha256) and the canonical bytes that casekit fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+_CHUNK = 1 << 20
+
+
+def sha256_bytes(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The one way casekit writes a table: UTF-8 CSV, LF line ends, no index.
+
+    Fixing every formatting choice here is what makes the same case, seed and source give
+    byte-identical files.
+    """
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -1,0 +1,99 @@
+"""The public scoring API that generated projects use for local validation.
+
+Both functions read the project's ``casekit.json`` to know the case, its labels and its test
+ids, and apply exactly the checks and metrics that ``casekit evaluate`` applies.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+import cases
+from evaluator import tasks
+from evaluator.bundle import BundleMetadata, find_project
+from evaluator.errors import InvalidSubmissionError, UsageError
+from evaluator.fingerprint import csv_bytes
+from evaluator.submission import check_submission
+from evaluator.validation import ValidationReport
+
+
+def validate_predictions(predictions: pd.DataFrame | str | Path, project: str | Path = ".") -> ValidationReport:
+    """Check predictions for the project's test set, as ``casekit validate`` does.
+
+    Parameters
+    ----------
+    predictions : DataFrame or path
+        A submission table, or the path of a submission CSV.
+    project : path
+        The project folder, or any folder inside it.
+
+    Returns
+    -------
+    ValidationReport
+        ``report.ok`` is True when the submission is valid; ``report.problems`` lists the rest.
+    """
+    root, bundle = _project(project)
+    spec = cases.get(bundle.case).for_source(bundle.source)
+    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[spec.id_column])
+    with _as_file(predictions) as path:
+        checked = check_submission(path, spec, tuple(bundle.labels), pd.Index(test[spec.id_column]))
+    return checked.report
+
+
+def score_predictions(
+    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = "."
+) -> dict[str, float]:
+    """Score predictions against answers you hold (for instance a held-out part of train).
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        In the submission format, one row per row of ``answers``.
+    answers : DataFrame
+        The id column and the target column.
+
+    Returns
+    -------
+    dict of str to float
+        Every metric of the case that the predictions support, by name.
+
+    Raises
+    ------
+    InvalidSubmissionError
+        When the predictions do not follow the submission format.
+    """
+    _, bundle = _project(project)
+    spec = cases.get(bundle.case).for_source(bundle.source)
+    task = tasks.get(spec.task)
+    labels = tuple(bundle.labels)
+    answers = answers[[spec.id_column, spec.target]].astype(str)
+    truth = task.truth(answers, spec, labels)
+    with _as_file(predictions) as path:
+        checked = check_submission(path, spec, labels, truth.ids)
+    if not checked.report.ok:
+        raise InvalidSubmissionError(checked.report)
+    return task.point_metrics(truth, task.decode(checked.frame, spec, labels, truth.ids), spec)
+
+
+def _project(start: str | Path) -> tuple[Path, BundleMetadata]:
+    root = find_project(Path(start))
+    if root is None:
+        raise UsageError(f"{start}: not inside a casekit project (no casekit.json found); create one with 'casekit new'")
+    return root, BundleMetadata.read(root)
+
+
+@contextmanager
+def _as_file(predictions: pd.DataFrame | str | Path) -> Iterator[Path]:
+    """A path for ``predictions``: the file itself, or a temporary CSV of the table."""
+    if not isinstance(predictions, pd.DataFrame):
+        yield Path(predictions)
+        return
+    with tempfile.TemporaryDirectory(prefix="casekit-") as folder:
+        path = Path(folder) / "predictions.csv"
+        path.write_bytes(csv_bytes(predictions))
+        yield path

@@ -1,0 +1,46 @@
+"""The self-contained HTML report of one evaluation.
+
+Everything a candidate wrote (their name, ids, labels, file names) reaches the page only
+through Jinja2's autoescaping, and figures are inlined as base64, so the file can be mailed
+or opened offline without running anything it did not come with.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from evaluator.scorecard import ModelResult, Scorecard
+
+_environment = Environment(
+    loader=PackageLoader("evaluator", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_report(card: Scorecard, tables: list[dict[str, object]], figures: dict[str, bytes]) -> str:
+    """Return the HTML page for ``card`` with the task's ``tables`` and PNG ``figures``."""
+    return _environment.get_template("report.html.j2").render(
+        card=card,
+        who=card.candidate or "submission",
+        primary_title=card.primary.title,
+        confidence_pct=round(100 * float(card.bootstrap["confidence"])),
+        tables=tables,
+        images=[(name, base64.b64encode(data).decode("ascii")) for name, data in figures.items()],
+        fmt=_format,
+        baseline_value=_baseline_value,
+    )
+
+
+def _format(value: float | None, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return f"{value:+.4f}" if signed else f"{value:.4f}"
+
+
+def _baseline_value(model: ModelResult, name: str) -> float | None:
+    return next((metric.value for metric in model.metrics if metric.name == name), None)

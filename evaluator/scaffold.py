@@ -1,0 +1,184 @@
+"""``casekit new``: issue a case instance as a ready-to-work project.
+
+Steps: load the source, ``prepare`` it with the seed, render the cookiecutter template, add
+the data files and ``casekit.json``, and put the answers in the key store. The project is
+assembled in a hidden staging folder beside the destination and moved into place at the end,
+so an interrupted run leaves nothing half-made, and an existing folder is only replaced with
+``force``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import cases
+import evaluator
+from evaluator import tasks
+from evaluator.bundle import BundleMetadata
+from evaluator.errors import UsageError
+from evaluator.fingerprint import csv_bytes, sha256_bytes
+from evaluator.keystore import KeyRecord, keys_root, store_key
+
+Starter = Literal["empty", "baseline"]
+DATA_DIR = "data"
+
+
+@dataclass(frozen=True)
+class NewProject:
+    path: Path
+    bundle: BundleMetadata
+    key_folder: Path
+
+
+def template_dir() -> Path:
+    """The cookiecutter template: inside the installed package, or at the checkout's top."""
+    installed = Path(evaluator.__file__).parent / "cookiecutter-template"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[1] / "cookiecutter-template"
+
+
+def package_name(slug: str) -> str:
+    return f"{slug.replace('-', '_')}_solution"
+
+
+def new_project(
+    slug: str,
+    *,
+    output: Path | None = None,
+    seed: int | None = None,
+    source: str | None = None,
+    starter: Starter = "baseline",
+    keys_dir: Path | None = None,
+    candidate: str | None = None,
+    force: bool = False,
+    status: Callable[[str], None] | None = None,
+) -> NewProject:
+    """Create a project for case ``slug``; see the module docstring for the steps.
+
+    When ``keys_dir`` is given the instance is being issued by a reviewer: the seed is kept
+    in the key store and withheld from the candidate's ``casekit.json``.
+    """
+    say = status or (lambda message: None)
+    case = cases.get(slug)
+    try:
+        data_source = case.source(source)
+    except KeyError as error:
+        raise UsageError(str(error)) from error
+    spec = case.for_source(data_source.name)
+    destination = (output or Path.cwd() / slug).expanduser().resolve()
+    root = keys_root(keys_dir)
+    if root == destination or destination in root.parents:
+        raise UsageError(f"the keys dir {root} is inside the project {destination}; answers must stay outside it")
+    if destination.exists() and not destination.is_dir():
+        raise UsageError(f"{destination} exists and is not a folder")
+    if destination.exists() and any(destination.iterdir()) and not force:
+        raise UsageError(f"{destination} already exists and is not empty; pass --force to replace it")
+    seed = secrets.randbelow(2**31) if seed is None else seed
+
+    say(f"loading the {data_source.name} source")
+    tables = data_source.load_tables(seed)
+    say("preparing the train/test split")
+    prepared = case.prepare(tables, seed)
+    labels = prepared.labels
+    inputs = {name: csv_bytes(frame) for name, frame in prepared.inputs.items()}
+    sample = tasks.get(spec.task).sample_submission(prepared.inputs, spec, labels)
+    answers_sha256 = sha256_bytes(csv_bytes(prepared.answers))
+    instance_id = f"{slug}-{sha256_bytes(f'{slug}|{data_source.name}|{seed}|{answers_sha256}'.encode())[:12]}"
+
+    files = {f"{DATA_DIR}/{name}.csv": content for name, content in inputs.items()}
+    files[f"{DATA_DIR}/sample_submission.csv"] = csv_bytes(sample)
+    bundle = BundleMetadata(
+        case=slug,
+        title=spec.title,
+        task=spec.task,
+        instance_id=instance_id,
+        source=data_source.name,
+        seed=None if keys_dir is not None else seed,
+        labels=list(labels),
+        id_column=spec.id_column,
+        target=spec.target,
+        primary_metric=spec.primary_metric,
+        key_sha256=answers_sha256,
+        files={path: sha256_bytes(content) for path, content in sorted(files.items())},
+        casekit_version=evaluator.__version__,
+        candidate=candidate,
+        notes=dict(prepared.notes),
+    )
+
+    say("rendering the project template")
+    staging_parent = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".new", dir=_parent(destination)))
+    try:
+        project = _render(staging_parent, destination.name, slug, starter, data_source.name, candidate, spec.title)
+        for relative, content in files.items():
+            (project / relative).parent.mkdir(parents=True, exist_ok=True)
+            (project / relative).write_bytes(content)
+        bundle.write(project)
+        say("storing the answer key")
+        record = KeyRecord(
+            case=slug,
+            instance_id=instance_id,
+            source=data_source.name,
+            seed=seed,
+            labels=list(labels),
+            answers_sha256=answers_sha256,
+            inputs_sha256={name: sha256_bytes(content) for name, content in inputs.items()},
+        )
+        key_folder = store_key(root, record, prepared.answers, inputs)
+        _move_into_place(project, destination)
+    finally:
+        shutil.rmtree(staging_parent, ignore_errors=True)
+    return NewProject(destination, bundle, key_folder)
+
+
+def _render(
+    staging: Path, project_slug: str, slug: str, starter: str, source: str, candidate: str | None, title: str
+) -> Path:
+    from cookiecutter.main import cookiecutter
+
+    # A private config keeps the user's ~/.cookiecutterrc out of the result and the replay
+    # file (a copy of the context) out of their home folder.
+    config = staging / "cookiecutter-config.yaml"
+    config.write_text(f"cookiecutters_dir: {staging / 'cache'}\nreplay_dir: {staging / 'replay'}\n")
+    rendered = cookiecutter(
+        str(template_dir()),
+        no_input=True,
+        output_dir=str(staging),
+        config_file=str(config),
+        extra_context={
+            "project_name": title,
+            "project_slug": project_slug,
+            "case": slug,
+            "starter": starter,
+            "source": source,
+            "candidate": candidate or "",
+            "package_name": package_name(slug),
+        },
+    )
+    return Path(rendered)
+
+
+def _move_into_place(project: Path, destination: Path) -> None:
+    """Rename ``project`` to ``destination``; an existing destination is swapped out, not mixed in."""
+    if not destination.exists():
+        project.rename(destination)
+        return
+    previous = project.parent / f"{destination.name}.previous"
+    destination.rename(previous)
+    try:
+        project.rename(destination)
+    except OSError:
+        previous.rename(destination)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _parent(destination: Path) -> Path:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    return destination.parent

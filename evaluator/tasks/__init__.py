@@ -1,0 +1,30 @@
+"""Task types: how submissions of one kind are checked, decoded, scored and produced.
+
+A case names its task type (``multiclass``, ...) and the evaluator looks the module up here.
+Every task module offers the same functions:
+
+- ``submission_columns(spec, labels) -> (required, optional)``
+- ``check_values(frame, spec, labels, name, report)``: value checks after the generic ones
+- ``truth(answers, spec, labels)`` and ``decode(frame, spec, labels, ids)``: arrays aligned to
+  the answer key's order
+- ``point_metrics``, ``resampled_metrics``, ``details``: scores, bootstrap functions, and the
+  tables a report shows
+- ``sample_submission`` and ``baseline_submission``: well-formed submissions
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+
+_MODULES = {
+    "multiclass": "evaluator.tasks.multiclass",
+}
+
+
+def get(task: str) -> ModuleType:
+    """The module that implements ``task``."""
+    try:
+        return import_module(_MODULES[task])
+    except KeyError:
+        raise ValueError(f"no evaluator for task type {task!r}; known: {sorted(_MODULES)}") from None

@@ -1,0 +1,223 @@
+"""Check a submission against the scoring contract and report every problem found.
+
+Validation never stops at the first fault: a candidate should fix everything in one go. Each
+kind of fault lists its first few rows, then how many more there are; the report is capped so
+that a file with a million bad rows still prints a readable page.
+
+Only the generic checks live here (the file, its columns, its ids); the task module adds the
+checks on predicted values (labels, probabilities, ranks).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+MAX_SUBMISSION_MB_ENV = "CASEKIT_MAX_SUBMISSION_MB"
+DEFAULT_MAX_SUBMISSION_MB = 256
+EXAMPLES_PER_PROBLEM = 5
+MAX_PROBLEMS = 60
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One fault in a submission, located as precisely as the fault allows.
+
+    ``row`` is the 1-based data row (the header is not a row); ``message`` is a whole
+    sentence that names the file and, where they apply, the row, the id and the column.
+    """
+
+    code: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    id: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in one submission file."""
+
+    file: Path
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def codes(self) -> set[str]:
+        return {problem.code for problem in self.problems}
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"{self.file}: valid ({self.rows:,} rows)"
+        lines = [f"{self.file}: {len(self.problems)} problem(s) found"]
+        lines += [f"  - {problem.message}" for problem in self.problems]
+        return "\n".join(lines)
+
+
+def max_submission_bytes() -> int:
+    megabytes = float(os.environ.get(MAX_SUBMISSION_MB_ENV, DEFAULT_MAX_SUBMISSION_MB))
+    return int(megabytes * 1024 * 1024)
+
+
+def read_submission(path: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """Read a submission CSV as strings, or record why it cannot be read and return None.
+
+    UTF-8 with or without a byte-order mark is accepted, with LF or CRLF line ends. Every
+    cell is kept as text so that an id such as ``007`` is never turned into ``7``.
+    """
+    name = path.name
+    if not path.exists():
+        report.problems.append(Problem("missing_file", f"{path}: file not found"))
+        return None
+    if not path.is_file():
+        report.problems.append(Problem("not_a_file", f"{path}: not a regular file"))
+        return None
+    size = path.stat().st_size
+    cap = max_submission_bytes()
+    if size > cap:
+        report.problems.append(
+            Problem("too_large", f"{name}: {size / 2**20:,.1f} MB is over the {cap / 2**20:,.0f} MB size cap")
+        )
+        return None
+    payload = path.read_bytes()
+    if not payload.strip():
+        report.problems.append(Problem("empty_file", f"{name}: the file is empty"))
+        return None
+    text = _decode(payload, name, report)
+    if text is None:
+        return None
+
+    header = next(csv.reader(io.StringIO(text)), [])
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    if duplicated:
+        report.problems.append(
+            Problem("duplicate_columns", f"{name}: header repeats column(s) {_quoted(duplicated)}")
+        )
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, csv.Error, ValueError) as error:
+        report.problems.append(Problem("malformed_csv", f"{name}: not a well-formed CSV file: {error}"))
+        return None
+    report.rows = len(frame)
+    if frame.empty:
+        report.problems.append(Problem("no_rows", f"{name}: the file has a header but no rows"))
+        return None
+    return frame
+
+
+def check_columns(
+    frame: pd.DataFrame, required: Sequence[str], optional: Sequence[str], name: str, report: ValidationReport
+) -> None:
+    """Record missing and unexpected columns; ``optional`` columns come all or none."""
+    present = list(frame.columns)
+    missing = [column for column in required if column not in present]
+    optional_present = [column for column in optional if column in present]
+    if optional_present and len(optional_present) != len(optional):
+        missing += [column for column in optional if column not in present]
+    extra = [column for column in present if column not in required and column not in optional]
+    if missing:
+        report.problems.append(
+            Problem("missing_columns", f"{name}: missing column(s) {_quoted(missing)}; expected {_quoted(required)}"
+                    + (f" and optionally all of {_quoted(optional)}" if optional else ""))
+        )
+    if extra:
+        report.problems.append(
+            Problem("extra_columns", f"{name}: unexpected column(s) {_quoted(extra)}; expected {_quoted(required)}"
+                    + (f" and optionally all of {_quoted(optional)}" if optional else ""))
+        )
+
+
+def check_ids(
+    frame: pd.DataFrame, id_column: str, expected_ids: Iterable[str], name: str, report: ValidationReport
+) -> None:
+    """Record empty, duplicate, unknown and missing ids."""
+    ids = frame[id_column]
+    rows = np.arange(1, len(frame) + 1)
+    empty = (ids.str.strip() == "").to_numpy()
+    add_row_problems(report, "empty_id", empty, rows, ids, id_column,
+                     lambda row, value: f"{name}: row {row}, column '{id_column}': empty id")
+
+    duplicated = (ids.duplicated(keep="first") & ~empty).to_numpy()
+    add_row_problems(report, "duplicate_id", duplicated, rows, ids, id_column,
+                     lambda row, value: f"{name}: row {row}, column '{id_column}': duplicate id {value!r}")
+
+    expected = pd.Index(expected_ids)
+    unknown = (~ids.isin(expected) & ~empty).to_numpy()
+    add_row_problems(report, "unknown_id", unknown, rows, ids, id_column,
+                     lambda row, value: f"{name}: row {row}, column '{id_column}': id {value!r} is not in the test set")
+
+    missing = expected[~expected.isin(ids)]
+    if len(missing):
+        shown = ", ".join(repr(value) for value in missing[:EXAMPLES_PER_PROBLEM])
+        more = f" and {len(missing) - EXAMPLES_PER_PROBLEM:,} more" if len(missing) > EXAMPLES_PER_PROBLEM else ""
+        _append(report, Problem(
+            "missing_ids",
+            f"{name}: column '{id_column}': {len(missing):,} test id(s) have no prediction: {shown}{more}",
+            column=id_column,
+        ))
+
+
+def add_row_problems(
+    report: ValidationReport,
+    code: str,
+    mask: np.ndarray,
+    rows: np.ndarray,
+    ids: pd.Series,
+    column: str,
+    describe,
+    values: pd.Series | None = None,
+) -> None:
+    """Add one problem per flagged row, up to a few, then one line counting the rest.
+
+    ``describe(row, value)`` words one problem; ``value`` is the cell of ``values`` (the
+    id column by default) on that row.
+    """
+    flagged = np.flatnonzero(mask)
+    if flagged.size == 0:
+        return
+    cells = ids if values is None else values
+    for position in flagged[:EXAMPLES_PER_PROBLEM]:
+        _append(report, Problem(code, describe(int(rows[position]), cells.iloc[position]),
+                                row=int(rows[position]), column=column, id=str(ids.iloc[position])))
+    if flagged.size > EXAMPLES_PER_PROBLEM:
+        rest = flagged.size - EXAMPLES_PER_PROBLEM
+        _append(report, Problem(code, f"{report.file.name}: ... and {rest:,} more row(s) with the same problem "
+                                      f"({code.replace('_', ' ')}) in column '{column}'", column=column))
+
+
+def _append(report: ValidationReport, problem: Problem) -> None:
+    if len(report.problems) < MAX_PROBLEMS:
+        report.problems.append(problem)
+    elif len(report.problems) == MAX_PROBLEMS:
+        report.problems.append(Problem("too_many_problems", f"{report.file.name}: further problems not listed"))
+
+
+def _decode(payload: bytes, name: str, report: ValidationReport) -> str | None:
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.problems.append(Problem("undecodable", f"{name}: the file is UTF-16; save it as UTF-8"))
+        return None
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = payload[: error.start].count(b"\n") + 1
+        report.problems.append(
+            Problem("undecodable", f"{name}: line {line}: byte {payload[error.start]:#04x} at offset "
+                                   f"{error.start:,} is not valid UTF-8; save the file as UTF-8")
+        )
+        return None
+
+
+def _quoted(columns: Iterable[str]) -> str:
+    return ", ".join(f"'{column}'" for column in columns)
