@@ -1,0 +1,85 @@
+"""Support-ticket categorization: route each new helpdesk ticket to the right queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from cases.tickets.nlbse24 import DATASET as NLBSE24_DATASET
+from cases.tickets.nlbse24 import FILES as NLBSE24_FILES
+
+CASE = CaseSpec(
+    slug="tickets",
+    title="Support-ticket categorization",
+    summary="Route SaaS helpdesk tickets to the right queue from their text and metadata.",
+    task="multiclass",
+    id_column="ticket_id",
+    target="category",
+    submission=SubmissionSchema(id_column="ticket_id", label_column="category", probability_prefix="proba_"),
+    metrics=(
+        MetricSpec("macro_f1", "Macro-F1", "higher", {"average": "macro"}),
+        MetricSpec("accuracy", "Accuracy", "higher"),
+        MetricSpec("weighted_f1", "Weighted F1", "higher", {"average": "weighted"}),
+        MetricSpec("log_loss", "Log loss", "lower", requires_probabilities=True),
+        MetricSpec(
+            "roc_auc_ovr",
+            "ROC-AUC (one-vs-rest, macro)",
+            "higher",
+            requires_probabilities=True,
+            # A diagnostic of probability ranking, reported without an interval: resampling
+            # it costs one sort-and-sweep per class, ten times the rest of the scorecard.
+            interval=False,
+        ),
+    ),
+    primary_metric="macro_f1",
+    sources=(
+        DataSource(
+            name="synthetic",
+            description="20k seeded synthetic helpdesk tickets, 10 queues, with metadata (offline).",
+            load="cases.tickets.synthetic:load",
+            synthetic=True,
+        ),
+        DataSource(
+            name="nlbse24",
+            description="NLBSE'24 GitHub issue reports: bug / feature / question (3,000 real issues).",
+            load="cases.tickets.nlbse24:load",
+            synthetic=False,
+            dataset=NLBSE24_DATASET,
+            files=NLBSE24_FILES,
+            licence=(
+                "No explicit licence (the competition repository's LICENSE file is empty); issue "
+                "text is public GitHub content owned by its authors. Research and practice use."
+            ),
+            citation=(
+                "Kallis et al., The NLBSE'24 Tool Competition, NLBSE 2024; Kallis et al., "
+                "Predicting issue types on GitHub, Sci. Comput. Program. 205 (2021) 102598."
+            ),
+        ),
+    ),
+    prepare_ref="cases.tickets.prepare:prepare",
+    baselines=(
+        Baseline(
+            "majority",
+            "Majority class",
+            "trivial",
+            "Always predicts the most frequent queue.",
+            "cases.tickets.baselines:majority",
+        ),
+        Baseline(
+            "tfidf_logreg",
+            "TF-IDF + logistic regression",
+            "classical",
+            "Word and bigram TF-IDF of subject and body into a multinomial logistic regression.",
+            "cases.tickets.baselines:tfidf_logreg",
+        ),
+        Baseline(
+            "lightgbm",
+            "LightGBM on text and metadata",
+            "strong",
+            "LightGBM over a compact TF-IDF vocabulary plus channel, product area, plan, priority and calendar.",
+            "cases.tickets.baselines:lightgbm",
+        ),
+    ),
+    folder=Path(__file__).parent,
+    time_box_hours=4.0,
+)
