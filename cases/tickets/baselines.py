@@ -29,7 +29,7 @@ def ticket_text(frame: pd.DataFrame) -> pd.Series:
 def calendar_features(frame: pd.DataFrame) -> np.ndarray:
     """Hour, weekday and day of month of ``created_at`` (support load follows the calendar)."""
     created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
-    return np.column_stack([created.dt.hour, created.dt.dayofweek, created.dt.day]).astype(float)
+    return np.column_stack([created.dt.hour, created.dt.day_of_week, created.dt.day]).astype(float)
 
 
 class PresentColumns:

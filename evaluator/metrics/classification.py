@@ -17,7 +17,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
-_EPS = 1e-15
+# sklearn's log_loss clips probabilities to [eps, 1 - eps] with the float64 machine epsilon.
+_EPS = np.finfo(np.float64).eps
 
 
 def point_metrics(
@@ -47,7 +48,7 @@ def point_metrics(
         "weighted_f1": float(metrics.f1_score(y_true, y_pred, labels=labels, average="weighted", zero_division=np.nan)),
     }
     if proba is not None:
-        result["log_loss"] = float(metrics.log_loss(y_true, np.clip(proba, _EPS, 1.0), labels=labels))
+        result["log_loss"] = float(metrics.log_loss(y_true, proba, labels=labels))
         present = np.unique(y_true)
         result["roc_auc_ovr"] = (
             float(np.mean([metrics.roc_auc_score(y_true == k, proba[:, k]) for k in present]))
@@ -111,11 +112,11 @@ def accuracy_from_confusion(confusion: np.ndarray) -> np.ndarray:
 
 
 def row_log_loss(y_true: np.ndarray, proba: np.ndarray) -> np.ndarray:
-    """Per-row cross-entropy ``-log p(y_i)``, with probabilities clipped at 1e-15.
+    """Per-row cross-entropy ``-log p(y_i)``, with probabilities clipped as sklearn does.
 
     The weighted mean of these values is sklearn's ``log_loss`` with ``sample_weight``.
     """
-    return -np.log(np.clip(proba[np.arange(y_true.size), y_true], _EPS, 1.0))
+    return -np.log(np.clip(proba[np.arange(y_true.size), y_true], _EPS, 1.0 - _EPS))
 
 
 def weighted_mean(weights: np.ndarray, values: np.ndarray) -> np.ndarray:

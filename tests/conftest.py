@@ -1,0 +1,78 @@
+"""Shared fixtures: an isolated casekit environment and issued case instances.
+
+Every test session gets its own key store, download cache and MLflow store, and reads real
+datasets from the local mirror at ``../shared/datasets`` (never from the network).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MIRROR = REPO.parent / "shared" / "datasets"
+
+
+def pytest_configure(config) -> None:
+    # Environment variables, not fixtures: the CLI runs in subprocesses, which inherit them.
+    base = Path(tempfile.mkdtemp(prefix="casekit-env-"))
+    config.casekit_env = base
+    os.environ["CASEKIT_KEYS_DIR"] = str(base / "keys")
+    os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
+    os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+
+def pytest_unconfigure(config) -> None:
+    shutil.rmtree(getattr(config, "casekit_env", ""), ignore_errors=True)
+
+
+def needs_mirror() -> None:
+    if not (MIRROR / "nlbse24-github-issues").is_dir():
+        pytest.skip(f"the dataset mirror {MIRROR} is missing (it sits beside the checkout in CI)")
+
+
+def casekit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real ``casekit`` command line in a subprocess."""
+    result = subprocess.run(
+        [sys.executable, "-m", "evaluator", *map(str, args)],
+        cwd=cwd, env={**os.environ, **(env or {}), "COLUMNS": "200"},
+        capture_output=True, text=True,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"casekit {' '.join(map(str, args))} exited {result.returncode}:\n"
+                             f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def nlbse_project(tmp_path_factory) -> Path:
+    """A ticket project on the real nlbse24 source, issued once per session."""
+    needs_mirror()
+    project = tmp_path_factory.mktemp("nlbse") / "tickets"
+    casekit("new", "tickets", "--source", "nlbse24", "--seed", "11", "-o", project, "--candidate", "Ada", check=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def nlbse_instance(nlbse_project):
+    """The nlbse24 project's instance with its verified answer key."""
+    from evaluator.evaluation import open_instance
+
+    return open_instance(nlbse_project)
+
+
+@pytest.fixture(scope="session")
+def nlbse_baselines(nlbse_instance):
+    """The nlbse24 instance's baseline predictions (trained once per session)."""
+    from evaluator.baselines import ensure_baselines
+
+    return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)

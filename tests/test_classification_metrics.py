@@ -1,0 +1,92 @@
+"""The vectorised classification metrics agree with sklearn.metrics with sample weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics
+
+from evaluator.metrics.classification import (
+    accuracy_from_confusion,
+    confusion_counts,
+    f1_from_confusion,
+    point_metrics,
+    resampled_metrics,
+    weighted_roc_auc,
+)
+
+K = 6
+
+
+@pytest.fixture
+def predictions():
+    rng = np.random.default_rng(7)
+    n = 2_000
+    y_true = rng.choice(K, size=n, p=[0.4, 0.25, 0.15, 0.1, 0.07, 0.03])
+    y_pred = np.where(rng.random(n) < 0.6, y_true, rng.integers(0, K, n))
+    proba = rng.dirichlet(np.ones(K), n)
+    proba[np.arange(n), y_pred] += 1.0
+    proba = np.round(proba / proba.sum(axis=1, keepdims=True), 2)  # rounding creates ties
+    proba /= proba.sum(axis=1, keepdims=True)
+    weights = rng.integers(0, 4, size=(5, n)).astype(float)
+    return y_true, y_pred, proba, weights
+
+
+def test_weighted_confusion_matches_sklearn(predictions):
+    y_true, y_pred, _, weights = predictions
+    ours = confusion_counts(weights, y_true, y_pred, K)
+    for row, w in enumerate(weights):
+        expected = metrics.confusion_matrix(y_true, y_pred, labels=range(K), sample_weight=w)
+        np.testing.assert_allclose(ours[row], expected)
+
+
+@pytest.mark.parametrize("average", ["macro", "weighted"])
+def test_f1_from_confusion_matches_sklearn(predictions, average):
+    y_true, y_pred, _, weights = predictions
+    ours = f1_from_confusion(confusion_counts(weights, y_true, y_pred, K), average)
+    expected = [metrics.f1_score(y_true, y_pred, labels=range(K), average=average, sample_weight=w,
+                                 zero_division=np.nan) for w in weights]
+    np.testing.assert_allclose(ours, expected, rtol=1e-12)
+
+
+def test_macro_f1_leaves_out_a_class_absent_from_truth_and_predictions():
+    y_true, y_pred = np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1])
+    ours = f1_from_confusion(confusion_counts(np.ones((1, 4)), y_true, y_pred, 3), "macro")
+    expected = metrics.f1_score(y_true, y_pred, labels=[0, 1, 2], average="macro", zero_division=np.nan)
+    assert ours[0] == pytest.approx(expected)
+    assert ours[0] == pytest.approx(metrics.f1_score(y_true, y_pred, average="macro"))
+
+
+def test_accuracy_from_confusion_matches_sklearn(predictions):
+    y_true, y_pred, _, weights = predictions
+    ours = accuracy_from_confusion(confusion_counts(weights, y_true, y_pred, K))
+    expected = [metrics.accuracy_score(y_true, y_pred, sample_weight=w) for w in weights]
+    np.testing.assert_allclose(ours, expected)
+
+
+def test_weighted_roc_auc_matches_sklearn_with_ties(predictions):
+    y_true, _, proba, weights = predictions
+    for k in range(K):
+        ours = weighted_roc_auc(weights, y_true == k, proba[:, k])
+        expected = [metrics.roc_auc_score(y_true == k, proba[:, k], sample_weight=w) for w in weights]
+        np.testing.assert_allclose(ours, expected, rtol=1e-12)
+
+
+def test_resampled_log_loss_matches_sklearn(predictions):
+    y_true, y_pred, proba, weights = predictions
+    ours = resampled_metrics(y_true, y_pred, proba, K)(weights)["log_loss"]
+    expected = [metrics.log_loss(y_true, proba, labels=range(K), sample_weight=w) for w in weights]
+    np.testing.assert_allclose(ours, expected, rtol=1e-10)
+
+
+def test_resampled_metrics_with_unit_weights_equal_the_point_estimates(predictions):
+    y_true, y_pred, proba, _ = predictions
+    point = point_metrics(y_true, y_pred, proba, K)
+    resampled = resampled_metrics(y_true, y_pred, proba, K)(np.ones((1, y_true.size)))
+    for name, values in resampled.items():
+        assert values[0] == pytest.approx(point[name], rel=1e-10), name
+
+
+def test_point_metrics_without_probabilities_skip_the_probability_metrics(predictions):
+    y_true, y_pred, _, _ = predictions
+    assert set(point_metrics(y_true, y_pred, None, K)) == {"accuracy", "macro_f1", "weighted_f1"}

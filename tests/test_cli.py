@@ -1,0 +1,54 @@
+"""The command line's contract: light start-up, the case list, validate, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+from conftest import casekit
+
+
+def test_help_does_not_import_the_heavy_libraries():
+    probe = ("import sys; from evaluator.cli import app; import cases; cases.all(); "
+             "print(sorted(m for m in ('pandas', 'sklearn', 'mlflow', 'lightgbm', 'numpy') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_help_lists_every_command():
+    result = casekit("--help", check=True)
+    for command in ("list", "new", "baselines", "evaluate", "validate"):
+        assert command in result.stdout
+
+
+def test_list_shows_one_line_per_case():
+    lines = casekit("list", check=True).stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("tickets ") and "Support-ticket categorization" in lines[0]
+
+
+def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):
+    result = casekit("validate", nlbse_project / "data" / "sample_submission.csv")
+    assert result.returncode == 0, result.stderr
+    assert "valid (1,500 rows)" in result.stdout
+
+
+def test_validate_reports_problems_with_exit_code_1(nlbse_project, tmp_path):
+    bad = nlbse_project / "submission" / "bad.csv"
+    pd.DataFrame({"ticket_id": ["T-x"], "category": ["bug"]}).to_csv(bad, index=False)
+    try:
+        result = casekit("validate", bad)
+    finally:
+        bad.unlink()
+    assert result.returncode == 1
+    assert "not in the test set" in result.stderr and "have no prediction" in result.stderr
+
+
+def test_validate_outside_a_project_is_a_usage_error(tmp_path):
+    result = casekit("validate", tmp_path)
+    assert result.returncode == 2
+
+
+def test_a_bad_option_is_a_usage_error():
+    assert casekit("evaluate", "--resamples", "10").returncode == 2

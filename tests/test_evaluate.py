@@ -1,0 +1,169 @@
+"""``casekit evaluate`` and ``casekit baselines`` on a real instance: outputs, MLflow, integrity."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import casekit, needs_mirror
+from mlflow import MlflowClient
+
+from evaluator.tracking import experiment_name
+
+HOSTILE_NAME = '<script>alert("x")</script> & Co'
+
+
+@pytest.fixture(scope="module")
+def evaluated(nlbse_project, nlbse_baselines):
+    """Evaluate the TF-IDF baseline's predictions as if a candidate had sent them."""
+    submission = nlbse_project / "submission" / "predictions.csv"
+    tfidf = next(b for b in nlbse_baselines if b.baseline.name == "tfidf_logreg")
+    shutil.copy(tfidf.path, submission)
+    result = casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    folder = sorted((nlbse_project / "evaluation").iterdir())[-1]
+    return result, folder
+
+
+def scorecard(folder: Path) -> dict:
+    return json.loads((folder / "scorecard.json").read_text())
+
+
+def test_evaluate_prints_the_primary_metric_with_its_interval_and_the_verdicts(evaluated):
+    result, folder = evaluated
+    card = scorecard(folder)
+    primary = next(m for m in card["metrics"] if m["name"] == "macro_f1")
+    assert "Macro-F1 (primary)" in result.stdout
+    assert f"{primary['value']:.4f}" in result.stdout
+    for comparison in card["comparisons"]:
+        assert comparison["title"] in result.stdout
+    assert "report:" in result.stdout and "MLflow:" in result.stdout
+
+
+def test_scorecard_has_intervals_around_every_headline_metric(evaluated):
+    card = scorecard(evaluated[1])
+    assert card["schema_version"] == 1
+    assert {m["name"] for m in card["metrics"]} == {"macro_f1", "accuracy", "weighted_f1", "log_loss", "roc_auc_ovr"}
+    for metric in card["metrics"]:
+        if metric["name"] == "roc_auc_ovr":
+            assert metric["ci_low"] is None  # a diagnostic, documented as such
+        else:
+            assert metric["ci_low"] <= metric["value"] <= metric["ci_high"], metric
+    assert card["bootstrap"]["resamples"] == 1000
+
+
+def test_scorecard_compares_with_every_baseline(evaluated):
+    comparisons = {c["baseline"]: c for c in scorecard(evaluated[1])["comparisons"]}
+    assert set(comparisons) == {"majority", "tfidf_logreg", "lightgbm"}
+    assert comparisons["majority"]["verdict"] == "beats"
+    assert comparisons["tfidf_logreg"]["delta"] == pytest.approx(0.0)
+    assert comparisons["tfidf_logreg"]["verdict"] == "ties"
+
+
+def test_scorecard_has_the_per_class_table_and_confusion_matrix(evaluated, nlbse_instance):
+    details = scorecard(evaluated[1])["details"]
+    assert [row["label"] for row in details["per_class"]] == ["bug", "feature", "question"]
+    matrix = details["confusion_matrix"]["matrix"]
+    assert sum(map(sum, matrix)) == len(nlbse_instance.key.answers)
+
+
+def test_report_is_self_contained_and_escapes_candidate_text(evaluated):
+    html = (evaluated[1] / "report.html").read_text()
+    assert HOSTILE_NAME not in html
+    assert "&lt;script&gt;alert(" in html
+    assert "data:image/png;base64," in html
+    assert "<script" not in html.lower() and 'src="http' not in html
+    assert "Per-class precision, recall and F1" in html
+
+
+def test_mlflow_run_holds_params_metrics_tags_artifacts_and_the_test_set(evaluated, nlbse_instance):
+    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    client = MlflowClient()
+    run = client.get_run(run_id)
+    assert run.data.tags["casekit.role"] == "candidate"
+    assert run.data.tags["casekit.candidate"] == HOSTILE_NAME
+    assert run.data.params["case"] == "tickets" and run.data.params["seed"] == "11"
+    assert run.data.params["submission_sha256"] == scorecard(evaluated[1])["submission"]["sha256"]
+    for name in ("macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "delta_macro_f1_vs_lightgbm"):
+        assert name in run.data.metrics
+    artifacts = {a.path for a in client.list_artifacts(run_id)} | {
+        a.path for folder in ("plots", "submission") for a in client.list_artifacts(run_id, folder)}
+    assert {"scorecard.json", "report.html", "plots/confusion_matrix.png", "submission/predictions.csv"} <= artifacts
+    inputs = run.inputs.dataset_inputs
+    assert [i.dataset.name for i in inputs] == ["tickets-test"]
+    assert json.loads(inputs[0].dataset.profile)["num_rows"] == len(nlbse_instance.key.answers)
+
+
+def test_baselines_are_logged_once_beside_the_candidate(evaluated, nlbse_project, nlbse_instance):
+    casekit("evaluate", nlbse_project, "--no-track", check=True)
+    casekit("evaluate", nlbse_project, check=True)
+    bundle = nlbse_instance.bundle
+    experiment = MlflowClient().get_experiment_by_name(experiment_name(bundle.case, bundle.instance_id))
+    runs = MlflowClient().search_runs([experiment.experiment_id])
+    baselines = sorted(r.data.tags.get("casekit.baseline") for r in runs if r.data.tags["casekit.role"] == "baseline")
+    assert baselines == ["lightgbm", "majority", "tfidf_logreg"]
+    assert sum(r.data.tags["casekit.role"] == "candidate" for r in runs) == 2
+
+
+def test_baselines_command_scores_every_baseline_without_duplicating_runs(evaluated, nlbse_project):
+    result = casekit("baselines", nlbse_project, check=True)
+    for title in ("Majority class", "TF-IDF + logistic regression", "LightGBM on text and metadata"):
+        assert f"{title}" in result.stdout
+    assert result.stdout.count("MLflow run") == 3
+
+
+def test_evaluate_lists_all_three_faults_and_exits_1(tmp_path, nlbse_project):
+    answers = pd.read_csv(nlbse_project / "data" / "test.csv", dtype=str, usecols=["ticket_id"])
+    frame = answers.assign(category="bug").iloc[1:]  # fault 1: a missing id
+    frame.iloc[0, 1] = "urgent"  # fault 2: an unknown label
+    frame = pd.concat([frame, frame.iloc[[3]]])  # fault 3: a duplicate id
+    path = tmp_path / "three-faults.csv"
+    frame.to_csv(path, index=False)
+    result = casekit("evaluate", nlbse_project, "--submission", path, "--no-track")
+    assert result.returncode == 1
+    for words in ("have no prediction", "unknown label 'urgent'", "duplicate id"):
+        assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def issue_copy(tmp_path: Path) -> tuple[Path, Path]:
+    needs_mirror()
+    keys = tmp_path / "keys"
+    project = tmp_path / "copy"
+    casekit("new", "tickets", "--source", "nlbse24", "--seed", "3", "-o", project, "--keys-dir", keys, check=True)
+    shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
+    return project, keys / json.loads((project / "casekit.json").read_text())["instance_id"]
+
+
+def test_a_tampered_answer_key_is_refused(tmp_path):
+    project, key = issue_copy(tmp_path)
+    answers = key / "answers.csv"
+    answers.write_text(answers.read_text().replace("bug", "feature", 1))
+    result = casekit("evaluate", project, "--keys-dir", key.parent, "--no-track")
+    assert result.returncode == 1
+    assert "answers.csv" in result.stderr and "altered" in result.stderr
+
+
+def test_tampered_project_metadata_is_refused(tmp_path):
+    project, key = issue_copy(tmp_path)
+    metadata = json.loads((project / "casekit.json").read_text())
+    metadata["labels"] = ["bug", "feature"]
+    (project / "casekit.json").write_text(json.dumps(metadata))
+    result = casekit("evaluate", project, "--keys-dir", key.parent, "--no-track")
+    assert result.returncode == 1
+    assert "labels" in result.stderr and "altered" in result.stderr
+
+
+def test_a_project_without_its_key_is_a_usage_error(tmp_path):
+    project, key = issue_copy(tmp_path)
+    result = casekit("evaluate", project, "--keys-dir", tmp_path / "elsewhere", "--no-track")
+    assert result.returncode == 2
+    assert "no answer key for instance" in result.stderr
+
+
+def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path):
+    result = casekit("evaluate", tmp_path)
+    assert result.returncode == 2
+    assert "casekit.json" in result.stderr

@@ -1,0 +1,203 @@
+"""``casekit new``: the generated project, the key store, determinism and safety."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import casekit, needs_mirror
+
+from evaluator.bundle import BundleMetadata
+
+
+def new_nlbse(tmp_path: Path, name: str, *extra: str, seed: int = 5, keys: Path | None = None) -> Path:
+    needs_mirror()
+    project = tmp_path / name
+    args = ["new", "tickets", "--source", "nlbse24", "--seed", str(seed), "-o", project, *extra]
+    env = {"CASEKIT_KEYS_DIR": str(keys)} if keys else None
+    casekit(*args, env=env, check=True)
+    return project
+
+
+def bundle_files(project: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(project)): p.read_bytes() for p in sorted(project.rglob("*")) if p.is_file()}
+
+
+def test_project_has_the_layout_a_candidate_expects(nlbse_project):
+    package = nlbse_project / "src" / "tickets_solution"
+    for relative in ("README.md", "DESIGN.md", "pyproject.toml", "Makefile", "casekit.json",
+                     "data/train.csv", "data/test.csv", "data/sample_submission.csv", "tests/test_contract.py"):
+        assert (nlbse_project / relative).is_file(), relative
+    for stage in ("ingest", "features", "train", "predict", "pipeline"):
+        assert (package / f"{stage}.py").is_file(), stage
+
+
+def test_readme_starts_with_the_brief_then_says_what_to_do_first(nlbse_project):
+    readme = (nlbse_project / "README.md").read_text()
+    brief = (Path(__file__).parents[1] / "cases" / "tickets" / "brief.md").read_text().strip()
+    assert readme.startswith(brief.splitlines()[0])
+    assert readme.index("## What to do first") > len(brief) - 1
+
+
+def test_design_doc_has_every_section(nlbse_project):
+    design = (nlbse_project / "DESIGN.md").read_text()
+    for section in ("Clarifying questions", "Objective and metrics", "Assumptions", "Baseline", "Design",
+                    "Trade-offs", "What I would optimise next", "Deployment and monitoring"):
+        assert f"## {section}" in design
+
+
+def test_metadata_records_the_instance_and_the_key_fingerprint(nlbse_project, nlbse_instance):
+    bundle = BundleMetadata.read(nlbse_project)
+    assert (bundle.case, bundle.source, bundle.seed, bundle.candidate) == ("tickets", "nlbse24", 11, "Ada")
+    assert bundle.labels == ["bug", "feature", "question"]
+    assert bundle.key_sha256 == nlbse_instance.key.record.answers_sha256
+    assert set(bundle.files) == {"data/train.csv", "data/test.csv", "data/sample_submission.csv"}
+
+
+def test_no_test_label_appears_anywhere_in_the_bundle(nlbse_project, nlbse_instance):
+    answers = nlbse_instance.key.answers
+    answer_bytes = nlbse_instance.key.answers_path.read_bytes()
+    test_ids = set(answers["ticket_id"])
+    answer_lines = {f"{i},{label}" for i, label in zip(answers["ticket_id"], answers["category"])}
+    for relative, content in bundle_files(nlbse_project).items():
+        assert answer_bytes not in content, relative
+        if relative.endswith(".csv"):
+            table = pd.read_csv(nlbse_project / relative, dtype=str, keep_default_na=False)
+            if "category" in table.columns and "ticket_id" in table.columns:
+                labelled = table[table["category"] != ""]
+                assert not test_ids & set(labelled["ticket_id"]) - _sample_ids(relative, table), relative
+        else:
+            text = content.decode("utf-8", errors="ignore")
+            assert not any(line in text for line in list(answer_lines)[:200]), relative
+
+
+def _sample_ids(relative: str, table: pd.DataFrame) -> set[str]:
+    # The sample submission names every test id with one constant label: it carries no answer.
+    if relative == "data/sample_submission.csv":
+        assert table["category"].nunique() == 1
+        return set(table["ticket_id"])
+    return set()
+
+
+def test_test_inputs_have_fresh_ids_and_no_target(nlbse_project):
+    train = pd.read_csv(nlbse_project / "data" / "train.csv", dtype=str)
+    test = pd.read_csv(nlbse_project / "data" / "test.csv", dtype=str)
+    assert "category" not in test.columns
+    assert not set(train["ticket_id"]) & set(test["ticket_id"])
+    assert list(test["ticket_id"]) == sorted(test["ticket_id"])
+
+
+def test_same_seed_gives_byte_identical_files_and_key(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = new_nlbse(tmp_path / "a", "project", seed=21, keys=tmp_path / "keys-a")
+    second = new_nlbse(tmp_path / "b", "project", seed=21, keys=tmp_path / "keys-b")
+    assert bundle_files(first) == bundle_files(second)
+    instance = BundleMetadata.read(first).instance_id
+    for name in ("answers.csv", "key.json", "inputs/train.csv", "inputs/test.csv"):
+        assert (tmp_path / "keys-a" / instance / name).read_bytes() == (tmp_path / "keys-b" / instance / name).read_bytes()
+
+
+def test_another_seed_gives_another_instance(tmp_path, nlbse_project):
+    other = new_nlbse(tmp_path, "other", seed=12)
+    assert BundleMetadata.read(other).instance_id != BundleMetadata.read(nlbse_project).instance_id
+    assert (other / "data" / "test.csv").read_bytes() != (nlbse_project / "data" / "test.csv").read_bytes()
+
+
+def test_an_existing_project_is_not_overwritten_without_force(tmp_path):
+    project = new_nlbse(tmp_path, "mine")
+    (project / "DESIGN.md").write_text("my notes")
+    result = casekit("new", "tickets", "--source", "nlbse24", "-o", project)
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+    assert (project / "DESIGN.md").read_text() == "my notes"
+
+
+def test_force_replaces_the_project_as_a_whole(tmp_path):
+    project = new_nlbse(tmp_path, "mine")
+    (project / "scratch.txt").write_text("old")
+    casekit("new", "tickets", "--source", "nlbse24", "--seed", "6", "-o", project, "--force", check=True)
+    assert not (project / "scratch.txt").exists()
+    assert BundleMetadata.read(project).seed == 6
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]  # no staging folders left behind
+
+
+def test_keys_dir_inside_the_project_is_refused(tmp_path):
+    needs_mirror()
+    project = tmp_path / "p"
+    result = casekit("new", "tickets", "--source", "nlbse24", "-o", project, "--keys-dir", project / "keys")
+    assert result.returncode == 2
+    assert "inside the project" in result.stderr
+    assert not project.exists()
+
+
+def test_a_reviewer_issue_withholds_the_seed_from_the_project(tmp_path):
+    keys = tmp_path / "reviewer-keys"
+    project = new_nlbse(tmp_path, "issued", "--keys-dir", str(keys), seed=424242)
+    bundle = json.loads((project / "casekit.json").read_text())
+    assert bundle["seed"] is None
+    assert "424242" not in "".join(p.read_text(errors="ignore") for p in project.rglob("*") if p.is_file())
+    record = json.loads((keys / bundle["instance_id"] / "key.json").read_text())
+    assert record["seed"] == 424242
+
+
+def test_unknown_case_is_a_usage_error(tmp_path):
+    result = casekit("new", "no-such-case", "-o", tmp_path / "x")
+    assert result.returncode == 2
+    assert "known cases: tickets" in result.stderr
+
+
+def test_unknown_source_is_a_usage_error(tmp_path):
+    result = casekit("new", "tickets", "--source", "nope", "-o", tmp_path / "x")
+    assert result.returncode == 2
+    assert "no source 'nope'" in result.stderr
+
+
+def test_empty_starter_stages_raise_with_a_greppable_marker(tmp_path):
+    project = new_nlbse(tmp_path, "empty", "--starter", "empty")
+    package = project / "src" / "tickets_solution"
+    for stage in ("ingest", "features", "train", "predict"):
+        source = (package / f"{stage}.py").read_text()
+        assert "raise NotImplementedError" in source and "TODO(candidate)" in source, stage
+        assert "Contract" in source, stage
+
+
+def test_empty_starter_contract_tests_fail_naming_the_stage(tmp_path):
+    project = new_nlbse(tmp_path, "empty", "--starter", "empty")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
+                            capture_output=True, text=True, env=_project_env(project))
+    assert result.returncode == 1
+    assert "stage 'ingest' is not implemented yet" in result.stdout
+    assert "src/tickets_solution/ingest.py" in result.stdout
+
+
+def test_baseline_starter_contract_tests_pass(nlbse_project):
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=nlbse_project,
+                            capture_output=True, text=True, env=_project_env(nlbse_project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "6 passed" in result.stdout
+
+
+def test_plain_cookiecutter_renders_the_same_template(tmp_path):
+    from cookiecutter.main import cookiecutter
+
+    from evaluator.scaffold import template_dir
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"replay_dir: {tmp_path / 'replay'}\ncookiecutters_dir: {tmp_path / 'cc'}\n")
+    out = Path(cookiecutter(str(template_dir()), no_input=True, output_dir=str(tmp_path), config_file=str(config),
+                            extra_context={"starter": "empty"}))
+    assert out.name == "tickets-take-home"
+    assert "TODO(candidate)" in (out / "src" / "tickets_solution" / "ingest.py").read_text()
+    assert (out / "README.md").read_text().strip() != ""
+    assert not (out / "casekit.json").exists()
+
+
+def _project_env(project: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(project / "src")}
