@@ -30,7 +30,7 @@ test: $(INSTALLED)  ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
-	$(BIN)/python bench/cli_speed.py
+	$(BIN)/python bench/tickets_cli.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

@@ -105,14 +105,17 @@ def baselines(
     keys_dir: KeysDir = None,
 ) -> None:
     """Train, predict, score and log every baseline of the project's case instance."""
-    from evaluator.baselines import ensure_baselines
+    from evaluator.baselines import baseline_scores, ensure_baselines
+    from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
     from evaluator.console import console, print_scorecard
     from evaluator.evaluation import log_baselines, open_instance
 
     with progress_bar() as status:
         instance = open_instance(project, keys_dir)
         predictions = ensure_baselines(instance.spec, instance.key, instance.labels, status)
-        results = log_baselines(instance, predictions, include_logged=True, status=status)
+        scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
+                                 resamples=DEFAULT_RESAMPLES, seed=DEFAULT_SEED)
+        results = log_baselines(instance, predictions, scores, include_logged=True, status=status)
     for result in results:
         print_scorecard(result.scorecard)
         console.print(f"MLflow run {result.run.run_id} in {result.run.tracking_uri}", highlight=False)

@@ -15,14 +15,14 @@ from pathlib import Path
 import cases
 from cases.spec import CaseSpec
 from evaluator import atomic, tasks, tracking
-from evaluator.baselines import BaselinePredictions, ensure_baselines
-from evaluator.bootstrap import DEFAULT_RESAMPLES
+from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
+from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from evaluator.errors import InvalidSubmissionError, UsageError
 from evaluator.keystore import AnswerKey, keys_root, load_key
 from evaluator.report import render_report
 from evaluator.scorecard import Scorecard
-from evaluator.scoring import score_submission
+from evaluator.scoring import ModelScores, score_submission
 from evaluator.submission import check_submission
 
 EVALUATION_DIR = "evaluation"
@@ -82,11 +82,12 @@ def evaluate_project(
         raise InvalidSubmissionError(checked.report)
 
     baselines = ensure_baselines(instance.spec, instance.key, instance.labels, say)
-    if track:
-        log_baselines(instance, baselines, resamples=resamples, status=say)
     say(f"scoring with {resamples:,} bootstrap resamples")
-    card = score_submission(instance.spec, instance.bundle, instance.key, checked,
-                            {b.baseline.name: b.frame for b in baselines},
+    scores = baseline_scores(instance.spec, instance.key, instance.labels, baselines,
+                             resamples=resamples, seed=DEFAULT_SEED)
+    if track:
+        log_baselines(instance, baselines, scores, resamples=resamples, status=say)
+    card = score_submission(instance.spec, instance.bundle, instance.key, checked, scores,
                             candidate=candidate, resamples=resamples)
     folder = write_outputs(card, project / EVALUATION_DIR / _timestamp())
     run = None
@@ -102,6 +103,7 @@ def evaluate_project(
 def log_baselines(
     instance: Instance,
     baselines: list[BaselinePredictions],
+    scores: dict[str, ModelScores],
     *,
     resamples: int = DEFAULT_RESAMPLES,
     include_logged: bool = False,
@@ -121,7 +123,7 @@ def log_baselines(
         if existing and not include_logged:
             continue
         say(f"scoring baseline {item.baseline.title}")
-        others = {b.baseline.name: b.frame for b in baselines if b.baseline.name != name}
+        others = {other: value for other, value in scores.items() if other != name}
         checked = check_submission(item.path, instance.spec, instance.labels, _test_ids(instance))
         card = score_submission(instance.spec, instance.bundle, instance.key, checked, others,
                                 candidate=f"baseline {name}", resamples=resamples)

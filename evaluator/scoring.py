@@ -1,12 +1,20 @@
-"""Score a submission: validate it, compute its metrics with intervals, compare with baselines."""
+"""Score a submission: its metrics with intervals, and paired comparisons with the baselines.
+
+A model's scores are its point metrics plus its metric values on every bootstrap resample.
+Resamples depend only on the bootstrap seed and the number of test units, so scores computed
+at different times pair exactly: the baselines' scores are computed once per instance and
+cached (see :mod:`evaluator.baselines`), and each candidate is resampled the same way.
+"""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
-import numpy as np
-import pandas as pd
 
-from cases.spec import Baseline, CaseSpec
+import numpy as np
+
+from cases.spec import CaseSpec
 from evaluator import __version__, tasks
 from evaluator.bootstrap import (
     DEFAULT_CONFIDENCE,
@@ -23,7 +31,27 @@ from evaluator.keystore import AnswerKey
 from evaluator.scorecard import Comparison, MetricResult, ModelResult, Scorecard
 from evaluator.submission import CheckedSubmission
 
-CANDIDATE = "candidate"
+
+@dataclass(frozen=True)
+class ModelScores:
+    """One model's point metrics and its metric values on each bootstrap resample."""
+
+    points: dict[str, float]
+    draws: dict[str, np.ndarray]
+
+
+def score_model(spec: CaseSpec, truth, prediction, *, resamples: int, seed: int) -> ModelScores:
+    """Point metrics and bootstrap draws of one model's decoded predictions."""
+    task = tasks.get(spec.task)
+    with_interval = {metric.name for metric in spec.metrics if metric.interval}
+    resampled = task.resampled_metrics(truth, prediction, spec, with_interval)
+    # The point estimates (sklearn) and the bootstrap are both mostly numpy work that releases
+    # the GIL, so on two cores they overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(task.point_metrics, truth, prediction, spec)
+        draws = bootstrap_metrics(resampled, truth.n_units, resamples, seed)
+        points = pending.result()
+    return ModelScores(points, draws)
 
 
 def score_submission(
@@ -31,14 +59,17 @@ def score_submission(
     bundle: BundleMetadata,
     key: AnswerKey,
     submission: CheckedSubmission,
-    baselines: dict[str, pd.DataFrame],
+    baselines: dict[str, ModelScores],
     *,
     candidate: str | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> Scorecard:
-    """Score a checked submission against ``key``, paired with each baseline's predictions.
+    """Score a checked submission against ``key`` and compare it with the baselines' scores.
+
+    ``baselines`` must have been scored with the same ``resamples`` and ``seed``, which makes
+    the comparison paired.
 
     Raises
     ------
@@ -50,52 +81,32 @@ def score_submission(
     task = tasks.get(spec.task)
     labels = tuple(bundle.labels)
     truth = task.truth(key.answers, spec, labels)
-    predictions = {CANDIDATE: task.decode(submission.frame, spec, labels, truth.ids)}
-    for name, frame in baselines.items():
-        predictions[name] = task.decode(frame, spec, labels, truth.ids)
-    points = {name: task.point_metrics(truth, prediction, spec) for name, prediction in predictions.items()}
-
-    with_interval = {metric.name for metric in spec.metrics if metric.interval}
-    resampled = {name: task.resampled_metrics(truth, prediction, spec, with_interval)
-                 for name, prediction in predictions.items()}
-
-    def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-        return {f"{name}/{metric}": values
-                for name, function in resampled.items() for metric, values in function(weights).items()}
-
-    draws = bootstrap_metrics(evaluate, truth.n_units, resamples, seed)
-
-    def results(name: str) -> list[MetricResult]:
-        out = []
-        for metric in spec.metrics:
-            if metric.name not in points[name]:
-                continue
-            samples = draws.get(f"{name}/{metric.name}")
-            interval = percentile_interval(samples, confidence) if samples is not None else None
-            out.append(MetricResult(metric.name, metric.title, metric.direction, points[name][metric.name],
-                                    interval.low if interval else None, interval.high if interval else None))
-        return out
+    prediction = task.decode(submission.frame, spec, labels, truth.ids)
+    scores = score_model(spec, truth, prediction, resamples=resamples, seed=seed)
+    ordered = [baseline for baseline in spec.baselines if baseline.name in baselines]
 
     primary = spec.primary
     comparisons = []
-    for baseline in _ordered(spec, baselines):
-        delta = draws[f"{CANDIDATE}/{primary.name}"] - draws[f"{baseline.name}/{primary.name}"]
-        interval = percentile_interval(delta, confidence)
+    for baseline in ordered:
+        theirs = baselines[baseline.name]
+        interval = percentile_interval(scores.draws[primary.name] - theirs.draws[primary.name], confidence)
         comparisons.append(Comparison(
             baseline=baseline.name,
             title=baseline.title,
             tier=baseline.tier,
             metric=primary.name,
-            candidate_value=points[CANDIDATE][primary.name],
-            baseline_value=points[baseline.name][primary.name],
-            delta=points[CANDIDATE][primary.name] - points[baseline.name][primary.name],
+            candidate_value=scores.points[primary.name],
+            baseline_value=theirs.points[primary.name],
+            delta=scores.points[primary.name] - theirs.points[primary.name],
             delta_low=interval.low,
             delta_high=interval.high,
             verdict=verdict(interval, primary.higher_is_better),
         ))
 
     notes = []
-    if predictions[CANDIDATE].proba is None and any(m.requires_probabilities for m in spec.metrics):
+    if not any(metric.requires_probabilities and metric.name in scores.points for metric in spec.metrics) and any(
+        metric.requires_probabilities for metric in spec.metrics
+    ):
         names = ", ".join(m.title for m in spec.metrics if m.requires_probabilities)
         notes.append(f"No class probabilities were submitted, so {names} could not be scored.")
 
@@ -112,15 +123,24 @@ def score_submission(
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         casekit_version=__version__,
         primary_metric=primary.name,
-        metrics=results(CANDIDATE),
-        baselines=[ModelResult(b.name, b.title, b.tier, results(b.name)) for b in _ordered(spec, baselines)],
+        metrics=_results(spec, scores, confidence),
+        baselines=[ModelResult(b.name, b.title, b.tier, _results(spec, baselines[b.name], confidence))
+                   for b in ordered],
         comparisons=comparisons,
-        details=task.details(truth, predictions[CANDIDATE]),
+        details=task.details(truth, prediction),
         bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence, "unit": "test row",
                    "method": "percentile; paired resamples for baseline comparisons"},
         notes=notes,
     )
 
 
-def _ordered(spec: CaseSpec, baselines: dict[str, pd.DataFrame]) -> list[Baseline]:
-    return [baseline for baseline in spec.baselines if baseline.name in baselines]
+def _results(spec: CaseSpec, scores: ModelScores, confidence: float) -> list[MetricResult]:
+    results = []
+    for metric in spec.metrics:
+        if metric.name not in scores.points:
+            continue
+        samples = scores.draws.get(metric.name)
+        interval = percentile_interval(samples, confidence) if samples is not None else None
+        results.append(MetricResult(metric.name, metric.title, metric.direction, scores.points[metric.name],
+                                    interval.low if interval else None, interval.high if interval else None))
+    return results

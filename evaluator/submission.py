@@ -26,7 +26,8 @@ def check_submission(
     """Validate ``path`` for an instance whose test rows have ``expected_ids``."""
     task = tasks.get(spec.task)
     report = ValidationReport(file=path)
-    frame = read_submission(path, report)
+    schema = spec.submission
+    frame = read_submission(path, report, [c for c in (schema.id_column, schema.label_column) if c])
     if frame is None:
         return CheckedSubmission(report, None)
     required, optional = task.submission_columns(spec, labels)

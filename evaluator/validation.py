@@ -70,11 +70,15 @@ def max_submission_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
-def read_submission(path: Path, report: ValidationReport) -> pd.DataFrame | None:
-    """Read a submission CSV as strings, or record why it cannot be read and return None.
+def read_submission(
+    path: Path, report: ValidationReport, text_columns: Sequence[str] = ()
+) -> pd.DataFrame | None:
+    """Read a submission CSV, or record why it cannot be read and return None.
 
-    UTF-8 with or without a byte-order mark is accepted, with LF or CRLF line ends. Every
-    cell is kept as text so that an id such as ``007`` is never turned into ``7``.
+    UTF-8 with or without a byte-order mark is accepted, with LF or CRLF line ends. The
+    ``text_columns`` (ids, labels) are kept exactly as written, so that an id such as ``007``
+    is never turned into ``7``; other columns are parsed as numbers where every cell is one,
+    and otherwise kept as text for the checks to point at.
     """
     name = path.name
     if not path.exists():
@@ -106,7 +110,9 @@ def read_submission(path: Path, report: ValidationReport) -> pd.DataFrame | None
         )
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+        # Text as plain Python strings (object dtype): id lookups then use pandas' hash tables.
+        frame = pd.read_csv(io.StringIO(text), dtype={column: object for column in text_columns},
+                            keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         report.problems.append(Problem("malformed_csv", f"{name}: not a well-formed CSV file: {error}"))
         return None
@@ -153,7 +159,7 @@ def check_ids(
     add_row_problems(report, "duplicate_id", duplicated, rows, ids, id_column,
                      lambda row, value: f"{name}: row {row}, column '{id_column}': duplicate id {value!r}")
 
-    expected = pd.Index(expected_ids)
+    expected = pd.Index(expected_ids, dtype=object)
     unknown = (~ids.isin(expected) & ~empty).to_numpy()
     add_row_problems(report, "unknown_id", unknown, rows, ids, id_column,
                      lambda row, value: f"{name}: row {row}, column '{id_column}': id {value!r} is not in the test set")

@@ -167,22 +167,37 @@ def weighted_macro_roc_auc(weights: np.ndarray, y_true: np.ndarray, proba: np.nd
 
 
 def resampled_metrics(
-    y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndarray | None, n_classes: int
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    proba: np.ndarray | None,
+    n_classes: int,
+    names: set[str] | None = None,
 ) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
-    """A function ``weights -> {metric: values}`` for every headline metric of
-    :func:`point_metrics`, computing the confusion matrices once per block of resamples."""
-    losses = None if proba is None else row_log_loss(y_true, proba)
+    """A function ``weights -> {metric: values}`` for the headline metrics of
+    :func:`point_metrics` named in ``names`` (all of them by default).
+
+    The confusion matrices are computed once per block of resamples and shared; metrics
+    that were not asked for are not computed at all (ROC-AUC costs a sweep per class).
+    """
+    wanted = set(_RESAMPLED) if names is None else set(names) & set(_RESAMPLED)
+    if proba is None:
+        wanted -= {"log_loss", "roc_auc_ovr"}
+    losses = row_log_loss(y_true, proba) if "log_loss" in wanted else None
 
     def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-        confusion = confusion_counts(weights, y_true, y_pred, n_classes)
-        values = {
-            "accuracy": accuracy_from_confusion(confusion),
-            "macro_f1": f1_from_confusion(confusion, "macro"),
-            "weighted_f1": f1_from_confusion(confusion, "weighted"),
-        }
-        if proba is not None:
+        values = {}
+        if wanted & {"accuracy", "macro_f1", "weighted_f1"}:
+            confusion = confusion_counts(weights, y_true, y_pred, n_classes)
+            values["accuracy"] = accuracy_from_confusion(confusion)
+            values["macro_f1"] = f1_from_confusion(confusion, "macro")
+            values["weighted_f1"] = f1_from_confusion(confusion, "weighted")
+        if "log_loss" in wanted:
             values["log_loss"] = weighted_mean(weights, losses)
+        if "roc_auc_ovr" in wanted:
             values["roc_auc_ovr"] = weighted_macro_roc_auc(weights, y_true, proba)
-        return values
+        return {name: value for name, value in values.items() if name in wanted}
 
     return evaluate
+
+
+_RESAMPLED = ("accuracy", "macro_f1", "weighted_f1", "log_loss", "roc_auc_ovr")

@@ -83,7 +83,11 @@ def _check_probabilities(
 ) -> None:
     text = frame[columns]
     numbers = text.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    missing = text.apply(lambda c: c.str.strip().str.lower().isin(_MISSING_TEXT)).to_numpy()
+    # Only the cells that did not parse need a second look: empty/NaN, or some other text.
+    missing = np.zeros(numbers.shape, dtype=bool)
+    rows, cols = np.nonzero(np.isnan(numbers))
+    cells = text.to_numpy()[rows, cols]
+    missing[rows, cols] = [str(cell).strip().lower() in _MISSING_TEXT for cell in cells]
     not_numeric = np.isnan(numbers) & ~missing
     _cell_problems(report, "nan_value", missing, columns, ids, id_column,
                    lambda where, cell: f"{name}: {where}: empty or NaN probability")
@@ -152,8 +156,7 @@ def resampled_metrics(
     truth: ClassTruth, predictions: ClassPredictions, spec: CaseSpec, names: set[str]
 ) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
     """Bootstrap functions for the metrics in ``names`` that this prediction supports."""
-    evaluate = classification.resampled_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels))
-    return lambda weights: {name: value for name, value in evaluate(weights).items() if name in names}
+    return classification.resampled_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels), names)
 
 
 def details(truth: ClassTruth, predictions: ClassPredictions) -> dict[str, object]:
