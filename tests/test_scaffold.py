@@ -58,15 +58,18 @@ def test_metadata_records_the_instance_and_the_key_fingerprint(nlbse_project, nl
     assert set(bundle.files) == {"data/train.csv", "data/test.csv", "data/sample_submission.csv"}
 
 
-def test_no_test_label_appears_anywhere_in_the_bundle(nlbse_project, nlbse_instance):
-    answers = nlbse_instance.key.answers
-    answer_bytes = nlbse_instance.key.answers_path.read_bytes()
+def test_no_test_label_appears_anywhere_in_the_bundle(tmp_path):
+    keys = tmp_path / "keys"
+    project = new_nlbse(tmp_path, "fresh", keys=keys)
+    key = keys / BundleMetadata.read(project).instance_id / "answers.csv"
+    answers = pd.read_csv(key, dtype=str)
+    answer_bytes = key.read_bytes()
     test_ids = set(answers["ticket_id"])
     answer_lines = {f"{i},{label}" for i, label in zip(answers["ticket_id"], answers["category"])}
-    for relative, content in bundle_files(nlbse_project).items():
+    for relative, content in bundle_files(project).items():
         assert answer_bytes not in content, relative
         if relative.endswith(".csv"):
-            table = pd.read_csv(nlbse_project / relative, dtype=str, keep_default_na=False)
+            table = pd.read_csv(project / relative, dtype=str, keep_default_na=False)
             if "category" in table.columns and "ticket_id" in table.columns:
                 labelled = table[table["category"] != ""]
                 assert not test_ids & set(labelled["ticket_id"]) - _sample_ids(relative, table), relative
