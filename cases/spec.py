@@ -57,13 +57,16 @@ class SubmissionSchema:
     """The columns of a submission file.
 
     Classification cases name an id column and a label column; they may also accept one
-    probability column per class, named ``probability_prefix + label``, all or none.
+    probability column per class, named ``probability_prefix + label``, all or none. Ranking
+    cases name the user as the id column, the recommended item as the label column, and its
+    position in the user's list as the ``rank_column``.
     """
 
     id_column: str
     label_column: str | None = None
     probability_prefix: str | None = None
     probabilities_required: bool = False
+    rank_column: str | None = None
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:
@@ -114,8 +117,10 @@ class DataSource:
 class Baseline:
     """A reference model the candidate is compared with.
 
-    ``build`` points to a zero-argument function that returns an unfitted scikit-learn
-    compatible estimator. ``tier`` places it on the ladder trivial < classical < strong.
+    ``build`` points to a zero-argument function that returns an unfitted estimator of the
+    kind the task expects (a scikit-learn classifier; for ranking, a recommender with
+    ``fit(inputs)`` and ``recommend(users, k)``). ``tier`` places it on the ladder
+    trivial < classical < strong.
     """
 
     name: str

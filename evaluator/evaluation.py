@@ -156,7 +156,8 @@ def write_outputs(card: Scorecard, destination: Path) -> Path:
 def _test_ids(instance: Instance):
     import pandas as pd
 
-    return pd.Index(instance.key.answers[instance.spec.id_column])
+    # Unique: a ranking key has one row per (user, relevant item).
+    return pd.Index(instance.key.answers[instance.spec.id_column].unique())
 
 
 def _timestamp() -> str:

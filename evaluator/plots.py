@@ -35,3 +35,29 @@ def confusion_matrix_png(labels: list[str], matrix: list[list[int]]) -> bytes:
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def recall_curve_png(ks: list[int], recall: list[float], marked_k: int | None = None) -> bytes:
+    """Mean recall@k against the list depth k, with a dotted line at ``marked_k``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6.5, 4.0))
+    axes.plot(ks, recall, color="#2a6fb0")
+    if marked_k is not None and marked_k <= len(ks):
+        axes.axvline(marked_k, color="#888888", linestyle=":")
+        axes.annotate(f"recall@{marked_k} = {recall[marked_k - 1]:.3f}", (marked_k, recall[marked_k - 1]),
+                      textcoords="offset points", xytext=(8, -14), fontsize=9)
+    axes.set_xlabel("list depth k")
+    axes.set_ylabel("mean recall@k")
+    axes.set_xlim(1, max(ks))
+    axes.set_ylim(0, max(max(recall) * 1.1, 0.01))
+    axes.set_title("Share of held-out items found in the top k")
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return buffer.getvalue()

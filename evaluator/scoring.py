@@ -109,6 +109,8 @@ def score_submission(
     ):
         names = ", ".join(m.title for m in spec.metrics if m.requires_probabilities)
         notes.append(f"No class probabilities were submitted, so {names} could not be scored.")
+    if hasattr(task, "notes"):
+        notes += task.notes(truth, prediction)
 
     return Scorecard(
         case=spec.slug,
@@ -128,7 +130,7 @@ def score_submission(
                    for b in ordered],
         comparisons=comparisons,
         details=task.details(truth, prediction),
-        bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence, "unit": "test row",
+        bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence, "unit": getattr(truth, "unit", "test row"),
                    "method": "percentile; paired resamples for baseline comparisons"},
         notes=notes,
     )

@@ -34,6 +34,9 @@ def check_submission(
     check_columns(frame, required, optional, path.name, report)
     id_column = spec.submission.id_column
     if id_column in frame.columns:
-        check_ids(frame, id_column, expected_ids, path.name, report)
+        if hasattr(task, "check_ids"):
+            task.check_ids(frame, spec, expected_ids, path.name, report)
+        else:
+            check_ids(frame, id_column, expected_ids, path.name, report)
         task.check_values(frame, spec, labels, path.name, report)
     return CheckedSubmission(report, frame)

@@ -10,6 +10,12 @@ Every task module offers the same functions:
 - ``point_metrics``, ``resampled_metrics``, ``details``: scores, bootstrap functions, and the
   tables a report shows
 - ``sample_submission`` and ``baseline_submission``: well-formed submissions
+
+and, where the generic behaviour does not fit, optionally:
+
+- ``check_ids(frame, spec, expected_ids, name, report)``: replaces the generic one-row-per-id
+  check (a ranking submission has one row per recommended item)
+- ``notes(truth, predictions)``: sentences the scorecard adds to its notes
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from types import ModuleType
 
 _MODULES = {
     "multiclass": "evaluator.tasks.multiclass",
+    "ranking": "evaluator.tasks.ranking",
 }
 
 

@@ -1,0 +1,404 @@
+"""Top-k recommendation: a ranked list of items for each test user.
+
+Submission: long format, one row per recommended item, with the user (the spec's
+``id_column``), the item (the submission's ``label_column``) and its ``rank_column``: ranks
+run 1, 2, 3, ... without gaps, up to :data:`MAX_LIST_LENGTH`. A test user may be left
+without a list; they then score 0 on every metric, and the scorecard says how many.
+
+The answer key holds one row per held-out relevant ``(user, item)`` pair, and optionally
+the user's number of training interactions (:data:`HISTORY_COLUMN`) for the cold / warm
+slices. The case's ``labels`` are its item catalogue, most popular (in training) first, so
+an item's code is its popularity rank: that is how the long-tail metrics and the head / tail
+slices tell head items (the first :data:`HEAD_SHARE` of the catalogue) from the tail.
+
+The bootstrap unit is the test user: every metric with an interval is a mean of per-user
+values (see :mod:`evaluator.metrics.ranking`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cases.spec import CaseSpec
+from evaluator.metrics import ranking as metrics
+from evaluator.validation import EXAMPLES_PER_PROBLEM, Problem, ValidationReport, add_row_problems
+
+MAX_LIST_LENGTH = 100
+SAMPLE_LIST_LENGTH = 10
+HEAD_SHARE = 0.2
+HISTORY_COLUMN = "train_interactions"
+# Users with at most this many training interactions count as cold in the slices.
+COLD_USER_MAX_INTERACTIONS = 4
+# The slices and the recall curve look at this depth (the home-page row's length).
+DETAIL_K = 10
+
+
+@dataclass(frozen=True)
+class RankingTruth:
+    """The answer key: each evaluated user's relevant items, as codes.
+
+    ``ids`` are the evaluated users in the key's order (user code = position); ``items`` is
+    the catalogue, most popular first (item code = position); ``history`` is each user's
+    number of training interactions, when the key records it.
+    """
+
+    ids: pd.Index
+    relevant: metrics.RelevantSets
+    items: pd.Index
+    history: np.ndarray | None
+    unit: str = "test user"
+
+    @property
+    def n_units(self) -> int:
+        return len(self.ids)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.items)
+
+    @property
+    def n_head(self) -> int:
+        return math.ceil(HEAD_SHARE * self.n_items)
+
+
+@dataclass(frozen=True)
+class RankedLists:
+    """A submission aligned to the truth's users: ``recommended[u]`` is user ``u``'s list of
+    item codes, best first, padded with the sentinel ``n_items`` (an empty slot)."""
+
+    recommended: np.ndarray
+    n_items: int
+
+    @property
+    def listed(self) -> np.ndarray:
+        """Whether each user got a list at all."""
+        return self.recommended[:, 0] < self.n_items
+
+
+def submission_columns(spec: CaseSpec, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    schema = spec.submission
+    return [schema.id_column, schema.label_column, schema.rank_column], []
+
+
+def check_ids(
+    frame: pd.DataFrame, spec: CaseSpec, expected_ids: pd.Index, name: str, report: ValidationReport
+) -> None:
+    """Record empty users and users who are not test users.
+
+    A user appears on many rows, and a test user with no rows is allowed (they score 0).
+    """
+    column = spec.submission.id_column
+    users = frame[column]
+    rows = np.arange(1, len(frame) + 1)
+    empty = (users.str.strip() == "").to_numpy()
+    add_row_problems(report, "empty_id", empty, rows, users, column,
+                     lambda row, value: f"{name}: row {row}, column '{column}': empty user id")
+    unknown = (~users.isin(pd.Index(expected_ids)) & ~empty).to_numpy()
+    add_row_problems(report, "unknown_id", unknown, rows, users, column,
+                     lambda row, value: f"{name}: row {row}, column '{column}': user {value!r} is not a test user")
+
+
+def check_values(
+    frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], name: str, report: ValidationReport
+) -> None:
+    """Record unknown or repeated items and ranks that are not 1, 2, 3, ... up to the limit."""
+    schema = spec.submission
+    users = frame[schema.id_column]
+    user_codes = pd.factorize(users)[0]
+    rows = np.arange(1, len(frame) + 1)
+    if schema.label_column in frame.columns:
+        _check_items(frame[schema.label_column], users, user_codes, rows, labels, schema.label_column, name, report)
+    if schema.rank_column in frame.columns:
+        _check_ranks(frame[schema.rank_column], users, user_codes, rows, schema.id_column, schema.rank_column,
+                     name, report)
+
+
+def _check_items(
+    items: pd.Series,
+    users: pd.Series,
+    user_codes: np.ndarray,
+    rows: np.ndarray,
+    labels: tuple[str, ...],
+    column: str,
+    name: str,
+    report: ValidationReport,
+) -> None:
+    def where(row: int) -> str:
+        return f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
+
+    empty = (items.str.strip() == "").to_numpy()
+    add_row_problems(report, "empty_item", empty, rows, users, column,
+                     lambda row, value: f"{where(row)}: empty item id")
+    unknown = (~items.isin(pd.Index(labels)) & ~empty).to_numpy()
+    add_row_problems(report, "unknown_item", unknown, rows, users, column,
+                     lambda row, value: f"{where(row)}: item {value!r} is not in the catalogue", values=items)
+    item_codes, item_uniques = pd.factorize(items)
+    pairs = pd.Series(user_codes.astype(np.int64) * len(item_uniques) + item_codes)
+    repeated = pairs.duplicated().to_numpy() & ~empty
+    add_row_problems(report, "duplicate_item", repeated, rows, users, column,
+                     lambda row, value: f"{where(row)}: item {value!r} is already in this user's list",
+                     values=items)
+
+
+def _check_ranks(
+    text: pd.Series,
+    users: pd.Series,
+    user_codes: np.ndarray,
+    rows: np.ndarray,
+    user_column: str,
+    column: str,
+    name: str,
+    report: ValidationReport,
+) -> None:
+    def where(row: int) -> str:
+        return f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
+
+    ranks = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    whole = np.isfinite(ranks) & (ranks == np.round(ranks))
+    add_row_problems(report, "rank_not_an_integer", ~whole, rows, users, column,
+                     lambda row, value: f"{where(row)}: rank {value!r} is not a whole number", values=text)
+    below = whole & (ranks < 1)
+    add_row_problems(report, "rank_out_of_range", below, rows, users, column,
+                     lambda row, value: f"{where(row)}: rank {value} is below 1; ranks start at 1", values=text)
+    beyond = whole & (ranks > MAX_LIST_LENGTH)
+    add_row_problems(report, "rank_beyond_k", beyond, rows, users, column,
+                     lambda row, value: f"{where(row)}: rank {value} is beyond {MAX_LIST_LENGTH}, the longest "
+                                        "list allowed", values=text)
+
+    usable = whole & ~below & ~beyond
+    keys = pd.Series(user_codes.astype(np.int64) * (MAX_LIST_LENGTH + 1) + np.where(usable, ranks, 0).astype(np.int64))
+    repeated = keys.duplicated().to_numpy() & usable
+    add_row_problems(report, "duplicate_rank", repeated, rows, users, column,
+                     lambda row, value: f"{where(row)}: rank {value} is already taken in this user's list",
+                     values=text)
+
+    # With repeats set aside, a user's list is complete when it has as many ranks as its deepest.
+    distinct = usable & ~repeated
+    per_user = pd.DataFrame({"user": user_codes[distinct], "rank": ranks[distinct].astype(np.int64)})
+    depth = per_user.groupby("user")["rank"].agg(["max", "size"])
+    gapped = depth.index[depth["max"] > depth["size"]]
+    for code in gapped[:EXAMPLES_PER_PROBLEM]:
+        present = set(per_user.loc[per_user["user"] == code, "rank"])
+        missing = [rank for rank in range(1, int(depth.at[code, "max"])) if rank not in present]
+        user = users.iloc[int(np.flatnonzero(user_codes == code)[0])]
+        shown = ", ".join(map(str, missing[:EXAMPLES_PER_PROBLEM])) + (", ..." if len(missing) > EXAMPLES_PER_PROBLEM else "")
+        report.problems.append(Problem(
+            "missing_rank",
+            f"{name}: {user_column} {user!r}, column '{column}': the list goes down to rank "
+            f"{depth.at[code, 'max']} but rank(s) {shown} are missing; ranks must run 1, 2, 3, ... without gaps",
+            column=column, id=str(user)))
+    if len(gapped) > EXAMPLES_PER_PROBLEM:
+        report.problems.append(Problem("missing_rank", f"{name}: ... and {len(gapped) - EXAMPLES_PER_PROBLEM:,} more "
+                                                       "user(s) whose ranks have gaps", column=column))
+
+
+def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> RankingTruth:
+    """The answer key as codes: users in the key's order, items by their catalogue position."""
+    user_codes, users = pd.factorize(answers[spec.id_column])
+    catalogue = pd.Index(labels)
+    item_codes = catalogue.get_indexer(answers[spec.target])
+    if (item_codes < 0).any():
+        unknown = answers[spec.target][item_codes < 0].iloc[0]
+        raise ValueError(f"the answers name item {unknown!r}, which is not in the catalogue")
+    pairs = pd.DataFrame({"user": user_codes, "item": item_codes}).drop_duplicates()
+    relevant = metrics.RelevantSets.from_pairs(pairs["user"].to_numpy(), pairs["item"].to_numpy(), len(users))
+    history = None
+    if HISTORY_COLUMN in answers.columns:
+        first_rows = np.unique(user_codes, return_index=True)[1]
+        history = answers[HISTORY_COLUMN].iloc[first_rows].astype(np.int64).to_numpy()
+    return RankingTruth(ids=pd.Index(users), relevant=relevant, items=catalogue, history=history)
+
+
+def decode(frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], ids: pd.Index) -> RankedLists:
+    """Turn a validated submission into a ``(users, deepest rank)`` matrix of item codes."""
+    schema = spec.submission
+    users = ids.get_indexer(frame[schema.id_column])
+    items = pd.Index(labels).get_indexer(frame[schema.label_column])
+    ranks = frame[schema.rank_column].to_numpy().astype(np.int64)
+    recommended = np.full((len(ids), int(ranks.max())), len(labels), dtype=np.int32)
+    recommended[users, ranks - 1] = items
+    return RankedLists(recommended=recommended, n_items=len(labels))
+
+
+def user_values(truth: RankingTruth, lists: RankedLists, spec: CaseSpec) -> dict[str, np.ndarray]:
+    """Every per-user metric of the spec: one value per evaluated user (NaN: not defined)."""
+    hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
+    n_relevant = truth.relevant.counts
+    values = {}
+    for metric in spec.metrics:
+        measure, k = metric.params["measure"], metric.params.get("k")
+        if measure == "ndcg":
+            values[metric.name] = metrics.ndcg_at_k(hits, n_relevant, k)
+        elif measure == "map":
+            values[metric.name] = metrics.average_precision_at_k(hits, n_relevant, k)
+        elif measure == "recall":
+            values[metric.name] = metrics.recall_at_k(hits, n_relevant, k)
+        elif measure == "precision":
+            values[metric.name] = metrics.precision_at_k(hits, k)
+        elif measure == "hit_rate":
+            values[metric.name] = metrics.hit_rate_at_k(hits, k)
+        elif measure == "mrr":
+            values[metric.name] = metrics.reciprocal_rank(hits)
+        elif measure == "long_tail_share":
+            values[metric.name] = metrics.long_tail_share_at_k(lists.recommended, truth.n_items, truth.n_head, k)
+    return values
+
+
+def point_metrics(truth: RankingTruth, lists: RankedLists, spec: CaseSpec) -> dict[str, float]:
+    """Means over the evaluated users (users without a list count as 0), and catalogue coverage."""
+    points = {}
+    for name, values in user_values(truth, lists, spec).items():
+        defined = values[~np.isnan(values)]
+        points[name] = float(defined.mean()) if defined.size else float("nan")
+    for metric in spec.metrics:
+        if metric.params["measure"] == "coverage":
+            points[metric.name] = metrics.catalog_coverage(lists.recommended, truth.n_items, metric.params["k"])
+    return {metric.name: points[metric.name] for metric in spec.metrics if metric.name in points}
+
+
+def resampled_metrics(
+    truth: RankingTruth, lists: RankedLists, spec: CaseSpec, names: set[str]
+) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+    """Bootstrap functions: weighted means of the per-user values over each resample of users.
+
+    A user whose value is undefined (a long-tail share without a list) carries no weight.
+    """
+    per_user = {name: values for name, values in user_values(truth, lists, spec).items() if name in names}
+    defined = {name: ~np.isnan(values) for name, values in per_user.items()}
+    filled = {name: np.nan_to_num(values) for name, values in per_user.items()}
+
+    def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
+        totals = weights.sum(axis=1)
+        result = {}
+        for name, values in filled.items():
+            mass = totals if defined[name].all() else weights @ defined[name].astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                result[name] = (weights @ values) / mass
+        return result
+
+    return evaluate
+
+
+def details(truth: RankingTruth, lists: RankedLists) -> dict[str, object]:
+    """Who was evaluated, the cold / warm and head / tail slices, and the recall@k curve."""
+    hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
+    n_relevant = truth.relevant.counts
+    ndcg = metrics.ndcg_at_k(hits, n_relevant, DETAIL_K)
+    recall = metrics.recall_at_k(hits, n_relevant, DETAIL_K)
+
+    user_slices = []
+    if truth.history is not None:
+        cold = truth.history <= COLD_USER_MAX_INTERACTIONS
+        for label, members in ((f"cold users (at most {COLD_USER_MAX_INTERACTIONS} training interactions)", cold),
+                               ("warm users", ~cold)):
+            user_slices.append({
+                "slice": label,
+                "users": int(members.sum()),
+                f"ndcg_at_{DETAIL_K}": float(ndcg[members].mean()) if members.any() else None,
+                f"recall_at_{DETAIL_K}": float(recall[members].mean()) if members.any() else None,
+            })
+
+    # Head / tail: of the held-out (user, item) pairs whose item is in the head (or the tail),
+    # the share that the user's top DETAIL_K found.
+    top = lists.recommended[:, :DETAIL_K]
+    found_head = (hits[:, :DETAIL_K] & (top < truth.n_head)).sum()
+    found_total = hits[:, :DETAIL_K].sum()
+    relevant_head = int((truth.relevant.items < truth.n_head).sum())
+    relevant_tail = truth.relevant.items.size - relevant_head
+    item_slices = [
+        {"slice": f"head items (the {HEAD_SHARE:.0%} most popular in training)", "pairs": relevant_head,
+         f"recall_at_{DETAIL_K}": float(found_head / relevant_head) if relevant_head else None},
+        {"slice": "long-tail items (the rest of the catalogue)", "pairs": relevant_tail,
+         f"recall_at_{DETAIL_K}": float((found_total - found_head) / relevant_tail) if relevant_tail else None},
+    ]
+
+    depth = lists.recommended.shape[1]
+    curve = np.cumsum(hits, axis=1) / n_relevant[:, None]
+    return {
+        "users": {
+            "evaluated": truth.n_units,
+            "without_list": int((~lists.listed).sum()),
+            "relevant_pairs": int(truth.relevant.items.size),
+            "catalogue_items": truth.n_items,
+        },
+        "user_slices": user_slices,
+        "item_slices": item_slices,
+        "recall_curve": {"k": list(range(1, depth + 1)), "recall": curve.mean(axis=0).round(6).tolist()},
+    }
+
+
+def notes(truth: RankingTruth, lists: RankedLists) -> list[str]:
+    """Scorecard notes: how many test users got no list."""
+    missing = int((~lists.listed).sum())
+    if not missing:
+        return []
+    return [f"{missing:,} of {truth.n_units:,} test users have no list in the submission; they score 0 on every "
+            "metric."]
+
+
+def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
+    """The tables a report shows for this task: title, column headers, rows."""
+    users = details["users"]
+    tables = [{
+        "title": "Who was evaluated",
+        "columns": ["", "count"],
+        "rows": [["test users with at least one held-out item", f"{users['evaluated']:,}"],
+                 ["of whom without a list (scored 0)", f"{users['without_list']:,}"],
+                 ["held-out (user, item) pairs", f"{users['relevant_pairs']:,}"],
+                 ["items in the catalogue", f"{users['catalogue_items']:,}"]],
+    }]
+    if details["user_slices"]:
+        tables.append({
+            "title": f"Cold and warm users (NDCG@{DETAIL_K}, recall@{DETAIL_K})",
+            "columns": ["slice", "users", f"NDCG@{DETAIL_K}", f"recall@{DETAIL_K}"],
+            "rows": [[row["slice"], f"{row['users']:,}", _cell(row[f"ndcg_at_{DETAIL_K}"]),
+                      _cell(row[f"recall_at_{DETAIL_K}"])] for row in details["user_slices"]],
+        })
+    tables.append({
+        "title": f"Head and long-tail items (share of held-out pairs found in the top {DETAIL_K})",
+        "columns": ["slice", "held-out pairs", f"recall@{DETAIL_K}"],
+        "rows": [[row["slice"], f"{row['pairs']:,}", _cell(row[f"recall_at_{DETAIL_K}"])]
+                 for row in details["item_slices"]],
+    })
+    return tables
+
+
+def _cell(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def figures(details: dict[str, object]) -> dict[str, bytes]:
+    """PNG figures by file name."""
+    from evaluator.plots import recall_curve_png
+
+    curve = details["recall_curve"]
+    return {"recall_at_k.png": recall_curve_png(curve["k"], curve["recall"], marked_k=DETAIL_K)}
+
+
+def sample_submission(inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]) -> pd.DataFrame:
+    """A well-formed submission: the same ten most popular items for every test user."""
+    schema = spec.submission
+    users = inputs["test"][spec.id_column].to_numpy()
+    top = np.asarray(labels[:SAMPLE_LIST_LENGTH], dtype=object)
+    return pd.DataFrame({
+        schema.id_column: np.repeat(users, top.size),
+        schema.label_column: np.tile(top, users.size),
+        schema.rank_column: np.tile(np.arange(1, top.size + 1), users.size),
+    })
+
+
+def baseline_submission(
+    estimator, inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]
+) -> pd.DataFrame:
+    """Fit a recommender on the instance's inputs and return its lists for the test users.
+
+    ``estimator`` follows the case's recommender protocol: ``fit(inputs)`` on the input tables
+    and ``recommend(users, k)`` returning a submission-format table.
+    """
+    estimator.fit(inputs)
+    return estimator.recommend(inputs["test"][spec.id_column].to_numpy(), MAX_LIST_LENGTH)
