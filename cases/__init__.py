@@ -27,7 +27,7 @@ __all__ = [
     "get",
 ]
 
-_BUILT_IN = ("cases.tickets",)
+_BUILT_IN = ("cases.tickets", "cases.recommendations")
 ENTRY_POINT_GROUP = "casekit.cases"
 
 

@@ -1,8 +1,9 @@
 """The output of a case's ``prepare``: the candidate's inputs and the held-out answers.
 
 ``prepare`` functions finish with :func:`check_prepared`, which enforces the contract every
-case shares: disjoint ids, exact columns, no target in the test inputs, and an answer for
-every test row. :func:`fresh_ids` gives rows ids that carry no information.
+classification case shares: disjoint ids, exact columns, no target in the test inputs, and an
+answer for every test row; ranking cases finish with :func:`check_ranking_prepared`.
+:func:`fresh_ids` gives rows ids that carry no information.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class PreparedData:
     answers : DataFrame
         The answer key: the id column and the target, one row per test row, sorted by id.
     labels : tuple of str
-        The class labels, in the order submissions and reports use (empty for ranking).
+        The class labels, in the order submissions and reports use. For ranking, the item
+        catalogue, most interacted-with in training first (the metrics tell head from
+        long-tail items by this order).
     notes : dict
         Facts about the split worth recording in the bundle (e.g. the temporal cut-off).
     """
@@ -98,6 +101,50 @@ def check_prepared(
         unknown = set(answers[target]) - set(prepared.labels)
         if unknown:
             raise PrepareError(f"answers hold labels outside the label set: {sorted(unknown)}")
+
+
+def check_ranking_prepared(
+    prepared: PreparedData,
+    *,
+    user_column: str,
+    item_column: str,
+    columns: dict[str, list[str]],
+    answer_columns: list[str],
+    catalogue_table: str = "items",
+    test_table: str = "test",
+) -> None:
+    """Assert the shared contract of a ranking split; raise :class:`PrepareError`.
+
+    ``columns`` gives each input table's exact columns. The test table lists each test user
+    once; the answers hold distinct ``(user, item)`` pairs for exactly the test users; every
+    item anywhere is in the catalogue, and the labels are the catalogue, each item once.
+    """
+    for name, expected in columns.items():
+        _expect_columns(prepared.inputs[name], expected, name)
+    answers = prepared.answers
+    _expect_columns(answers, answer_columns, "answers")
+    for name, frame in [*prepared.inputs.items(), ("answers", answers)]:
+        for column in (user_column, item_column):
+            if column in frame.columns and frame[column].isna().any():
+                raise PrepareError(f"{name}: missing values in {column!r}")
+
+    test_users = prepared.inputs[test_table][user_column]
+    if test_users.duplicated().any():
+        raise PrepareError(f"{test_table}: a test user is listed twice")
+    if set(answers[user_column]) != set(test_users):
+        raise PrepareError("the answers do not cover exactly the test users")
+    if answers.duplicated([user_column, item_column]).any():
+        raise PrepareError("answers: a (user, item) pair is listed twice")
+
+    catalogue = prepared.inputs[catalogue_table][item_column]
+    if catalogue.duplicated().any():
+        raise PrepareError(f"{catalogue_table}: an item is listed twice")
+    known = set(catalogue)
+    for name, frame in [*prepared.inputs.items(), ("answers", answers)]:
+        if name != catalogue_table and item_column in frame.columns and not set(frame[item_column]) <= known:
+            raise PrepareError(f"{name}: names items that are not in the catalogue")
+    if len(prepared.labels) != len(known) or set(prepared.labels) != known:
+        raise PrepareError("the labels are not the catalogue, each item once")
 
 
 def _expect_columns(frame: pd.DataFrame, expected: list[str], name: str) -> None:

@@ -1,0 +1,91 @@
+"""Product recommendations: a home-page "recommended for you" row of 10 products per customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cases.recommendations.movielens import DATASET as MOVIELENS_DATASET
+from cases.recommendations.movielens import FILES as MOVIELENS_FILES
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+
+CASE = CaseSpec(
+    slug="recommendations",
+    title="Product recommendations",
+    summary="Rank products for each customer's home-page row from their views, carts and purchases.",
+    task="ranking",
+    id_column="user_id",
+    target="item_id",
+    submission=SubmissionSchema(id_column="user_id", label_column="item_id", rank_column="rank"),
+    metrics=(
+        MetricSpec("ndcg_at_10", "NDCG@10", "higher", {"measure": "ndcg", "k": 10}),
+        MetricSpec("map_at_10", "MAP@10", "higher", {"measure": "map", "k": 10}),
+        MetricSpec("recall_at_10", "Recall@10", "higher", {"measure": "recall", "k": 10}),
+        MetricSpec("recall_at_50", "Recall@50", "higher", {"measure": "recall", "k": 50}),
+        MetricSpec("precision_at_10", "Precision@10", "higher", {"measure": "precision", "k": 10}),
+        MetricSpec("hit_rate_at_10", "Hit rate@10", "higher", {"measure": "hit_rate", "k": 10}),
+        MetricSpec("mrr", "MRR", "higher", {"measure": "mrr"}),
+        # Popularity bias: the share of the top 10 outside the most popular 20% of the catalogue.
+        MetricSpec("long_tail_share_at_10", "Long-tail share@10", "higher", {"measure": "long_tail_share", "k": 10}),
+        MetricSpec(
+            "coverage_at_10",
+            "Catalogue coverage@10",
+            "higher",
+            {"measure": "coverage", "k": 10},
+            # A property of all the lists together, not a mean over users: no per-user
+            # bootstrap interval.
+            interval=False,
+        ),
+    ),
+    primary_metric="ndcg_at_10",
+    sources=(
+        DataSource(
+            name="synthetic",
+            description="Seeded synthetic shop: 5k products, 20k customers, ~1M events over 90 days (offline).",
+            load="cases.recommendations.synthetic:load",
+            synthetic=True,
+        ),
+        DataSource(
+            name="movielens",
+            description="MovieLens ml-latest-small: 100k ratings of 9.7k movies by 610 users (rating >= 4 = liked).",
+            load="cases.recommendations.movielens:load",
+            synthetic=False,
+            dataset=MOVIELENS_DATASET,
+            files=MOVIELENS_FILES,
+            licence=(
+                "GroupLens usage licence: research use, acknowledge the source, redistribution only under "
+                "the same terms, no commercial use without permission."
+            ),
+            citation=(
+                "F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. "
+                "ACM TiiS 5, 4, Article 19. https://doi.org/10.1145/2827872"
+            ),
+        ),
+    ),
+    prepare_ref="cases.recommendations.prepare:prepare",
+    baselines=(
+        Baseline(
+            "popularity",
+            "Most popular (recent)",
+            "trivial",
+            "The same list for everyone: the items most interacted with in the last 14 days of training.",
+            "cases.recommendations.baselines:popularity",
+        ),
+        Baseline(
+            "item_knn",
+            "Item-to-item co-occurrence kNN",
+            "classical",
+            "Items scored by their co-occurrence with the user's recent items (cosine), topped up by popularity.",
+            "cases.recommendations.baselines:item_knn",
+        ),
+        Baseline(
+            "lightgbm_reranker",
+            "LightGBM LambdaRank re-ranker",
+            "strong",
+            "LightGBM LambdaRank over candidates from popularity and item-kNN, with user, item and "
+            "user-item features, trained on the last week of training as labels.",
+            "cases.recommendations.baselines:lightgbm_reranker",
+        ),
+    ),
+    folder=Path(__file__).parent,
+    time_box_hours=4.0,
+)
