@@ -203,7 +203,10 @@ def _nearest(vectors: np.ndarray, department: np.ndarray, k: int) -> np.ndarray:
     for members in (np.flatnonzero(department == d) for d in np.unique(department)):
         similarity = vectors[members] @ vectors[members].T
         np.fill_diagonal(similarity, -np.inf)
-        result[members] = members[np.argpartition(-similarity, k, axis=1)[:, :k]]
+        # A department smaller than k + 1 items repeats its neighbours to fill the row.
+        available = max(1, min(k, members.size - 1))
+        nearest = np.argpartition(-similarity, available - 1, axis=1)[:, :available]
+        result[members] = members[nearest[:, np.arange(k) % available]]
     return result
 
 

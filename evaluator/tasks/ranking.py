@@ -225,27 +225,33 @@ def decode(frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], ids: pd
     return RankedLists(recommended=recommended, n_items=len(labels))
 
 
+# Per-user measures, by the ``measure`` of a metric's params: f(hits, relevant counts, lists,
+# truth, k) -> one value per user. Catalogue coverage is a property of all lists together.
+_PER_USER = {
+    "ndcg": lambda hits, counts, lists, truth, k: metrics.ndcg_at_k(hits, counts, k),
+    "map": lambda hits, counts, lists, truth, k: metrics.average_precision_at_k(hits, counts, k),
+    "recall": lambda hits, counts, lists, truth, k: metrics.recall_at_k(hits, counts, k),
+    "precision": lambda hits, counts, lists, truth, k: metrics.precision_at_k(hits, k),
+    "hit_rate": lambda hits, counts, lists, truth, k: metrics.hit_rate_at_k(hits, k),
+    "mrr": lambda hits, counts, lists, truth, k: metrics.reciprocal_rank(hits),
+    "long_tail_share": lambda hits, counts, lists, truth, k: metrics.long_tail_share_at_k(
+        lists.recommended, truth.n_items, truth.n_head, k),
+}
+_CATALOGUE = {"coverage"}
+
+
 def user_values(truth: RankingTruth, lists: RankedLists, spec: CaseSpec) -> dict[str, np.ndarray]:
     """Every per-user metric of the spec: one value per evaluated user (NaN: not defined)."""
     hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
-    n_relevant = truth.relevant.counts
+    counts = truth.relevant.counts
     values = {}
     for metric in spec.metrics:
-        measure, k = metric.params["measure"], metric.params.get("k")
-        if measure == "ndcg":
-            values[metric.name] = metrics.ndcg_at_k(hits, n_relevant, k)
-        elif measure == "map":
-            values[metric.name] = metrics.average_precision_at_k(hits, n_relevant, k)
-        elif measure == "recall":
-            values[metric.name] = metrics.recall_at_k(hits, n_relevant, k)
-        elif measure == "precision":
-            values[metric.name] = metrics.precision_at_k(hits, k)
-        elif measure == "hit_rate":
-            values[metric.name] = metrics.hit_rate_at_k(hits, k)
-        elif measure == "mrr":
-            values[metric.name] = metrics.reciprocal_rank(hits)
-        elif measure == "long_tail_share":
-            values[metric.name] = metrics.long_tail_share_at_k(lists.recommended, truth.n_items, truth.n_head, k)
+        measure = metric.params.get("measure")
+        if measure in _PER_USER:
+            values[metric.name] = _PER_USER[measure](hits, counts, lists, truth, metric.params.get("k"))
+        elif measure not in _CATALOGUE:
+            known = ", ".join(sorted([*_PER_USER, *_CATALOGUE]))
+            raise ValueError(f"metric {metric.name!r}: unknown ranking measure {measure!r}; known: {known}")
     return values
 
 
@@ -258,7 +264,7 @@ def point_metrics(truth: RankingTruth, lists: RankedLists, spec: CaseSpec) -> di
     for metric in spec.metrics:
         if metric.params["measure"] == "coverage":
             points[metric.name] = metrics.catalog_coverage(lists.recommended, truth.n_items, metric.params["k"])
-    return {metric.name: points[metric.name] for metric in spec.metrics if metric.name in points}
+    return {metric.name: points[metric.name] for metric in spec.metrics}
 
 
 def resampled_metrics(
