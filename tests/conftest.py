@@ -34,8 +34,8 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(getattr(config, "casekit_env", ""), ignore_errors=True)
 
 
-def needs_mirror() -> None:
-    if not (MIRROR / "nlbse24-github-issues").is_dir():
+def needs_mirror(dataset: str = "nlbse24-github-issues") -> None:
+    if not (MIRROR / dataset).is_dir():
         pytest.skip(f"the dataset mirror {MIRROR} is missing (it sits beside the checkout in CI)")
 
 
@@ -76,3 +76,21 @@ def nlbse_baselines(nlbse_instance):
     from evaluator.baselines import ensure_baselines
 
     return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)
+
+
+@pytest.fixture(scope="session")
+def movielens_project(tmp_path_factory) -> Path:
+    """A recommendations project on the real MovieLens source, issued once per session."""
+    needs_mirror("movielens-ml-latest-small")
+    project = tmp_path_factory.mktemp("movielens") / "recommendations"
+    casekit("new", "recommendations", "--source", "movielens", "--seed", "11", "-o", project, "--candidate", "Ada",
+            check=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def movielens_instance(movielens_project):
+    """The MovieLens project's instance with its verified answer key."""
+    from evaluator.evaluation import open_instance
+
+    return open_instance(movielens_project)

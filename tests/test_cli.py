@@ -24,8 +24,10 @@ def test_help_lists_every_command():
 
 def test_list_shows_one_line_per_case():
     lines = casekit("list", check=True).stdout.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("tickets ") and "Support-ticket categorization" in lines[0]
+    tickets = [line for line in lines if line.startswith("tickets ")]
+    assert len(tickets) == 1 and "Support-ticket categorization" in tickets[0]
+    recommendations = [line for line in lines if line.startswith("recommendations ")]
+    assert len(recommendations) == 1 and "sources: synthetic, movielens" in recommendations[0]
 
 
 def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):

@@ -1,0 +1,79 @@
+"""``casekit evaluate`` on a recommendations instance (MovieLens): intervals over users, paired
+comparisons with the three baselines, slices, the users without a list, MLflow."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+from conftest import casekit
+from mlflow import MlflowClient
+
+USER = "user_id"
+LEFT_OUT = 7
+
+
+@pytest.fixture(scope="module")
+def evaluated(movielens_project, movielens_instance):
+    """The kNN baseline's lists, less a few users, evaluated as if a candidate had sent them."""
+    from evaluator.baselines import ensure_baselines
+
+    baselines = ensure_baselines(movielens_instance.spec, movielens_instance.key, movielens_instance.labels)
+    knn = next(b for b in baselines if b.baseline.name == "item_knn")
+    lists = pd.read_csv(knn.path, dtype=str)
+    left_out = lists[USER].drop_duplicates().iloc[:LEFT_OUT]
+    submission = movielens_project / "submission" / "predictions.csv"
+    lists[~lists[USER].isin(left_out)].to_csv(submission, index=False)
+    result = casekit("evaluate", movielens_project, check=True)
+    folder = sorted((movielens_project / "evaluation").iterdir())[-1]
+    yield result, folder, json.loads((folder / "scorecard.json").read_text())
+    shutil.rmtree(movielens_project / "evaluation")
+
+
+def test_evaluate_prints_ndcg_with_its_interval_and_the_three_comparisons(evaluated):
+    result, _, card = evaluated
+    primary = next(m for m in card["metrics"] if m["name"] == "ndcg_at_10")
+    assert primary["ci_low"] < primary["value"] < primary["ci_high"]
+    assert "NDCG@10 (primary)" in result.stdout
+    assert f"[{primary['ci_low']:.4f}, {primary['ci_high']:.4f}]" in result.stdout
+    assert [c["baseline"] for c in card["comparisons"]] == ["popularity", "item_knn", "lightgbm_reranker"]
+    for comparison in card["comparisons"]:
+        assert comparison["delta_low"] <= comparison["delta"] <= comparison["delta_high"]
+
+
+def test_leaving_users_out_costs_score_against_the_same_baseline(evaluated):
+    knn = next(c for c in evaluated[2]["comparisons"] if c["baseline"] == "item_knn")
+    assert knn["delta"] < 0 and knn["delta_low"] < knn["delta_high"] <= 0
+
+
+def test_the_users_without_a_list_are_counted_in_the_output_and_the_report(evaluated):
+    result, folder, card = evaluated
+    note = f"{LEFT_OUT} of {card['details']['users']['evaluated']:,} test users have no list"
+    assert note in result.stdout.replace("\n", " ")
+    assert card["details"]["users"]["without_list"] == LEFT_OUT
+    assert note in (folder / "report.html").read_text()
+
+
+def test_the_bootstrap_resamples_test_users(evaluated):
+    card = evaluated[2]
+    assert card["bootstrap"]["unit"] == "test user" and card["bootstrap"]["resamples"] == 1000
+    coverage = next(m for m in card["metrics"] if m["name"] == "coverage_at_10")
+    assert coverage["ci_low"] is None  # a property of all lists together, not a mean over users
+
+
+def test_the_report_has_the_slices_and_the_recall_curve(evaluated):
+    _, folder, card = evaluated
+    html = (folder / "report.html").read_text()
+    for title in ("Cold and warm users", "Head and long-tail items", "Who was evaluated"):
+        assert title in html
+    assert (folder / "plots" / "recall_at_k.png").read_bytes().startswith(b"\x89PNG")
+    assert [row["slice"].split()[0] for row in card["details"]["item_slices"]] == ["head", "long-tail"]
+
+
+def test_the_mlflow_run_holds_the_ranking_metrics(evaluated):
+    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    metrics = MlflowClient().get_run(run_id).data.metrics
+    for name in ("ndcg_at_10", "ndcg_at_10_ci_low", "mrr", "coverage_at_10", "delta_ndcg_at_10_vs_lightgbm_reranker"):
+        assert name in metrics
