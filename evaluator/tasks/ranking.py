@@ -95,10 +95,11 @@ def check_ids(
     column = spec.submission.id_column
     users = frame[column]
     rows = np.arange(1, len(frame) + 1)
-    empty = (users.str.strip() == "").to_numpy()
+    codes, distinct = pd.factorize(users)
+    empty = _per_row(distinct.str.strip() == "", codes)
     add_row_problems(report, "empty_id", empty, rows, users, column,
                      lambda row, value: f"{name}: row {row}, column '{column}': empty user id")
-    unknown = (~users.isin(pd.Index(expected_ids)) & ~empty).to_numpy()
+    unknown = _per_row(~distinct.isin(pd.Index(expected_ids)), codes) & ~empty
     add_row_problems(report, "unknown_id", unknown, rows, users, column,
                      lambda row, value: f"{name}: row {row}, column '{column}': user {value!r} is not a test user")
 
@@ -131,14 +132,14 @@ def _check_items(
     def where(row: int) -> str:
         return f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
 
-    empty = (items.str.strip() == "").to_numpy()
+    item_codes, distinct = pd.factorize(items)
+    empty = _per_row(distinct.str.strip() == "", item_codes)
     add_row_problems(report, "empty_item", empty, rows, users, column,
                      lambda row, value: f"{where(row)}: empty item id")
-    unknown = (~items.isin(pd.Index(labels)) & ~empty).to_numpy()
+    unknown = _per_row(~distinct.isin(pd.Index(labels)), item_codes) & ~empty
     add_row_problems(report, "unknown_item", unknown, rows, users, column,
                      lambda row, value: f"{where(row)}: item {value!r} is not in the catalogue", values=items)
-    item_codes, item_uniques = pd.factorize(items)
-    pairs = pd.Series(user_codes.astype(np.int64) * len(item_uniques) + item_codes)
+    pairs = pd.Series(user_codes.astype(np.int64) * len(distinct) + item_codes)
     repeated = pairs.duplicated().to_numpy() & ~empty
     add_row_problems(report, "duplicate_item", repeated, rows, users, column,
                      lambda row, value: f"{where(row)}: item {value!r} is already in this user's list",
@@ -197,11 +198,23 @@ def _check_ranks(
                                                        "user(s) whose ranks have gaps", column=column))
 
 
+def _per_row(flags: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """A flag computed once per distinct value, spread back to the rows (``codes`` from
+    ``pd.factorize``): a column of a million ids holds far fewer distinct ones."""
+    return np.asarray(flags, dtype=bool)[codes]
+
+
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """The position of every value in ``index`` (-1 when absent), hashing each distinct value once."""
+    codes, distinct = pd.factorize(values)
+    return index.get_indexer(distinct)[codes]
+
+
 def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> RankingTruth:
     """The answer key as codes: users in the key's order, items by their catalogue position."""
     user_codes, users = pd.factorize(answers[spec.id_column])
     catalogue = pd.Index(labels)
-    item_codes = catalogue.get_indexer(answers[spec.target])
+    item_codes = _positions(answers[spec.target], catalogue)
     if (item_codes < 0).any():
         unknown = answers[spec.target][item_codes < 0].iloc[0]
         raise ValueError(f"the answers name item {unknown!r}, which is not in the catalogue")
@@ -217,11 +230,12 @@ def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> Ran
 def decode(frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], ids: pd.Index) -> RankedLists:
     """Turn a validated submission into a ``(users, deepest rank)`` matrix of item codes."""
     schema = spec.submission
-    users = ids.get_indexer(frame[schema.id_column])
-    items = pd.Index(labels).get_indexer(frame[schema.label_column])
+    users = _positions(frame[schema.id_column], ids)
+    items = _positions(frame[schema.label_column], pd.Index(labels))
     ranks = frame[schema.rank_column].to_numpy().astype(np.int64)
-    recommended = np.full((len(ids), int(ranks.max())), len(labels), dtype=np.int32)
-    recommended[users, ranks - 1] = items
+    depth = int(ranks.max())
+    recommended = np.full((len(ids), depth), len(labels), dtype=np.int32)
+    recommended.ravel()[users * depth + ranks - 1] = items
     return RankedLists(recommended=recommended, n_items=len(labels))
 
 
