@@ -84,11 +84,9 @@ class Interactions:
     def end(self) -> int:
         return int(self.seconds.max())
 
-    def matrix(self, since: int | None = None) -> sparse.csr_matrix:
-        """Users x items, summed weights (of the interactions at or after ``since``)."""
-        keep = slice(None) if since is None else self.seconds >= since
-        return sparse.csr_matrix((self.weight[keep], (self.user[keep], self.item[keep])),
-                                 shape=(len(self.users), len(self.items)))
+    def matrix(self) -> sparse.csr_matrix:
+        """Users x items, summed interaction weights."""
+        return sparse.csr_matrix((self.weight, (self.user, self.item)), shape=(len(self.users), len(self.items)))
 
 
 class RecentPopularity:
