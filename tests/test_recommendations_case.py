@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,16 @@ def test_the_same_seed_generates_the_same_shop_and_another_seed_another():
     assert not first["events"].equals(other["events"])
 
 
+def test_the_same_seed_gives_the_same_prepared_shop(shop):
+    _, prepared = shop
+    again = prepare.prepare(synthetic.load(seed=5), seed=5)
+    # Equal frames write equal bytes (the MovieLens test below checks the files themselves).
+    for name, frame in prepared.inputs.items():
+        pd.testing.assert_frame_equal(again.inputs[name], frame, check_exact=True)
+    pd.testing.assert_frame_equal(again.answers, prepared.answers, check_exact=True)
+    assert again.labels == prepared.labels and again.notes == prepared.notes
+
+
 def test_the_shop_split_is_a_global_cut_with_the_last_week_held_out(shop):
     tables, prepared = shop
     cutoff = pd.Timestamp(prepared.notes["cutoff"])
@@ -133,6 +144,18 @@ def test_no_held_out_interaction_is_in_the_bundle(tmp_path):
     assert sample.groupby(USER)[ITEM].apply(tuple).nunique() == 1  # the same list for everyone: no answer in it
 
 
+def test_no_test_week_event_is_in_the_shop_bundle(tmp_path):
+    keys, project = tmp_path / "keys", tmp_path / "p"
+    casekit("new", "recommendations", "--seed", "3", "-o", project, "--keys-dir", keys, "--starter", "empty", check=True)
+    bundle = BundleMetadata.read(project)
+    cutoff = pd.Timestamp(bundle.notes["cutoff"])
+    train = pd.read_csv(project / "data" / "train.csv", parse_dates=["timestamp"])
+    assert train["timestamp"].max() < cutoff
+    assert pd.read_csv(project / "data" / "test.csv").columns.tolist() == [USER]
+    key = (keys / bundle.instance_id / "answers.csv").read_bytes()
+    assert all(key not in path.read_bytes() for path in project.rglob("*") if path.is_file())
+
+
 def test_the_same_seed_gives_byte_identical_movielens_projects(tmp_path):
     needs_mirror("movielens-ml-latest-small")
     files = []
@@ -164,6 +187,19 @@ def test_the_empty_starter_contract_tests_fail_naming_the_stage(tmp_path):
     assert result.returncode == 1
     assert "stage 'ingest' is not implemented yet" in result.stdout
     assert "src/recommendations_solution/ingest.py" in result.stdout
+    # Filling in the stubs is all it takes: the pipeline calls nothing the stages do not define.
+    package = project / "src" / "recommendations_solution"
+    for stage, function in _stage_calls(package / "pipeline.py"):
+        defined = {node.name for node in ast.parse((package / f"{stage}.py").read_text()).body
+                   if isinstance(node, ast.FunctionDef)}
+        assert function in defined, f"pipeline.py calls {stage}.{function}, which the empty {stage}.py lacks"
+
+
+def _stage_calls(pipeline: Path) -> set[tuple[str, str]]:
+    """The ``stage.function`` names that ``pipeline.py`` uses."""
+    stages = {"ingest", "features", "train", "predict"}
+    return {(node.value.id, node.attr) for node in ast.walk(ast.parse(pipeline.read_text()))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in stages}
 
 
 def _project_tests(project: Path) -> subprocess.CompletedProcess:
