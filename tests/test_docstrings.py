@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification", "evaluator.metrics.ranking"]
+MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification", "evaluator.metrics.ranking",
+           "evaluator.tasks.ranking"]
 
 
 @pytest.mark.parametrize("name", MODULES)

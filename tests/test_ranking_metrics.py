@@ -164,3 +164,17 @@ def test_an_unknown_measure_is_refused():
                               items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
     with pytest.raises(ValueError, match="ndgc"):
         task.point_metrics(truth, task.RankedLists(recommended, N_ITEMS), spec)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_factorizing_runs_gives_what_pandas_factorize_gives(dtype):
+    from evaluator.tasks.ranking import factorize_runs
+
+    rng = np.random.default_rng(7)
+    values = np.repeat(rng.choice(["a", "b", "c", "", "d"], 300), rng.integers(1, 5, 300)).astype(object)
+    values[rng.choice(values.size, 20, replace=False)] = None
+    column = pd.Series(values, dtype=dtype)
+    codes, distinct = factorize_runs(column)
+    expected_codes, expected_distinct = pd.factorize(column)
+    assert codes.tolist() == expected_codes.tolist()
+    assert distinct.tolist() == list(expected_distinct)

@@ -105,7 +105,7 @@ def test_the_same_item_for_two_users_is_fine(tmp_path, valid, movielens_project)
     assert validate_predictions(write(tmp_path, valid), movielens_project).ok
 
 
-@pytest.mark.parametrize("rank", ["first", "1.5", ""])
+@pytest.mark.parametrize("rank", ["first", "1.5", "", "NaN", "inf", "1e400", "0x5"])
 def test_a_rank_that_is_not_a_whole_number(tmp_path, valid, movielens_project, rank):
     frame = valid.astype({RANK: object})
     frame.loc[4, RANK] = rank
@@ -114,12 +114,37 @@ def test_a_rank_that_is_not_a_whole_number(tmp_path, valid, movielens_project, r
     assert codes == {"rank_not_an_integer", "missing_rank"}
 
 
-def test_a_rank_below_one(tmp_path, valid, movielens_project):
-    frame = valid.copy()
-    frame.loc[0, RANK] = 0
+def test_booleans_are_not_ranks(tmp_path, valid, movielens_project):
+    user = valid[USER].iloc[0]
+    frame = pd.DataFrame({USER: [user, user], ITEM: valid[ITEM].iloc[:2].to_numpy(), RANK: ["True", "False"]})
     found = problems(tmp_path, frame, movielens_project)
-    assert [p for p in found if p.code == "rank_out_of_range"][0].row == 1
+    assert {p.code for p in found} == {"rank_not_an_integer"} and len(found) == 2
+
+
+def test_ranks_written_as_decimals_are_read_as_whole_numbers(tmp_path, valid, movielens_project):
+    frame = valid.astype({RANK: object})
+    frame[RANK] = frame[RANK].map(lambda rank: f"{rank}.0")
+    assert validate_predictions(write(tmp_path, frame), movielens_project).ok
+
+
+@pytest.mark.parametrize("rank", [0, -3])
+def test_a_rank_below_one(tmp_path, valid, movielens_project, rank):
+    frame = valid.copy()
+    frame.loc[0, RANK] = rank
+    found = problems(tmp_path, frame, movielens_project)
+    below = [p for p in found if p.code == "rank_out_of_range"]
+    assert below[0].row == 1 and f"rank {rank} is below 1" in below[0].message
     assert {p.code for p in found} == {"rank_out_of_range", "missing_rank"}
+
+
+@pytest.mark.parametrize("column", [USER, ITEM])
+def test_an_integer_id_written_as_a_decimal_is_unknown_with_a_hint(tmp_path, valid, movielens_project, column):
+    frame = valid.copy()
+    written = f"{frame.loc[3, column]}.0"
+    frame.loc[3, column] = written
+    found = [p for p in problems(tmp_path, frame, movielens_project) if p.code in {"unknown_id", "unknown_item"}]
+    assert found[0].row == 4 and found[0].column == column
+    assert f"write '{valid.loc[3, column]}', not '{written}'" in found[0].message
 
 
 def test_a_rank_beyond_a_hundred(tmp_path, valid, movielens_project):
