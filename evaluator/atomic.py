@@ -55,3 +55,23 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def staged_file(destination: Path) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``destination`` when the block succeeds.
+
+    For files written by a library that wants a path of its own (a zip archive, say) rather
+    than bytes in memory. If the block raises, the temporary is removed and ``destination``
+    is left as it was.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+    os.close(handle)
+    os.chmod(temporary, 0o666 & ~_UMASK)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -7,19 +7,21 @@ Order matters for not losing results: the scorecard and report are written local
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import cases
+import evaluator
 from cases.spec import CaseSpec
 from evaluator import atomic, tasks, tracking
 from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
 from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
-from evaluator.errors import InvalidSubmissionError, UsageError
-from evaluator.keystore import AnswerKey, keys_root, load_key
+from evaluator.errors import IntegrityError, InvalidSubmissionError, UsageError
+from evaluator.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key
 from evaluator.report import render_report
 from evaluator.scorecard import Scorecard
 from evaluator.scoring import ModelScores, score_submission
@@ -60,6 +62,33 @@ def open_instance(project: Path, keys_dir: Path | None = None) -> Instance:
     except KeyError as error:
         raise UsageError(f"{project}: {error}") from error
     return Instance(project, bundle, spec, load_key(keys_root(keys_dir), bundle))
+
+
+def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Instance:
+    """An instance known only by its id, from its key record (for bare submission files).
+
+    The metadata is rebuilt from the key record; the seed stays withheld, as in a reviewer's
+    project, and ``project`` is the key's folder.
+    """
+    root = keys_root(keys_dir)
+    record_path = root / instance_id / KEY_FILE
+    if not re.fullmatch(r"[\w.-]+", instance_id) or set(instance_id) == {"."} or not record_path.is_file():
+        raise UsageError(f"no answer key for instance {instance_id!r} in {root}; pass --keys-dir (or set "
+                         f"CASEKIT_KEYS_DIR) to the folder the reviewer used with 'casekit new --keys-dir'")
+    try:
+        record = KeyRecord(**json.loads(record_path.read_text(encoding="utf-8")))
+        spec = cases.get(record.case).for_source(record.source)
+    except (TypeError, ValueError) as error:
+        raise IntegrityError(f"{record_path}: unreadable key record ({error})") from error
+    except KeyError as error:
+        raise UsageError(f"{record_path}: {error}") from error
+    bundle = BundleMetadata(
+        case=record.case, title=spec.title, task=spec.task, instance_id=record.instance_id, source=record.source,
+        seed=None, labels=list(record.labels), id_column=spec.id_column, target=spec.target,
+        primary_metric=spec.primary_metric, key_sha256=record.answers_sha256, files={},
+        casekit_version=evaluator.__version__,
+    )
+    return Instance(root / instance_id, bundle, spec, load_key(root, bundle))
 
 
 def evaluate_project(
@@ -139,17 +168,26 @@ def log_baselines(
     return results
 
 
-def write_outputs(card: Scorecard, destination: Path) -> Path:
-    """Write scorecard.json, report.html and the figures into ``destination``, atomically."""
+def write_outputs(
+    card: Scorecard, destination: Path, *, review: dict | None = None, extra_files: dict[str, bytes] | None = None
+) -> Path:
+    """Write scorecard.json, report.html and the figures into ``destination``, atomically.
+
+    ``review`` adds the review's section to the report (see :mod:`evaluator.review`), and
+    ``extra_files`` (relative path to bytes) are written into the same folder.
+    """
     task = tasks.get(card.task)
     figures = task.figures(card.details)
-    html = render_report(card, task.report_tables(card.details), figures)
+    html = render_report(card, task.report_tables(card.details), figures, review=review)
     with atomic.staged_directory(destination) as staging:
         (staging / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
         (staging / "report.html").write_text(html, encoding="utf-8")
         (staging / "plots").mkdir()
         for name, png in figures.items():
             (staging / "plots" / name).write_bytes(png)
+        for name, payload in (extra_files or {}).items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_bytes(payload)
     return destination
 
 

@@ -53,6 +53,8 @@ def log_evaluation(
     test_source: Path,
     target: str,
     baseline: str | None = None,
+    extra_tags: dict[str, str] | None = None,
+    extra_metrics: dict[str, float] | None = None,
 ) -> TrackedRun:
     """Log a scorecard as one MLflow run.
 
@@ -68,6 +70,8 @@ def log_evaluation(
         its digest, schema and profile, not its rows).
     test_source : Path
         Where that test set is stored (the answer key file).
+    extra_tags, extra_metrics : dict, optional
+        Added to the run (``casekit review`` records its final score and re-run this way).
     """
     import mlflow
 
@@ -85,6 +89,7 @@ def log_evaluation(
     if card.candidate:
         tags[CANDIDATE_TAG] = card.candidate
     tags.update({f"casekit.verdict.{c.baseline}": c.verdict for c in card.comparisons})
+    tags.update(extra_tags or {})
     run_name = f"baseline:{baseline}" if baseline else f"candidate:{card.candidate or 'unnamed'}"
 
     with mlflow.start_run(experiment_id=experiment.experiment_id, run_name=run_name, tags=tags) as run:
@@ -98,7 +103,7 @@ def log_evaluation(
             "bootstrap_resamples": card.bootstrap["resamples"],
             "casekit_version": card.casekit_version,
         })
-        mlflow.log_metrics(_metrics(card))
+        mlflow.log_metrics({**_metrics(card), **(extra_metrics or {})})
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
             warnings.filterwarnings("ignore", message="The specified dataset source can be interpreted")
