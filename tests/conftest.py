@@ -27,6 +27,8 @@ def pytest_configure(config) -> None:
     os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
     os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
+    # Re-run environments are built once per session (from the pip cache) and shared by its tests.
+    os.environ["CASEKIT_VENV_DIR"] = str(base / "venvs")
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
