@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -125,6 +126,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
+    if options.rerun and shutil.which("make") is None:
+        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
     inputs = [parse_input(argument) for argument in arguments]
     with tempfile.TemporaryDirectory(prefix="casekit-review-") as work:
         say("reading the inputs")
