@@ -161,6 +161,14 @@ def check_ids(
 
     expected = pd.Index(expected_ids, dtype=object)
     unknown = (~ids.isin(expected) & ~empty).to_numpy()
+    if unknown.sum() > len(frame) / 2:
+        # Ids are fresh random tokens per instance: most of them unknown means another instance.
+        _append(report, Problem(
+            "wrong_instance",
+            f"{name}: {int(unknown.sum()):,} of {len(frame):,} ids are not in this instance's test set; this "
+            "looks like a submission for another instance of the case (check the project you are evaluating)",
+            column=id_column,
+        ))
     add_row_problems(report, "unknown_id", unknown, rows, ids, id_column,
                      lambda row, value: f"{name}: row {row}, column '{id_column}': id {value!r} is not in the test set")
 

@@ -79,7 +79,7 @@ def test_report_is_self_contained_and_escapes_candidate_text(evaluated):
 
 
 def test_mlflow_run_holds_params_metrics_tags_artifacts_and_the_test_set(evaluated, nlbse_instance):
-    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    run_id = json.loads((evaluated[1] / "tracking.json").read_text())["run_id"]
     client = MlflowClient()
     run = client.get_run(run_id)
     assert run.data.tags["casekit.role"] == "candidate"
