@@ -22,8 +22,9 @@ from cases.spec import CaseSpec
 from evaluator import atomic, tasks, tracking
 from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
 from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
+from evaluator.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 from evaluator.errors import InvalidSubmissionError, UsageError
+from evaluator.fingerprint import sha256_file
 from evaluator.keystore import AnswerKey, keys_root, load_key
 from evaluator.report import render_report
 from evaluator.scorecard import Scorecard
@@ -70,7 +71,8 @@ def open_instance(project: Path, keys_dir: Path | None = None) -> Instance:
         spec = cases.get(bundle.case).for_source(bundle.source)
     except KeyError as error:
         raise UsageError(f"{project}: {error}") from error
-    return Instance(project, bundle, spec, load_key(keys_root(keys_dir), bundle))
+    bundle_sha256 = sha256_file(project / METADATA_FILE)
+    return Instance(project, bundle, spec, load_key(keys_root(keys_dir), bundle, bundle_sha256))
 
 
 def evaluate_project(
