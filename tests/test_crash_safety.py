@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import casekit
+from conftest import casekit, project_with_submission
 
 pytestmark = pytest.mark.slow
 KILL_AFTER_SECONDS = [0.5, 1.5, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0]
@@ -20,10 +19,7 @@ KILL_AFTER_SECONDS = [0.5, 1.5, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0]
 
 @pytest.fixture(scope="module")
 def project(nlbse_project, nlbse_baselines, tmp_path_factory) -> Path:
-    copy = tmp_path_factory.mktemp("crash") / "tickets"
-    shutil.copytree(nlbse_project, copy, ignore=shutil.ignore_patterns("evaluation", "mlflow.db", "mlruns"))
-    shutil.copy(next(b.path for b in nlbse_baselines if b.baseline.name == "lightgbm"),
-                copy / "submission" / "predictions.csv")
+    copy = project_with_submission(nlbse_project, nlbse_baselines, "lightgbm", tmp_path_factory.mktemp("crash"))
     casekit("evaluate", copy, "--no-track", check=True)  # warm the baseline score cache
     return copy
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import casekit
+from conftest import casekit, project_with_submission
 from mlflow import MlflowClient
 
 pytestmark = pytest.mark.slow
@@ -23,11 +22,8 @@ PARALLEL = 8
 @pytest.fixture(scope="module")
 def project(nlbse_project, nlbse_baselines, tmp_path_factory) -> Path:
     """A copy of the session project with a submission, its baselines already trained."""
-    copy = tmp_path_factory.mktemp("resilience") / "tickets"
-    shutil.copytree(nlbse_project, copy, ignore=shutil.ignore_patterns("evaluation", "mlflow.db", "mlruns"))
-    shutil.copy(next(b.path for b in nlbse_baselines if b.baseline.name == "tfidf_logreg"),
-                copy / "submission" / "predictions.csv")
-    return copy
+    return project_with_submission(nlbse_project, nlbse_baselines, "tfidf_logreg",
+                                   tmp_path_factory.mktemp("resilience"))
 
 
 def free_port() -> int:
