@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_PARTIAL = ".partial"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -47,7 +48,8 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     and ``destination`` is never created.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.{os.getpid()}.", suffix=_PARTIAL,
+                                    dir=destination.parent))
     os.chmod(staging, 0o777 & ~_UMASK)
     try:
         yield staging
@@ -75,3 +77,23 @@ def staged_file(destination: Path) -> Iterator[Path]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_abandoned(folder: Path) -> None:
+    """Delete staging folders in ``folder`` left by processes that died (``kill -9``)."""
+    if not folder.is_dir():
+        return
+    for entry in folder.glob(f".*{_PARTIAL}"):
+        owner = entry.name.split(".")[-3]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

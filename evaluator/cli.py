@@ -132,7 +132,7 @@ def evaluate(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
-    from evaluator.console import console, print_scorecard
+    from evaluator.console import console, print_error, print_scorecard
     from evaluator.evaluation import evaluate_project
 
     with progress_bar() as status:
@@ -144,6 +144,31 @@ def evaluate(
     if result.run:
         console.print(f"MLflow:    run {result.run.run_id} in experiment {result.run.experiment_name} "
                       f"at {result.run.tracking_uri}", highlight=False)
+    if result.tracking_error:
+        print_error(f"not logged to MLflow: {result.tracking_error}. The scorecard and report are saved; "
+                    f"run 'casekit sync {project}' when the tracking store is back.")
+
+
+@app.command()
+@reports_errors
+def sync(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    keys_dir: KeysDir = None,
+) -> None:
+    """Log the evaluations that could not reach the MLflow tracking store when they ran."""
+    from evaluator.console import console
+    from evaluator.evaluation import sync_project
+    from evaluator.tracking import TrackingUnavailableError
+
+    with progress_bar() as status:
+        results = sync_project(project, keys_dir=keys_dir, status=status)
+    for result in results:
+        if result.tracking_error:
+            raise TrackingUnavailableError(f"{result.folder.name}: still not logged: {result.tracking_error}")
+        console.print(f"{result.folder.name}: logged as run {result.run.run_id} at {result.run.tracking_uri}",
+                      highlight=False)
+    if not results:
+        console.print("nothing to sync: every evaluation is logged", highlight=False)
 
 
 @app.command()

@@ -10,8 +10,8 @@ For each candidate (see :mod:`evaluator.candidates` for the kinds of input):
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
    logs), then log an MLflow run tagged with the candidate.
 
-Candidates are reviewed ``--jobs`` at a time in separate worker processes. MLflow's sqlite
-store does not take concurrent writers well, so the workers log one at a time, under a lock.
+Candidates are reviewed ``--jobs`` at a time in separate worker processes; they take turns
+on the MLflow store (see :mod:`evaluator.tracking`).
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
 and the batch goes on. Last come the leaderboard (:mod:`evaluator.leaderboard`) and the batch
 summary, ``summary.json``.
@@ -37,14 +37,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from filelock import FileLock
-
 from evaluator import atomic, tracking
 from evaluator.baselines import baseline_scores, ensure_baselines
 from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.candidates import Candidate, parse_input, resolve_candidates
 from evaluator.errors import CasekitError, UsageError
-from evaluator.evaluation import Instance, log_baselines, open_instance, open_issued_instance, write_outputs
+from evaluator.evaluation import (
+    TRACKING_FILE,
+    Instance,
+    log_baselines,
+    open_instance,
+    open_issued_instance,
+    write_outputs,
+)
 from evaluator.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from evaluator.rerun import RerunOptions, RerunResult, rerun_project
 from evaluator.rubric import CaseRubric, RubricResult, check_design, load_case_rubric, prepare_rubric, rubric_file
@@ -205,10 +210,13 @@ def review_candidate(task: _Task) -> CandidateReview:
             review = replace(review, seconds=round(time.monotonic() - started, 2))
             extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
             extra["review.json"] = (json.dumps(asdict(review), indent=2, default=str) + "\n").encode()
-            write_outputs(card, folder, review=context, extra_files=extra)
+            write_outputs(card, folder, candidate.submission, review=context, extra_files=extra)
         if options.track:
-            run = _log(card, candidate, instance, folder, review, options.output)
-            atomic.write_text(folder / "mlflow_run.json", json.dumps(run.__dict__, indent=2) + "\n")
+            try:
+                run = _log(card, candidate, instance, folder, review, options.output)
+            except tracking.TrackingUnavailableError as error:
+                return replace(review, message=f"not logged to MLflow: {error}")
+            atomic.write_text(folder / TRACKING_FILE, json.dumps({"status": "logged", **asdict(run)}, indent=2) + "\n")
             review = replace(review, run_id=run.run_id)
         return review
     except CasekitError as error:
@@ -276,10 +284,10 @@ def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path
         metrics["rerun_peak_memory_mb"] = review.rerun_peak_memory_mb
     tags = {"casekit.review.input": candidate.kind, "casekit.review.rerun": review.rerun_status,
             "casekit.review.output": str(output)}
-    with FileLock(str(output / ".mlflow.lock")):
-        return tracking.log_evaluation(card, role="candidate", outputs=folder, submission=candidate.submission,
-                                       test_set=instance.key.answers, test_source=instance.key.answers_path,
-                                       target=instance.spec.target, extra_tags=tags, extra_metrics=metrics)
+    # tracking takes turns on a sqlite store across processes, so parallel workers do not collide.
+    return tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
+                                   test_source=instance.key.answers_path, target=instance.spec.target,
+                                   extra_tags=tags, extra_metrics=metrics)
 
 
 def _prepare_baselines(instance: Instance, options: ReviewOptions, say: Status) -> None:

@@ -78,3 +78,12 @@ def nlbse_baselines(nlbse_instance):
     from evaluator.baselines import ensure_baselines
 
     return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)
+
+
+def project_with_submission(project: Path, baselines, submit: str, destination: Path) -> Path:
+    """A copy of ``project`` (without its evaluations and MLflow files) whose submission is
+    the cached predictions of baseline ``submit``."""
+    copy = destination / project.name
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("evaluation", "mlflow.db", "mlruns"))
+    shutil.copy(next(b.path for b in baselines if b.baseline.name == submit), copy / "submission" / "predictions.csv")
+    return copy

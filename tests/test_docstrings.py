@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification"]
+MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification", "evaluator.validation"]
 
 
 @pytest.mark.parametrize("name", MODULES)

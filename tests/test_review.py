@@ -48,7 +48,6 @@ def issued(tmp_path_factory) -> SimpleNamespace:
     bob = root / "bob"
     shutil.copytree(ada, bob)
     metadata = json.loads((bob / "casekit.json").read_text())
-    (bob / "casekit.json").write_text(json.dumps({**metadata, "candidate": "Bob"}))
     submission = pd.read_csv(bob / "submission" / "predictions.csv", dtype={"ticket_id": str})
     submission.loc[submission.index % 3 == 0, "category"] = "bug"  # doctored: not what the code writes
     submission.to_csv(bob / "submission" / "predictions.csv", index=False)
@@ -56,7 +55,8 @@ def issued(tmp_path_factory) -> SimpleNamespace:
 
     carol = root / "carol.csv"
     shutil.copy(ada / "data" / "sample_submission.csv", carol)
-    return SimpleNamespace(root=root, keys=keys, ada=ada, pack=root / "bob.zip", bare=carol,
+    # Named on the command line: the issued casekit.json (which names Ada) must not be edited.
+    return SimpleNamespace(root=root, keys=keys, ada=ada, pack=f"Bob={root / 'bob.zip'}", bare=carol,
                            instance=metadata["instance_id"])
 
 
