@@ -52,7 +52,14 @@ from evaluator.evaluation import (
 )
 from evaluator.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from evaluator.rerun import RerunOptions, RerunResult, rerun_project
-from evaluator.rubric import CaseRubric, RubricResult, check_design, load_case_rubric, prepare_rubric, rubric_file
+from evaluator.rubric import (
+    CaseRubric,
+    RubricResult,
+    check_design,
+    load_case_rubric,
+    prepare_rubric,
+    rubric_file,
+)
 from evaluator.scorecard import Scorecard
 from evaluator.submission import check_submission
 
