@@ -10,18 +10,26 @@ An INPUT on the ``casekit review`` command line is one of:
 
 ``name=path`` also names a project or a pack; otherwise the name is the one recorded in the
 project (``casekit new --candidate``), else the folder's or the zip's name.
+
+Candidates' files and names are untrusted. A review reads a project's submission only when it
+is the project's own file (a symbolic link could point at the key store's answers), never
+reads a file inside the key store, and refuses two names that read the same (``Ada`` and
+``ＡＤＡ``) or a name that mixes Latin, Greek and Cyrillic letters (``Аda``, Cyrillic А), which
+would let one candidate pass for another on the leaderboard.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
-from evaluator.errors import UsageError
+from evaluator.errors import IntegrityError, UsageError
+from evaluator.keystore import refuse_key_store_file
 from evaluator.pack import unpack
 
 Kind = Literal["project", "pack", "submission"]
@@ -73,7 +81,8 @@ def parse_input(argument: str) -> CandidateInput:
     return CandidateInput(name, "submission", path.resolve(), argument)
 
 
-def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, work: Path) -> list[Candidate]:
+def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, work: Path,
+                       key_store: Path) -> list[Candidate]:
     """Name every input, unpack the packs into ``work``, and give every candidate its instance."""
     candidates: list[Candidate] = []
     bare: list[CandidateInput] = []
@@ -93,7 +102,7 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
         else:
             bundle = BundleMetadata.read(item.path)
             name = item.name or bundle.candidate or item.path.name
-            submission, label, code = item.path / DEFAULT_SUBMISSION, str(item.path / DEFAULT_SUBMISSION), item.path
+            submission, label, code = _own_file(item.path, DEFAULT_SUBMISSION), str(item.path / DEFAULT_SUBMISSION), item.path
         candidates.append(Candidate(name, _unique_slug(name, slugs), item.kind, item.path, submission, label,
                                     code, bundle.instance_id))
     if bare:
@@ -102,11 +111,44 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
             name = item.name or _stem(item.path)
             candidates.append(Candidate(name, _unique_slug(name, slugs), "submission", item.path, item.path,
                                         str(item.path), None, instance_id))
-    names = [candidate.name for candidate in candidates]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise UsageError(f"candidate {twice[0]!r} is given more than once; name each input (name=path)")
+    _check_names([candidate.name for candidate in candidates])
+    for candidate in candidates:
+        refuse_key_store_file(candidate.submission, key_store, f"candidate {candidate.name!r}: {candidate.submission_label}")
     return candidates
+
+
+def _own_file(project: Path, relative: str) -> Path:
+    """``project / relative``, refused when a symbolic link takes it outside the project."""
+    path = project / relative
+    if path.exists() and not path.resolve().is_relative_to(project.resolve()):
+        raise IntegrityError(f"{path}: a symbolic link to {path.resolve()}, outside the project; a review reads "
+                             f"only the project's own files")
+    return path
+
+
+def _check_names(names: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for name in names:
+        key = unicodedata.normalize("NFKC", name).casefold()
+        if key in seen:
+            same = "is given more than once" if seen[key] == name else f"reads the same as {seen[key]!r}"
+            raise UsageError(f"candidate {name!r} {same}; name each input (name=path)")
+        seen[key] = name
+        scripts = _confusable_scripts(name)
+        if len(scripts) > 1:
+            raise UsageError(f"candidate name {name!r} mixes {' and '.join(sorted(scripts))} letters, so it can pass "
+                             f"for another name; rename the input (name=path)")
+
+
+def _confusable_scripts(name: str) -> set[str]:
+    """The scripts among Latin, Greek and Cyrillic (whose letters look alike) used by ``name``'s letters."""
+    scripts = set()
+    for character in name:
+        if character.isalpha():
+            script = unicodedata.name(character, "").split(" ")[0]
+            if script in {"LATIN", "GREEK", "CYRILLIC"}:
+                scripts.add(script.title())
+    return scripts
 
 
 def _shared_instance(candidates: list[Candidate], first_bare: CandidateInput) -> str:

@@ -27,7 +27,7 @@ from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 from evaluator.errors import IntegrityError, InvalidSubmissionError, UsageError
 from evaluator.fingerprint import sha256_file
-from evaluator.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key
+from evaluator.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key, refuse_key_store_file
 from evaluator.report import render_report
 from evaluator.scorecard import Scorecard
 from evaluator.scoring import ModelScores, score_submission
@@ -119,7 +119,7 @@ def evaluate_project(
     """Validate and score a project's submission, write its scorecard and report, log it."""
     say = status or (lambda message: None)
     instance = open_instance(project, keys_dir)
-    submission = submission or project / DEFAULT_SUBMISSION
+    submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
     say("validating the submission")
     checked = check_submission(submission, instance.spec, instance.labels, _test_ids(instance))
     if not checked.report.ok:

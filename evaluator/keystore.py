@@ -74,6 +74,18 @@ def keys_root(override: Path | None = None) -> Path:
     return Path(user_data_dir("casekit")) / "keys"
 
 
+def refuse_key_store_file(path: Path, root: Path, label: str | None = None) -> Path:
+    """``path``, refused when it is (or links to) a file of the key store under ``root``.
+
+    A submission is the candidate's file; scoring a file of the key store (a symbolic link to
+    the answers, say) would hand out a perfect score.
+    """
+    if path.resolve().is_relative_to(root.resolve()):
+        raise IntegrityError(f"{label or path}: a file of the key store ({root}); answers are never scored as a "
+                             f"submission")
+    return path
+
+
 def store_key(root: Path, record: KeyRecord, answers: pd.DataFrame, inputs: dict[str, bytes]) -> Path:
     """Write the key for an instance, or confirm an identical one is already there.
 

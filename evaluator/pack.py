@@ -13,6 +13,7 @@ import json
 import os
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,10 @@ FORMAT = "casekit-pack"
 FORMAT_VERSION = 1
 # A pack is code and a few CSVs; a cap keeps a hostile archive from filling the disk.
 MAX_UNPACKED_BYTES = 1024**3
+# Deflate tops out near 1032:1 and only a zip bomb gets there; code and predictions compress
+# 3-30x. Entries too small to matter are let through at any ratio.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECKED_FROM_BYTES = 1024**2
 
 # Folders left out wherever they are, and top-level ones that hold data or casekit's output.
 SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
@@ -155,7 +160,8 @@ def unpack(archive_path: Path, destination: Path) -> PackManifest:
     Refused, with the entry named: an archive that is not a zip, a missing or unreadable
     manifest, a path that is absolute or climbs out (``..``), a symbolic link, a file that
     is not in the manifest or is missing from the archive, a sha256 that does not match,
-    and more than :data:`MAX_UNPACKED_BYTES` in all.
+    more than :data:`MAX_UNPACKED_BYTES` in all, and an entry that inflates more than
+    :data:`MAX_COMPRESSION_RATIO` times (a zip bomb).
     """
     name = archive_path.name
     try:
@@ -163,11 +169,14 @@ def unpack(archive_path: Path, destination: Path) -> PackManifest:
     except (zipfile.BadZipFile, OSError) as error:
         raise IntegrityError(f"{archive_path}: not a readable zip archive ({error})") from error
     with archive:
+        entries = [info for info in archive.infolist() if not info.is_dir()]
+        for info in entries:
+            _check_entry(info, name)
+        if sum(info.file_size for info in entries) > MAX_UNPACKED_BYTES:
+            raise IntegrityError(f"{name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} MB")
         manifest = _read_manifest(archive, name)
         expected = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
-        infos = [info for info in archive.infolist() if info.filename != MANIFEST_FILE and not info.is_dir()]
-        for info in infos:
-            _check_entry_name(info, name)
+        infos = [info for info in entries if info.filename != MANIFEST_FILE]
         present = {info.filename for info in infos}
         unlisted = sorted(present - set(expected))
         missing = sorted(set(expected) - present)
@@ -175,15 +184,16 @@ def unpack(archive_path: Path, destination: Path) -> PackManifest:
             raise IntegrityError(f"{name}: entry '{unlisted[0]}' is not in the pack's manifest")
         if missing:
             raise IntegrityError(f"{name}: entry '{missing[0]}' is listed in the manifest but missing")
-        if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
-            raise IntegrityError(f"{name}: unpacks to more than {MAX_UNPACKED_BYTES // 2**20:,} MB")
         for info in infos:
             payload = _read_capped(archive, info, name)
             if sha256_bytes(payload) != expected[info.filename]:
                 raise IntegrityError(f"{name}: entry '{info.filename}' does not match its sha256 in the manifest")
             target = destination / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(payload)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(payload)
+            except OSError as error:  # e.g. an entry named like another entry's folder
+                raise IntegrityError(f"{name}: entry '{info.filename}' cannot be unpacked ({error})") from error
     if METADATA_FILE not in expected:
         raise IntegrityError(f"{name}: the pack has no {METADATA_FILE}; make it with 'casekit pack'")
     return PackManifest(manifest["case"], manifest["instance_id"], manifest.get("candidate"),
@@ -192,10 +202,12 @@ def unpack(archive_path: Path, destination: Path) -> PackManifest:
 
 def _read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
     try:
-        raw = json.loads(archive.read(MANIFEST_FILE))
+        info = archive.getinfo(MANIFEST_FILE)
     except KeyError:
         raise IntegrityError(f"{name}: no {MANIFEST_FILE} in the archive; make packs with 'casekit pack'") from None
-    except (ValueError, zipfile.BadZipFile) as error:
+    try:
+        raw = json.loads(_read_capped(archive, info, name))
+    except ValueError as error:
         raise IntegrityError(f"{name}: unreadable {MANIFEST_FILE} ({error})") from error
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("format_version") != FORMAT_VERSION:
         raise IntegrityError(f"{name}: {MANIFEST_FILE} is not a casekit pack manifest of version {FORMAT_VERSION}")
@@ -211,19 +223,25 @@ def _read_manifest(archive: zipfile.ZipFile, name: str) -> dict:
     return raw
 
 
-def _check_entry_name(info: zipfile.ZipInfo, name: str) -> None:
+def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
     path = PurePosixPath(info.filename)
     if path.is_absolute() or ".." in path.parts or "\\" in info.filename or ":" in info.filename:
         raise IntegrityError(f"{name}: entry '{info.filename}' has an unsafe path")
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
         raise IntegrityError(f"{name}: entry '{info.filename}' is a symbolic link")
+    if info.file_size >= RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * info.compress_size:
+        raise IntegrityError(f"{name}: entry '{info.filename}' inflates {info.file_size / max(info.compress_size, 1):,.0f} "
+                             f"times (more than {MAX_COMPRESSION_RATIO}); a pack holding it looks like a zip bomb")
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
     """The entry's bytes, refusing one that inflates beyond the size its header declares."""
-    with archive.open(info) as stream:
-        payload = stream.read(info.file_size + 1)
+    try:
+        with archive.open(info) as stream:
+            payload = stream.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
+        raise IntegrityError(f"{name}: entry '{info.filename}' cannot be read ({error})") from error
     if len(payload) > info.file_size:
         raise IntegrityError(f"{name}: entry '{info.filename}' is larger than its header says")
     return payload

@@ -50,6 +50,7 @@ from evaluator.evaluation import (
     open_issued_instance,
     write_outputs,
 )
+from evaluator.keystore import keys_root
 from evaluator.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from evaluator.rerun import RerunOptions, RerunResult, rerun_project
 from evaluator.rubric import (
@@ -143,7 +144,7 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     inputs = [parse_input(argument) for argument in arguments]
     with tempfile.TemporaryDirectory(prefix="casekit-review-") as work:
         say("reading the inputs")
-        candidates = resolve_candidates(inputs, options.instance, Path(work))
+        candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
         instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
         slugs = sorted({instance.spec.slug for instance in instances.values()})
         if len(slugs) > 1:
