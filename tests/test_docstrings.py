@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification", "evaluator.metrics.ranking",
-           "evaluator.tasks.ranking"]
+           "evaluator.tasks.ranking", "evaluator.validation"]
 
 
 @pytest.mark.parametrize("name", MODULES)
