@@ -78,6 +78,13 @@ def test_an_empty_user(tmp_path, valid, movielens_project):
     assert "empty_id" in codes
 
 
+def test_lists_for_users_of_another_instance_are_named_as_such(tmp_path, valid, movielens_project):
+    frame = valid.assign(**{USER: "U-" + valid[USER]})
+    found = problems(tmp_path, frame, movielens_project)
+    assert found[0].code == "wrong_instance" and "another instance" in found[0].message
+    assert {p.code for p in found} == {"wrong_instance", "unknown_id"}
+
+
 def test_an_item_that_is_not_in_the_catalogue(tmp_path, valid, movielens_project):
     frame = valid.copy()
     frame.loc[12, ITEM] = "999999999"

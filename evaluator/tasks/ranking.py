@@ -27,7 +27,13 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator.metrics import ranking as metrics
-from evaluator.validation import EXAMPLES_PER_PROBLEM, Problem, ValidationReport, add_row_problems
+from evaluator.validation import (
+    EXAMPLES_PER_PROBLEM,
+    Problem,
+    ValidationReport,
+    add_row_problems,
+    suspicious_characters,
+)
 
 MAX_LIST_LENGTH = 100
 SAMPLE_LIST_LENGTH = 10
@@ -104,9 +110,17 @@ def check_ids(
                      lambda row, value: f"{name}: row {row}, column '{column}': empty user id")
     known = pd.Index(expected_ids)
     unknown = _per_row(~distinct.isin(known), codes) & ~empty
+    if unknown.sum() > len(frame) / 2:
+        # Synthetic user ids are fresh random tokens per instance: most of them unknown means
+        # another instance.
+        report.problems.append(Problem(
+            "wrong_instance",
+            f"{name}: {int(unknown.sum()):,} of {len(frame):,} rows name users who are not test users of this "
+            "instance; this looks like a submission for another instance of the case (check the project you "
+            "are evaluating)", column=column))
     add_row_problems(report, "unknown_id", unknown, rows, users, column,
                      lambda row, value: f"{name}: row {row}, column '{column}': user {value!r} is not a test user"
-                                        f"{decimal_hint(value, known)}")
+                                        f"{suspicious_characters(value)}{decimal_hint(value, known)}")
 
 
 def check_values(
@@ -145,7 +159,8 @@ def _check_items(
     unknown = _per_row(~distinct.isin(catalogue), item_codes) & ~empty
     add_row_problems(report, "unknown_item", unknown, rows, users, column,
                      lambda row, value: f"{where(row)}: item {value!r} is not in the catalogue"
-                                        f"{decimal_hint(value, catalogue)}", values=items)
+                                        f"{suspicious_characters(value)}{decimal_hint(value, catalogue)}",
+                     values=items)
     pairs = pd.Series(user_codes.astype(np.int64) * len(distinct) + item_codes)
     repeated = pairs.duplicated().to_numpy() & ~empty
     add_row_problems(report, "duplicate_item", repeated, rows, users, column,
@@ -265,9 +280,9 @@ def factorize_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
         preceding = values.iloc[:-1].reset_index(drop=True)
         # Missing values never equal their neighbour, so each starts a run (and gets code -1).
         starts[1:] = following.ne(preceding).to_numpy(dtype=bool, na_value=True)
-    codes, distinct = pd.factorize(values[starts].to_numpy() if n else values)
+    codes, distinct = pd.factorize(values[starts])
     lengths = np.diff(np.r_[np.flatnonzero(starts), n])
-    return np.repeat(codes, lengths), pd.Index(distinct)
+    return np.repeat(codes, lengths), distinct
 
 
 def _positions(values: pd.Series, index: pd.Index, runs: bool = False) -> np.ndarray:
