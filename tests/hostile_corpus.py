@@ -17,11 +17,13 @@ ZERO_WIDTH = "\u200b"
 RTL_OVERRIDE = "\u202e"
 
 
-def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_column: str | None) -> list[tuple[str, bytes]]:
+def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_column: str | None,
+          task: str | None = None) -> list[tuple[str, bytes]]:
     """Hostile variants of ``valid`` (a well-formed submission with string cells).
 
     ``text_column`` is a column holding labels or other text (if any); ``number_column`` one
-    holding numbers (a probability, a rank), if any.
+    holding numbers (a probability, a rank), if any. A ``task`` with entries of its own in
+    :data:`TASK_ENTRIES` adds them (their expected outcomes are in :data:`TASK_EXPECTED`).
     """
     csv = valid.to_csv(index=False, lineterminator="\n")
     rows = csv.splitlines()
@@ -99,7 +101,65 @@ def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_c
                             ("hex", "0x1")]:
             add(f"number-{name}", with_cell(number_column, value))
 
+    if task in TASK_ENTRIES:
+        corpus += TASK_ENTRIES[task](valid, id_column, text_column, number_column)
     return corpus
+
+
+def ranked_list_entries(valid: pd.DataFrame, user: str, item: str, rank: str) -> list[tuple[str, bytes]]:
+    """Hostile variants particular to ranked lists (one row per recommended item, ranks 1..K).
+
+    ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order.
+    """
+    first = valid[valid[user] == valid[user].iloc[0]]
+    entries: list[tuple[str, bytes]] = []
+
+    def add(name: str, frame: pd.DataFrame) -> None:
+        entries.append((name, frame.to_csv(index=False, lineterminator="\n").encode()))
+
+    def with_cells(**cells: dict[int, str]) -> pd.DataFrame:
+        frame = valid.astype(object)
+        for column, values in cells.items():
+            for row, value in values.items():
+                frame.iloc[row, frame.columns.get_loc(column)] = value
+        return frame
+
+    last = len(first) - 1
+    add("rank-negative-integer", with_cells(**{rank: {0: "-3"}}))
+    add("rank-zero", with_cells(**{rank: {0: "0"}}))
+    add("rank-fraction", with_cells(**{rank: {1: "2.5"}}))
+    add("rank-beyond-k", with_cells(**{rank: {last: "101"}}))
+    add("rank-huge-integer", with_cells(**{rank: {last: "99999999999999999999"}}))
+    add("rank-repeated", with_cells(**{rank: {1: "1"}}))
+    add("rank-gap", valid.drop(index=first.index[2]))
+    add("rank-booleans", first.iloc[:2].assign(**{rank: ["True", "False"]}))
+    add("ranks-as-decimals", valid.assign(**{rank: valid[rank] + ".0"}))
+    add("ranks-listed-backwards", valid.iloc[::-1])
+    add("item-repeated-in-a-list", with_cells(**{item: {1: valid[item].iloc[0]}}))
+    add("item-unknown", with_cells(**{item: {0: "no-such-item"}}))
+    add("item-as-float", with_cells(**{item: {0: f"{valid[item].iloc[0]}.0"}}))
+    add("item-empty", with_cells(**{item: {0: ""}}))
+    add("user-unknown", with_cells(**{user: {0: "no-such-user"}}))
+    add("user-as-float", with_cells(**{user: {0: f"{valid[user].iloc[0]}.0"}}))
+    add("user-without-a-list", valid.drop(index=first.index))
+    add("one-user-only", first)
+    add("users-of-another-instance", valid.assign(**{user: "other-" + valid[user]}))
+    return entries
+
+
+TASK_ENTRIES = {"ranking": ranked_list_entries}
+# What each task-specific entry must end in: a score, or an error with this problem code.
+TASK_EXPECTED = {
+    "ranking": {
+        "rank-negative-integer": "rank_out_of_range", "rank-zero": "rank_out_of_range",
+        "rank-fraction": "rank_not_an_integer", "rank-beyond-k": "rank_beyond_k",
+        "rank-huge-integer": "rank_beyond_k", "rank-repeated": "duplicate_rank", "rank-gap": "missing_rank",
+        "rank-booleans": "rank_not_an_integer", "ranks-as-decimals": "scored", "ranks-listed-backwards": "scored",
+        "item-repeated-in-a-list": "duplicate_item", "item-unknown": "unknown_item", "item-as-float": "unknown_item",
+        "item-empty": "empty_item", "user-unknown": "unknown_id", "user-as-float": "unknown_id",
+        "user-without-a-list": "scored", "one-user-only": "scored", "users-of-another-instance": "wrong_instance",
+    },
+}
 
 
 def ten_million_rows(valid: pd.DataFrame) -> bytes:

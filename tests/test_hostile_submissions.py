@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import casekit
-from hostile_corpus import ANSI, MARKUP, SCRIPT, build, ten_million_rows
+from hostile_corpus import ANSI, MARKUP, SCRIPT, TASK_EXPECTED, build, ten_million_rows
 
 import cases
 from evaluator import tasks
@@ -45,6 +45,10 @@ def _valid_submission(instance, project: Path) -> pd.DataFrame:
     return sample
 
 
+def _corpus(instance, valid: pd.DataFrame) -> list[tuple[str, bytes]]:
+    return build(valid, *_columns(instance), task=instance.spec.task)
+
+
 def _columns(instance) -> tuple[str, str | None, str | None]:
     schema = instance.spec.submission
     required, optional = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
@@ -73,19 +77,52 @@ def _score_or_clear_error(instance, path: Path, tmp_path: Path) -> str:
 
 def test_the_corpus_has_at_least_forty_hostile_files(issued):
     instance, valid = issued
-    assert len(build(valid, *_columns(instance))) >= 40
+    assert len(_corpus(instance, valid)) >= 40
 
 
 def test_every_hostile_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
     instance, valid = issued
     outcomes = {}
-    for index, (name, payload) in enumerate(build(valid, *_columns(instance))):
+    for index, (name, payload) in enumerate(_corpus(instance, valid)):
         path = tmp_path / f"{index:02d}-{name}.csv"
         path.write_bytes(payload)
         outcomes[name] = _score_or_clear_error(instance, path, tmp_path / name)
     assert outcomes["utf8-bom"] == "scored" and outcomes["crlf"] == "scored"
     for name in ("utf16-le", "latin1-byte", "empty", "header-only", "duplicate-header", "id-lookalike"):
         assert outcomes[name] == "error", name
+
+
+def test_task_specific_hostile_files_end_as_expected(issued, tmp_path):
+    instance, valid = issued
+    expected = TASK_EXPECTED.get(instance.spec.task)
+    if not expected:
+        pytest.skip(f"the corpus has no entries particular to {instance.spec.task} submissions")
+    ids = pd.Index(instance.key.answers[instance.spec.id_column])
+    entries = dict(_corpus(instance, valid))
+    assert set(expected) <= set(entries)
+    for name, outcome in expected.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(entries[name])
+        checked = check_submission(path, instance.spec, instance.labels, ids)
+        if outcome == "scored":
+            assert checked.report.ok, (name, checked.report.summary())
+            score_submission(instance.spec, instance.bundle, instance.key, checked, {}, resamples=20)
+        else:
+            assert outcome in checked.report.codes, (name, checked.report.summary())
+
+
+def test_a_ten_million_row_file_under_a_raised_cap_is_checked_and_summarised(issued, tmp_path, monkeypatch):
+    instance, valid = issued
+    if instance.spec.task != "ranking":
+        pytest.skip("ranked lists are the submissions that run to millions of rows")
+    required, _ = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
+    path = tmp_path / "ten-million.csv"
+    path.write_bytes(ten_million_rows(valid[required]))
+    monkeypatch.setenv("CASEKIT_MAX_SUBMISSION_MB", "1024")
+    report = check_submission(path, instance.spec, instance.labels,
+                              pd.Index(instance.key.answers[instance.spec.id_column])).report
+    assert report.rows == 10_000_000
+    assert report.codes == {"duplicate_item", "duplicate_rank"} and len(report.problems) <= 12
 
 
 def test_a_ten_million_row_file_gets_a_clear_error(issued, tmp_path):
@@ -150,13 +187,14 @@ def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
     frame.to_csv(path, index=False)
     report = check_submission(path, instance.spec, instance.labels,
                               pd.Index(instance.key.answers[instance.spec.id_column])).report
-    message = next(p.message for p in report.problems if p.code == "unknown_label")
+    # A classifier's label, or a ranked list's item.
+    message = next(p.message for p in report.problems if p.code in {"unknown_label", "unknown_item"})
     assert "U+200B" in message
 
 
 def test_the_corpus_runs_through_the_real_command_line_without_tracebacks(issued, tmp_path):
     instance, valid = issued
-    sample = build(valid, *_columns(instance))[::6]  # every sixth entry: the CLI adds ~2 s each
+    sample = _corpus(instance, valid)[::6]  # every sixth entry: the CLI adds ~2 s each
     for index, (name, payload) in enumerate(sample):
         path = tmp_path / f"{index:02d}-{name}.csv"
         path.write_bytes(payload)
