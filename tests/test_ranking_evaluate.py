@@ -3,6 +3,7 @@ comparisons with the three baselines, slices, the users without a list, MLflow."
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 
@@ -73,7 +74,32 @@ def test_the_report_has_the_slices_and_the_recall_curve(evaluated):
 
 
 def test_the_mlflow_run_holds_the_ranking_metrics(evaluated):
-    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    tracked = json.loads((evaluated[1] / "tracking.json").read_text())
+    assert tracked["status"] == "logged"
+    run_id = tracked["run_id"]
     metrics = MlflowClient().get_run(run_id).data.metrics
     for name in ("ndcg_at_10", "ndcg_at_10_ci_low", "mrr", "coverage_at_10", "delta_ndcg_at_10_vs_lightgbm_reranker"):
         assert name in metrics
+
+
+def test_review_scores_bare_ranked_lists_and_ranks_them_among_the_baselines(movielens_project, movielens_instance,
+                                                                          tmp_path):
+    from evaluator.baselines import ensure_baselines
+
+    baselines = ensure_baselines(movielens_instance.spec, movielens_instance.key, movielens_instance.labels)
+    knn = tmp_path / "knn.csv"  # a copy: review never reads files inside the key store
+    shutil.copy(next(b.path for b in baselines if b.baseline.name == "item_knn"), knn)
+    output = tmp_path / "review"
+    result = casekit("review", f"Kay={knn}", f"Pop={movielens_project / 'data' / 'sample_submission.csv'}",
+                     "--instance", movielens_instance.bundle.instance_id, "-o", output, "--no-track")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with (output / "leaderboard.csv").open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    candidates = [row for row in rows if row["kind"] == "candidate"]
+    assert [row["candidate"] for row in candidates] == ["Kay", "Pop"]
+    assert all(row["metric"] == "NDCG@10" and row["status"] == "scored" for row in candidates)
+    assert float(candidates[0]["ci_low"]) < float(candidates[0]["value"]) < float(candidates[0]["ci_high"])
+    assert len([row for row in rows if row["kind"] == "baseline"]) == 3
+    review = json.loads((sorted((output / "candidates" / "kay").iterdir())[-1] / "review.json").read_text())
+    assert review["kind"] == "submission" and review["rerun_status"] == "no code"
+    assert (output / "rubrics" / "kay.toml").is_file()
