@@ -289,7 +289,7 @@ class LightGBMReranker:
         frame["label"] = pd.MultiIndex.from_arrays([frame["user"], frame["item"]]).isin(positives).astype(int)
         frame = frame[frame.groupby("user")["label"].transform("max") > 0]
         self.model = LGBMRanker(
-            objective="lambdarank", n_estimators=150, learning_rate=0.05, num_leaves=31, min_child_samples=50,
+            objective="lambdarank", n_estimators=100, learning_rate=0.05, num_leaves=31, min_child_samples=50,
             subsample=0.8, subsample_freq=1, colsample_bytree=0.8, lambdarank_truncation_level=20,
             random_state=self.seed,
             # One thread: LightGBM's OpenMP threads spin-wait, and on a small shared machine
