@@ -88,8 +88,15 @@ def _cosine_neighbours(profile: sparse.csr_matrix) -> sparse.csr_matrix:
 
 def _top_per_row(matrix: sparse.csr_matrix, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``n`` largest positive entries of each row: (row, column, value), best first."""
-    matrix = matrix.tocoo()
-    frame = pd.DataFrame({"row": matrix.row, "col": matrix.col, "value": matrix.data})
-    frame = frame[frame["value"] > 0].sort_values(["row", "value"], ascending=[True, False], kind="stable")
-    frame = frame[frame.groupby("row").cumcount() < n]
-    return frame["row"].to_numpy(), frame["col"].to_numpy(), frame["value"].to_numpy()
+    matrix = matrix.tocsr()
+    rows, columns, values = [], [], []
+    # Row by row: a sort of each row's few stored entries, not of all of them at once.
+    for row in range(matrix.shape[0]):
+        start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+        data = matrix.data[start:stop]
+        best = np.argsort(-data, kind="stable")[:n]
+        best = best[data[best] > 0]
+        rows.append(np.full(best.size, row))
+        columns.append(matrix.indices[start:stop][best])
+        values.append(data[best])
+    return np.concatenate(rows), np.concatenate(columns), np.concatenate(values)
