@@ -13,6 +13,7 @@ from conftest import casekit, needs_mirror
 
 from cases.recommendations import movielens, prepare, synthetic
 from evaluator.bundle import BundleMetadata
+from evaluator.fingerprint import csv_bytes
 
 USER, ITEM = "user_id", "item_id"
 
@@ -71,14 +72,16 @@ def test_the_same_seed_generates_the_same_shop_and_another_seed_another():
     assert not first["events"].equals(other["events"])
 
 
-def test_the_same_seed_gives_the_same_prepared_shop(shop):
-    _, prepared = shop
-    again = prepare.prepare(synthetic.load(seed=5), seed=5)
-    # Equal frames write equal bytes (the MovieLens test below checks the files themselves).
-    for name, frame in prepared.inputs.items():
-        pd.testing.assert_frame_equal(again.inputs[name], frame, check_exact=True)
-    pd.testing.assert_frame_equal(again.answers, prepared.answers, check_exact=True)
-    assert again.labels == prepared.labels and again.notes == prepared.notes
+def test_the_same_seed_gives_byte_identical_shop_files(monkeypatch):
+    # A small shop: the same code path (ids, split, labels) at a tenth of the cost.
+    monkeypatch.setattr(synthetic, "N_USERS", 2_000)
+    monkeypatch.setattr(synthetic, "N_ITEMS", 400)
+
+    def files(seed: int) -> dict[str, bytes]:
+        prepared = prepare.prepare(synthetic.load(seed), seed)
+        return {name: csv_bytes(frame) for name, frame in [*prepared.inputs.items(), ("answers", prepared.answers)]}
+
+    assert files(5) == files(5)
 
 
 def test_the_shop_split_is_a_global_cut_with_the_last_week_held_out(shop):
@@ -168,12 +171,6 @@ def test_the_same_seed_gives_byte_identical_movielens_projects(tmp_path):
         files.append({str(p.relative_to(project)): p.read_bytes() for p in project.rglob("*") if p.is_file()}
                      | {f"key/{p.relative_to(key)}": p.read_bytes() for p in key.rglob("*") if p.is_file()})
     assert files[0] == files[1]
-
-
-def test_the_baseline_starter_contract_tests_pass(movielens_project):
-    result = _project_tests(movielens_project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 passed" in result.stdout
 
 
 def test_the_empty_starter_contract_tests_fail_naming_the_stage(tmp_path):
