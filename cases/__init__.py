@@ -13,7 +13,7 @@ from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, RemoteFile, SubmissionSchema
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, RemoteFile, SliceSpec, SubmissionSchema
 
 __all__ = [
     "Baseline",
@@ -21,6 +21,7 @@ __all__ = [
     "DataSource",
     "MetricSpec",
     "RemoteFile",
+    "SliceSpec",
     "SubmissionSchema",
     "UnknownCaseError",
     "all",
