@@ -81,7 +81,7 @@ def score_submission(
     task = tasks.get(spec.task)
     labels = tuple(bundle.labels)
     truth = task.truth(key.answers, spec, labels)
-    prediction = task.decode(submission.frame, spec, labels, truth.ids)
+    prediction = task.decode(submission.frame, spec, labels, truth.ids, **submission.decision)
     scores = score_model(spec, truth, prediction, resamples=resamples, seed=seed)
     ordered = [baseline for baseline in spec.baselines if baseline.name in baselines]
 
@@ -119,7 +119,8 @@ def score_submission(
         seed=bundle.seed,
         candidate=candidate if candidate is not None else bundle.candidate,
         submission={"file": str(submission.report.file), "sha256": sha256_file(submission.report.file),
-                    "rows": submission.report.rows},
+                    "rows": submission.report.rows,
+                    **({"decision": submission.decision} if submission.decision else {})},
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         casekit_version=__version__,
         primary_metric=primary.name,

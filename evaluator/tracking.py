@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluator.scorecard import Scorecard
+from evaluator.submission import DECISION_FILE
 
 ROLE_TAG = "casekit.role"
 BASELINE_TAG = "casekit.baseline"
@@ -98,6 +99,7 @@ def log_evaluation(
             "bootstrap_resamples": card.bootstrap["resamples"],
             "casekit_version": card.casekit_version,
         })
+        mlflow.log_params({f"decision_{name}": value for name, value in card.submission.get("decision", {}).items()})
         mlflow.log_metrics(_metrics(card))
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
@@ -108,6 +110,8 @@ def log_evaluation(
         mlflow.log_input(dataset, context="test")
         mlflow.log_artifacts(str(outputs))
         mlflow.log_artifact(str(submission), artifact_path="submission")
+        if "decision" in card.submission:
+            mlflow.log_artifact(str(submission.parent / DECISION_FILE), artifact_path="submission")
     return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, run.info.run_id)
 
 

@@ -10,6 +10,10 @@ Every task module offers the same functions:
 - ``point_metrics``, ``resampled_metrics``, ``details``: scores, bootstrap functions, and the
   tables a report shows
 - ``sample_submission`` and ``baseline_submission``: well-formed submissions
+
+A task may also offer ``read_decision(submission_path, report) -> dict``: a decision the
+candidate declares in a file beside the submission (the binary task's threshold), checked
+with the submission and passed to ``decode`` as keyword arguments.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from types import ModuleType
 
 _MODULES = {
     "multiclass": "evaluator.tasks.multiclass",
+    "binary": "evaluator.tasks.binary",
 }
 
 
