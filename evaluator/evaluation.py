@@ -14,7 +14,7 @@ from pathlib import Path
 
 import cases
 from cases.spec import CaseSpec
-from evaluator import atomic, tasks, tracking
+from evaluator import atomic, slices, tasks, tracking
 from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
 from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
@@ -143,7 +143,7 @@ def write_outputs(card: Scorecard, destination: Path) -> Path:
     """Write scorecard.json, report.html and the figures into ``destination``, atomically."""
     task = tasks.get(card.task)
     figures = task.figures(card.details)
-    html = render_report(card, task.report_tables(card.details), figures)
+    html = render_report(card, task.report_tables(card.details) + slices.report_tables(card.details), figures)
     with atomic.staged_directory(destination) as staging:
         (staging / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
         (staging / "report.html").write_text(html, encoding="utf-8")

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from cases.spec import CaseSpec
-from evaluator import __version__, tasks
+from evaluator import __version__, slices, tasks
 from evaluator.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -27,7 +27,7 @@ from evaluator.bootstrap import (
 from evaluator.bundle import BundleMetadata
 from evaluator.errors import InvalidSubmissionError
 from evaluator.fingerprint import sha256_file
-from evaluator.keystore import AnswerKey
+from evaluator.keystore import AnswerKey, read_input
 from evaluator.scorecard import Comparison, MetricResult, ModelResult, Scorecard
 from evaluator.submission import CheckedSubmission
 
@@ -109,6 +109,12 @@ def score_submission(
     ):
         names = ", ".join(m.title for m in spec.metrics if m.requires_probabilities)
         notes.append(f"No class probabilities were submitted, so {names} could not be scored.")
+    details = task.details(truth, prediction)
+    if spec.slices:
+        test = read_input(key, "test", [spec.id_column, *(part.column for part in spec.slices)])
+        details["slices"] = slices.score_slices(spec, test, truth, prediction, scores.points[primary.name],
+                                                resamples=resamples, seed=seed, confidence=confidence)
+        notes += slices.notes(details)
 
     return Scorecard(
         case=spec.slug,
@@ -128,7 +134,7 @@ def score_submission(
         baselines=[ModelResult(b.name, b.title, b.tier, _results(spec, baselines[b.name], confidence))
                    for b in ordered],
         comparisons=comparisons,
-        details=task.details(truth, prediction),
+        details=details,
         bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence, "unit": "test row",
                    "method": "percentile; paired resamples for baseline comparisons"},
         notes=notes,

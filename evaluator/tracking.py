@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluator import slices
 from evaluator.scorecard import Scorecard
 from evaluator.submission import DECISION_FILE
 
@@ -152,4 +153,5 @@ def _metrics(card: Scorecard) -> dict[str, float]:
         values[stem] = comparison.delta
         values[f"{stem}_ci_low"] = comparison.delta_low
         values[f"{stem}_ci_high"] = comparison.delta_high
+    values.update(slices.tracked_metrics(card.details))
     return {name: float(value) for name, value in values.items() if value is not None and math.isfinite(value)}
