@@ -34,8 +34,8 @@ def pytest_unconfigure(config) -> None:
     shutil.rmtree(getattr(config, "casekit_env", ""), ignore_errors=True)
 
 
-def needs_mirror() -> None:
-    if not (MIRROR / "nlbse24-github-issues").is_dir():
+def needs_mirror(dataset: str = "nlbse24-github-issues") -> None:
+    if not (MIRROR / dataset).is_dir():
         pytest.skip(f"the dataset mirror {MIRROR} is missing (it sits beside the checkout in CI)")
 
 
