@@ -28,7 +28,7 @@ __all__ = [
     "get",
 ]
 
-_BUILT_IN = ("cases.tickets",)
+_BUILT_IN = ("cases.tickets", "cases.fake_news")
 ENTRY_POINT_GROUP = "casekit.cases"
 
 

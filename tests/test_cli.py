@@ -24,8 +24,12 @@ def test_help_lists_every_command():
 
 def test_list_shows_one_line_per_case():
     lines = casekit("list", check=True).stdout.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith("tickets ") and "Support-ticket categorization" in lines[0]
+    tickets = [line for line in lines if line.startswith("tickets ")]
+    fake_news = [line for line in lines if line.startswith("fake-news ")]
+    assert len(tickets) == 1 and "Support-ticket categorization" in tickets[0]
+    assert len(fake_news) == 1 and "Fake-news detection" in fake_news[0]
+    assert "liar, liar-6way" in fake_news[0]
+    assert len(lines) == len({line.split()[0] for line in lines})
 
 
 def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):

@@ -151,7 +151,7 @@ def test_a_reviewer_issue_withholds_the_seed_from_the_project(tmp_path):
 def test_unknown_case_is_a_usage_error(tmp_path):
     result = casekit("new", "no-such-case", "-o", tmp_path / "x")
     assert result.returncode == 2
-    assert "known cases: tickets" in result.stderr
+    assert "known cases: " in result.stderr and "tickets" in result.stderr
 
 
 def test_unknown_source_is_a_usage_error(tmp_path):
