@@ -7,7 +7,14 @@ import importlib
 
 import pytest
 
-MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification"]
+MODULES = [
+    "cases.prepared",
+    "cases.fake_news.prepare",
+    "evaluator.bootstrap",
+    "evaluator.metrics.binary",
+    "evaluator.metrics.classification",
+    "evaluator.slices",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
