@@ -79,7 +79,9 @@ def tfidf_logreg() -> Pipeline:
     return make_pipeline(
         FunctionTransformer(post_text),
         TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=100_000, sublinear_tf=True),
-        LogisticRegression(C=2.0, max_iter=2000),
+        # newton-cg, not lbfgs: on LIAR's six ratings lbfgs takes about a hundred iterations
+        # (20 s) to the optimum that newton-cg reaches in four (2 s).
+        LogisticRegression(C=2.0, solver="newton-cg", max_iter=2000),
     )
 
 

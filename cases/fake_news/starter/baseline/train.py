@@ -14,5 +14,8 @@ TARGET = "label"
 
 def train_model(rows: pd.DataFrame) -> Pipeline:
     """Fit features and a logistic regression on ``rows`` (which hold the ``label``)."""
-    model = Pipeline([("features", build_features()), ("classifier", LogisticRegression(C=2.0, max_iter=2000))])
+    # newton-cg reaches the optimum in a few Newton steps; lbfgs needs hundreds of iterations on
+    # sparse TF-IDF next to one-hot metadata (about 30 s instead of 1 s on LIAR).
+    classifier = LogisticRegression(C=2.0, solver="newton-cg", max_iter=2000)
+    model = Pipeline([("features", build_features()), ("classifier", classifier)])
     return model.fit(rows.drop(columns=[TARGET]), rows[TARGET])
