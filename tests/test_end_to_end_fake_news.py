@@ -75,6 +75,15 @@ def test_the_scorecard_breaks_roc_auc_down_by_domain(journey):
     assert card["notes"]
 
 
+def test_the_report_shows_the_curves_the_reliability_diagram_and_the_slice_table(journey):
+    *_, folder = journey
+    html = (folder / "report.html").read_text()
+    for figure in ("roc_curve.png", "pr_curve.png", "reliability_diagram.png"):
+        assert f'alt="{figure}" src="data:image/png;base64,' in html
+    assert "Reliability (10 equal-width bins" in html and "Slices: ROC-AUC by domain" in html
+    assert "Decision at the threshold" in html
+
+
 def test_the_mlflow_run_holds_the_curves_and_the_reliability_diagram(journey):
     *_, folder = journey
     run_id = json.loads((folder / "mlflow_run.json").read_text())["run_id"]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from conftest import casekit
 
+import cases
 from evaluator.bundle import BundleMetadata
 
 
@@ -99,6 +100,17 @@ def test_the_readme_is_the_brief_with_the_liar_mapping(fake_news_project):
     assert readme.startswith("# Fake-news detection")
     assert "`pants-fire`, `false` and `barely-true` count as **fake**" in readme
     assert "decision.json" in readme and "## Clarifying questions" in readme
+
+
+def test_the_brief_answers_the_clarifying_questions_and_says_how_it_is_scored():
+    brief = cases.get("fake-news").brief_path.read_text()
+    assert "How would you detect fake news on social media?" in brief
+    for question in ("Which platforms?", "Do titles matter as well as the body?", "Is the content multilingual?",
+                     "Who acts on a flag?"):
+        assert f"- **{question}**" in brief, question
+    assert "15% of the posts" in brief and "**three times** that of a wasted review" in brief
+    for section in ("Objective", "Deliverables", "Submission format", "Time box", "How it is scored"):
+        assert f"\n## {section}\n" in brief, section
 
 
 @pytest.mark.parametrize("fixture", ["liar_project", "liar_six_way_project"])

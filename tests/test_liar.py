@@ -45,6 +45,15 @@ def test_six_way_variant_keeps_the_ratings_in_truth_o_meter_order(tables):
     assert set(prepared.answers["label"]) == set(liar.RATINGS)
 
 
+@pytest.mark.parametrize("variant", [prepare.prepare_liar, prepare.prepare_liar_six_way])
+def test_the_same_seed_gives_the_same_files_byte_for_byte(tables, variant):
+    first, again, other = variant(tables, seed=3), variant(tables, seed=3), variant(tables, seed=4)
+    for name in ("train", "test"):
+        assert first.inputs[name].to_csv(index=False) == again.inputs[name].to_csv(index=False)
+        assert first.inputs[name].to_csv(index=False) != other.inputs[name].to_csv(index=False)
+    assert first.answers.to_csv(index=False) == again.answers.to_csv(index=False)
+
+
 def test_the_published_counts_give_test_ratings_away(tables):
     # Why the counts need fixing: for a speaker with one test statement, their total minus
     # the ratings of their training statements is that test statement's rating.
