@@ -201,6 +201,11 @@ class CaseSpec:
     def starter_dir(self) -> Path:
         return self.folder / "starter"
 
+    @property
+    def rubric_path(self) -> Path:
+        """The reviewers' rubric for the written design (read by ``casekit review``)."""
+        return self.folder / "rubric.toml"
+
     def metric(self, name: str) -> MetricSpec:
         for metric in self.metrics:
             if metric.name == name:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_PARTIAL = ".partial"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -47,7 +48,8 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     and ``destination`` is never created.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.{os.getpid()}.", suffix=_PARTIAL,
+                                    dir=destination.parent))
     os.chmod(staging, 0o777 & ~_UMASK)
     try:
         yield staging
@@ -55,3 +57,43 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def staged_file(destination: Path) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``destination`` when the block succeeds.
+
+    For files written by a library that wants a path of its own (a zip archive, say) rather
+    than bytes in memory. If the block raises, the temporary is removed and ``destination``
+    is left as it was.
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+    os.close(handle)
+    os.chmod(temporary, 0o666 & ~_UMASK)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, destination)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def remove_abandoned(folder: Path) -> None:
+    """Delete staging folders in ``folder`` left by processes that died (``kill -9``)."""
+    if not folder.is_dir():
+        return
+    for entry in folder.glob(f".*{_PARTIAL}"):
+        owner = entry.name.split(".")[-3]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -132,7 +132,7 @@ def evaluate(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
-    from evaluator.console import console, print_scorecard
+    from evaluator.console import console, print_error, print_scorecard
     from evaluator.evaluation import evaluate_project
 
     with progress_bar() as status:
@@ -144,6 +144,31 @@ def evaluate(
     if result.run:
         console.print(f"MLflow:    run {result.run.run_id} in experiment {result.run.experiment_name} "
                       f"at {result.run.tracking_uri}", highlight=False)
+    if result.tracking_error:
+        print_error(f"not logged to MLflow: {result.tracking_error}. The scorecard and report are saved; "
+                    f"run 'casekit sync {project}' when the tracking store is back.")
+
+
+@app.command()
+@reports_errors
+def sync(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    keys_dir: KeysDir = None,
+) -> None:
+    """Log the evaluations that could not reach the MLflow tracking store when they ran."""
+    from evaluator.console import console
+    from evaluator.evaluation import sync_project
+    from evaluator.tracking import TrackingUnavailableError
+
+    with progress_bar() as status:
+        results = sync_project(project, keys_dir=keys_dir, status=status)
+    for result in results:
+        if result.tracking_error:
+            raise TrackingUnavailableError(f"{result.folder.name}: still not logged: {result.tracking_error}")
+        console.print(f"{result.folder.name}: logged as run {result.run.run_id} at {result.run.tracking_uri}",
+                      highlight=False)
+    if not results:
+        console.print("nothing to sync: every evaluation is logged", highlight=False)
 
 
 @app.command()
@@ -165,6 +190,68 @@ def validate(
     if not report.ok:
         raise InvalidSubmissionError(report)
     console.print(f"{submission}: valid ({report.rows:,} rows)", highlight=False)
+
+
+@app.command()
+@reports_errors
+def pack(
+    project: Annotated[Path, typer.Argument(help="The project to send back.")] = Path("."),
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", help="The zip [default: PROJECT.zip beside the project].")] = None,
+    include_mlflow: Annotated[bool, typer.Option(
+        "--include-mlflow", help="Add your own MLflow runs (mlflow.db, mlruns/).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
+) -> None:
+    """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
+    from evaluator.console import console
+    from evaluator.pack import pack_project
+
+    packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
+    console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
+                  highlight=False)
+    for link in packed.skipped_links:
+        console.print(f"left out the symbolic link {link}", highlight=False, markup=False)
+
+
+@app.command()
+@reports_errors
+def review(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Project folders, zips from 'casekit pack', or bare submission files as NAME=PATH.", show_default=False)],
+    output: Annotated[Path, typer.Option(
+        "-o", "--output", help="Folder for the leaderboard, reports and rubrics.")] = Path("review"),
+    jobs: Annotated[int, typer.Option(min=1, help="Candidates reviewed at a time (separate processes).")] = 1,
+    rerun: Annotated[bool, typer.Option(
+        "--rerun", help="Re-run each project's pipeline in isolation and compare.")] = False,
+    instance: Annotated[Optional[str], typer.Option(
+        help="The instance that bare submission files answer [default: the one the batch's projects share].")] = None,
+    keys_dir: KeysDir = None,
+    weights: Annotated[Optional[str], typer.Option(
+        help="Final-score weights, e.g. metric=0.5,rubric=0.3,engineering=0.2 [default: the case rubric's].")] = None,
+    time_limit: Annotated[float, typer.Option(
+        min=1, help="Wall-clock limit of each re-run step, in seconds.")] = 1800,
+    memory_limit: Annotated[int, typer.Option(
+        min=256, help="Memory (address-space) limit of each re-run step, in MB.")] = 4096,
+    resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
+) -> None:
+    """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
+    from evaluator.console import console
+    from evaluator.leaderboard import print_leaderboard
+    from evaluator.rerun import RerunOptions
+    from evaluator.review import ReviewOptions, review_batch
+
+    options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, rerun=rerun,
+                            rerun_limits=RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit),
+                            weights=weights, resamples=resamples, track=track)
+    with progress_bar() as status:
+        batch = review_batch(inputs, options, status)
+    print_leaderboard(batch)
+    console.print(f"leaderboard: {batch.output / 'leaderboard.html'} (and leaderboard.csv)", highlight=False)
+    console.print(f"rubrics:     {batch.output / 'rubrics'} (complete them, then run the same review again)",
+                  highlight=False)
+    if batch.failed:
+        raise typer.Exit(1)
 
 
 def progress_bar():

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+from filelock import FileLock
 
 from evaluator import atomic
 from evaluator.bundle import BundleMetadata
@@ -42,6 +43,8 @@ class KeyRecord:
     labels: list[str]
     answers_sha256: str
     inputs_sha256: dict[str, str]
+    bundles: list[str] = field(default_factory=list)
+    """sha256 of every ``casekit.json`` issued for this instance (one per candidate name)."""
 
 
 @dataclass(frozen=True)
@@ -71,13 +74,32 @@ def keys_root(override: Path | None = None) -> Path:
     return Path(user_data_dir("casekit")) / "keys"
 
 
+def refuse_key_store_file(path: Path, root: Path, label: str | None = None) -> Path:
+    """``path``, refused when it is (or links to) a file of the key store under ``root``.
+
+    A submission is the candidate's file; scoring a file of the key store (a symbolic link to
+    the answers, say) would hand out a perfect score.
+    """
+    if path.resolve().is_relative_to(root.resolve()):
+        raise IntegrityError(f"{label or path}: a file of the key store ({root}); answers are never scored as a "
+                             f"submission")
+    return path
+
+
 def store_key(root: Path, record: KeyRecord, answers: pd.DataFrame, inputs: dict[str, bytes]) -> Path:
     """Write the key for an instance, or confirm an identical one is already there.
 
     ``inputs`` are the instance's input files (as issued to the candidate); keeping a copy
-    here lets the baselines train without the candidate's project.
+    here lets the baselines train without the candidate's project. The record's ``bundles``
+    are added to those already issued for the instance.
     """
     folder = root / record.instance_id
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / ".key.lock")):
+        return _store_key(folder, record, answers, inputs)
+
+
+def _store_key(folder: Path, record: KeyRecord, answers: pd.DataFrame, inputs: dict[str, bytes]) -> Path:
     payload = csv_bytes(answers)
     if sha256_bytes(payload) != record.answers_sha256:
         raise IntegrityError("internal: the key record does not describe these answers")
@@ -86,6 +108,10 @@ def store_key(root: Path, record: KeyRecord, answers: pd.DataFrame, inputs: dict
         raise IntegrityError(
             f"{existing}: a different answer key is already stored for instance {record.instance_id}"
         )
+    record_path = folder / KEY_FILE
+    if record_path.exists():
+        issued = json.loads(record_path.read_text(encoding="utf-8")).get("bundles", [])
+        record = replace(record, bundles=sorted(set(issued) | set(record.bundles)))
     for name, content in inputs.items():
         atomic.write_bytes(folder / INPUTS_DIR / f"{name}.csv", content)
     atomic.write_bytes(existing, payload)
@@ -102,8 +128,9 @@ def read_input(key: AnswerKey, name: str, columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(path, usecols=columns, dtype=str, keep_default_na=False)
 
 
-def load_key(root: Path, bundle: BundleMetadata) -> AnswerKey:
-    """Load and verify the key for ``bundle``: refuse it if any fingerprint disagrees."""
+def load_key(root: Path, bundle: BundleMetadata, bundle_sha256: str) -> AnswerKey:
+    """Load and verify the key for ``bundle`` (whose ``casekit.json`` has ``bundle_sha256``):
+    refuse it if any fingerprint disagrees."""
     folder = root / bundle.instance_id
     answers_path, record_path = folder / ANSWERS_FILE, folder / KEY_FILE
     if not answers_path.is_file() or not record_path.is_file():
@@ -130,5 +157,10 @@ def load_key(root: Path, bundle: BundleMetadata) -> AnswerKey:
                 f"the project's casekit.json says {field_name}={getattr(bundle, field_name)!r}, but the answer key "
                 f"says {getattr(record, field_name)!r}; the project metadata was altered"
             )
+    if bundle_sha256 not in record.bundles:
+        raise IntegrityError(
+            f"the project's casekit.json is not one that was issued for instance {bundle.instance_id}; "
+            "the project metadata was altered"
+        )
     answers = pd.read_csv(answers_path, dtype=str, keep_default_na=False)
     return AnswerKey(record=record, answers=answers, folder=folder)

@@ -22,10 +22,17 @@ _environment = Environment(
 )
 
 
-def render_report(card: Scorecard, tables: list[dict[str, object]], figures: dict[str, bytes]) -> str:
-    """Return the HTML page for ``card`` with the task's ``tables`` and PNG ``figures``."""
+def render_report(
+    card: Scorecard, tables: list[dict[str, object]], figures: dict[str, bytes], review: dict | None = None
+) -> str:
+    """Return the HTML page for ``card`` with the task's ``tables`` and PNG ``figures``.
+
+    ``review`` holds what ``casekit review`` adds (final score, re-run, rubric); see
+    ``templates/review_section.html.j2`` for its fields.
+    """
     return _environment.get_template("report.html.j2").render(
         card=card,
+        review=review,
         who=card.candidate or "submission",
         primary_title=card.primary.title,
         confidence_pct=round(100 * float(card.bootstrap["confidence"])),
@@ -34,6 +41,11 @@ def render_report(card: Scorecard, tables: list[dict[str, object]], figures: dic
         fmt=_format,
         baseline_value=_baseline_value,
     )
+
+
+def render_page(template: str, **context: object) -> str:
+    """Render another page (the review's leaderboard) with the same escaping and number format."""
+    return _environment.get_template(template).render(fmt=_format, **context)
 
 
 def _format(value: float | None, signed: bool = False) -> str:

@@ -129,6 +129,7 @@ def new_project(
             labels=list(labels),
             answers_sha256=answers_sha256,
             inputs_sha256={name: sha256_bytes(content) for name, content in inputs.items()},
+            bundles=[sha256_bytes(bundle.to_json().encode("utf-8"))],
         )
         key_folder = store_key(root, record, prepared.answers, inputs)
         _move_into_place(project, destination)

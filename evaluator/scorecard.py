@@ -88,6 +88,17 @@ class Scorecard:
     def to_json(self) -> str:
         return json.dumps(_finite(asdict(self)), indent=2, sort_keys=False) + "\n"
 
+    @classmethod
+    def from_json(cls, text: str) -> Scorecard:
+        raw = json.loads(text)
+        if raw.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"scorecard schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}")
+        raw["metrics"] = [MetricResult(**metric) for metric in raw["metrics"]]
+        raw["baselines"] = [ModelResult(**{**model, "metrics": [MetricResult(**m) for m in model["metrics"]]})
+                            for model in raw["baselines"]]
+        raw["comparisons"] = [Comparison(**comparison) for comparison in raw["comparisons"]]
+        return cls(**raw)
+
 
 def _finite(value):
     """JSON has no NaN: undefined numbers are written as null."""

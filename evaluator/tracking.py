@@ -4,25 +4,57 @@ The tracking store is MLflow's own choice: ``MLFLOW_TRACKING_URI`` when set, els
 default (a sqlite ``mlflow.db`` in the working directory). Candidate and baseline runs of an
 instance share the experiment ``casekit/<case>/<instance-id>``, so the MLflow UI shows them
 side by side; the ``casekit.role`` tag tells them apart.
+
+A result must never be lost to the tracking store, so:
+
+- casekit processes on one machine take turns on a sqlite store (a lock file beside it):
+  eight parallel evaluations otherwise race on the schema migrations and on writes;
+- "database is locked" from any other writer is retried with backoff, never shown;
+- a tracking server is probed first, so an unreachable one is reported within seconds (MLflow's
+  own client would retry for minutes), and the caller keeps the result for ``casekit sync``.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
+import os
+import random
+import time
+import urllib.error
+import urllib.request
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
+from filelock import FileLock
 
 from evaluator import slices
+from evaluator.errors import CasekitError
 from evaluator.scorecard import Scorecard
-from evaluator.submission import DECISION_FILE
 
 ROLE_TAG = "casekit.role"
 BASELINE_TAG = "casekit.baseline"
 CANDIDATE_TAG = "casekit.candidate"
+# Written into an evaluation folder after logging (or when logging is pending); not an artifact.
+STATUS_FILE = "tracking.json"
+PROBE_ATTEMPTS = 3
+PROBE_TIMEOUT_SECONDS = 4.0
+LOCKED_RETRY_SECONDS = 120.0
+T = TypeVar("T")
+
+# Fail fast on a server that goes away mid-run, unless the user chose otherwise.
+os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "15")
+
+
+class TrackingUnavailableError(CasekitError):
+    """The tracking store cannot be reached; the result is kept for ``casekit sync``."""
 
 
 @dataclass(frozen=True)
@@ -45,16 +77,65 @@ def tracking_uri() -> str:
     return mlflow.get_tracking_uri()
 
 
+def ensure_reachable() -> None:
+    """Raise :class:`TrackingUnavailableError` if a tracking server does not answer.
+
+    Only ``http(s)`` stores are probed (their ``/health`` endpoint), at most
+    ``PROBE_ATTEMPTS`` times with a short timeout: about 15 s in the worst case.
+    """
+    uri = tracking_uri()
+    if not uri.startswith(("http://", "https://")):
+        return
+    error: Exception | None = None
+    for attempt in range(PROBE_ATTEMPTS):
+        try:
+            with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=PROBE_TIMEOUT_SECONDS) as response:
+                if response.status == 200:
+                    return
+        except (OSError, urllib.error.URLError) as caught:
+            error = caught
+        time.sleep(0.5 * 2**attempt)
+    raise TrackingUnavailableError(f"the MLflow tracking server at {uri} is unreachable ({error})")
+
+
+@contextmanager
+def exclusive_store() -> Iterator[None]:
+    """Hold the store's lock file while writing (sqlite stores only; servers serialise)."""
+    uri = tracking_uri()
+    if uri.startswith("sqlite:///"):
+        database = Path(uri[len("sqlite:///"):])
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(f"{database}.casekit-lock", timeout=600):
+            yield
+    else:
+        yield
+
+
+def retry_when_locked(operation: Callable[[], T]) -> T:
+    """Run ``operation``, retrying with jittered backoff while sqlite reports a lock."""
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    delay = 0.1
+    while True:
+        try:
+            return operation()
+        except Exception as error:  # MLflow wraps sqlite's error in several exception types
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay * (1 + random.random()))
+        delay = min(delay * 2, 5.0)
+
+
 def log_evaluation(
     card: Scorecard,
     *,
     role: str,
     outputs: Path,
-    submission: Path,
     test_set: pd.DataFrame,
     test_source: Path,
     target: str,
     baseline: str | None = None,
+    extra_tags: dict[str, str] | None = None,
+    extra_metrics: dict[str, float] | None = None,
 ) -> TrackedRun:
     """Log a scorecard as one MLflow run.
 
@@ -62,20 +143,60 @@ def log_evaluation(
     ----------
     role : {"candidate", "baseline"}
     outputs : Path
-        The folder holding scorecard.json, report.html and plots; logged as artifacts.
-    submission : Path
-        The scored file, logged under ``submission/``.
+        The evaluation folder (scorecard.json, report.html, plots, the submission); logged
+        as the run's artifacts, all but its ``STATUS_FILE``.
     test_set : DataFrame
         The test set the run was scored on, logged as the run's dataset input (MLflow keeps
         its digest, schema and profile, not its rows).
     test_source : Path
         Where that test set is stored (the answer key file).
+    extra_tags, extra_metrics : dict, optional
+        Added to the run (``casekit review`` records its final score and re-run this way).
+
+    Raises
+    ------
+    TrackingUnavailableError
+        When a tracking server does not answer.
     """
+    _quiet_mlflow()
+    ensure_reachable()
+    with exclusive_store():
+        return retry_when_locked(lambda: _log(card, role, outputs, test_set, test_source, target, baseline,
+                                              extra_tags or {}, extra_metrics or {}))
+
+
+def find_baseline_run(case: str, instance_id: str, baseline: str) -> TrackedRun | None:
+    """The existing run of ``baseline`` for this instance, if the store has one."""
     import mlflow
 
     _quiet_mlflow()
+    ensure_reachable()
+    name = experiment_name(case, instance_id)
+
+    def search() -> TrackedRun | None:
+        experiment = mlflow.get_experiment_by_name(name)
+        if experiment is None:
+            return None
+        runs = mlflow.search_runs(
+            experiment_ids=[experiment.experiment_id],
+            filter_string=f"tags.`{ROLE_TAG}` = 'baseline' and tags.`{BASELINE_TAG}` = '{baseline}'",
+            max_results=1,
+            output_format="list",
+        )
+        return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, runs[0].info.run_id) if runs else None
+
+    with exclusive_store():
+        return retry_when_locked(search)
+
+
+def _log(
+    card: Scorecard, role: str, outputs: Path, test_set: pd.DataFrame, test_source: Path, target: str,
+    baseline: str | None, extra_tags: dict[str, str], extra_metrics: dict[str, float],
+) -> TrackedRun:
+    import mlflow
+
     name = experiment_name(card.case, card.instance_id)
-    experiment = mlflow.set_experiment(name)
+    experiment = _experiment(name)
     tags = {
         ROLE_TAG: role,
         "casekit.case": card.case,
@@ -87,9 +208,11 @@ def log_evaluation(
     if card.candidate:
         tags[CANDIDATE_TAG] = card.candidate
     tags.update({f"casekit.verdict.{c.baseline}": c.verdict for c in card.comparisons})
+    tags.update(extra_tags)
     run_name = f"baseline:{baseline}" if baseline else f"candidate:{card.candidate or 'unnamed'}"
 
-    with mlflow.start_run(experiment_id=experiment.experiment_id, run_name=run_name, tags=tags) as run:
+    run = mlflow.start_run(experiment_id=experiment.experiment_id, run_name=run_name, tags=tags)
+    try:
         mlflow.log_params({
             "case": card.case,
             "instance_id": card.instance_id,
@@ -101,7 +224,7 @@ def log_evaluation(
             "casekit_version": card.casekit_version,
         })
         mlflow.log_params({f"decision_{name}": value for name, value in card.submission.get("decision", {}).items()})
-        mlflow.log_metrics(_metrics(card))
+        mlflow.log_metrics({**_metrics(card), **extra_metrics})
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
             warnings.filterwarnings("ignore", message="The specified dataset source can be interpreted")
@@ -109,30 +232,38 @@ def log_evaluation(
                 test_set, source=test_source.as_uri(), name=f"{card.case}-test", targets=target
             )
         mlflow.log_input(dataset, context="test")
-        mlflow.log_artifacts(str(outputs))
-        mlflow.log_artifact(str(submission), artifact_path="submission")
-        if "decision" in card.submission:
-            mlflow.log_artifact(str(submission.parent / DECISION_FILE), artifact_path="submission")
+        for entry in sorted(outputs.iterdir()):
+            if entry.name == STATUS_FILE:
+                continue
+            if entry.is_dir():
+                mlflow.log_artifacts(str(entry), artifact_path=entry.name)
+            else:
+                mlflow.log_artifact(str(entry))
+    except BaseException:
+        # A half-logged run would pass for a result: remove it, so that a retry starts clean.
+        mlflow.end_run(status="FAILED")
+        mlflow.MlflowClient().delete_run(run.info.run_id)
+        raise
+    # For server stores MLflow writes "View run ... at" to stdout; casekit reports the run itself.
+    with redirect_stdout(io.StringIO()):
+        mlflow.end_run()
     return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, run.info.run_id)
 
 
-def find_baseline_run(case: str, instance_id: str, baseline: str) -> TrackedRun | None:
-    """The existing run of ``baseline`` for this instance, if the store has one."""
+def _experiment(name: str):
+    """Get or create the experiment; another process may create it at the same moment."""
     import mlflow
+    from mlflow.exceptions import MlflowException
 
-    name = experiment_name(case, instance_id)
     experiment = mlflow.get_experiment_by_name(name)
-    if experiment is None:
-        return None
-    runs = mlflow.search_runs(
-        experiment_ids=[experiment.experiment_id],
-        filter_string=f"tags.`{ROLE_TAG}` = 'baseline' and tags.`{BASELINE_TAG}` = '{baseline}'",
-        max_results=1,
-        output_format="list",
-    )
-    if not runs:
-        return None
-    return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, runs[0].info.run_id)
+    if experiment is not None:
+        return experiment
+    try:
+        mlflow.create_experiment(name)
+    except MlflowException as error:
+        if "already exists" not in str(error).lower() and "RESOURCE_ALREADY_EXISTS" not in str(error):
+            raise
+    return mlflow.get_experiment_by_name(name)
 
 
 def _quiet_mlflow() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,7 +103,11 @@ def read_submission(
     if text is None:
         return None
 
-    header = next(csv.reader(io.StringIO(text)), [])
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as error:
+        report.problems.append(Problem("malformed_csv", f"{name}: line 1: the header is not a CSV row ({error})"))
+        return None
     duplicated = sorted({column for column in header if header.count(column) > 1})
     if duplicated:
         report.problems.append(
@@ -161,8 +166,17 @@ def check_ids(
 
     expected = pd.Index(expected_ids, dtype=object)
     unknown = (~ids.isin(expected) & ~empty).to_numpy()
+    if unknown.sum() > len(frame) / 2:
+        # Ids are fresh random tokens per instance: most of them unknown means another instance.
+        _append(report, Problem(
+            "wrong_instance",
+            f"{name}: {int(unknown.sum()):,} of {len(frame):,} ids are not in this instance's test set; this "
+            "looks like a submission for another instance of the case (check the project you are evaluating)",
+            column=id_column,
+        ))
     add_row_problems(report, "unknown_id", unknown, rows, ids, id_column,
-                     lambda row, value: f"{name}: row {row}, column '{id_column}': id {value!r} is not in the test set")
+                     lambda row, value: f"{name}: row {row}, column '{id_column}': id {value!r} is not in the test set"
+                                        f"{suspicious_characters(value)}")
 
     missing = expected[~expected.isin(ids)]
     if len(missing):
@@ -201,6 +215,27 @@ def add_row_problems(
         rest = flagged.size - EXAMPLES_PER_PROBLEM
         _append(report, Problem(code, f"{report.file.name}: ... and {rest:,} more row(s) with the same problem "
                                       f"({code.replace('_', ' ')}) in column '{column}'", column=column))
+
+
+def suspicious_characters(value: object) -> str:
+    """Name the characters in ``value`` that are not printable ASCII, for error messages.
+
+    A label that *looks* right but is not (a Cyrillic "а", a zero-width space) is otherwise
+    impossible to spot in a terminal.
+
+    Examples
+    --------
+    >>> suspicious_characters("bug\u200b")
+    ' (contains U+200B ZERO WIDTH SPACE)'
+    >>> suspicious_characters("bug")
+    ''
+    """
+    text = str(value)
+    odd = sorted({char for char in text if not (" " <= char <= "~")})
+    if not odd:
+        return ""
+    names = ", ".join(f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}" for char in odd[:5])
+    return f" (contains {names}{', ...' if len(odd) > 5 else ''})"
 
 
 def _append(report: ValidationReport, problem: Problem) -> None:

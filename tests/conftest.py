@@ -27,6 +27,8 @@ def pytest_configure(config) -> None:
     os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
     os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
+    # Re-run environments are built once per session (from the pip cache) and shared by its tests.
+    os.environ["CASEKIT_VENV_DIR"] = str(base / "venvs")
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
@@ -76,6 +78,15 @@ def nlbse_baselines(nlbse_instance):
     from evaluator.baselines import ensure_baselines
 
     return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)
+
+
+def project_with_submission(project: Path, baselines, submit: str, destination: Path) -> Path:
+    """A copy of ``project`` (without its evaluations and MLflow files) whose submission is
+    the cached predictions of baseline ``submit``."""
+    copy = destination / project.name
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("evaluation", "mlflow.db", "mlruns"))
+    shutil.copy(next(b.path for b in baselines if b.baseline.name == submit), copy / "submission" / "predictions.csv")
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ MODULES = [
     "evaluator.metrics.binary",
     "evaluator.metrics.classification",
     "evaluator.slices",
+    "evaluator.validation",
 ]
 
 

@@ -53,7 +53,7 @@ def test_the_case_is_calibrated_so_that_better_models_visibly_win(journey):
 
 def test_an_mlflow_run_holds_the_metrics_and_artifacts(journey):
     *_, folder = journey
-    run_id = json.loads((folder / "mlflow_run.json").read_text())["run_id"]
+    run_id = json.loads((folder / "tracking.json").read_text())["run_id"]
     client = MlflowClient()
     run = client.get_run(run_id)
     assert {"macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "accuracy", "log_loss"} <= set(run.data.metrics)

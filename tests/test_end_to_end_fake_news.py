@@ -86,7 +86,7 @@ def test_the_report_shows_the_curves_the_reliability_diagram_and_the_slice_table
 
 def test_the_mlflow_run_holds_the_curves_and_the_reliability_diagram(journey):
     *_, folder = journey
-    run_id = json.loads((folder / "mlflow_run.json").read_text())["run_id"]
+    run_id = json.loads((folder / "tracking.json").read_text())["run_id"]
     client = MlflowClient()
     run = client.get_run(run_id)
     plots = {a.path for a in client.list_artifacts(run_id, "plots")}

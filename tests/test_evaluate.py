@@ -79,7 +79,7 @@ def test_report_is_self_contained_and_escapes_candidate_text(evaluated):
 
 
 def test_mlflow_run_holds_params_metrics_tags_artifacts_and_the_test_set(evaluated, nlbse_instance):
-    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    run_id = json.loads((evaluated[1] / "tracking.json").read_text())["run_id"]
     client = MlflowClient()
     run = client.get_run(run_id)
     assert run.data.tags["casekit.role"] == "candidate"
@@ -167,3 +167,47 @@ def test_a_folder_that_is_not_a_project_is_a_usage_error(tmp_path):
     result = casekit("evaluate", tmp_path)
     assert result.returncode == 2
     assert "casekit.json" in result.stderr
+
+
+def test_any_edit_to_the_project_metadata_is_refused(tmp_path):
+    project, key = issue_copy(tmp_path)
+    metadata = json.loads((project / "casekit.json").read_text())
+    metadata["primary_metric"] = "accuracy"
+    (project / "casekit.json").write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n")
+    result = casekit("evaluate", project, "--keys-dir", key.parent, "--no-track")
+    assert result.returncode == 1
+    assert "not one that was issued" in result.stderr
+
+
+def test_one_instance_issued_to_two_candidates_verifies_for_both(tmp_path):
+    needs_mirror()
+    keys = tmp_path / "keys"
+    for name in ("ada", "grace"):
+        project = tmp_path / name
+        casekit("new", "tickets", "--source", "nlbse24", "--seed", "8", "-o", project, "--keys-dir", keys,
+                "--candidate", name, check=True)
+        shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
+    for name in ("ada", "grace"):
+        assert casekit("validate", tmp_path / name).returncode == 0
+        from evaluator.evaluation import open_instance
+
+        assert open_instance(tmp_path / name, keys).bundle.candidate == name
+
+
+def test_no_command_writes_answers_into_the_project(evaluated, nlbse_project, nlbse_instance):
+    casekit("baselines", nlbse_project, check=True)
+    casekit("validate", nlbse_project, check=True)
+    casekit("sync", nlbse_project, check=True)
+    answers = nlbse_instance.key.answers
+    lines = {f"{i},{label}" for i, label in zip(answers["ticket_id"], answers["category"])}
+    answer_bytes = nlbse_instance.key.answers_path.read_bytes()
+    for path in nlbse_project.rglob("*"):
+        if not path.is_file() or path.suffix in {".png", ".db"}:
+            continue
+        content = path.read_bytes()
+        assert answer_bytes not in content, path
+        # Predictions (the candidate's, their copies, the sample) hold id,label pairs by design.
+        if "submission" in path.parent.name or path.name == "sample_submission.csv":
+            continue
+        text = content.decode("utf-8", errors="ignore")
+        assert not any(line in text for line in lines), path

@@ -94,7 +94,7 @@ def test_slices_by_party_and_subject_have_intervals_and_a_verdict(evaluated):
 
 
 def test_the_mlflow_run_holds_the_curves_the_reliability_diagram_and_the_decision(evaluated):
-    run_id = json.loads((evaluated[1] / "mlflow_run.json").read_text())["run_id"]
+    run_id = json.loads((evaluated[1] / "tracking.json").read_text())["run_id"]
     client = MlflowClient()
     run = client.get_run(run_id)
     artifacts = {a.path for folder in ("plots", "submission") for a in client.list_artifacts(run_id, folder)}

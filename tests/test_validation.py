@@ -104,6 +104,13 @@ def test_id_not_in_the_test_set(tmp_path, valid, nlbse_project):
     assert "T-not-a-test-id" in found[0].message
 
 
+def test_a_submission_for_another_instance_is_named_as_such(tmp_path, valid, nlbse_project):
+    other = valid[[ID, LABEL]].assign(**{ID: [f"T-other{i:05d}" for i in range(len(valid))]})
+    found = problems(write(tmp_path, other), nlbse_project)
+    assert found[0].code == "wrong_instance"
+    assert "another instance" in found[0].message
+
+
 def test_missing_ids(tmp_path, valid, nlbse_project):
     found = only_code(problems(write(tmp_path, valid[[ID, LABEL]].iloc[2:]), nlbse_project), "missing_ids")
     assert "2 test id(s) have no prediction" in found[0].message

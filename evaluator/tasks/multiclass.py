@@ -16,7 +16,13 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator.metrics import classification
-from evaluator.validation import EXAMPLES_PER_PROBLEM, Problem, ValidationReport, add_row_problems
+from evaluator.validation import (
+    EXAMPLES_PER_PROBLEM,
+    Problem,
+    ValidationReport,
+    add_row_problems,
+    suspicious_characters,
+)
 
 SUM_TOLERANCE = 1e-3
 _MISSING_TEXT = {"", "nan", "none", "null", "na", "n/a"}
@@ -69,8 +75,8 @@ def check_values(
         unknown = (~values.isin(labels)).to_numpy() & ~empty
         known = ", ".join(labels)
         add_row_problems(report, "unknown_label", unknown, rows, ids, column,
-                         lambda row, value: f"{name}: row {row}, column '{column}': unknown label {value!r}; "
-                                            f"expected one of {known}",
+                         lambda row, value: f"{name}: row {row}, column '{column}': unknown label {value!r}"
+                                            f"{suspicious_characters(value)}; expected one of {known}",
                          values=values)
 
     probability_columns = list(schema.probability_columns(labels))

@@ -1,0 +1,123 @@
+"""The final score: a weighted blend of the metric tier, the rubric and the engineering checks.
+
+Each part is a number in [0, 1] with a sentence saying where it came from:
+
+- metric tier: the highest rung of the baseline ladder (trivial < classical < strong) that the
+  candidate beats on the paired bootstrap interval; a tie earns half a rung;
+- rubric: the weighted rubric score as a share of its maximum (unscored criteria count 0);
+- engineering: one third each for contract tests that pass, a re-run that reproduces the
+  submission, and a pipeline that runs within the time box (a check not run counts 0).
+
+The blend is ``sum(weight * part) / sum(weights)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from evaluator.errors import UsageError
+from evaluator.scorecard import Scorecard
+
+PARTS = ("metric", "rubric", "engineering")
+TIER_RUNGS = {"trivial": 1, "classical": 2, "strong": 3}
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """The weight of each part of the final score (any non-negative numbers, not all zero)."""
+
+    metric: float
+    rubric: float
+    engineering: float
+
+    def __post_init__(self) -> None:
+        values = [getattr(self, name) for name in PARTS]
+        if any(value < 0 for value in values) or sum(values) <= 0:
+            raise UsageError(f"score weights must be non-negative and not all zero, got {self.describe()}")
+
+    def describe(self) -> str:
+        return ",".join(f"{name}={getattr(self, name):g}" for name in PARTS)
+
+    def override(self, text: str | None) -> ScoreWeights:
+        """These weights with the ones in ``text`` ("metric=0.6,rubric=0.4") replaced."""
+        if not text:
+            return self
+        values = asdict(self)
+        for item in text.split(","):
+            name, _, number = item.partition("=")
+            name = name.strip()
+            if name not in PARTS:
+                raise UsageError(f"--weights: unknown part {name!r} in {text!r}; the parts are {', '.join(PARTS)}")
+            try:
+                values[name] = float(number)
+            except ValueError:
+                raise UsageError(f"--weights: {item.strip()!r} is not part=number") from None
+        return ScoreWeights(**values)
+
+
+@dataclass(frozen=True)
+class EngineeringChecks:
+    """The three engineering checks: True passed, False failed, None not checked."""
+
+    contract_tests: bool | None
+    reproduces: bool | None
+    within_time_box: bool | None
+    reason_unchecked: str = ""
+
+
+@dataclass(frozen=True)
+class ScorePart:
+    name: str
+    weight: float
+    value: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class FinalScore:
+    total: float
+    parts: list[ScorePart]
+
+
+def metric_tier(card: Scorecard) -> tuple[float, str]:
+    """The metric part, the highest rung beaten (a tie earns half a rung) out of three, and its label."""
+    best, label = 0.0, "below trivial"
+    for comparison in card.comparisons:
+        rung = TIER_RUNGS.get(comparison.tier)
+        if rung is None:
+            continue
+        earned = rung if comparison.verdict == "beats" else rung - 0.5 if comparison.verdict == "ties" else 0.0
+        if earned > best:
+            best, label = earned, f"{comparison.verdict} {comparison.tier}"
+    return best / len(TIER_RUNGS), label
+
+
+def engineering_part(checks: EngineeringChecks) -> tuple[float, str]:
+    results = {"contract tests pass": checks.contract_tests, "the re-run reproduces the submission":
+               checks.reproduces, "the pipeline runs within the time box": checks.within_time_box}
+    if all(value is None for value in results.values()):
+        return 0.0, f"not checked ({checks.reason_unchecked or 'no re-run'}); counts 0"
+    passed = [name for name, value in results.items() if value]
+    failed = [name for name, value in results.items() if value is False]
+    unchecked = [name for name, value in results.items() if value is None]
+    words = [f"{len(passed)} of 3 checks pass"]
+    if failed:
+        words.append("failed: " + "; ".join(failed))
+    if unchecked:
+        words.append("not checked: " + "; ".join(unchecked))
+    return len(passed) / len(results), ", ".join(words)
+
+
+def final_score(
+    card: Scorecard, rubric_value: float, rubric_words: str, engineering: EngineeringChecks, weights: ScoreWeights
+) -> FinalScore:
+    metric_value, tier = metric_tier(card)
+    engineering_value, engineering_words = engineering_part(engineering)
+    parts = [
+        ScorePart("metric", weights.metric, metric_value,
+                  f"{tier}: the highest baseline tier it beats (or ties) on {card.primary.title}"),
+        ScorePart("rubric", weights.rubric, rubric_value, rubric_words),
+        ScorePart("engineering", weights.engineering, engineering_value, engineering_words),
+    ]
+    total = sum(part.weight * part.value for part in parts) / sum(part.weight for part in parts)
+    return FinalScore(total, parts)

@@ -1,0 +1,345 @@
+"""``casekit review``: score a batch of candidates the same way and put them on a leaderboard.
+
+For each candidate (see :mod:`evaluator.candidates` for the kinds of input):
+
+1. check and score the submission exactly as ``casekit evaluate`` does, against the same
+   cached baselines (paired bootstrap);
+2. with ``--rerun``, re-run the pipeline in isolation and compare (:mod:`evaluator.rerun`);
+3. read back the candidate's rubric file, or write it pre-filled (:mod:`evaluator.rubric`);
+4. blend the final score (:mod:`evaluator.final_score`);
+5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
+   logs), then log an MLflow run tagged with the candidate.
+
+Candidates are reviewed ``--jobs`` at a time in separate worker processes; they take turns
+on the MLflow store (see :mod:`evaluator.tracking`).
+A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
+and the batch goes on. Last come the leaderboard (:mod:`evaluator.leaderboard`) and the batch
+summary, ``summary.json``.
+
+Output folder layout::
+
+    leaderboard.csv  leaderboard.html  summary.json
+    rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
+    candidates/<slug>/<timestamp>/         one per review of that candidate
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+from evaluator import atomic, tracking
+from evaluator.baselines import baseline_scores, ensure_baselines
+from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from evaluator.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.errors import CasekitError, UsageError
+from evaluator.evaluation import (
+    TRACKING_FILE,
+    Instance,
+    log_baselines,
+    open_instance,
+    open_issued_instance,
+    write_outputs,
+)
+from evaluator.keystore import keys_root
+from evaluator.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
+from evaluator.rerun import RerunOptions, RerunResult, rerun_project
+from evaluator.rubric import (
+    CaseRubric,
+    RubricResult,
+    check_design,
+    load_case_rubric,
+    prepare_rubric,
+    rubric_file,
+)
+from evaluator.scorecard import Scorecard
+from evaluator.submission import check_submission
+
+SUMMARY_FILE = "summary.json"
+CANDIDATES_DIR = "candidates"
+RUBRICS_DIR = "rubrics"
+Status = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    output: Path
+    keys_dir: Path | None = None
+    instance: str | None = None
+    jobs: int = 1
+    rerun: bool = False
+    rerun_limits: RerunOptions = field(default_factory=RerunOptions)
+    weights: str | None = None
+    resamples: int = DEFAULT_RESAMPLES
+    track: bool = True
+
+
+@dataclass(frozen=True)
+class CandidateReview:
+    """One candidate's outcome, as the leaderboard and the summary need it."""
+
+    name: str
+    slug: str
+    kind: str
+    source: str
+    instance_id: str
+    status: Literal["scored", "invalid", "error"]
+    message: str = ""
+    primary_title: str = ""
+    primary_value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    tier: str = ""
+    final: FinalScore | None = None
+    rubric_scored: int = 0
+    rubric_total: int = 0
+    rerun_status: str = "not re-run"
+    rerun_summary: str = ""
+    rerun_seconds: float | None = None
+    rerun_peak_memory_mb: float | None = None
+    report: str | None = None
+    run_id: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BatchReview:
+    output: Path
+    reviews: list[CandidateReview]
+    baselines: list[dict]
+    higher_is_better: bool
+    seconds: float
+
+    @property
+    def failed(self) -> list[CandidateReview]:
+        return [review for review in self.reviews if review.status != "scored"]
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What a worker process needs to review one candidate (picklable)."""
+
+    candidate: Candidate
+    options: ReviewOptions
+    rubric: CaseRubric
+
+
+def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None) -> BatchReview:
+    """Review every INPUT in ``arguments``; see the module docstring."""
+    say = status or (lambda message: None)
+    started = time.monotonic()
+    output = options.output.resolve()
+    _check_output(output)
+    if options.rerun and shutil.which("make") is None:
+        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
+    inputs = [parse_input(argument) for argument in arguments]
+    with tempfile.TemporaryDirectory(prefix="casekit-review-") as work:
+        say("reading the inputs")
+        candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
+        instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
+        slugs = sorted({instance.spec.slug for instance in instances.values()})
+        if len(slugs) > 1:
+            raise UsageError(f"a review compares candidates on one case; these inputs are for {', '.join(slugs)}")
+        spec = next(iter(instances.values())).spec
+        rubric = load_case_rubric(spec)
+        rubric.weights.override(options.weights)  # a bad --weights fails now, not in every worker
+        issued = {instance.bundle.instance_id: instance for instance in instances.values()}
+        for instance in issued.values():
+            _prepare_baselines(instance, options, say)
+
+        (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
+        tasks = [_Task(candidate, replace(options, output=output), rubric) for candidate in candidates]
+        say(f"reviewing {len(tasks)} candidate(s), {options.jobs} at a time")
+        if options.jobs <= 1 or len(tasks) == 1:
+            reviews = [review_candidate(task) for task in tasks]
+        else:
+            # Spawned, not forked: the parent holds threads and open MLflow/sqlite handles.
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
+                reviews = list(pool.map(review_candidate, tasks))
+
+    baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
+    batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started)
+    from evaluator.leaderboard import write_leaderboard
+
+    write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
+    return batch
+
+
+def open_candidate_instance(candidate: Candidate, keys_dir: Path | None) -> Instance:
+    """The candidate's instance, its metadata checked against the key store."""
+    try:
+        if candidate.code is not None:
+            return open_instance(candidate.code, keys_dir)
+        return open_issued_instance(candidate.instance_id, keys_dir)
+    except CasekitError as error:
+        raise type(error)(f"candidate {candidate.name!r} ({candidate.source}): {error}") from error
+
+
+def review_candidate(task: _Task) -> CandidateReview:
+    """Review one candidate; runs in a worker process when --jobs > 1."""
+    candidate, options = task.candidate, task.options
+    started = time.monotonic()
+    base = CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
+                           candidate.instance_id, "error")
+    try:
+        instance = open_candidate_instance(candidate, options.keys_dir)
+        card = _score(candidate, instance, options.resamples)
+        if isinstance(card, list):
+            return replace(base, status="invalid", message="; ".join(card[:3]) + (" ..." if len(card) > 3 else ""),
+                           seconds=time.monotonic() - started)
+        with tempfile.TemporaryDirectory(prefix="casekit-rerun-logs-") as logs:
+            rerun, engineering = _rerun(candidate, instance, card, task.rubric, options, Path(logs))
+            design = candidate.code / "DESIGN.md" if candidate.code else None
+            rubric = prepare_rubric(task.rubric, rubric_file(options.output / RUBRICS_DIR, candidate.slug),
+                                    candidate=candidate.name, case=card.case, checks=check_design(task.rubric, design))
+            weights = task.rubric.weights.override(options.weights)
+            final = final_score(card, rubric.value, rubric.describe(), engineering, weights)
+            context = _report_context(candidate, rerun, rubric, final, weights, options)
+            folder = options.output / CANDIDATES_DIR / candidate.slug / _timestamp()
+            review = replace(
+                base, status="scored", primary_title=card.primary.title, primary_value=card.primary.value,
+                ci_low=card.primary.ci_low, ci_high=card.primary.ci_high, tier=metric_tier(card)[1],
+                final=final, rubric_scored=rubric.scored, rubric_total=len(rubric.criteria),
+                rerun_status=context["rerun_status"], rerun_summary=context["rerun_summary"],
+                rerun_seconds=rerun.pipeline.seconds if rerun and rerun.pipeline else None,
+                rerun_peak_memory_mb=rerun.pipeline.peak_memory_mb if rerun and rerun.pipeline else None,
+                report=(folder / "report.html").relative_to(options.output).as_posix(),
+            )
+            review = replace(review, seconds=round(time.monotonic() - started, 2))
+            extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
+            extra["review.json"] = (json.dumps(asdict(review), indent=2, default=str) + "\n").encode()
+            write_outputs(card, folder, candidate.submission, review=context, extra_files=extra)
+        if options.track:
+            try:
+                run = _log(card, candidate, instance, folder, review, options.output)
+            except tracking.TrackingUnavailableError as error:
+                return replace(review, message=f"not logged to MLflow: {error}")
+            atomic.write_text(folder / TRACKING_FILE, json.dumps({"status": "logged", **asdict(run)}, indent=2) + "\n")
+            review = replace(review, run_id=run.run_id)
+        return review
+    except CasekitError as error:
+        return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
+
+
+def _score(candidate: Candidate, instance: Instance, resamples: int) -> Scorecard | list[str]:
+    """The candidate's scorecard, or the problems that make its submission invalid."""
+    import pandas as pd
+
+    from evaluator.scoring import score_submission
+
+    ids = pd.Index(instance.key.answers[instance.spec.id_column])
+    checked = check_submission(candidate.submission, instance.spec, instance.labels, ids)
+    if not checked.report.ok:
+        return [problem.message for problem in checked.report.problems]
+    predictions = ensure_baselines(instance.spec, instance.key, instance.labels)
+    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
+                             resamples=resamples, seed=DEFAULT_SEED)
+    card = score_submission(instance.spec, instance.bundle, instance.key, checked, scores,
+                            candidate=candidate.name, resamples=resamples)
+    return replace(card, submission={**card.submission, "file": candidate.submission_label})
+
+
+def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: CaseRubric, options: ReviewOptions,
+           logs: Path) -> tuple[RerunResult | None, EngineeringChecks]:
+    if candidate.code is None:
+        return None, EngineeringChecks(None, None, None, "a bare submission file has no code to re-run")
+    if not options.rerun:
+        return None, EngineeringChecks(None, None, None, "not re-run; pass --rerun")
+    limits = replace(options.rerun_limits, run_time_box=rubric.run_time_box_seconds,
+                     reproduce_tolerance=rubric.reproduce_tolerance)
+    result = rerun_project(candidate.code, instance, card.primary.value, limits, logs)
+    return result, result.engineering(limits.run_time_box)
+
+
+def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: RubricResult, final: FinalScore,
+                    weights, options: ReviewOptions) -> dict:
+    """What the report's review section shows (templates/review_section.html.j2)."""
+    if rerun is None:
+        rerun_status = "no code" if candidate.code is None else "not re-run"
+        rerun_summary = final.parts[2].explanation
+    else:
+        rerun_status, rerun_summary = rerun.status.replace("_", " "), rerun.summary
+    return {
+        "candidate": candidate.name,
+        "input": {"kind": candidate.kind, "source": str(candidate.source)},
+        "final": final,
+        "weights": weights,
+        "rerun": rerun,
+        "rerun_status": rerun_status,
+        "rerun_summary": rerun_summary,
+        "limits": options.rerun_limits,
+        "rubric": rubric,
+        "rubric_file": rubric.path.relative_to(options.output).as_posix(),
+    }
+
+
+def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path, review: CandidateReview,
+         output: Path) -> tracking.TrackedRun:
+    metrics = {"final_score": review.final.total}
+    metrics.update({f"final_score_{part.name}": part.value for part in review.final.parts})
+    if review.rerun_seconds is not None:
+        metrics["rerun_seconds"] = review.rerun_seconds
+        metrics["rerun_peak_memory_mb"] = review.rerun_peak_memory_mb
+    tags = {"casekit.review.input": candidate.kind, "casekit.review.rerun": review.rerun_status,
+            "casekit.review.output": str(output)}
+    # tracking takes turns on a sqlite store across processes, so parallel workers do not collide.
+    return tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
+                                   test_source=instance.key.answers_path, target=instance.spec.target,
+                                   extra_tags=tags, extra_metrics=metrics)
+
+
+def _prepare_baselines(instance: Instance, options: ReviewOptions, say: Status) -> None:
+    """Train (once, cached), score and log the instance's baselines before the workers start."""
+    predictions = ensure_baselines(instance.spec, instance.key, instance.labels, say)
+    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
+                             resamples=options.resamples, seed=DEFAULT_SEED)
+    if options.track:
+        log_baselines(instance, predictions, scores, resamples=options.resamples, status=say)
+
+
+def _baseline_rows(instance: Instance, resamples: int) -> list[dict]:
+    """The baselines' primary metric with its interval, as reference rows for the leaderboard."""
+    from evaluator.bootstrap import DEFAULT_CONFIDENCE, percentile_interval
+
+    predictions = ensure_baselines(instance.spec, instance.key, instance.labels)
+    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
+                             resamples=resamples, seed=DEFAULT_SEED)
+    primary = instance.spec.primary_metric
+    rows = []
+    for item in predictions:
+        values = scores[item.baseline.name]
+        interval = percentile_interval(values.draws[primary], DEFAULT_CONFIDENCE)
+        rows.append({"name": item.baseline.title, "tier": item.baseline.tier, "value": values.points[primary],
+                     "ci_low": interval.low, "ci_high": interval.high})
+    return rows
+
+
+def _check_output(output: Path) -> None:
+    """A review writes into a new or empty folder, or one a previous review wrote."""
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"{output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / SUMMARY_FILE).is_file():
+        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE}); choose another -o")
+
+
+def _capped(log: Path, limit: int = 512 * 1024) -> bytes:
+    """A log's last ``limit`` bytes: a pipeline can print without end."""
+    size = log.stat().st_size
+    with log.open("rb") as stream:
+        stream.seek(max(0, size - limit))
+        return stream.read()
+
+
+def _timestamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+

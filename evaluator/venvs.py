@@ -1,0 +1,190 @@
+"""Virtual environments for re-runs: one per dependency spec, built once and cached.
+
+A candidate's project depends on ``casekit`` (for the local scoring API), which need not be on
+any package index: the reviewer's own copy is packed into a wheel (from the running code, so
+the re-run sees the very casekit that reviews it) and installed first; the project's other
+dependencies come from the project's ``pyproject.toml`` (its dependencies and its ``test``
+extra). The project's own code is not installed: it runs from its ``src/`` folder, so one
+environment serves every candidate who asked for the same dependencies.
+
+Environments live under ``$CASEKIT_VENV_DIR``, else the user cache dir
+(``~/.cache/casekit/venvs``), named by a hash of the Python version, the casekit wheel and the
+sorted requirements. A lock makes concurrent reviews build each one once, and a marker file
+written last means that an interrupted build is thrown away, never used.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+import cases
+import evaluator
+from evaluator import atomic
+from evaluator.sandbox import StepResult, run_limited
+
+VENV_DIR_ENV = "CASEKIT_VENV_DIR"
+READY_MARKER = ".casekit-ready"
+PACKAGES = (evaluator, cases)
+
+
+class InstallError(Exception):
+    """The project's environment cannot be built; the message says why."""
+
+    def __init__(self, message: str, step: StepResult | None = None) -> None:
+        super().__init__(message)
+        self.step = step
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A ready environment: its Python, whether it came from the cache, and the build's cost."""
+
+    python: Path
+    cached: bool
+    seconds: float
+    install: StepResult | None
+
+
+def venv_root() -> Path:
+    if os.environ.get(VENV_DIR_ENV):
+        return Path(os.environ[VENV_DIR_ENV]).expanduser().resolve()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("casekit")) / "venvs"
+
+
+def project_requirements(project: Path) -> list[str]:
+    """The requirements in ``project``'s pyproject.toml, less casekit itself (the wheel provides it)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from evaluator.rubric import tomllib
+
+    path = project / "pyproject.toml"
+    if not path.is_file():
+        raise InstallError("the project has no pyproject.toml to install its dependencies from")
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+        listed = list(table.get("dependencies", [])) + list(table.get("optional-dependencies", {}).get("test", []))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, AttributeError, TypeError) as error:
+        raise InstallError(f"pyproject.toml is not readable: {error}") from error
+    requirements = []
+    for text in listed:
+        try:
+            requirement = Requirement(str(text))
+        except InvalidRequirement as error:
+            raise InstallError(f"pyproject.toml: invalid requirement {text!r} ({error})") from error
+        if requirement.name.lower() != "casekit":
+            requirements.append(str(requirement))
+    return sorted(set(requirements))
+
+
+def ensure_environment(requirements: list[str], *, install_time_limit: float) -> Environment:
+    """The cached environment for ``requirements``, building it if needed."""
+    root = venv_root()
+    wheel = casekit_wheel(root / "wheels")
+    spec = {"python": list(sys.version_info[:3]), "casekit_wheel": wheel.name, "requirements": requirements}
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+    folder = root / digest
+    python = folder / "bin" / "python"
+    started = time.monotonic()
+    with FileLock(str(root / f"{digest}.lock")):
+        if (folder / READY_MARKER).is_file():
+            return Environment(python, True, round(time.monotonic() - started, 2), None)
+        shutil.rmtree(folder, ignore_errors=True)
+        import venv
+
+        venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+        command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+                   "--progress-bar", "off", str(wheel), *requirements]
+        step = run_limited("install", command, cwd=folder, env=pip_environment(), log=root / f"{digest}.log",
+                           time_limit=install_time_limit, memory_limit_mb=None)
+        if not step.passed:
+            shutil.rmtree(folder, ignore_errors=True)
+            why = "timed out" if step.outcome == "timed_out" else f"pip exited {step.exit_code}"
+            raise InstallError(f"installing the dependencies failed ({why})", step)
+        atomic.write_text(folder / READY_MARKER, json.dumps(spec, indent=2) + "\n")
+    return Environment(python, False, round(time.monotonic() - started, 2), step)
+
+
+def pip_environment() -> dict[str, str]:
+    """The reviewer's pip settings and cache, and nothing of casekit's or MLflow's."""
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE",
+            "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+            "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
+    env = {name: value for name, value in os.environ.items() if name in keep or name.startswith("PIP_")}
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
+
+
+def casekit_wheel(folder: Path) -> Path:
+    """A wheel of the running casekit, named by the hash of its contents, built once."""
+    files = _package_files()
+    digest = hashlib.sha256()
+    for archive_name, path in files:
+        digest.update(archive_name.encode() + b"\0" + path.read_bytes() + b"\0")
+    version = f"{evaluator.__version__}+local.{digest.hexdigest()[:12]}"
+    wheel = folder / digest.hexdigest()[:12] / f"casekit-{version}-py3-none-any.whl"
+    if wheel.is_file():
+        return wheel
+    dist_info = f"casekit-{version}.dist-info"
+    metadata = ["Metadata-Version: 2.1", "Name: casekit", f"Version: {version}", "Requires-Python: >=3.10"]
+    metadata += [f"Requires-Dist: {requirement}" for requirement in _runtime_requirements()]
+    extra = {
+        f"{dist_info}/METADATA": ("\n".join(metadata) + "\n").encode(),
+        f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: casekit\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{dist_info}/entry_points.txt": b"[console_scripts]\ncasekit = evaluator.cli:app\n",
+    }
+    record = []
+    with atomic.staged_file(wheel) as staging:
+        with zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for archive_name, path in files:
+                payload = path.read_bytes()
+                archive.writestr(archive_name, payload)
+                record.append(_record_line(archive_name, payload))
+            for archive_name, payload in extra.items():
+                archive.writestr(archive_name, payload)
+                record.append(_record_line(archive_name, payload))
+            record.append(f"{dist_info}/RECORD,,")
+            archive.writestr(f"{dist_info}/RECORD", "\n".join(record) + "\n")
+    return wheel
+
+
+def _package_files() -> list[tuple[str, Path]]:
+    """(name in the wheel, file) for casekit's packages and its project template."""
+    from evaluator.scaffold import template_dir
+
+    files = []
+    for package in PACKAGES:
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                files.append((f"{package.__name__}/{path.relative_to(root).as_posix()}", path))
+    template = template_dir()
+    evaluator_root = Path(evaluator.__file__).parent
+    if evaluator_root not in template.parents:  # a source checkout: the template sits at the top
+        for path in sorted(template.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files.append((f"evaluator/cookiecutter-template/{path.relative_to(template).as_posix()}", path))
+    return files
+
+
+def _runtime_requirements() -> list[str]:
+    requirements = importlib.metadata.requires("casekit") or []
+    return [requirement for requirement in requirements if "extra ==" not in requirement]
+
+
+def _record_line(name: str, payload: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(payload).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(payload)}"

@@ -1,0 +1,110 @@
+"""A corpus of hostile submissions, built from any case's valid sample submission.
+
+Each entry is ``(name, bytes)``. The corpus does not know the answers: it only mangles a
+well-formed file in the ways a careless or adversarial candidate would.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FORMULA = "=cmd|' /C calc'!A0"
+SCRIPT = "<script>alert('x')</script>"
+MARKUP = "[bold red]pwned[/bold red]"
+ANSI = "\x1b[2J\x1b[31mred"
+CYRILLIC_A = "\u0430"  # looks like Latin "a"
+ZERO_WIDTH = "\u200b"
+RTL_OVERRIDE = "\u202e"
+
+
+def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_column: str | None) -> list[tuple[str, bytes]]:
+    """Hostile variants of ``valid`` (a well-formed submission with string cells).
+
+    ``text_column`` is a column holding labels or other text (if any); ``number_column`` one
+    holding numbers (a probability, a rank), if any.
+    """
+    csv = valid.to_csv(index=False, lineterminator="\n")
+    rows = csv.splitlines()
+    header, body = rows[0], rows[1:]
+    corpus: list[tuple[str, bytes]] = []
+
+    def add(name: str, payload: str | bytes) -> None:
+        corpus.append((name, payload.encode("utf-8") if isinstance(payload, str) else payload))
+
+    def with_cell(column: str, value: str, row: int = 0) -> str:
+        frame = valid.copy()
+        frame[column] = frame[column].astype(object)
+        frame.iloc[row, frame.columns.get_loc(column)] = value
+        return frame.to_csv(index=False, lineterminator="\n")
+
+    # Encoding and line structure.
+    add("utf8-bom", b"\xef\xbb\xbf" + csv.encode())
+    add("utf16-le", csv.encode("utf-16"))
+    add("utf16-be", b"\xfe\xff" + csv.encode("utf-16-be"))
+    add("latin1-byte", csv.encode().replace(b"\n", b"\xe9\n", 2))
+    add("crlf", csv.replace("\n", "\r\n"))
+    add("cr-only", csv.replace("\n", "\r"))
+    add("nul-bytes", csv.replace("\n", "\x00\n", 3))
+    add("trailing-blank-lines", csv + "\n\n\n")
+    add("blank-line-inside", "\n".join([header, body[0], "", *body[1:]]) + "\n")
+    add("unterminated-quote", "\n".join([header, '"' + body[0], *body[1:]]) + "\n")
+    add("header-only", header + "\n")
+    add("empty", b"")
+    add("whitespace-only", "   \n\t\n")
+    add("bom-only", b"\xef\xbb\xbf")
+    add("binary-garbage", bytes(range(256)) * 40)
+
+    # Header shape.
+    add("duplicate-header", header + "," + header.split(",")[-1] + "\n" + "\n".join(b + ",x" for b in body))
+    add("header-upper-case", "\n".join([header.upper(), *body]) + "\n")
+    add("header-trailing-space", "\n".join([header.replace(",", " ,"), *body]) + "\n")
+    add("trailing-comma", "\n".join(line + "," for line in rows) + "\n")
+    add("semicolon-delimited", csv.replace(",", ";"))
+    add("tab-delimited", csv.replace(",", "\t"))
+    add("too-few-fields", "\n".join([header, body[0].rsplit(",", 1)[0], *body[1:]]) + "\n")
+    add("too-many-fields", "\n".join([header, body[0] + ",extra,extra", *body[1:]]) + "\n")
+    add("ten-thousand-columns", ",".join([header, *[f"c{i}" for i in range(10_000)]]) + "\n" + body[0] + "\n")
+
+    # Ids.
+    add("id-as-float", with_cell(id_column, "1.0"))
+    add("id-with-spaces", with_cell(id_column, f"  {valid[id_column].iloc[0]}  "))
+    add("id-lower-case", with_cell(id_column, str(valid[id_column].iloc[0]).lower() + "x"))
+    add("id-lookalike", with_cell(id_column, str(valid[id_column].iloc[0]).replace("a", CYRILLIC_A).replace("e", "\u0435")
+                                  + CYRILLIC_A))
+    add("id-empty", with_cell(id_column, ""))
+    add("ids-duplicated-everywhere", "\n".join([header, *[body[0]] * len(body)]) + "\n")
+    add("rows-shuffled", "\n".join([header, *reversed(body)]) + "\n")
+
+    # Text and injection.
+    if text_column:
+        add("formula", with_cell(text_column, FORMULA))
+        add("html-script", with_cell(text_column, SCRIPT))
+        add("rich-markup", with_cell(text_column, MARKUP))
+        add("ansi-escape", with_cell(text_column, ANSI))
+        add("quoted-newline", with_cell(text_column, "line one\nline two"))
+        add("zero-width", with_cell(text_column, str(valid[text_column].iloc[0]) + ZERO_WIDTH))
+        add("rtl-override", with_cell(text_column, RTL_OVERRIDE + str(valid[text_column].iloc[0])))
+        add("lookalike-label", with_cell(text_column, str(valid[text_column].iloc[0]).replace("a", CYRILLIC_A)
+                                         .replace("e", "\u0435").replace("o", "\u043e") + ZERO_WIDTH))
+        add("trailing-space-label", with_cell(text_column, str(valid[text_column].iloc[0]) + " "))
+        add("label-null", with_cell(text_column, "NULL"))
+        add("label-number", with_cell(text_column, "3"))
+        add("very-long-cell", with_cell(text_column, "x" * 5_000_000))
+
+    # Numbers.
+    if number_column:
+        for name, value in [("nan", "NaN"), ("inf", "inf"), ("minus-inf", "-inf"), ("negative", "-0.5"),
+                            ("huge-exponent", "1e400"), ("comma-decimal", "0,5"), ("text", "high"),
+                            ("fullwidth-digits", "\uff10.\uff15"), ("empty-number", ""), ("float-rank", "1.5"),
+                            ("hex", "0x1")]:
+            add(f"number-{name}", with_cell(number_column, value))
+
+    return corpus
+
+
+def ten_million_rows(valid: pd.DataFrame) -> bytes:
+    """A 10-million-row file: the valid rows repeated (duplicate ids, at scale)."""
+    lines = valid.to_csv(index=False, header=False, lineterminator="\n").encode()
+    full, rest = divmod(10_000_000, len(valid))
+    tail = b"".join(lines.splitlines(keepends=True)[:rest])
+    return (",".join(valid.columns) + "\n").encode() + lines * full + tail

@@ -1,0 +1,166 @@
+"""Hostile submissions, against every case: each ends in a score or a clear error, never a crash.
+
+In process, the invariant is: ``check_submission`` then ``score_submission`` either succeed or
+raise a :class:`CasekitError` (which the CLI turns into a message and exit code 1). A few
+entries also go through the real command line, to check what reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import casekit
+from hostile_corpus import ANSI, MARKUP, SCRIPT, build, ten_million_rows
+
+import cases
+from evaluator import tasks
+from evaluator.errors import CasekitError
+from evaluator.evaluation import open_instance, write_outputs
+from evaluator.scaffold import new_project
+from evaluator.scoring import score_submission
+from evaluator.submission import check_submission
+
+CASES = [case.slug for case in cases.all()]
+
+
+@pytest.fixture(scope="module", params=CASES)
+def issued(request, tmp_path_factory):
+    """A project of the case on its default (offline) source, and a valid submission for it."""
+    root = tmp_path_factory.mktemp(f"hostile-{request.param}")
+    created = new_project(request.param, output=root / "project", seed=5, starter="empty")
+    instance = open_instance(created.path)
+    valid = _valid_submission(instance, created.path)
+    return instance, valid
+
+
+def _valid_submission(instance, project: Path) -> pd.DataFrame:
+    spec = instance.spec
+    sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str, keep_default_na=False)
+    required, optional = tasks.get(spec.task).submission_columns(spec, instance.labels)
+    for column in optional:  # e.g. optional class probabilities: include them, uniform
+        sample[column] = str(1 / len(optional))
+    return sample
+
+
+def _columns(instance) -> tuple[str, str | None, str | None]:
+    schema = instance.spec.submission
+    required, optional = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
+    others = [c for c in required + optional if c != schema.id_column]
+    text = schema.label_column if schema.label_column in others else None
+    numbers = [c for c in others if c != text]
+    return schema.id_column, text, numbers[0] if numbers else None
+
+
+def _score_or_clear_error(instance, path: Path, tmp_path: Path) -> str:
+    spec = instance.spec
+    ids = pd.Index(instance.key.answers[spec.id_column])
+    try:
+        checked = check_submission(path, spec, instance.labels, ids)
+        if not checked.report.ok:
+            for problem in checked.report.problems:
+                assert problem.message.strip(), problem
+            return "error"
+        card = score_submission(spec, instance.bundle, instance.key, checked, {}, resamples=1000)
+        write_outputs(card, tmp_path / "out", path)
+        return "scored"
+    except CasekitError as error:
+        assert str(error).strip()
+        return "error"
+
+
+def test_the_corpus_has_at_least_forty_hostile_files(issued):
+    instance, valid = issued
+    assert len(build(valid, *_columns(instance))) >= 40
+
+
+def test_every_hostile_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
+    instance, valid = issued
+    outcomes = {}
+    for index, (name, payload) in enumerate(build(valid, *_columns(instance))):
+        path = tmp_path / f"{index:02d}-{name}.csv"
+        path.write_bytes(payload)
+        outcomes[name] = _score_or_clear_error(instance, path, tmp_path / name)
+    assert outcomes["utf8-bom"] == "scored" and outcomes["crlf"] == "scored"
+    for name in ("utf16-le", "latin1-byte", "empty", "header-only", "duplicate-header", "id-lookalike"):
+        assert outcomes[name] == "error", name
+
+
+def test_a_ten_million_row_file_gets_a_clear_error(issued, tmp_path):
+    instance, valid = issued
+    required, _ = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
+    path = tmp_path / "ten-million.csv"
+    path.write_bytes(ten_million_rows(valid[required]))
+    report = check_submission(path, instance.spec, instance.labels,
+                              pd.Index(instance.key.answers[instance.spec.id_column])).report
+    assert not report.ok
+    assert len(report.problems) <= 61  # summarised, not ten million lines
+    assert report.codes & {"duplicate_id", "too_large"}
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(issued, tmp_path, monkeypatch):
+    instance, valid = issued
+    monkeypatch.setenv("CASEKIT_MAX_SUBMISSION_MB", "0.001")
+    path = tmp_path / "big.csv"
+    valid.to_csv(path, index=False)
+    report = check_submission(path, instance.spec, instance.labels,
+                              pd.Index(instance.key.answers[instance.spec.id_column])).report
+    assert report.codes == {"too_large"}
+
+
+def test_hostile_text_reaches_the_terminal_inert(issued, tmp_path):
+    instance, valid = issued
+    _, text, _ = _columns(instance)
+    if text is None:
+        pytest.skip("this case's submissions carry no free text")
+    frame = valid.copy()
+    frame.loc[0, text], frame.loc[1, text], frame.loc[2, text] = MARKUP, ANSI, SCRIPT
+    path = tmp_path / "hostile.csv"
+    frame.to_csv(path, index=False)
+    result = casekit("evaluate", instance.project, "--submission", path, "--no-track")
+    assert result.returncode == 1
+    assert "[bold red]pwned[/bold red]" in result.stderr  # shown as written, not as markup
+    assert "\x1b[2J" not in result.stderr  # no escape sequence reaches the terminal
+    assert "<script>alert" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_hostile_candidate_names_are_escaped_in_the_report_and_terminal(issued, tmp_path):
+    instance, valid = issued
+    path = tmp_path / "valid.csv"
+    valid.to_csv(path, index=False)
+    name = f"{SCRIPT}{MARKUP}=HYPERLINK(\"http://x\")"
+    result = casekit("evaluate", instance.project, "--submission", path, "--no-track", "--candidate", name)
+    assert result.returncode == 0, result.stderr
+    assert "".join(MARKUP.split()) in "".join(result.stdout.split())  # as written, maybe wrapped
+    folder = sorted((instance.project / "evaluation").iterdir())[-1]
+    html = (folder / "report.html").read_text()
+    assert SCRIPT not in html and "&lt;script&gt;" in html
+
+
+def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
+    instance, valid = issued
+    _, text, _ = _columns(instance)
+    if text is None or not instance.labels:
+        pytest.skip("this case's submissions carry no labels")
+    frame = valid.copy()
+    frame.loc[0, text] = instance.labels[0].replace("e", "\u0435").replace("a", "\u0430").replace("o", "\u043e") + "\u200b"
+    path = tmp_path / "lookalike.csv"
+    frame.to_csv(path, index=False)
+    report = check_submission(path, instance.spec, instance.labels,
+                              pd.Index(instance.key.answers[instance.spec.id_column])).report
+    message = next(p.message for p in report.problems if p.code == "unknown_label")
+    assert "U+200B" in message
+
+
+def test_the_corpus_runs_through_the_real_command_line_without_tracebacks(issued, tmp_path):
+    instance, valid = issued
+    sample = build(valid, *_columns(instance))[::6]  # every sixth entry: the CLI adds ~2 s each
+    for index, (name, payload) in enumerate(sample):
+        path = tmp_path / f"{index:02d}-{name}.csv"
+        path.write_bytes(payload)
+        result = casekit("evaluate", instance.project, "--submission", path, "--no-track",
+                         env={"CASEKIT_MAX_SUBMISSION_MB": os.environ.get("CASEKIT_MAX_SUBMISSION_MB", "256")})
+        assert result.returncode in (0, 1), (name, result.stderr)
+        assert "Traceback" not in result.stderr, name

@@ -1,0 +1,140 @@
+"""``casekit pack``: what goes into the zip, its manifest, and the checks made when unpacking it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import casekit, needs_mirror
+
+from evaluator.errors import IntegrityError
+from evaluator.pack import MANIFEST_FILE, unpack
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project with a submission and the clutter a candidate's folder collects."""
+    needs_mirror()
+    project = tmp_path_factory.mktemp("pack") / "take-home"
+    casekit("new", "tickets", "--source", "nlbse24", "--seed", "4", "-o", project, "--candidate", "Ada", check=True)
+    shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
+    (project / ".venv" / "lib").mkdir(parents=True)
+    (project / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (project / "src" / "tickets_solution" / "__pycache__").mkdir()
+    (project / "src" / "tickets_solution" / "__pycache__" / "train.cpython-311.pyc").write_bytes(b"\0")
+    (project / "mlflow.db").write_bytes(b"sqlite")
+    (project / "evaluation" / "20250101T000000Z").mkdir(parents=True)
+    (project / "notebooks").mkdir()
+    (project / "notebooks" / "eda.ipynb").write_text("{}")
+    return project
+
+
+def names(archive: Path) -> set[str]:
+    return set(zipfile.ZipFile(archive).namelist())
+
+
+def test_pack_holds_code_design_and_submission_but_no_data_venv_caches_or_runs(project, tmp_path):
+    archive = tmp_path / "ada.zip"
+    casekit("pack", project, "-o", archive, check=True)
+    packed = names(archive)
+    assert {"DESIGN.md", "casekit.json", "submission/predictions.csv", "src/tickets_solution/train.py",
+            "tests/test_contract.py", "notebooks/eda.ipynb", MANIFEST_FILE} <= packed
+    assert not any(name.startswith(("data/", ".venv/", "evaluation/")) or "__pycache__" in name for name in packed)
+    assert "mlflow.db" not in packed
+
+
+def test_the_manifest_has_the_sha256_of_every_file(project, tmp_path):
+    archive = tmp_path / "ada.zip"
+    casekit("pack", project, "-o", archive, check=True)
+    with zipfile.ZipFile(archive) as opened:
+        manifest = json.loads(opened.read(MANIFEST_FILE))
+        listed = {entry["path"]: entry["sha256"] for entry in manifest["files"]}
+        assert set(listed) == set(opened.namelist()) - {MANIFEST_FILE}
+        for name, digest in listed.items():
+            assert hashlib.sha256(opened.read(name)).hexdigest() == digest
+    assert manifest["candidate"] == "Ada" and manifest["case"] == "tickets"
+
+
+def test_include_mlflow_adds_the_candidates_own_runs(project, tmp_path):
+    archive = tmp_path / "ada.zip"
+    casekit("pack", project, "-o", archive, "--include-mlflow", check=True)
+    assert "mlflow.db" in names(archive)
+
+
+def test_an_existing_zip_is_kept_without_force_and_replaced_with_it(project, tmp_path):
+    archive = tmp_path / "ada.zip"
+    archive.write_bytes(b"keep me")
+    refused = casekit("pack", project, "-o", archive)
+    assert refused.returncode == 2 and "--force" in refused.stderr
+    assert archive.read_bytes() == b"keep me"
+    casekit("pack", project, "-o", archive, "--force", check=True)
+    assert MANIFEST_FILE in names(archive)
+
+
+def test_a_project_without_a_submission_is_refused(project, tmp_path):
+    empty = tmp_path / "no-submission"
+    shutil.copytree(project, empty, ignore=shutil.ignore_patterns(".venv", "data"))
+    (empty / "submission" / "predictions.csv").unlink()
+    result = casekit("pack", empty, "-o", tmp_path / "x.zip")
+    assert result.returncode == 1 and "predictions.csv" in result.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+def rewrite(archive: Path, destination: Path, change) -> Path:
+    """A copy of ``archive`` with ``change(name, bytes) -> bytes | None`` applied to each entry."""
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(destination, "w") as target:
+        for name in source.namelist():
+            payload = change(name, source.read(name))
+            if payload is not None:
+                target.writestr(name, payload)
+    return destination
+
+
+@pytest.fixture
+def archive(project, tmp_path) -> Path:
+    path = tmp_path / "ada.zip"
+    casekit("pack", project, "-o", path, check=True)
+    return path
+
+
+def test_unpacking_refuses_an_altered_file_and_names_it(archive, tmp_path):
+    altered = rewrite(archive, tmp_path / "altered.zip",
+                      lambda name, data: data.replace(b"bug", b"question") if name.endswith("predictions.csv") else data)
+    with pytest.raises(IntegrityError, match="submission/predictions.csv"):
+        unpack(altered, tmp_path / "out")
+
+
+def test_unpacking_refuses_a_file_missing_from_the_manifest(archive, tmp_path):
+    extra = rewrite(archive, tmp_path / "extra.zip", lambda name, data: data)
+    with zipfile.ZipFile(extra, "a") as opened:
+        opened.writestr("src/tickets_solution/sneaky.py", "print('hi')")
+    with pytest.raises(IntegrityError, match="sneaky.py"):
+        unpack(extra, tmp_path / "out")
+
+
+def test_unpacking_refuses_a_path_that_climbs_out(archive, tmp_path):
+    def climb(name, data):
+        if name == MANIFEST_FILE:
+            manifest = json.loads(data)
+            manifest["files"].append({"path": "../evil.py", "sha256": hashlib.sha256(b"x").hexdigest()})
+            return json.dumps(manifest)
+        return data
+
+    climbing = rewrite(archive, tmp_path / "climb.zip", climb)
+    with zipfile.ZipFile(climbing, "a") as opened:
+        opened.writestr("../evil.py", "x")
+    with pytest.raises(IntegrityError, match="unsafe path"):
+        unpack(climbing, tmp_path / "out" / "inner")
+    assert not (tmp_path / "out" / "evil.py").exists()
+
+
+def test_a_zip_without_a_manifest_is_not_a_pack(tmp_path):
+    plain = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain, "w") as opened:
+        opened.writestr("casekit.json", "{}")
+    with pytest.raises(IntegrityError, match=MANIFEST_FILE):
+        unpack(plain, tmp_path / "out")
