@@ -79,7 +79,11 @@ def check_values(
     cells = frame[column]
     numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
     unparsed = np.isnan(numbers)
-    missing = unparsed & cells.astype(str).str.strip().str.lower().isin(_MISSING_TEXT).to_numpy()
+    # Only the cells that did not parse need a second look (empty or NaN, or some other text):
+    # turning ten million numbers back into text would take seconds.
+    missing = np.zeros(len(frame), dtype=bool)
+    second_look = np.flatnonzero(unparsed)
+    missing[second_look] = [str(cell).strip().lower() in _MISSING_TEXT for cell in cells.to_numpy()[second_look]]
     outside = ~unparsed & ((numbers < 0) | (numbers > 1) | ~np.isfinite(numbers))
     rows = np.arange(1, len(frame) + 1)
 
