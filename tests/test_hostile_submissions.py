@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import casekit
-from hostile_corpus import ANSI, MARKUP, SCRIPT, build, ten_million_rows
+from hostile_corpus import ANSI, MARKUP, SCRIPT, build, decision_files, ten_million_rows
 
 import cases
 from evaluator import tasks
@@ -86,6 +86,21 @@ def test_every_hostile_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
     assert outcomes["utf8-bom"] == "scored" and outcomes["crlf"] == "scored"
     for name in ("utf16-le", "latin1-byte", "empty", "header-only", "duplicate-header", "id-lookalike"):
         assert outcomes[name] == "error", name
+
+
+def test_every_hostile_decision_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
+    instance, valid = issued
+    if not hasattr(tasks.get(instance.spec.task), "read_decision"):
+        pytest.skip("this case's submissions declare no decision beside them")
+    outcomes = {}
+    for name, payload in decision_files():
+        folder = tmp_path / name
+        folder.mkdir()
+        valid.to_csv(folder / "predictions.csv", index=False)
+        (folder / "decision.json").write_bytes(payload)
+        outcomes[name] = _score_or_clear_error(instance, folder / "predictions.csv", folder / "out")
+    scored = {name for name, outcome in outcomes.items() if outcome == "scored"}
+    assert scored == {"decision-utf8-bom", "decision-negative-zero"}
 
 
 def test_a_ten_million_row_file_gets_a_clear_error(issued, tmp_path):

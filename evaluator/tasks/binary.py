@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from evaluator.submission import DECISION_FILE
 from evaluator.validation import Problem, ValidationReport, add_row_problems
 
 DEFAULT_THRESHOLD = 0.5
+# decision.json holds one number; anything much larger is not a decision file.
+MAX_DECISION_BYTES = 64 * 1024
 # The curves in a scorecard are thinned to this many points: enough to draw, small in JSON.
 CURVE_POINTS = 200
 _MISSING_TEXT = {"", "nan", "none", "null", "na", "n/a"}
@@ -102,15 +105,16 @@ def read_decision(submission: Path, report: ValidationReport) -> dict[str, float
     """The threshold declared in ``decision.json`` beside ``submission``, as decode's keywords.
 
     Returns ``{}`` when there is no such file (the default threshold applies); records a
-    problem naming the file and the key when the file is not ``{"threshold": <0..1>}``.
+    problem naming the file and the key when the file is not ``{"threshold": <0..1>}``. The
+    file is read as UTF-8 (a byte-order mark is allowed, as in the submission), and what it
+    holds is quoted shortened, so a hostile file cannot flood the report.
     """
     path = submission.parent / DECISION_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return {}
-    try:
-        declared = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        report.problems.append(Problem("invalid_decision", f"{path}: not valid JSON ({error})"))
+    declared, error = _read_json(path)
+    if error:
+        report.problems.append(Problem("invalid_decision", f"{path}: {error}"))
         return {}
     if not isinstance(declared, dict):
         report.problems.append(Problem("invalid_decision", f"{path}: expected a JSON object such as "
@@ -118,17 +122,42 @@ def read_decision(submission: Path, report: ValidationReport) -> dict[str, float
         return {}
     unknown = sorted(set(declared) - {"threshold"})
     if unknown:
-        report.problems.append(Problem("invalid_decision", f"{path}: unknown key(s) {unknown}; the only key "
-                                                           "is 'threshold'", column=unknown[0]))
-    threshold = declared.get("threshold")
-    if threshold is None:
+        report.problems.append(Problem("invalid_decision", f"{path}: unknown key(s) {reprlib.repr(unknown)}; the "
+                                                           "only key is 'threshold'", column=unknown[0][:40]))
+    if "threshold" not in declared:
         report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold' is missing", column="threshold"))
         return {}
+    threshold = declared["threshold"]
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold': {threshold!r} is not a "
-                                                           "number in [0, 1]", column="threshold"))
+        report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold': {reprlib.repr(threshold)} is "
+                                                           "not a number in [0, 1]", column="threshold"))
         return {}
-    return {"threshold": float(threshold)}
+    return {"threshold": float(threshold) + 0.0}  # + 0.0 turns -0.0 into 0.0
+
+
+def _read_json(path: Path) -> tuple[object, str | None]:
+    """The JSON value in ``path``, or why it could not be read (as the problem's wording)."""
+    if not path.is_file():
+        return None, "not a regular file"
+    size = path.stat().st_size
+    if size > MAX_DECISION_BYTES:
+        return None, f"{size:,} bytes; a decision is a small JSON object such as {{\"threshold\": 0.5}}"
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"), object_pairs_hook=_unique_keys), None
+    except RecursionError:
+        return None, "not valid JSON (nested too deeply)"
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
+        return None, f"not valid JSON ({error})"
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object's members; a key given twice is refused (which one would count?)."""
+    members = dict(pairs)
+    if len(members) < len(pairs):
+        seen: set[str] = set()
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        raise ValueError(f"key {reprlib.repr(repeated)} appears more than once")
+    return members
 
 
 def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> BinaryTruth:
