@@ -26,8 +26,10 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 	@echo "  report:       $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)report.html"
 	@echo "  MLflow store: sqlite:///$(DEMO)/tickets/mlflow.db  (browse: cd $(DEMO)/tickets && $(BIN)/mlflow ui)"
 
+# Two workers, one test file each at a time: files share costly module fixtures (an issued
+# instance, a trained project), and CI machines have two cores.
 test: $(INSTALLED)  ## Run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
