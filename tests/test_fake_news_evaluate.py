@@ -50,7 +50,7 @@ def test_evaluate_prints_roc_auc_with_its_interval_and_the_three_baselines(evalu
     roc = metric(card, "roc_auc")
     assert "ROC-AUC (primary)" in result.stdout
     assert f"[{roc['ci_low']:.4f}, {roc['ci_high']:.4f}]" in result.stdout
-    for title in ("Constant prior", "TF-IDF + logistic regression", "LightGBM on text (SVD) and metadata"):
+    for title in ("Constant prior", "TF-IDF + logistic regression", "LightGBM on text (TF-IDF) and metadata"):
         assert title in result.stdout
 
 

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier
 from sklearn.compose import ColumnTransformer
-from sklearn.decomposition import TruncatedSVD
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -86,16 +85,19 @@ def tfidf_logreg() -> Pipeline:
 
 
 def lightgbm() -> Pipeline:
-    """LightGBM on the text compressed by SVD, plus the metadata: source, author, topic,
-    shares and calendar for posts; speaker, party, subjects and credit history for LIAR."""
+    """LightGBM on the text's 5,000 most frequent words and bigrams (TF-IDF), plus the metadata:
+    source, author, topic, shares and calendar for posts; speaker, party, subjects and credit
+    history for LIAR."""
     features = ColumnTransformer(
         [
             (
                 "text",
                 make_pipeline(
                     FunctionTransformer(post_text),
-                    TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=50_000, sublinear_tf=True),
-                    TruncatedSVD(n_components=100, random_state=0),
+                    # The sparse TF-IDF itself, not an SVD of it: 100 components lose the words
+                    # that tell a claim from a report, and the strong baseline fell below a
+                    # logistic regression over the same metadata (0.91 against 0.93 ROC-AUC).
+                    TfidfVectorizer(ngram_range=(1, 2), min_df=3, max_features=5_000, sublinear_tf=True),
                 ),
                 PresentColumns(TEXT_COLUMNS),
             ),
