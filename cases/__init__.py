@@ -13,7 +13,7 @@ from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, RemoteFile, SubmissionSchema
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, RemoteFile, SliceSpec, SubmissionSchema
 
 __all__ = [
     "Baseline",
@@ -21,13 +21,14 @@ __all__ = [
     "DataSource",
     "MetricSpec",
     "RemoteFile",
+    "SliceSpec",
     "SubmissionSchema",
     "UnknownCaseError",
     "all",
     "get",
 ]
 
-_BUILT_IN = ("cases.tickets", "cases.recommendations")
+_BUILT_IN = ("cases.tickets", "cases.recommendations", "cases.fake_news")
 ENTRY_POINT_GROUP = "casekit.cases"
 
 

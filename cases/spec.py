@@ -67,11 +67,29 @@ class SubmissionSchema:
     probability_prefix: str | None = None
     probabilities_required: bool = False
     rank_column: str | None = None
+    positive_label: str | None = None
+    """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:
             return ()
         return tuple(f"{self.probability_prefix}{label}" for label in labels)
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """A column of the test inputs to break the primary metric down by, each part with an interval.
+
+    Every value with at least ``min_rows`` test rows is a slice (the ``max_slices`` most
+    frequent ones). With ``separator`` set, a cell holds several values (``"taxes,economy"``)
+    and its row belongs to the slice of each.
+    """
+
+    column: str
+    title: str
+    min_rows: int = 30
+    max_slices: int = 20
+    separator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +156,8 @@ class CaseSpec:
     """Everything the evaluator needs to know about one case.
 
     ``prepare`` points to ``f(tables, seed) -> PreparedData``; the prepared inputs become
-    the candidate's ``data/`` files and the answers go to the key store.
+    the candidate's ``data/`` files and the answers go to the key store. ``slices`` name the
+    test-input columns the scorecard breaks the primary metric down by.
     """
 
     slug: str
@@ -155,6 +174,7 @@ class CaseSpec:
     baselines: tuple[Baseline, ...]
     folder: Path
     time_box_hours: float = 4.0
+    slices: tuple[SliceSpec, ...] = ()
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]

@@ -21,7 +21,7 @@ from filelock import FileLock
 import cases
 import evaluator
 from cases.spec import CaseSpec
-from evaluator import atomic, tasks, tracking
+from evaluator import atomic, slices, tasks, tracking
 from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
 from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
@@ -31,7 +31,7 @@ from evaluator.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_k
 from evaluator.report import render_report
 from evaluator.scorecard import Scorecard
 from evaluator.scoring import ModelScores, score_submission
-from evaluator.submission import check_submission
+from evaluator.submission import DECISION_FILE, check_submission
 
 EVALUATION_DIR = "evaluation"
 TRACKING_FILE = tracking.STATUS_FILE
@@ -227,15 +227,17 @@ def write_outputs(
     card: Scorecard, destination: Path, submission: Path, *, review: dict | None = None,
     extra_files: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write scorecard.json, report.html, the figures and a copy of the submission into
-    ``destination``, atomically: the folder appears complete or not at all.
+    """Write scorecard.json, report.html, the figures and a copy of the submission (with the
+    decision declared beside it, if any) into ``destination``, atomically: the folder appears
+    complete or not at all.
 
     ``review`` adds the review's section to the report (see :mod:`evaluator.review`), and
     ``extra_files`` (relative path to bytes) are written into the same folder.
     """
     task = tasks.get(card.task)
     figures = task.figures(card.details)
-    html = render_report(card, task.report_tables(card.details), figures, review=review)
+    tables = task.report_tables(card.details) + slices.report_tables(card.details)
+    html = render_report(card, tables, figures, review=review)
     with atomic.staged_directory(destination) as staging:
         (staging / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
         (staging / "report.html").write_text(html, encoding="utf-8")
@@ -244,6 +246,9 @@ def write_outputs(
             (staging / "plots" / name).write_bytes(png)
         (staging / SUBMISSION_COPY_DIR).mkdir()
         shutil.copyfile(submission, staging / SUBMISSION_COPY_DIR / submission.name)
+        decision = submission.parent / DECISION_FILE
+        if "decision" in card.submission and decision.is_file():
+            shutil.copyfile(decision, staging / SUBMISSION_COPY_DIR / DECISION_FILE)
         for name, payload in (extra_files or {}).items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(payload)

@@ -119,6 +119,15 @@ def _store_key(folder: Path, record: KeyRecord, answers: pd.DataFrame, inputs: d
     return folder
 
 
+def read_input(key: AnswerKey, name: str, columns: list[str]) -> pd.DataFrame:
+    """Some columns of an input table issued with the instance, verified against the key record."""
+    path = key.folder / INPUTS_DIR / f"{name}.csv"
+    expected = key.record.inputs_sha256.get(name)
+    if expected is None or not path.is_file() or sha256_file(path) != expected:
+        raise IntegrityError(f"{path}: missing or altered; it must match the sha256 recorded in the key")
+    return pd.read_csv(path, usecols=columns, dtype=str, keep_default_na=False)
+
+
 def load_key(root: Path, bundle: BundleMetadata, bundle_sha256: str) -> AnswerKey:
     """Load and verify the key for ``bundle`` (whose ``casekit.json`` has ``bundle_sha256``):
     refuse it if any fingerprint disagrees."""

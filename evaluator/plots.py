@@ -61,3 +61,79 @@ def recall_curve_png(ks: list[int], recall: list[float], marked_k: int | None = 
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def roc_curve_png(fpr: list[float], tpr: list[float], operating_point: tuple[float, float], threshold: float) -> bytes:
+    """The ROC curve with the chance diagonal and the point the declared threshold picks."""
+    figure, axes = _square_axes()
+    axes.plot(fpr, tpr, color="#1f5fa8", linewidth=2, label="ROC curve")
+    axes.plot([0, 1], [0, 1], color="#9aa5b1", linestyle="--", linewidth=1, label="chance")
+    _operating_point(axes, operating_point, threshold)
+    axes.set_xlabel("false positive rate")
+    axes.set_ylabel("true positive rate (recall)")
+    axes.set_title("ROC curve")
+    return _png(figure, axes)
+
+
+def precision_recall_curve_png(
+    recall: list[float], precision: list[float], prevalence: float, operating_point: tuple[float, float],
+    threshold: float,
+) -> bytes:
+    """The precision-recall curve, the prevalence line a constant guess gets, the threshold's point."""
+    figure, axes = _square_axes()
+    axes.step(recall, precision, where="post", color="#1f5fa8", linewidth=2, label="precision-recall curve")
+    axes.axhline(prevalence, color="#9aa5b1", linestyle="--", linewidth=1, label=f"prevalence {prevalence:.3f}")
+    _operating_point(axes, operating_point, threshold)
+    axes.set_xlabel("recall")
+    axes.set_ylabel("precision")
+    axes.set_title("Precision-recall curve")
+    return _png(figure, axes)
+
+
+def reliability_diagram_png(bins: list[dict[str, float | None]]) -> bytes:
+    """Observed share of positives against the mean predicted probability, per bin, with counts."""
+    figure, axes = _square_axes()
+    filled = [b for b in bins if b["rows"]]
+    axes.plot([0, 1], [0, 1], color="#9aa5b1", linestyle="--", linewidth=1, label="perfect calibration")
+    axes.plot([b["mean_predicted"] for b in filled], [b["observed"] for b in filled], marker="o", color="#1f5fa8",
+              linewidth=2, label="observed share per bin")
+    counts = axes.twinx()
+    counts.bar([(b["low"] + b["high"]) / 2 for b in bins], [b["rows"] for b in bins],
+               width=bins[0]["high"] - bins[0]["low"], color="#1f5fa8", alpha=0.12)
+    counts.set_ylabel("rows per bin")
+    axes.set_zorder(counts.get_zorder() + 1)
+    axes.patch.set_visible(False)
+    axes.set_xlabel("predicted probability")
+    axes.set_ylabel("observed share of the positive class")
+    axes.set_title("Reliability diagram")
+    return _png(figure, axes)
+
+
+def _square_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5.5, 5.0))
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1.02)
+    axes.grid(alpha=0.3)
+    return figure, axes
+
+
+def _operating_point(axes, point: tuple[float, float], threshold: float) -> None:
+    if all(np.isfinite(point)):
+        axes.plot(*point, marker="o", markersize=9, color="#c0392b", linestyle="none",
+                  label=f"threshold {threshold:g}")
+
+
+def _png(figure, axes) -> bytes:
+    from matplotlib import pyplot as plt
+
+    axes.legend(loc="lower right", fontsize=8)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
+    plt.close(figure)
+    return buffer.getvalue()

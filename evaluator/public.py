@@ -6,6 +6,7 @@ ids, and apply exactly the checks and metrics that ``casekit evaluate`` applies.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,11 +19,13 @@ from evaluator import tasks
 from evaluator.bundle import BundleMetadata, find_project
 from evaluator.errors import InvalidSubmissionError, UsageError
 from evaluator.fingerprint import csv_bytes
-from evaluator.submission import check_submission
+from evaluator.submission import DECISION_FILE, check_submission
 from evaluator.validation import ValidationReport
 
 
-def validate_predictions(predictions: pd.DataFrame | str | Path, project: str | Path = ".") -> ValidationReport:
+def validate_predictions(
+    predictions: pd.DataFrame | str | Path, project: str | Path = ".", decision: dict | None = None
+) -> ValidationReport:
     """Check predictions for the project's test set, as ``casekit validate`` does.
 
     Parameters
@@ -31,6 +34,9 @@ def validate_predictions(predictions: pd.DataFrame | str | Path, project: str | 
         A submission table, or the path of a submission CSV.
     project : path
         The project folder, or any folder inside it.
+    decision : dict, optional
+        With a table: what ``submission/decision.json`` would declare with it (a file brings
+        its own ``decision.json``, from its folder).
 
     Returns
     -------
@@ -40,13 +46,13 @@ def validate_predictions(predictions: pd.DataFrame | str | Path, project: str | 
     root, bundle = _project(project)
     spec = cases.get(bundle.case).for_source(bundle.source)
     test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[spec.id_column])
-    with _as_file(predictions) as path:
+    with _as_file(predictions, decision) as path:
         checked = check_submission(path, spec, tuple(bundle.labels), pd.Index(test[spec.id_column]))
     return checked.report
 
 
 def score_predictions(
-    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = "."
+    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = ".", decision: dict | None = None
 ) -> dict[str, float]:
     """Score predictions against answers you hold (for instance a held-out part of train).
 
@@ -56,6 +62,9 @@ def score_predictions(
         In the submission format, one row per row of ``answers``.
     answers : DataFrame
         The id column and the target column.
+    decision : dict, optional
+        What ``submission/decision.json`` would declare with these predictions, for cases
+        that score a decision (e.g. ``{"threshold": 0.3}`` for a binary case).
 
     Returns
     -------
@@ -73,11 +82,11 @@ def score_predictions(
     labels = tuple(bundle.labels)
     answers = answers[[spec.id_column, spec.target]].astype(str)
     truth = task.truth(answers, spec, labels)
-    with _as_file(predictions) as path:
+    with _as_file(predictions, decision) as path:
         checked = check_submission(path, spec, labels, truth.ids)
     if not checked.report.ok:
         raise InvalidSubmissionError(checked.report)
-    return task.point_metrics(truth, task.decode(checked.frame, spec, labels, truth.ids), spec)
+    return task.point_metrics(truth, task.decode(checked.frame, spec, labels, truth.ids, **checked.decision), spec)
 
 
 def _project(start: str | Path) -> tuple[Path, BundleMetadata]:
@@ -88,12 +97,15 @@ def _project(start: str | Path) -> tuple[Path, BundleMetadata]:
 
 
 @contextmanager
-def _as_file(predictions: pd.DataFrame | str | Path) -> Iterator[Path]:
-    """A path for ``predictions``: the file itself, or a temporary CSV of the table."""
+def _as_file(predictions: pd.DataFrame | str | Path, decision: dict | None = None) -> Iterator[Path]:
+    """A path for ``predictions``: the file itself, or a temporary CSV of the table (with the
+    ``decision`` beside it, where a submission keeps its ``decision.json``)."""
     if not isinstance(predictions, pd.DataFrame):
         yield Path(predictions)
         return
     with tempfile.TemporaryDirectory(prefix="casekit-") as folder:
         path = Path(folder) / "predictions.csv"
         path.write_bytes(csv_bytes(predictions))
+        if decision is not None:
+            (Path(folder) / DECISION_FILE).write_text(json.dumps(decision), encoding="utf-8")
         yield path

@@ -85,7 +85,7 @@ def new_project(
     say(f"loading the {data_source.name} source")
     tables = data_source.load_tables(seed)
     say("preparing the train/test split")
-    prepared = case.prepare(tables, seed)
+    prepared = spec.prepare(tables, seed)
     labels = prepared.labels
     inputs = {name: csv_bytes(frame) for name, frame in prepared.inputs.items()}
     sample = tasks.get(spec.task).sample_submission(prepared.inputs, spec, labels)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from cases.spec import CaseSpec
-from evaluator import __version__, tasks
+from evaluator import __version__, slices, tasks
 from evaluator.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
@@ -27,7 +27,7 @@ from evaluator.bootstrap import (
 from evaluator.bundle import BundleMetadata
 from evaluator.errors import InvalidSubmissionError
 from evaluator.fingerprint import sha256_file
-from evaluator.keystore import AnswerKey
+from evaluator.keystore import AnswerKey, read_input
 from evaluator.scorecard import Comparison, MetricResult, ModelResult, Scorecard
 from evaluator.submission import CheckedSubmission
 
@@ -81,7 +81,7 @@ def score_submission(
     task = tasks.get(spec.task)
     labels = tuple(bundle.labels)
     truth = task.truth(key.answers, spec, labels)
-    prediction = task.decode(submission.frame, spec, labels, truth.ids)
+    prediction = task.decode(submission.frame, spec, labels, truth.ids, **submission.decision)
     scores = score_model(spec, truth, prediction, resamples=resamples, seed=seed)
     ordered = [baseline for baseline in spec.baselines if baseline.name in baselines]
 
@@ -109,6 +109,12 @@ def score_submission(
     ):
         names = ", ".join(m.title for m in spec.metrics if m.requires_probabilities)
         notes.append(f"No class probabilities were submitted, so {names} could not be scored.")
+    details = task.details(truth, prediction)
+    if spec.slices:
+        test = read_input(key, "test", [spec.id_column, *(part.column for part in spec.slices)])
+        details["slices"] = slices.score_slices(spec, test, truth, prediction, scores.points[primary.name],
+                                                resamples=resamples, seed=seed, confidence=confidence)
+        notes += slices.notes(details)
     if hasattr(task, "notes"):
         notes += task.notes(truth, prediction)
 
@@ -121,7 +127,8 @@ def score_submission(
         seed=bundle.seed,
         candidate=candidate if candidate is not None else bundle.candidate,
         submission={"file": str(submission.report.file), "sha256": sha256_file(submission.report.file),
-                    "rows": submission.report.rows},
+                    "rows": submission.report.rows,
+                    **({"decision": submission.decision} if submission.decision else {})},
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         casekit_version=__version__,
         primary_metric=primary.name,
@@ -129,8 +136,9 @@ def score_submission(
         baselines=[ModelResult(b.name, b.title, b.tier, _results(spec, baselines[b.name], confidence))
                    for b in ordered],
         comparisons=comparisons,
-        details=task.details(truth, prediction),
-        bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence, "unit": getattr(truth, "unit", "test row"),
+        details=details,
+        bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence,
+                   "unit": getattr(truth, "unit", "test row"),
                    "method": "percentile; paired resamples for baseline comparisons"},
         notes=notes,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -11,13 +11,21 @@ from cases.spec import CaseSpec
 from evaluator import tasks
 from evaluator.validation import ValidationReport, check_columns, check_ids, read_submission
 
+# Where a candidate declares a decision that goes with their predictions: beside the file.
+DECISION_FILE = "decision.json"
+
 
 @dataclass(frozen=True)
 class CheckedSubmission:
-    """A submission's validation report and, when it could be read, its table (as text)."""
+    """A submission's validation report and, when it could be read, its table (as text).
+
+    ``decision`` holds what the candidate declared beside the submission, for the task's
+    ``decode`` (e.g. ``{"threshold": 0.35}``); it is empty for tasks that take no decision.
+    """
 
     report: ValidationReport
     frame: pd.DataFrame | None
+    decision: dict[str, object] = field(default_factory=dict)
 
 
 def check_submission(
@@ -39,4 +47,5 @@ def check_submission(
         else:
             check_ids(frame, id_column, expected_ids, path.name, report)
         task.check_values(frame, spec, labels, path.name, report)
-    return CheckedSubmission(report, frame)
+    decision = task.read_decision(path, report) if hasattr(task, "read_decision") else {}
+    return CheckedSubmission(report, frame, decision)

@@ -34,6 +34,7 @@ from typing import TypeVar
 import pandas as pd
 from filelock import FileLock
 
+from evaluator import slices
 from evaluator.errors import CasekitError
 from evaluator.scorecard import Scorecard
 
@@ -222,6 +223,7 @@ def _log(
             "bootstrap_resamples": card.bootstrap["resamples"],
             "casekit_version": card.casekit_version,
         })
+        mlflow.log_params({f"decision_{name}": value for name, value in card.submission.get("decision", {}).items()})
         mlflow.log_metrics({**_metrics(card), **extra_metrics})
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
@@ -282,4 +284,5 @@ def _metrics(card: Scorecard) -> dict[str, float]:
         values[stem] = comparison.delta
         values[f"{stem}_ci_low"] = comparison.delta_low
         values[f"{stem}_ci_high"] = comparison.delta_high
+    values.update(slices.tracked_metrics(card.details))
     return {name: float(value) for name, value in values.items() if value is not None and math.isfinite(value)}

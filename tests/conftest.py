@@ -105,3 +105,29 @@ def project_with_submission(project: Path, baselines, submit: str, destination: 
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("evaluation", "mlflow.db", "mlruns"))
     shutil.copy(next(b.path for b in baselines if b.baseline.name == submit), copy / "submission" / "predictions.csv")
     return copy
+
+
+@pytest.fixture(scope="session")
+def fake_news_project(tmp_path_factory) -> Path:
+    """A fake-news project on the synthetic source, issued once per session."""
+    project = tmp_path_factory.mktemp("fake-news") / "fake-news"
+    casekit("new", "fake-news", "--seed", "5", "-o", project, check=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def liar_project(tmp_path_factory) -> Path:
+    """A fake-news project on LIAR, binary, issued once per session."""
+    needs_mirror("liar")
+    project = tmp_path_factory.mktemp("liar") / "liar"
+    casekit("new", "fake-news", "--source", "liar", "--seed", "4", "-o", project, check=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def liar_six_way_project(tmp_path_factory) -> Path:
+    """A fake-news project on LIAR with its six ratings, issued once per session."""
+    needs_mirror("liar")
+    project = tmp_path_factory.mktemp("liar-6way") / "liar-6way"
+    casekit("new", "fake-news", "--source", "liar-6way", "--seed", "4", "-o", project, check=True)
+    return project

@@ -162,6 +162,35 @@ TASK_EXPECTED = {
 }
 
 
+def decision_files() -> list[tuple[str, bytes]]:
+    """Hostile ``decision.json`` files, for tasks that read a decision beside the submission.
+
+    Only the first two are acceptable (a byte-order mark, minus zero); the rest must be refused.
+    """
+    entries = [
+        ("decision-utf8-bom", b"\xef\xbb\xbf" + b'{"threshold": 0.3}'),
+        ("decision-negative-zero", '{"threshold": -0.0}'),
+        ("decision-utf16", '{"threshold": 0.3}'.encode("utf-16")),
+        ("decision-nan", '{"threshold": NaN}'),
+        ("decision-infinity", '{"threshold": Infinity}'),
+        ("decision-huge-exponent", '{"threshold": 1e400}'),
+        ("decision-huge-integer", '{"threshold": ' + "9" * 5_000 + "}"),
+        ("decision-boolean", '{"threshold": true}'),
+        ("decision-null", '{"threshold": null}'),
+        ("decision-string", '{"threshold": "0.5"}'),
+        ("decision-duplicate-key", '{"threshold": 0.2, "threshold": 0.7}'),
+        ("decision-nested-deeply", "[" * 30_000 + "]" * 30_000),
+        ("decision-over-the-size-cap", '{"threshold": 0.5}' + " " * 100_000),
+        ("decision-many-keys", "{" + ", ".join(f'"k{i}": {i}' for i in range(5_000)) + "}"),
+        ("decision-ansi-key", '{"\\u001b[2J' + MARKUP + '": 1, "threshold": 0.5}'),
+        ("decision-array", "[0.5]"),
+        ("decision-empty", b""),
+        ("decision-nul-byte", '{"threshold": 0.5}\x00'),
+        ("decision-binary-garbage", bytes(range(256)) * 40),
+    ]
+    return [(name, payload.encode("utf-8") if isinstance(payload, str) else payload) for name, payload in entries]
+
+
 def ten_million_rows(valid: pd.DataFrame) -> bytes:
     """A 10-million-row file: the valid rows repeated (duplicate ids, at scale)."""
     lines = valid.to_csv(index=False, header=False, lineterminator="\n").encode()

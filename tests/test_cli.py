@@ -25,9 +25,13 @@ def test_help_lists_every_command():
 def test_list_shows_one_line_per_case():
     lines = casekit("list", check=True).stdout.strip().splitlines()
     tickets = [line for line in lines if line.startswith("tickets ")]
-    assert len(tickets) == 1 and "Support-ticket categorization" in tickets[0]
+    fake_news = [line for line in lines if line.startswith("fake-news ")]
     recommendations = [line for line in lines if line.startswith("recommendations ")]
+    assert len(tickets) == 1 and "Support-ticket categorization" in tickets[0]
+    assert len(fake_news) == 1 and "Fake-news detection" in fake_news[0]
+    assert "liar, liar-6way" in fake_news[0]
     assert len(recommendations) == 1 and "sources: synthetic, movielens" in recommendations[0]
+    assert len(lines) == len({line.split()[0] for line in lines}) == 3
 
 
 def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):

@@ -7,8 +7,17 @@ import importlib
 
 import pytest
 
-MODULES = ["cases.prepared", "evaluator.bootstrap", "evaluator.metrics.classification", "evaluator.metrics.ranking",
-           "evaluator.tasks.ranking", "evaluator.validation"]
+MODULES = [
+    "cases.prepared",
+    "cases.fake_news.prepare",
+    "evaluator.bootstrap",
+    "evaluator.metrics.binary",
+    "evaluator.metrics.classification",
+    "evaluator.metrics.ranking",
+    "evaluator.slices",
+    "evaluator.tasks.ranking",
+    "evaluator.validation",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import casekit
-from hostile_corpus import ANSI, MARKUP, SCRIPT, TASK_EXPECTED, build, ten_million_rows
+from hostile_corpus import ANSI, MARKUP, SCRIPT, TASK_EXPECTED, build, decision_files, ten_million_rows
 
 import cases
 from evaluator import tasks
@@ -125,6 +125,21 @@ def test_a_ten_million_row_file_under_a_raised_cap_is_checked_and_summarised(iss
     assert report.codes == {"duplicate_item", "duplicate_rank"} and len(report.problems) <= 12
 
 
+def test_every_hostile_decision_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
+    instance, valid = issued
+    if not hasattr(tasks.get(instance.spec.task), "read_decision"):
+        pytest.skip("this case's submissions declare no decision beside them")
+    outcomes = {}
+    for name, payload in decision_files():
+        folder = tmp_path / name
+        folder.mkdir()
+        valid.to_csv(folder / "predictions.csv", index=False)
+        (folder / "decision.json").write_bytes(payload)
+        outcomes[name] = _score_or_clear_error(instance, folder / "predictions.csv", folder / "out")
+    scored = {name for name, outcome in outcomes.items() if outcome == "scored"}
+    assert scored == {"decision-utf8-bom", "decision-negative-zero"}
+
+
 def test_a_ten_million_row_file_gets_a_clear_error(issued, tmp_path):
     instance, valid = issued
     required, _ = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
@@ -194,8 +209,7 @@ def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
 
 def test_the_corpus_runs_through_the_real_command_line_without_tracebacks(issued, tmp_path):
     instance, valid = issued
-    # Every sixth generic entry: the CLI adds ~2 s each (task entries run in process above).
-    sample = build(valid, *_columns(instance))[::6]
+    sample = build(valid, *_columns(instance))[::6]  # every sixth entry: the CLI adds ~2 s each
     for index, (name, payload) in enumerate(sample):
         path = tmp_path / f"{index:02d}-{name}.csv"
         path.write_bytes(payload)

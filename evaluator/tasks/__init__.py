@@ -16,6 +16,9 @@ and, where the generic behaviour does not fit, optionally:
 - ``check_ids(frame, spec, expected_ids, name, report)``: replaces the generic one-row-per-id
   check (a ranking submission has one row per recommended item)
 - ``notes(truth, predictions)``: sentences the scorecard adds to its notes
+- ``read_decision(submission_path, report) -> dict``: a decision the candidate declares in a
+  file beside the submission (the binary task's threshold), checked with the submission and
+  passed to ``decode`` as keyword arguments
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from types import ModuleType
 _MODULES = {
     "multiclass": "evaluator.tasks.multiclass",
     "ranking": "evaluator.tasks.ranking",
+    "binary": "evaluator.tasks.binary",
 }
 
 

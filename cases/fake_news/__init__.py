@@ -1,0 +1,120 @@
+"""Fake-news detection: flag the posts that human fact-checkers should look at first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cases.fake_news import liar
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+
+LIAR_LICENCE = (
+    "Research use only (the LIAR README: \"You are allowed to use this dataset for research purposes "
+    "only\"); the original sources retain the copyright of the statements."
+)
+LIAR_CITATION = (
+    "William Yang Wang, \"Liar, Liar Pants on Fire\": A New Benchmark Dataset for Fake News Detection, "
+    "ACL 2017 (short papers), pp. 422-426, doi:10.18653/v1/P17-2067."
+)
+LIAR_SLICES = (
+    SliceSpec("party", "Party", min_rows=30, max_slices=8),
+    SliceSpec("subject", "Subject", min_rows=60, max_slices=12, separator=","),
+)
+
+CASE = CaseSpec(
+    slug="fake-news",
+    title="Fake-news detection",
+    summary="Rank social-media news posts for human fact-checkers: probability of fake, calibrated.",
+    task="binary",
+    id_column="post_id",
+    target="label",
+    submission=SubmissionSchema(id_column="post_id", probability_prefix="prob_", positive_label="fake",
+                                probabilities_required=True),
+    metrics=(
+        MetricSpec("roc_auc", "ROC-AUC", "higher", requires_probabilities=True),
+        MetricSpec("pr_auc", "PR-AUC (average precision)", "higher", requires_probabilities=True),
+        MetricSpec("log_loss", "Log loss", "lower", requires_probabilities=True),
+        MetricSpec("brier", "Brier score", "lower", requires_probabilities=True),
+        MetricSpec("ece", "Expected calibration error (10 bins)", "lower", requires_probabilities=True),
+        MetricSpec("precision", "Precision at the threshold", "higher", requires_probabilities=True),
+        MetricSpec("recall", "Recall at the threshold", "higher", requires_probabilities=True),
+        MetricSpec("f1", "F1 at the threshold", "higher", requires_probabilities=True),
+    ),
+    primary_metric="roc_auc",
+    sources=(
+        DataSource(
+            name="synthetic",
+            description="16k seeded synthetic posts over a year, temporal split, drifting topics (offline).",
+            load="cases.fake_news.synthetic:load",
+            synthetic=True,
+        ),
+        DataSource(
+            name="liar",
+            description="LIAR: 12.8k PolitiFact statements, binary (pants-fire, false, barely-true = fake).",
+            load="cases.fake_news.liar:load",
+            synthetic=False,
+            dataset=liar.DATASET,
+            files=liar.FILES,
+            licence=LIAR_LICENCE,
+            citation=LIAR_CITATION,
+            overrides={
+                "id_column": "statement_id",
+                "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
+                                               positive_label="fake", probabilities_required=True),
+                "prepare_ref": "cases.fake_news.prepare:prepare_liar",
+                "slices": LIAR_SLICES,
+            },
+        ),
+        DataSource(
+            name="liar-6way",
+            description="LIAR with its six Truth-O-Meter ratings: one probability per rating.",
+            load="cases.fake_news.liar:load",
+            synthetic=False,
+            dataset=liar.DATASET,
+            files=liar.FILES,
+            licence=LIAR_LICENCE,
+            citation=LIAR_CITATION,
+            overrides={
+                "task": "multiclass",
+                "id_column": "statement_id",
+                "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
+                                               probabilities_required=True),
+                "metrics": (
+                    MetricSpec("macro_f1", "Macro-F1", "higher", {"average": "macro"}),
+                    MetricSpec("accuracy", "Accuracy", "higher"),
+                    MetricSpec("log_loss", "Log loss", "lower", requires_probabilities=True),
+                ),
+                "primary_metric": "macro_f1",
+                "prepare_ref": "cases.fake_news.prepare:prepare_liar_six_way",
+                "slices": LIAR_SLICES,
+            },
+        ),
+    ),
+    prepare_ref="cases.fake_news.prepare:prepare_posts",
+    baselines=(
+        Baseline(
+            "prior",
+            "Constant prior",
+            "trivial",
+            "Gives every row the training share of each class.",
+            "cases.fake_news.baselines:prior",
+        ),
+        Baseline(
+            "tfidf_logreg",
+            "TF-IDF + logistic regression",
+            "classical",
+            "Word and bigram TF-IDF of the text (title and text, or the statement) into a logistic regression.",
+            "cases.fake_news.baselines:tfidf_logreg",
+        ),
+        Baseline(
+            "lightgbm",
+            "LightGBM on text (TF-IDF) and metadata",
+            "strong",
+            "LightGBM over the TF-IDF of the text's 5,000 most frequent words and bigrams, plus source, author, "
+            "topic, shares and calendar (posts) or speaker, party, subjects and credit history (LIAR).",
+            "cases.fake_news.baselines:lightgbm",
+        ),
+    ),
+    folder=Path(__file__).parent,
+    time_box_hours=4.0,
+    slices=(SliceSpec("domain", "Domain", min_rows=60, max_slices=25),),
+)

@@ -1,0 +1,96 @@
+"""The whole journey on the fake-news case's offline source: new, the project's make test and
+make run, evaluate, MLflow.
+
+It trains the real baselines on the 16k synthetic posts, so it also checks the case's
+calibration: a constant prior ranks nothing, TF-IDF + logistic regression is decent but far
+from perfect, and LightGBM with the metadata is visibly different from it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import casekit
+from mlflow import MlflowClient
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory):
+    project = tmp_path_factory.mktemp("e2e-fake-news") / "fake-news"
+    casekit("new", "fake-news", "--seed", "7", "--starter", "baseline", "--candidate", "e2e", "-o", project,
+            check=True)
+    contract = subprocess.run(["make", "test", f"PYTHON={sys.executable}"], cwd=project, capture_output=True,
+                              text=True)
+    run = subprocess.run(["make", "run", f"PYTHON={sys.executable}"], cwd=project, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    evaluation = casekit("evaluate", project, check=True)
+    folder = sorted((project / "evaluation").iterdir())[-1]
+    return project, contract, run, evaluation, json.loads((folder / "scorecard.json").read_text()), folder
+
+
+def roc_auc(model: dict) -> float:
+    return next(m["value"] for m in model["metrics"] if m["name"] == "roc_auc")
+
+
+def test_the_contract_tests_pass_with_the_baseline_starter(journey):
+    contract = journey[1]
+    assert contract.returncode == 0, contract.stdout + contract.stderr
+    assert "7 passed" in contract.stdout
+
+
+def test_make_run_scores_a_later_holdout_and_writes_the_submission_and_threshold(journey):
+    project, _, run, *_ = journey
+    assert "held-out part of train" in run.stdout and "roc_auc" in run.stdout
+    assert "logged the run to MLflow" in run.stdout
+    assert (project / "submission" / "predictions.csv").is_file()
+    assert json.loads((project / "submission" / "decision.json").read_text()) == {"threshold": 0.5}
+
+
+def test_evaluate_prints_roc_auc_with_its_interval_and_the_baselines(journey):
+    *_, evaluation, card, _ = journey
+    primary = next(m for m in card["metrics"] if m["name"] == "roc_auc")
+    assert primary["ci_low"] < primary["value"] < primary["ci_high"]
+    assert "ROC-AUC (primary)" in evaluation.stdout and f"{primary['value']:.4f}" in evaluation.stdout
+    assert [c["baseline"] for c in card["comparisons"]] == ["prior", "tfidf_logreg", "lightgbm"]
+    assert next(c for c in card["comparisons"] if c["baseline"] == "prior")["verdict"] == "beats"
+
+
+def test_the_case_is_calibrated_so_that_better_models_visibly_win(journey):
+    *_, card, _ = journey
+    scores = {baseline["name"]: roc_auc(baseline) for baseline in card["baselines"]}
+    assert scores["prior"] == 0.5
+    assert 0.75 <= scores["tfidf_logreg"] <= 0.90
+    assert abs(scores["lightgbm"] - scores["tfidf_logreg"]) >= 0.03
+
+
+def test_the_scorecard_breaks_roc_auc_down_by_domain(journey):
+    *_, card, _ = journey
+    found = card["details"]["slices"]
+    assert set(found["columns"]) == {"domain"} and len(found["slices"]) >= 10
+    assert card["notes"]
+
+
+def test_the_report_shows_the_curves_the_reliability_diagram_and_the_slice_table(journey):
+    *_, folder = journey
+    html = (folder / "report.html").read_text()
+    for figure in ("roc_curve.png", "pr_curve.png", "reliability_diagram.png"):
+        assert f'alt="{figure}" src="data:image/png;base64,' in html
+    assert "Reliability (10 equal-width bins" in html and "Slices: ROC-AUC by domain" in html
+    assert "Decision at the threshold" in html
+
+
+def test_the_mlflow_run_holds_the_curves_and_the_reliability_diagram(journey):
+    *_, folder = journey
+    run_id = json.loads((folder / "tracking.json").read_text())["run_id"]
+    client = MlflowClient()
+    run = client.get_run(run_id)
+    plots = {a.path for a in client.list_artifacts(run_id, "plots")}
+    assert plots == {"plots/roc_curve.png", "plots/pr_curve.png", "plots/reliability_diagram.png"}
+    assert {"roc_auc", "roc_auc_ci_low", "roc_auc_ci_high", "pr_auc", "brier", "ece"} <= set(run.data.metrics)
+    development = client.search_runs([run.info.experiment_id], "tags.`casekit.role` = 'development'")
+    assert len(development) == 1 and "holdout_roc_auc" in development[0].data.metrics

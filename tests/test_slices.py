@@ -1,0 +1,97 @@
+"""Slices: the primary metric per part of the test set, paired with the overall resamples,
+and the rule that flags a slice as much worse than overall."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import log_loss, roc_auc_score
+
+import cases
+from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from evaluator.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator.metrics.binary import resampled_metrics
+from evaluator.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
+from evaluator.tasks.binary import BinaryPredictions, BinaryTruth
+
+RESAMPLES, SEED = 300, 5
+# A binary case sliced by source: the ticket case's spec with a binary scoring contract.
+SPEC = replace(
+    cases.get("tickets"),
+    task="binary",
+    id_column="post_id",
+    submission=SubmissionSchema("post_id", probability_prefix="prob_", positive_label="fake"),
+    metrics=(MetricSpec("roc_auc", "ROC-AUC", "higher"), MetricSpec("log_loss", "Log loss", "lower")),
+    primary_metric="roc_auc",
+    slices=(SliceSpec("source", "Source", min_rows=100),),
+)
+
+
+@pytest.fixture
+def scored():
+    """2,000 rows from three sources; the model is good on two of them and guesses on 'c'."""
+    rng = np.random.default_rng(0)
+    n = 2_000
+    source = rng.choice(["a", "b", "c"], size=n, p=[0.5, 0.3, 0.2])
+    positive = rng.random(n) < 0.4
+    informative = np.clip(0.4 + 0.35 * (positive - 0.4) + rng.normal(0, 0.15, n), 0, 1)
+    proba = np.where(source == "c", rng.random(n), informative)
+    ids = pd.Index([f"P-{i:05d}" for i in range(n)])
+    test = pd.DataFrame({"post_id": ids[::-1], "source": source[::-1]})  # another row order than the key's
+    return SPEC, test, BinaryTruth(ids, positive, "fake"), BinaryPredictions(proba, 0.5), source
+
+
+def overall(truth, prediction) -> float:
+    return float(roc_auc_score(truth.positive, prediction.proba))
+
+
+def test_members_split_multi_valued_cells_and_keep_the_most_frequent_values():
+    test = pd.DataFrame({"subject": ["tax,jobs", "tax", "jobs,health", "tax", "health", "", "jobs"]})
+    found = slice_members(test, (SliceSpec("subject", "Subject", min_rows=2, max_slices=2, separator=","),))
+    assert [(value, mask.sum()) for _, value, mask in found] == [("jobs", 3), ("tax", 3)]
+
+
+def test_a_slice_scores_exactly_its_rows(scored):
+    spec, test, truth, prediction, source = scored
+    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+                          resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    for row in result["slices"]:
+        rows = source == row["value"]
+        assert row["rows"] == rows.sum()
+        assert row["point"] == pytest.approx(roc_auc_score(truth.positive[rows], prediction.proba[rows]), rel=1e-12)
+
+
+def test_a_slice_interval_comes_from_the_overall_resamples(scored):
+    spec, test, truth, prediction, source = scored
+    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+                          resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    roc = resampled_metrics(truth.positive, prediction.proba, 0.5, {"roc_auc"})
+    mask = (source == "b").astype(float)
+    draws = bootstrap_metrics(lambda weights: roc(weights * mask), truth.n_units, RESAMPLES, SEED)["roc_auc"]
+    expected = percentile_interval(draws)
+    row = next(row for row in result["slices"] if row["value"] == "b")
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((expected.low, expected.high), rel=1e-12)
+
+
+def test_only_the_slice_where_the_model_guesses_is_flagged(scored):
+    spec, test, truth, prediction, _ = scored
+    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+                          resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    flagged = {row["value"]: row["much_worse"] for row in result["slices"]}
+    assert flagged == {"a": False, "b": False, "c": True}
+    weak = next(row for row in result["slices"] if row["value"] == "c")
+    assert weak["ci_high"] < result["overall"] - MUCH_WORSE_MARGIN
+
+
+def test_for_a_loss_a_slice_is_flagged_when_its_interval_lies_above_overall(scored):
+    spec, test, truth, prediction, source = scored
+    spec = replace(spec, primary_metric="log_loss")
+    loss = log_loss(truth.positive, prediction.proba, labels=[False, True])
+    result = score_slices(spec, test, truth, prediction, loss, resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    flagged = {row["value"]: row["much_worse"] for row in result["slices"]}
+    assert flagged == {"a": False, "b": False, "c": True}
+    weak = next(row for row in result["slices"] if row["value"] == "c")
+    assert weak["ci_low"] > loss + MUCH_WORSE_MARGIN
