@@ -19,8 +19,9 @@
    NDCG@10, slices), in a child process (target <= 2 GB).
 3. ``casekit evaluate`` end to end on a 1M-row submission file (10k users x 100 items) with
    1,000 resamples and three baselines paired (target < 10 s), on a synthetic shop with 25k
-   customers. The baselines' lists are random (their training is a one-off per instance,
-   not what is timed).
+   customers, without and with MLflow logging. The baselines' lists are random (their
+   training is a one-off per instance, not what is timed); so is the instance's first logged
+   run, which creates the MLflow store and logs the baselines (printed apart).
 
 ranx compiles its kernels with numba on first use; a warm-up on tiny data comes first, so the
 compile time is not counted against it.
@@ -277,7 +278,7 @@ def issue_instance(work: Path, env: dict[str, str]) -> Path:
     return created.path
 
 
-def evaluate_end_to_end(repeat: int) -> tuple[float, float]:
+def evaluate_end_to_end(repeat: int) -> tuple[float, float, float]:
     work = Path(tempfile.mkdtemp(prefix="casekit-bench-"))
     env = {**os.environ, "CASEKIT_KEYS_DIR": str(work / "keys"), "MLFLOW_TRACKING_URI": f"sqlite:///{work}/mlflow.db",
            "COLUMNS": "120"}
@@ -290,10 +291,12 @@ def evaluate_end_to_end(repeat: int) -> tuple[float, float]:
 
         run("--no-track")  # scores the baselines once (cached per instance) and warms the file cache
         untracked, _ = median_time(lambda: run("--no-track"), repeat)
-        tracked, _ = median_time(run, 1)
+        # The first logged run also creates the MLflow store and logs the three baselines.
+        first_tracked, _ = median_time(run, 1)
+        tracked, _ = median_time(run, repeat)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return untracked, tracked
+    return untracked, first_tracked, tracked
 
 
 def main() -> None:
@@ -309,7 +312,7 @@ def main() -> None:
     print(f"load before: {os.getloadavg()[0]:.2f} (1-min load average, {os.cpu_count()} cores)")
     rows = speed(args.users, args.repeat)
     peak = memory(1_000_000)
-    untracked, tracked = evaluate_end_to_end(args.repeat)
+    untracked, first_tracked, tracked = evaluate_end_to_end(args.repeat)
 
     print(f"{'what':<34} {'casekit':>9}   {'peer':<38} {'peer':>9} {'ratio':>8}   target")
     for name, ours, peer_name, peer, verdict in rows:
@@ -320,9 +323,10 @@ def main() -> None:
     print(f"peak memory, 1M users x top-10 from text tables (coding, metrics, 1,000 resamples, slices): "
           f"{peak['peak_mb']:,.0f} MB, of which the input tables {peak['inputs_mb']:,.0f} MB (peak since {since}), "
           f"in {peak['seconds']:.1f} s   target <= 2,048 MB: {'ok' if peak['peak_mb'] <= 2048 else 'MISSED'}")
-    print(f"casekit evaluate, 1M-row submission, 1,000 resamples, 3 baselines: {untracked:.2f} s "
-          f"(with MLflow logging: {tracked:.2f} s)   target < 10 s: {'ok' if untracked < 10 else 'MISSED'}")
-    print(f"medians of {args.repeat} runs (ranx and the logged evaluate: 1 run); load after: "
+    print(f"casekit evaluate, 1M-row submission, 1,000 resamples, 3 baselines: {untracked:.2f} s without MLflow, "
+          f"{tracked:.2f} s logged (the instance's first logged run, which creates the store and logs the "
+          f"baselines: {first_tracked:.2f} s)   target < 10 s: {'ok' if max(untracked, tracked) < 10 else 'MISSED'}")
+    print(f"medians of {args.repeat} runs (ranx and the first logged evaluate: 1 run); load after: "
           f"{os.getloadavg()[0]:.2f}; Python {sys.version.split()[0]}, numpy {np.__version__}, pandas {pd.__version__}")
 
 
