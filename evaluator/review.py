@@ -67,6 +67,7 @@ from evaluator.submission import check_submission
 SUMMARY_FILE = "summary.json"
 CANDIDATES_DIR = "candidates"
 RUBRICS_DIR = "rubrics"
+REVIEW_FILE = "review.json"
 Status = Callable[[str], None]
 
 
@@ -217,7 +218,7 @@ def review_candidate(task: _Task) -> CandidateReview:
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
             extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
-            extra["review.json"] = (json.dumps(asdict(review), indent=2, default=str) + "\n").encode()
+            extra[REVIEW_FILE] = _review_json(review)
             write_outputs(card, folder, candidate.submission, review=context, extra_files=extra)
         if options.track:
             try:
@@ -226,6 +227,8 @@ def review_candidate(task: _Task) -> CandidateReview:
                 return replace(review, message=f"not logged to MLflow: {error}")
             atomic.write_text(folder / TRACKING_FILE, json.dumps({"status": "logged", **asdict(run)}, indent=2) + "\n")
             review = replace(review, run_id=run.run_id)
+            # The run's own copy was logged before its id existed; the local one names it.
+            atomic.write_bytes(folder / REVIEW_FILE, _review_json(review))
         return review
     except CasekitError as error:
         return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
@@ -338,6 +341,10 @@ def _capped(log: Path, limit: int = 512 * 1024) -> bytes:
     with log.open("rb") as stream:
         stream.seek(max(0, size - limit))
         return stream.read()
+
+
+def _review_json(review: CandidateReview) -> bytes:
+    return (json.dumps(asdict(review), indent=2, default=str) + "\n").encode()
 
 
 def _timestamp() -> str:
