@@ -300,8 +300,8 @@ def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> Ran
     if (item_codes < 0).any():
         unknown = answers[spec.target][item_codes < 0].iloc[0]
         raise ValueError(f"the answers name item {unknown!r}, which is not in the catalogue")
-    # Each (user, item) pair once, as one integer key: a tenth of the memory of a frame's
-    # drop_duplicates on a ten-million-row key.
+    # Each (user, item) pair once, hashed as one integer key rather than as a two-column frame
+    # (a ten-million-row key keeps its peak memory down).
     pairs = pd.unique(user_codes * len(catalogue) + item_codes)
     relevant = metrics.RelevantSets.from_pairs(pairs // len(catalogue), pairs % len(catalogue), len(users))
     history = None
