@@ -31,12 +31,12 @@ posts byte for byte.
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+
+from cases.draws import Draws
 
 N_POSTS = 16_000
 WINDOW_START = np.datetime64("2024-01-01")
@@ -147,7 +147,6 @@ SHARES_SIGMA = 1.1
 # Accounts that reshare stories: how active each is, and how much each prefers fake stories.
 N_SHARERS = 900
 
-T = TypeVar("T")
 _FORMATTER = string.Formatter()
 
 # --- vocabulary -----------------------------------------------------------------------------
@@ -454,7 +453,7 @@ def generate_posts(n: int, seed: int) -> pd.DataFrame:
         exactly ``round(LABEL_NOISE * n)`` are flipped).
     """
     rng = np.random.default_rng(seed)
-    draws = _Draws(rng)
+    draws = Draws(rng)
     staff = {domain.name: _staff_accounts(domain, draws) for domain in DOMAINS}
     sharers = _Sharers(rng, draws)
 
@@ -473,45 +472,10 @@ def generate_posts(n: int, seed: int) -> pd.DataFrame:
     return posts.sort_values("published_at", kind="stable", ignore_index=True)[COLUMNS]
 
 
-class _Draws:
-    """Uniform draws from the seeded generator, buffered so that per-slot picks stay cheap."""
-
-    def __init__(self, rng: np.random.Generator, block: int = 1 << 16) -> None:
-        self._rng = rng
-        self._block = block
-        self._values: list[float] = []
-        self._next = 0
-
-    def uniform(self) -> float:
-        if self._next == len(self._values):
-            self._values = self._rng.random(self._block).tolist()
-            self._next = 0
-        self._next += 1
-        return self._values[self._next - 1]
-
-    def chance(self, p: float) -> bool:
-        return self.uniform() < p
-
-    def integer(self, low: int, high: int) -> int:
-        """An integer in ``[low, high]``, both ends included."""
-        return low + int(self.uniform() * (high - low + 1))
-
-    def pick(self, options: Sequence[T]) -> T:
-        return options[int(self.uniform() * len(options))]
-
-    def weighted(self, options: dict[str, float]) -> str:
-        target = self.uniform() * sum(options.values())
-        for option, weight in options.items():
-            target -= weight
-            if target < 0:
-                return option
-        return next(reversed(options))  # only reached through rounding at the very top
-
-
 class _Sharers:
     """The accounts that reshare stories: a few are very active, some prefer fake stories."""
 
-    def __init__(self, rng: np.random.Generator, draws: _Draws) -> None:
+    def __init__(self, rng: np.random.Generator, draws: Draws) -> None:
         self.handles = np.array(
             [f"@{draws.pick(HANDLE_WORDS)}_{draws.pick(FIRST_NAMES).lower()}{draws.integer(1, 99)}"
              for _ in range(N_SHARERS)], dtype=object)
@@ -524,7 +488,7 @@ class _Sharers:
         return str(self.handles[self.rng.choice(N_SHARERS, p=self.weights[label])])
 
 
-def _staff_accounts(domain: Domain, draws: _Draws) -> tuple[str, ...]:
+def _staff_accounts(domain: Domain, draws: Draws) -> tuple[str, ...]:
     """The accounts a site posts its own stories from: its official one and its writers'."""
     stem = domain.name.split(".")[0]
     writers = {"outlet": 8, "regional": 4, "tabloid": 5, "partisan": 4, "wellness": 3, "hoax": 2}[domain.kind]
@@ -533,7 +497,7 @@ def _staff_accounts(domain: Domain, draws: _Draws) -> tuple[str, ...]:
     return (f"@{stem}", f"@{stem}", *names)
 
 
-def _story(rng: np.random.Generator, draws: _Draws, staff: dict[str, tuple[str, ...]]) -> dict[str, object]:
+def _story(rng: np.random.Generator, draws: Draws, staff: dict[str, tuple[str, ...]]) -> dict[str, object]:
     """One original post: when, where, about what, whether it is fake, and its words."""
     day = int(rng.integers(0, WINDOW_DAYS))
     domain = _pick_domain(day, draws)
@@ -566,7 +530,7 @@ def _story(rng: np.random.Generator, draws: _Draws, staff: dict[str, tuple[str, 
 
 
 def _reposts(
-    story: dict[str, object], rng: np.random.Generator, draws: _Draws, sharers: _Sharers
+    story: dict[str, object], rng: np.random.Generator, draws: Draws, sharers: _Sharers
 ) -> list[dict[str, object]]:
     """Reshares of ``story`` by other accounts: the same link, an edited headline, a comment."""
     label = str(story["label"])
@@ -591,7 +555,7 @@ def _reposts(
     return reposts
 
 
-def _pick_domain(day: int, draws: _Draws) -> Domain:
+def _pick_domain(day: int, draws: Draws) -> Domain:
     active = {domain.name: domain.volume for domain in DOMAINS if domain.active[0] <= day < domain.active[1]}
     name = draws.weighted(active)
     return next(domain for domain in DOMAINS if domain.name == name)
@@ -616,7 +580,7 @@ def _clickbait_chance(label: str, kind: str, domain: Domain) -> float:
     return 0.02 + 0.35 * domain.style
 
 
-def _write(topic: str, kind: str, draws: _Draws) -> tuple[str, str]:
+def _write(topic: str, kind: str, draws: Draws) -> tuple[str, str]:
     """A headline and two to four sentences of ``topic``, written the way ``kind`` is."""
     slots = {**COMMON_SLOTS, **TOPIC_SLOTS[topic]}
     # One claim per story, so that the headline and the text talk about the same thing.
@@ -636,7 +600,7 @@ def _write(topic: str, kind: str, draws: _Draws) -> tuple[str, str]:
     return title, " ".join(dict.fromkeys(chosen))
 
 
-def _fill(template: str, slots: dict[str, tuple[str, ...]], fixed: dict[str, str], draws: _Draws) -> str:
+def _fill(template: str, slots: dict[str, tuple[str, ...]], fixed: dict[str, str], draws: Draws) -> str:
     """Replace every ``{slot}`` (``{Slot}`` for a capitalised filler) with a filler."""
     out = []
     for literal, name, _, _ in _FORMATTER.parse(template):
@@ -648,7 +612,7 @@ def _fill(template: str, slots: dict[str, tuple[str, ...]], fixed: dict[str, str
     return "".join(out)
 
 
-def _clickbait(title: str, draws: _Draws) -> str:
+def _clickbait(title: str, draws: Draws) -> str:
     """Sell a headline: a prefix, a suffix, or a word in capitals, sometimes two of them."""
     words = title.split()
     if draws.chance(0.5) and len(words) > 2:

@@ -30,10 +30,11 @@ both the text and the metadata, as a misfiled real ticket would.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+
+from cases.draws import Draws
 
 N_TICKETS = 20_000
 # Exact fraction of tickets whose label is replaced by a different, random category.
@@ -235,7 +236,7 @@ MONTHS = (
 )  # fmt: skip
 
 # Slot fillers: a tuple of alternatives (themselves templates) or a function of the draws.
-SLOTS: dict[str, tuple[str, ...] | Callable[[_Draws], str]] = {
+SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
     "product": ("Helio", "Helio", "the Helio dashboard", "the agent workspace", "your app"),
     "feature": (
         "macros", "the shared inbox", "SLA policies", "canned replies", "tags",
@@ -711,7 +712,6 @@ URGENCY = {
 # Categories whose tickets sometimes quote the error code and request id the app showed.
 TECHNICAL = ("bug_report", "integrations", "performance")
 
-T = TypeVar("T")
 
 
 def load(seed: int) -> dict[str, pd.DataFrame]:
@@ -755,7 +755,7 @@ def generate_tickets(n: int, seed: int) -> pd.DataFrame:
     style = np.array(STYLES)[
         rng.choice(len(STYLES), size=n, p=[1 - MIXED_SHARE - VAGUE_SHARE, MIXED_SHARE, VAGUE_SHARE])
     ]
-    draws = _Draws(rng)
+    draws = Draws(rng)
     subjects, bodies = [], []
     for i in range(n):
         subject, body = _write_ticket(
@@ -781,41 +781,6 @@ def generate_tickets(n: int, seed: int) -> pd.DataFrame:
     return tickets.iloc[order].reset_index(drop=True)[COLUMNS]
 
 
-class _Draws:
-    """Uniform draws from the seeded generator, buffered so that per-slot picks stay cheap."""
-
-    def __init__(self, rng: np.random.Generator, block: int = 1 << 16) -> None:
-        self._rng = rng
-        self._block = block
-        self._values: list[float] = []
-        self._next = 0
-
-    def uniform(self) -> float:
-        if self._next == len(self._values):
-            self._values = self._rng.random(self._block).tolist()
-            self._next = 0
-        self._next += 1
-        return self._values[self._next - 1]
-
-    def chance(self, p: float) -> bool:
-        return self.uniform() < p
-
-    def integer(self, low: int, high: int) -> int:
-        """An integer in ``[low, high]``, both ends included."""
-        return low + int(self.uniform() * (high - low + 1))
-
-    def pick(self, options: Sequence[T]) -> T:
-        return options[int(self.uniform() * len(options))]
-
-    def sample(self, options: Sequence[T], k: int) -> list[T]:
-        """``k`` distinct options (fewer if there are fewer), in random order."""
-        pool = list(options)
-        chosen = []
-        for _ in range(min(k, len(pool))):
-            chosen.append(pool.pop(int(self.uniform() * len(pool))))
-        return chosen
-
-
 class _Filler(dict):
     """Template context: the ticket's fixed facts, and a fresh random filler for any other slot.
 
@@ -824,7 +789,7 @@ class _Filler(dict):
     ``{browser}`` slots in one sentence may name two browsers.
     """
 
-    def __init__(self, facts: dict[str, str], draws: _Draws) -> None:
+    def __init__(self, facts: dict[str, str], draws: Draws) -> None:
         super().__init__(facts)
         self.draws = draws
 
@@ -839,7 +804,7 @@ class _Filler(dict):
 
 
 def _write_ticket(
-    category: str, style: str, channel: str, plan: str, priority: str, draws: _Draws
+    category: str, style: str, channel: str, plan: str, priority: str, draws: Draws
 ) -> tuple[str, str]:
     """Subject and body of one ticket of ``category``, written in one of ``STYLES``."""
     first, last = draws.pick(FIRST_NAMES), draws.pick(LAST_NAMES)
@@ -885,7 +850,7 @@ def _write_ticket(
     return subject, body
 
 
-def _frame(channel: str, lines: list[str], filler: _Filler, draws: _Draws) -> str:
+def _frame(channel: str, lines: list[str], filler: _Filler, draws: Draws) -> str:
     """Wrap the core lines the way tickets from ``channel`` look in the helpdesk."""
     if channel == "chat":
         casual = draws.chance(0.5)
@@ -914,7 +879,7 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _typo(text: str, draws: _Draws) -> str:
+def _typo(text: str, draws: Draws) -> str:
     """Swap two adjacent letters somewhere in ``text``, as hurried typing does."""
     for _ in range(3):
         i = draws.integer(0, len(text) - 2)
