@@ -26,6 +26,19 @@ from evaluator.submission import check_submission
 CASES = [case.slug for case in cases.all()]
 
 
+def cases_where(applies) -> list[str]:
+    """The cases (on their default source) whose spec ``applies(spec)`` holds: a test that
+    concerns only some submissions (ranked lists, a declared threshold) runs for those alone."""
+    return [case.slug for case in cases.all() if applies(case)]
+
+
+TASK_SPECIFIC = cases_where(lambda spec: spec.task in TASK_EXPECTED)
+RANKED = cases_where(lambda spec: spec.task == "ranking")
+DECIDED = cases_where(lambda spec: hasattr(tasks.get(spec.task), "read_decision"))
+# Submissions with a text column (a label, an item id) that candidates write by hand.
+WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None)
+
+
 @pytest.fixture(scope="module", params=CASES)
 def issued(request, tmp_path_factory):
     """A project of the case on its default (offline) source, and a valid submission for it."""
@@ -92,11 +105,10 @@ def test_every_hostile_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
         assert outcomes[name] == "error", name
 
 
+@pytest.mark.parametrize("issued", TASK_SPECIFIC, indirect=True)
 def test_task_specific_hostile_files_end_as_expected(issued, tmp_path):
     instance, valid = issued
-    expected = TASK_EXPECTED.get(instance.spec.task)
-    if not expected:
-        pytest.skip(f"the corpus has no entries particular to {instance.spec.task} submissions")
+    expected = TASK_EXPECTED[instance.spec.task]
     ids = pd.Index(instance.key.answers[instance.spec.id_column])
     entries = dict(_corpus(instance, valid))
     assert set(expected) <= set(entries)
@@ -111,10 +123,9 @@ def test_task_specific_hostile_files_end_as_expected(issued, tmp_path):
             assert outcome in checked.report.codes, (name, checked.report.summary())
 
 
+@pytest.mark.parametrize("issued", RANKED, indirect=True)
 def test_a_ten_million_row_file_under_a_raised_cap_is_checked_and_summarised(issued, tmp_path, monkeypatch):
     instance, valid = issued
-    if instance.spec.task != "ranking":
-        pytest.skip("ranked lists are the submissions that run to millions of rows")
     required, _ = tasks.get(instance.spec.task).submission_columns(instance.spec, instance.labels)
     path = tmp_path / "ten-million.csv"
     path.write_bytes(ten_million_rows(valid[required]))
@@ -125,10 +136,9 @@ def test_a_ten_million_row_file_under_a_raised_cap_is_checked_and_summarised(iss
     assert report.codes == {"duplicate_item", "duplicate_rank"} and len(report.problems) <= 12
 
 
+@pytest.mark.parametrize("issued", DECIDED, indirect=True)
 def test_every_hostile_decision_file_ends_in_a_score_or_a_clear_error(issued, tmp_path):
     instance, valid = issued
-    if not hasattr(tasks.get(instance.spec.task), "read_decision"):
-        pytest.skip("this case's submissions declare no decision beside them")
     outcomes = {}
     for name, payload in decision_files():
         folder = tmp_path / name
@@ -162,11 +172,10 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(issued, tmp_path,
     assert report.codes == {"too_large"}
 
 
+@pytest.mark.parametrize("issued", WITH_TEXT, indirect=True)
 def test_hostile_text_reaches_the_terminal_inert(issued, tmp_path):
     instance, valid = issued
     _, text, _ = _columns(instance)
-    if text is None:
-        pytest.skip("this case's submissions carry no free text")
     frame = valid.copy()
     frame.loc[0, text], frame.loc[1, text], frame.loc[2, text] = MARKUP, ANSI, SCRIPT
     path = tmp_path / "hostile.csv"
@@ -191,11 +200,10 @@ def test_hostile_candidate_names_are_escaped_in_the_report_and_terminal(issued, 
     assert SCRIPT not in html and "&lt;script&gt;" in html
 
 
+@pytest.mark.parametrize("issued", WITH_TEXT, indirect=True)
 def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
     instance, valid = issued
     _, text, _ = _columns(instance)
-    if text is None or not instance.labels:
-        pytest.skip("this case's submissions carry no labels")
     frame = valid.copy()
     frame.loc[0, text] = instance.labels[0].replace("e", "\u0435").replace("a", "\u0430").replace("o", "\u043e") + "\u200b"
     path = tmp_path / "lookalike.csv"
