@@ -20,6 +20,10 @@ LIAR_SLICES = (
     SliceSpec("subject", "Subject", min_rows=60, max_slices=12, separator=","),
 )
 
+# Both LIAR variants read the same pinned release; they differ in task and prepare.
+LIAR_FILES = dict(load="cases.fake_news.liar:load", synthetic=False, dataset=liar.DATASET, files=liar.FILES,
+                  licence=LIAR_LICENCE, citation=LIAR_CITATION)
+
 CASE = CaseSpec(
     slug="fake-news",
     title="Fake-news detection",
@@ -50,12 +54,7 @@ CASE = CaseSpec(
         DataSource(
             name="liar",
             description="LIAR: 12.8k PolitiFact statements, binary (pants-fire, false, barely-true = fake).",
-            load="cases.fake_news.liar:load",
-            synthetic=False,
-            dataset=liar.DATASET,
-            files=liar.FILES,
-            licence=LIAR_LICENCE,
-            citation=LIAR_CITATION,
+            **LIAR_FILES,
             overrides={
                 "id_column": "statement_id",
                 "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
@@ -67,12 +66,7 @@ CASE = CaseSpec(
         DataSource(
             name="liar-6way",
             description="LIAR with its six Truth-O-Meter ratings: one probability per rating.",
-            load="cases.fake_news.liar:load",
-            synthetic=False,
-            dataset=liar.DATASET,
-            files=liar.FILES,
-            licence=LIAR_LICENCE,
-            citation=LIAR_CITATION,
+            **LIAR_FILES,
             overrides={
                 "task": "multiclass",
                 "id_column": "statement_id",

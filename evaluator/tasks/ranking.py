@@ -138,6 +138,11 @@ def check_values(
                      name, report)
 
 
+def _cell_locator(name: str, users: pd.Series, column: str) -> Callable[[int], str]:
+    """Where a problem sits, for its message: the file, the 1-based row, its user and the column."""
+    return lambda row: f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
+
+
 def _check_items(
     items: pd.Series,
     users: pd.Series,
@@ -148,9 +153,7 @@ def _check_items(
     name: str,
     report: ValidationReport,
 ) -> None:
-    def where(row: int) -> str:
-        return f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
-
+    where = _cell_locator(name, users, column)
     item_codes, distinct = pd.factorize(items)
     empty = _per_row(distinct.str.strip() == "", item_codes)
     add_row_problems(report, "empty_item", empty, rows, users, column,
@@ -178,9 +181,7 @@ def _check_ranks(
     name: str,
     report: ValidationReport,
 ) -> None:
-    def where(row: int) -> str:
-        return f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
-
+    where = _cell_locator(name, users, column)
     ranks = rank_values(text)
     whole = np.isfinite(ranks) & (ranks == np.round(ranks))
     add_row_problems(report, "rank_not_an_integer", ~whole, rows, users, column,
