@@ -200,7 +200,7 @@ def memory_child(n_users: int) -> None:
     inputs are built, so that building the random data does not count. ``ru_maxrss`` would
     not do: a child started from a large parent inherits the parent's peak.
     """
-    from evaluator.bootstrap import bootstrap_metrics
+    from evaluator.scoring.bootstrap import bootstrap_metrics
     from evaluator.tasks import ranking
 
     import cases
@@ -248,9 +248,9 @@ def memory(n_users: int) -> dict:
 def issue_instance(work: Path, env: dict[str, str]) -> Path:
     """A synthetic shop instance with a 1M-row submission and random lists cached as baselines."""
     from cases.recommendations import synthetic
-    from evaluator.baselines import RECORD_FILE
-    from evaluator.fingerprint import csv_bytes, sha256_file
-    from evaluator.scaffold import new_project
+    from evaluator.scoring.baselines import RECORD_FILE
+    from evaluator.files.fingerprint import csv_bytes, sha256_file
+    from evaluator.instances.issue import new_project
 
     synthetic.N_USERS = 25_000  # enough test users (over 10k) for 10k lists of 100
     os.environ.update(env)

@@ -45,9 +45,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], repeat: int) -> fl
 def issue_large_instance(work: Path, env: dict[str, str]) -> Path:
     """A ticket project whose test set has 100k rows, with a cached baseline for each tier."""
     from cases.tickets import synthetic
-    from evaluator.baselines import RECORD_FILE
-    from evaluator.fingerprint import csv_bytes, sha256_file
-    from evaluator.scaffold import new_project
+    from evaluator.scoring.baselines import RECORD_FILE
+    from evaluator.files.fingerprint import csv_bytes, sha256_file
+    from evaluator.instances.issue import new_project
 
     synthetic.N_TICKETS = 400_000
     os.environ.update(env)
@@ -120,7 +120,7 @@ def main() -> None:
                      "mlflow --help", timed([str(BIN / "mlflow"), "--help"], work, env, args.repeat), "help"))
 
         new = casekit + ["new", "tickets", "--seed", "3", "-o", "p", "--force"]
-        from evaluator.scaffold import template_dir
+        from evaluator.instances.issue import template_dir
 
         config = work / "cc.yaml"
         config.write_text(f"replay_dir: {work / 'replay'}\ncookiecutters_dir: {work / 'cc'}\n")

@@ -41,7 +41,7 @@ def reports_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         from cases.downloads import DataSourceError
-        from evaluator.console import print_error, print_problems
+        from evaluator.outputs.console import print_error, print_problems
         from evaluator.errors import CasekitError, InvalidSubmissionError
 
         try:
@@ -83,8 +83,8 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
 ) -> None:
     """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
-    from evaluator.console import console
-    from evaluator.scaffold import new_project
+    from evaluator.outputs.console import console
+    from evaluator.instances.issue import new_project
 
     with progress_bar() as status:
         created = new_project(case, output=output, seed=seed, source=source, starter=starter.value,
@@ -105,9 +105,9 @@ def baselines(
     keys_dir: KeysDir = None,
 ) -> None:
     """Train, predict, score and log every baseline of the project's case instance."""
-    from evaluator.baselines import baseline_scores, ensure_baselines
-    from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-    from evaluator.console import console, print_scorecard
+    from evaluator.scoring.baselines import baseline_scores, ensure_baselines
+    from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+    from evaluator.outputs.console import console, print_scorecard
     from evaluator.evaluation import log_baselines, open_instance
 
     with progress_bar() as status:
@@ -132,7 +132,7 @@ def evaluate(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
-    from evaluator.console import console, print_error, print_scorecard
+    from evaluator.outputs.console import console, print_error, print_scorecard
     from evaluator.evaluation import evaluate_project
 
     with progress_bar() as status:
@@ -156,9 +156,9 @@ def sync(
     keys_dir: KeysDir = None,
 ) -> None:
     """Log the evaluations that could not reach the MLflow tracking store when they ran."""
-    from evaluator.console import console
+    from evaluator.outputs.console import console
     from evaluator.evaluation import sync_project
-    from evaluator.tracking import TrackingUnavailableError
+    from evaluator.outputs.tracking import TrackingUnavailableError
 
     with progress_bar() as status:
         results = sync_project(project, keys_dir=keys_dir, status=status)
@@ -177,8 +177,8 @@ def validate(
     target: Annotated[Path, typer.Argument(help="A project folder, or a submission file inside one.")] = Path("."),
 ) -> None:
     """Check a submission's format against the project's test set; no score, no answer key."""
-    from evaluator.bundle import DEFAULT_SUBMISSION, find_project
-    from evaluator.console import console
+    from evaluator.instances.bundle import DEFAULT_SUBMISSION, find_project
+    from evaluator.outputs.console import console
     from evaluator.errors import InvalidSubmissionError, UsageError
     from evaluator.public import validate_predictions
 
@@ -203,8 +203,8 @@ def pack(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
 ) -> None:
     """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
-    from evaluator.console import console
-    from evaluator.pack import pack_project
+    from evaluator.outputs.console import console
+    from evaluator.review.pack import pack_project
 
     packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
@@ -236,10 +236,10 @@ def review(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
-    from evaluator.console import console
-    from evaluator.leaderboard import print_leaderboard
-    from evaluator.rerun import RerunOptions
-    from evaluator.review import ReviewOptions, review_batch
+    from evaluator.outputs.console import console
+    from evaluator.review.leaderboard import print_leaderboard
+    from evaluator.review.rerun import RerunOptions
+    from evaluator.review.batch import ReviewOptions, review_batch
 
     options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, rerun=rerun,
                             rerun_limits=RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit),
@@ -255,6 +255,6 @@ def review(
 
 
 def progress_bar():
-    from evaluator.console import progress
+    from evaluator.outputs.console import progress
 
     return progress()

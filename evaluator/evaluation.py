@@ -21,17 +21,20 @@ from filelock import FileLock
 import cases
 import evaluator
 from cases.spec import CaseSpec
-from evaluator import atomic, slices, tasks, tracking
-from evaluator.baselines import BaselinePredictions, baseline_scores, ensure_baselines
-from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
+from evaluator import tasks
+from evaluator.files import atomic
+from evaluator.scoring import slices
+from evaluator.outputs import tracking
+from evaluator.scoring.baselines import BaselinePredictions, baseline_scores, ensure_baselines
+from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from evaluator.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 from evaluator.errors import IntegrityError, InvalidSubmissionError, UsageError
-from evaluator.fingerprint import sha256_file
-from evaluator.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key, refuse_key_store_file
-from evaluator.report import render_report
-from evaluator.scorecard import Scorecard
-from evaluator.scoring import ModelScores, score_submission
-from evaluator.submission import DECISION_FILE, check_submission
+from evaluator.files.fingerprint import sha256_file
+from evaluator.instances.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key, refuse_key_store_file
+from evaluator.outputs.report import render_report
+from evaluator.scoring.scorecard import Scorecard
+from evaluator.scoring.score import ModelScores, score_submission
+from evaluator.tasks.submission import DECISION_FILE, check_submission
 
 EVALUATION_DIR = "evaluation"
 TRACKING_FILE = tracking.STATUS_FILE
@@ -231,7 +234,7 @@ def write_outputs(
     decision declared beside it, if any) into ``destination``, atomically: the folder appears
     complete or not at all.
 
-    ``review`` adds the review's section to the report (see :mod:`evaluator.review`), and
+    ``review`` adds the review's section to the report (see :mod:`evaluator.review.batch`), and
     ``extra_files`` (relative path to bytes) are written into the same folder.
     """
     task = tasks.get(card.task)

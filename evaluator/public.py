@@ -16,11 +16,11 @@ import pandas as pd
 
 import cases
 from evaluator import tasks
-from evaluator.bundle import BundleMetadata, find_project
+from evaluator.instances.bundle import BundleMetadata, find_project
 from evaluator.errors import InvalidSubmissionError, UsageError
-from evaluator.fingerprint import csv_bytes
-from evaluator.submission import DECISION_FILE, check_submission
-from evaluator.validation import ValidationReport
+from evaluator.files.fingerprint import csv_bytes
+from evaluator.tasks.submission import DECISION_FILE, check_submission
+from evaluator.submissions.checks import ValidationReport
 
 
 def validate_predictions(

@@ -75,7 +75,7 @@ def nlbse_instance(nlbse_project):
 @pytest.fixture(scope="session")
 def nlbse_baselines(nlbse_instance):
     """The nlbse24 instance's baseline predictions (trained once per session)."""
-    from evaluator.baselines import ensure_baselines
+    from evaluator.scoring.baselines import ensure_baselines
 
     return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)
 

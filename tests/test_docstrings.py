@@ -10,13 +10,13 @@ import pytest
 MODULES = [
     "cases.prepared",
     "cases.fake_news.prepare",
-    "evaluator.bootstrap",
+    "evaluator.scoring.bootstrap",
     "evaluator.metrics.binary",
     "evaluator.metrics.classification",
     "evaluator.metrics.ranking",
-    "evaluator.slices",
+    "evaluator.scoring.slices",
     "evaluator.tasks.ranking",
-    "evaluator.validation",
+    "evaluator.submissions.checks",
 ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import casekit, needs_mirror
 from mlflow import MlflowClient
 
-from evaluator.tracking import experiment_name
+from evaluator.outputs.tracking import experiment_name
 
 HOSTILE_NAME = '<script>alert("x")</script> & Co'
 

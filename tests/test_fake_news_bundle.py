@@ -13,7 +13,7 @@ import pytest
 from conftest import casekit
 
 import cases
-from evaluator.bundle import BundleMetadata
+from evaluator.instances.bundle import BundleMetadata
 
 
 def bundle_files(project: Path) -> dict[str, bytes]:

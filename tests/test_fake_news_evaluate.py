@@ -14,10 +14,10 @@ from conftest import casekit
 from mlflow import MlflowClient
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from evaluator.bundle import BundleMetadata
+from evaluator.instances.bundle import BundleMetadata
 from evaluator.evaluation import open_instance
-from evaluator.scoring import score_submission
-from evaluator.submission import check_submission
+from evaluator.scoring.score import score_submission
+from evaluator.tasks.submission import check_submission
 
 THRESHOLD = 0.45
 COUNTS = ["barely_true_counts", "false_counts", "half_true_counts", "mostly_true_counts", "pants_on_fire_counts"]

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 import cases
 from evaluator import tasks
 from evaluator.evaluation import open_instance
-from evaluator.scaffold import new_project
-from evaluator.scoring import score_submission
-from evaluator.submission import check_submission
+from evaluator.instances.issue import new_project
+from evaluator.scoring.score import score_submission
+from evaluator.tasks.submission import check_submission
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

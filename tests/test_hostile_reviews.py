@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import casekit, needs_mirror
 
-from evaluator.candidates import parse_input, resolve_candidates
+from evaluator.review.candidates import parse_input, resolve_candidates
 from evaluator.errors import IntegrityError, UsageError
-from evaluator.keystore import ANSWERS_FILE
-from evaluator.pack import MANIFEST_FILE, unpack
+from evaluator.instances.keystore import ANSWERS_FILE
+from evaluator.review.pack import MANIFEST_FILE, unpack
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,9 @@ import cases
 from evaluator import tasks
 from evaluator.errors import CasekitError
 from evaluator.evaluation import open_instance, write_outputs
-from evaluator.scaffold import new_project
-from evaluator.scoring import score_submission
-from evaluator.submission import check_submission
+from evaluator.instances.issue import new_project
+from evaluator.scoring.score import score_submission
+from evaluator.tasks.submission import check_submission
 
 CASES = [case.slug for case in cases.all()]
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import casekit, needs_mirror
 
 from evaluator.errors import IntegrityError
-from evaluator.pack import MANIFEST_FILE, unpack
+from evaluator.review.pack import MANIFEST_FILE, unpack
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import pytest
 from conftest import casekit, needs_mirror
 
 from cases.recommendations import movielens, prepare, synthetic
-from evaluator.bundle import BundleMetadata
-from evaluator.fingerprint import csv_bytes
+from evaluator.instances.bundle import BundleMetadata
+from evaluator.files.fingerprint import csv_bytes
 
 USER, ITEM = "user_id", "item_id"
 

@@ -22,8 +22,8 @@ from browser import INSTALL_HINT, Page, chromium
 from conftest import casekit, needs_mirror
 from mlflow import MlflowClient
 
-from evaluator.rubric import tomllib
-from evaluator.tracking import experiment_name
+from evaluator.review.rubric import tomllib
+from evaluator.outputs.tracking import experiment_name
 
 pytestmark = pytest.mark.slow
 

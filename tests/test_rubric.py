@@ -9,8 +9,8 @@ import pytest
 
 import cases
 from evaluator.errors import UsageError
-from evaluator.final_score import EngineeringChecks, ScoreWeights, final_score, metric_tier
-from evaluator.rubric import (
+from evaluator.review.final_score import EngineeringChecks, ScoreWeights, final_score, metric_tier
+from evaluator.review.rubric import (
     RubricError,
     check_design,
     load_case_rubric,
@@ -18,7 +18,7 @@ from evaluator.rubric import (
     tomllib,
     written_words,
 )
-from evaluator.scaffold import template_dir
+from evaluator.instances.issue import template_dir
 
 CRITERIA = {"clarifying_questions", "objective", "metrics", "assumptions", "baseline", "design", "trade_offs",
             "optimisation", "deployment_and_monitoring", "communication"}

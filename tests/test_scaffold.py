@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-from evaluator.bundle import BundleMetadata
+from evaluator.instances.bundle import BundleMetadata
 
 
 def new_nlbse(tmp_path: Path, name: str, *extra: str, seed: int = 5, keys: Path | None = None) -> Path:
@@ -188,7 +188,7 @@ def test_baseline_starter_contract_tests_pass(nlbse_project):
 def test_plain_cookiecutter_renders_the_same_template(tmp_path):
     from cookiecutter.main import cookiecutter
 
-    from evaluator.scaffold import template_dir
+    from evaluator.instances.issue import template_dir
 
     config = tmp_path / "config.yaml"
     config.write_text(f"replay_dir: {tmp_path / 'replay'}\ncookiecutters_dir: {tmp_path / 'cc'}\n")

@@ -12,9 +12,9 @@ from sklearn.metrics import log_loss, roc_auc_score
 
 import cases
 from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
-from evaluator.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator.scoring.bootstrap import bootstrap_metrics, percentile_interval
 from evaluator.metrics.binary import resampled_metrics
-from evaluator.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
+from evaluator.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
 from evaluator.tasks.binary import BinaryPredictions, BinaryTruth
 
 RESAMPLES, SEED = 300, 5

@@ -28,7 +28,7 @@ def test_the_wheel_ships_the_template_and_the_case_files(wheel):
     assert "cases/tickets/brief.md" in names
     assert "cases/tickets/starter/baseline/ingest.py" in names
     assert "cases/fake_news/brief.md" in names and "cases/fake_news/starter/pipeline.py" in names
-    assert "evaluator/templates/report.html.j2" in names
+    assert "evaluator/outputs/templates/report.html.j2" in names
     assert not any(name.startswith("tests/") for name in names)
 
 

@@ -25,8 +25,8 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator.metrics import binary
-from evaluator.submission import DECISION_FILE
-from evaluator.validation import Problem, ValidationReport, add_row_problems
+from evaluator.tasks.submission import DECISION_FILE
+from evaluator.submissions.checks import Problem, ValidationReport, add_row_problems
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
@@ -288,7 +288,7 @@ def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
 
 def figures(details: dict[str, object]) -> dict[str, bytes]:
     """The ROC curve, the precision-recall curve and the reliability diagram, as PNG."""
-    from evaluator import plots
+    from evaluator.outputs import plots
 
     decision = details["decision"]
     negatives = details["rows"] - details["positives"]

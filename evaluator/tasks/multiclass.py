@@ -16,7 +16,7 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator.metrics import classification
-from evaluator.validation import (
+from evaluator.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
@@ -230,7 +230,7 @@ def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
 
 def figures(details: dict[str, object]) -> dict[str, bytes]:
     """PNG figures by file name."""
-    from evaluator.plots import confusion_matrix_png
+    from evaluator.outputs.plots import confusion_matrix_png
 
     matrix = details["confusion_matrix"]
     return {"confusion_matrix.png": confusion_matrix_png(matrix["labels"], matrix["matrix"])}

@@ -27,7 +27,7 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator.metrics import ranking as metrics
-from evaluator.validation import (
+from evaluator.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
@@ -484,7 +484,7 @@ def _cell(value: float | None) -> str:
 
 def figures(details: dict[str, object]) -> dict[str, bytes]:
     """PNG figures by file name."""
-    from evaluator.plots import recall_curve_png
+    from evaluator.outputs.plots import recall_curve_png
 
     curve = details["recall_curve"]
     return {"recall_at_k.png": recall_curve_png(curve["k"], curve["recall"], marked_k=DETAIL_K)}

@@ -21,6 +21,7 @@ import logging
 import math
 import os
 import random
+import re
 import time
 import urllib.error
 import urllib.request
@@ -34,9 +35,9 @@ from typing import TypeVar
 import pandas as pd
 from filelock import FileLock
 
-from evaluator import slices
+from evaluator.scoring import slices
 from evaluator.errors import CasekitError
-from evaluator.scorecard import Scorecard
+from evaluator.scoring.scorecard import Scorecard
 
 ROLE_TAG = "casekit.role"
 BASELINE_TAG = "casekit.baseline"
@@ -49,8 +50,7 @@ LOCKED_RETRY_SECONDS = 120.0
 T = TypeVar("T")
 
 # Fail fast on a server that goes away mid-run, unless the user chose otherwise.
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
-os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "15")
+FAIL_FAST_HTTP = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_TIMEOUT": "15"}
 
 
 class TrackingUnavailableError(CasekitError):
@@ -100,15 +100,37 @@ def ensure_reachable() -> None:
 
 @contextmanager
 def exclusive_store() -> Iterator[None]:
-    """Hold the store's lock file while writing (sqlite stores only; servers serialise)."""
-    uri = tracking_uri()
-    if uri.startswith("sqlite:///"):
-        database = Path(uri[len("sqlite:///"):])
-        database.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(f"{database}.casekit-lock", timeout=600):
+    """Hold the store's lock file while writing (sqlite stores only; servers serialise), with
+    MLflow's HTTP client set to fail fast unless the user set it otherwise."""
+    added = {name: value for name, value in FAIL_FAST_HTTP.items() if name not in os.environ}
+    os.environ.update(added)
+    try:
+        database = sqlite_database()
+        if database is None:
             yield
-    else:
-        yield
+        else:
+            database.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(f"{database}.casekit-lock", timeout=600):
+                yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
+def sqlite_database() -> Path | None:
+    """The database file of a sqlite tracking store, or None for any other store."""
+    uri = tracking_uri()
+    return Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+
+
+def artifact_location(name: str) -> str | None:
+    """Where a new experiment keeps its artifacts: beside a sqlite store's file (MLflow would
+    put them under the working directory), or the server's choice for any other store."""
+    database = sqlite_database()
+    if database is None:
+        return None
+    folder = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
+    return (database.resolve().parent / "mlruns" / folder).as_uri()
 
 
 def retry_when_locked(operation: Callable[[], T]) -> T:
@@ -259,7 +281,7 @@ def _experiment(name: str):
     if experiment is not None:
         return experiment
     try:
-        mlflow.create_experiment(name)
+        mlflow.create_experiment(name, artifact_location=artifact_location(name))
     except MlflowException as error:
         if "already exists" not in str(error).lower() and "RESOURCE_ALREADY_EXISTS" not in str(error):
             raise

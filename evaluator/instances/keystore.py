@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from evaluator import atomic
-from evaluator.bundle import BundleMetadata
+from evaluator.files import atomic
+from evaluator.instances.bundle import BundleMetadata
 from evaluator.errors import IntegrityError, UsageError
-from evaluator.fingerprint import csv_bytes, sha256_bytes, sha256_file
+from evaluator.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
 
 KEYS_DIR_ENV = "CASEKIT_KEYS_DIR"
 ANSWERS_FILE = "answers.csv"

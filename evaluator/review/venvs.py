@@ -31,8 +31,8 @@ from filelock import FileLock
 
 import cases
 import evaluator
-from evaluator import atomic
-from evaluator.sandbox import StepResult, run_limited
+from evaluator.files import atomic
+from evaluator.review.sandbox import StepResult, run_limited
 
 VENV_DIR_ENV = "CASEKIT_VENV_DIR"
 READY_MARKER = ".casekit-ready"
@@ -69,7 +69,7 @@ def project_requirements(project: Path) -> list[str]:
     """The requirements in ``project``'s pyproject.toml, less casekit itself (the wheel provides it)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    from evaluator.rubric import tomllib
+    from evaluator.review.rubric import tomllib
 
     path = project / "pyproject.toml"
     if not path.is_file():
@@ -163,7 +163,7 @@ def casekit_wheel(folder: Path) -> Path:
 
 def _package_files() -> list[tuple[str, Path]]:
     """(name in the wheel, file) for casekit's packages and its project template."""
-    from evaluator.scaffold import template_dir
+    from evaluator.instances.issue import template_dir
 
     files = []
     for package in PACKAGES:

@@ -3,7 +3,7 @@
 A model's scores are its point metrics plus its metric values on every bootstrap resample.
 Resamples depend only on the bootstrap seed and the number of test units, so scores computed
 at different times pair exactly: the baselines' scores are computed once per instance and
-cached (see :mod:`evaluator.baselines`), and each candidate is resampled the same way.
+cached (see :mod:`evaluator.scoring.baselines`), and each candidate is resampled the same way.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 import numpy as np
 
 from cases.spec import CaseSpec
-from evaluator import __version__, slices, tasks
-from evaluator.bootstrap import (
+from evaluator import __version__, tasks
+from evaluator.scoring import slices
+from evaluator.scoring.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -24,12 +25,12 @@ from evaluator.bootstrap import (
     percentile_interval,
     verdict,
 )
-from evaluator.bundle import BundleMetadata
+from evaluator.instances.bundle import BundleMetadata
 from evaluator.errors import InvalidSubmissionError
-from evaluator.fingerprint import sha256_file
-from evaluator.keystore import AnswerKey, read_input
-from evaluator.scorecard import Comparison, MetricResult, ModelResult, Scorecard
-from evaluator.submission import CheckedSubmission
+from evaluator.files.fingerprint import sha256_file
+from evaluator.instances.keystore import AnswerKey, read_input
+from evaluator.scoring.scorecard import Comparison, MetricResult, ModelResult, Scorecard
+from evaluator.tasks.submission import CheckedSubmission
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def score_submission(
     Raises
     ------
     InvalidSubmissionError
-        When the submission did not pass :func:`~evaluator.submission.check_submission`.
+        When the submission did not pass :func:`~evaluator.tasks.submission.check_submission`.
     """
     if not submission.report.ok:
         raise InvalidSubmissionError(submission.report)

@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evaluator import atomic
+from evaluator.files import atomic
 from evaluator.errors import IntegrityError, UsageError
 
 METADATA_FILE = "casekit.json"

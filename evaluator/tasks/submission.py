@@ -9,7 +9,7 @@ import pandas as pd
 
 from cases.spec import CaseSpec
 from evaluator import tasks
-from evaluator.validation import ValidationReport, check_columns, check_ids, read_submission
+from evaluator.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 
 # Where a candidate declares a decision that goes with their predictions: beside the file.
 DECISION_FILE = "decision.json"

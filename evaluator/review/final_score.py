@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from evaluator.errors import UsageError
-from evaluator.scorecard import Scorecard
+from evaluator.scoring.scorecard import Scorecard
 
 PARTS = ("metric", "rubric", "engineering")
 TIER_RUNGS = {"trivial": 1, "classical": 2, "strong": 3}

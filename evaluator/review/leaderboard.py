@@ -28,12 +28,12 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 import evaluator
-from evaluator import atomic
-from evaluator.final_score import ScoreWeights
+from evaluator.files import atomic
+from evaluator.review.final_score import ScoreWeights
 
 if TYPE_CHECKING:
     from cases.spec import CaseSpec
-    from evaluator.review import BatchReview, CandidateReview, ReviewOptions
+    from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
 
 TIE_RULE = ("ranked by the primary metric; a candidate whose 95% bootstrap interval overlaps that of the "
             "candidate above shares its rank (marked '=')")
@@ -128,7 +128,7 @@ def _round(value: float | None) -> float | str:
 
 def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> str:
-    from evaluator.report import render_page
+    from evaluator.outputs.report import render_page
 
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
                        tie_rule=TIE_RULE, counts=_counts(batch),
@@ -173,7 +173,7 @@ def print_leaderboard(batch: BatchReview) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from evaluator.console import console, fmt
+    from evaluator.outputs.console import console, fmt
 
     rows = rank(batch)
     title = next((r.primary_title for r in batch.reviews if r.primary_title), "primary metric")

@@ -12,10 +12,10 @@ import math
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from evaluator.scorecard import ModelResult, Scorecard
+from evaluator.scoring.scorecard import ModelResult, Scorecard
 
 _environment = Environment(
-    loader=PackageLoader("evaluator", "templates"),
+    loader=PackageLoader("evaluator.outputs", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

@@ -3,9 +3,9 @@
 1. Copy the project (the files a pack would hold) to a scratch folder, and give it the
    instance's input files from the key store (checked against their sha256; never the
    answers), so the re-run uses exactly the data that was issued.
-2. Build or reuse the environment for its dependency spec (:mod:`evaluator.venvs`).
+2. Build or reuse the environment for its dependency spec (:mod:`evaluator.review.venvs`).
 3. Run its contract tests (``make test``) and its pipeline (``make run``) as separate
-   processes with a wall-clock and a memory limit (:mod:`evaluator.sandbox`), with a scratch
+   processes with a wall-clock and a memory limit (:mod:`evaluator.review.sandbox`), with a scratch
    ``HOME`` and ``TMPDIR``, its own MLflow store, and no casekit settings in its environment:
    the key store's location is nowhere it is handed.
 4. Check the regenerated ``submission/predictions.csv`` (same ids, valid) and compare its
@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import Literal
 
 from evaluator import tasks
-from evaluator.bundle import DEFAULT_SUBMISSION
+from evaluator.instances.bundle import DEFAULT_SUBMISSION
 from evaluator.evaluation import Instance
-from evaluator.final_score import EngineeringChecks
-from evaluator.fingerprint import csv_bytes, sha256_file
-from evaluator.keystore import INPUTS_DIR
-from evaluator.pack import project_files
-from evaluator.sandbox import StepResult, run_limited
-from evaluator.venvs import InstallError, ensure_environment, project_requirements
+from evaluator.review.final_score import EngineeringChecks
+from evaluator.files.fingerprint import csv_bytes, sha256_file
+from evaluator.instances.keystore import INPUTS_DIR
+from evaluator.review.pack import project_files
+from evaluator.review.sandbox import StepResult, run_limited
+from evaluator.review.venvs import InstallError, ensure_environment, project_requirements
 
 Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "install_failed", "no_output"]
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -140,7 +140,7 @@ def rerun_project(
 def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float,
                         tolerance: float) -> PredictionCheck:
     """Validate the regenerated file for the instance and score it on the primary metric."""
-    from evaluator.submission import check_submission
+    from evaluator.tasks.submission import check_submission
 
     spec = instance.spec
     task = tasks.get(spec.task)

@@ -1,19 +1,19 @@
 """``casekit review``: score a batch of candidates the same way and put them on a leaderboard.
 
-For each candidate (see :mod:`evaluator.candidates` for the kinds of input):
+For each candidate (see :mod:`evaluator.review.candidates` for the kinds of input):
 
 1. check and score the submission exactly as ``casekit evaluate`` does, against the same
    cached baselines (paired bootstrap);
-2. with ``--rerun``, re-run the pipeline in isolation and compare (:mod:`evaluator.rerun`);
-3. read back the candidate's rubric file, or write it pre-filled (:mod:`evaluator.rubric`);
-4. blend the final score (:mod:`evaluator.final_score`);
+2. with ``--rerun``, re-run the pipeline in isolation and compare (:mod:`evaluator.review.rerun`);
+3. read back the candidate's rubric file, or write it pre-filled (:mod:`evaluator.review.rubric`);
+4. blend the final score (:mod:`evaluator.review.final_score`);
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
    logs), then log an MLflow run tagged with the candidate.
 
 Candidates are reviewed ``--jobs`` at a time in separate worker processes; they take turns
-on the MLflow store (see :mod:`evaluator.tracking`).
+on the MLflow store (see :mod:`evaluator.outputs.tracking`).
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
-and the batch goes on. Last come the leaderboard (:mod:`evaluator.leaderboard`) and the batch
+and the batch goes on. Last come the leaderboard (:mod:`evaluator.review.leaderboard`) and the batch
 summary, ``summary.json``.
 
 Output folder layout::
@@ -37,10 +37,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from evaluator import atomic, tracking
-from evaluator.baselines import baseline_scores, ensure_baselines
-from evaluator.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.files import atomic
+from evaluator.outputs import tracking
+from evaluator.scoring.baselines import baseline_scores, ensure_baselines
+from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.review.leaderboard import write_leaderboard
 from evaluator.errors import CasekitError, UsageError
 from evaluator.evaluation import (
     TRACKING_FILE,
@@ -50,10 +52,11 @@ from evaluator.evaluation import (
     open_issued_instance,
     write_outputs,
 )
-from evaluator.keystore import keys_root
-from evaluator.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
-from evaluator.rerun import RerunOptions, RerunResult, rerun_project
-from evaluator.rubric import (
+from evaluator.instances.keystore import keys_root
+from evaluator.review.final_score import EngineeringChecks, final_score, metric_tier
+from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
+from evaluator.review.rerun import RerunOptions, RerunResult, rerun_project
+from evaluator.review.rubric import (
     CaseRubric,
     RubricResult,
     check_design,
@@ -61,68 +64,14 @@ from evaluator.rubric import (
     prepare_rubric,
     rubric_file,
 )
-from evaluator.scorecard import Scorecard
-from evaluator.submission import check_submission
+from evaluator.scoring.scorecard import Scorecard
+from evaluator.tasks.submission import check_submission
 
 SUMMARY_FILE = "summary.json"
 CANDIDATES_DIR = "candidates"
 RUBRICS_DIR = "rubrics"
 REVIEW_FILE = "review.json"
 Status = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class ReviewOptions:
-    output: Path
-    keys_dir: Path | None = None
-    instance: str | None = None
-    jobs: int = 1
-    rerun: bool = False
-    rerun_limits: RerunOptions = field(default_factory=RerunOptions)
-    weights: str | None = None
-    resamples: int = DEFAULT_RESAMPLES
-    track: bool = True
-
-
-@dataclass(frozen=True)
-class CandidateReview:
-    """One candidate's outcome, as the leaderboard and the summary need it."""
-
-    name: str
-    slug: str
-    kind: str
-    source: str
-    instance_id: str
-    status: Literal["scored", "invalid", "error"]
-    message: str = ""
-    primary_title: str = ""
-    primary_value: float | None = None
-    ci_low: float | None = None
-    ci_high: float | None = None
-    tier: str = ""
-    final: FinalScore | None = None
-    rubric_scored: int = 0
-    rubric_total: int = 0
-    rerun_status: str = "not re-run"
-    rerun_summary: str = ""
-    rerun_seconds: float | None = None
-    rerun_peak_memory_mb: float | None = None
-    report: str | None = None
-    run_id: str | None = None
-    seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class BatchReview:
-    output: Path
-    reviews: list[CandidateReview]
-    baselines: list[dict]
-    higher_is_better: bool
-    seconds: float
-
-    @property
-    def failed(self) -> list[CandidateReview]:
-        return [review for review in self.reviews if review.status != "scored"]
 
 
 @dataclass(frozen=True)
@@ -170,8 +119,6 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
     batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started)
-    from evaluator.leaderboard import write_leaderboard
-
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 
@@ -238,7 +185,7 @@ def _score(candidate: Candidate, instance: Instance, resamples: int) -> Scorecar
     """The candidate's scorecard, or the problems that make its submission invalid."""
     import pandas as pd
 
-    from evaluator.scoring import score_submission
+    from evaluator.scoring.score import score_submission
 
     ids = pd.Index(instance.key.answers[instance.spec.id_column])
     checked = check_submission(candidate.submission, instance.spec, instance.labels, ids)
@@ -312,7 +259,7 @@ def _prepare_baselines(instance: Instance, options: ReviewOptions, say: Status) 
 
 def _baseline_rows(instance: Instance, resamples: int) -> list[dict]:
     """The baselines' primary metric with its interval, as reference rows for the leaderboard."""
-    from evaluator.bootstrap import DEFAULT_CONFIDENCE, percentile_interval
+    from evaluator.scoring.bootstrap import DEFAULT_CONFIDENCE, percentile_interval
 
     predictions = ensure_baselines(instance.spec, instance.key, instance.labels)
     scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,

@@ -20,11 +20,12 @@ import pandas as pd
 from filelock import FileLock
 
 from cases.spec import Baseline, CaseSpec
-from evaluator import __version__, atomic, tasks
+from evaluator import __version__, tasks
+from evaluator.files import atomic
 from evaluator.errors import IntegrityError
-from evaluator.fingerprint import csv_bytes, sha256_file
-from evaluator.keystore import INPUTS_DIR, AnswerKey
-from evaluator.scoring import ModelScores, score_model
+from evaluator.files.fingerprint import csv_bytes, sha256_file
+from evaluator.instances.keystore import INPUTS_DIR, AnswerKey
+from evaluator.scoring.score import ModelScores, score_model
 
 RECORD_FILE = "baselines.json"
 

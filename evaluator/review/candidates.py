@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from evaluator.bundle import DEFAULT_SUBMISSION, BundleMetadata
+from evaluator.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from evaluator.errors import IntegrityError, UsageError
-from evaluator.keystore import refuse_key_store_file
-from evaluator.pack import unpack
+from evaluator.instances.keystore import refuse_key_store_file
+from evaluator.review.pack import unpack
 
 Kind = Literal["project", "pack", "submission"]
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from cases.spec import CaseSpec, SliceSpec
 from evaluator import tasks
-from evaluator.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator.scoring.bootstrap import bootstrap_metrics, percentile_interval
 
 MUCH_WORSE_MARGIN = 0.05
 

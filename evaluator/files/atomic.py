@@ -15,8 +15,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 _PARTIAL = ".partial"
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the kernel says it (Linux >= 4.7).
+
+    Elsewhere it is read the only portable way, by setting it and putting it back, which is
+    why this runs when a file is written and not when the module is imported.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 def write_bytes(path: Path, payload: bytes) -> None:
     """Atomically replace ``path`` with ``payload``."""
@@ -24,7 +40,7 @@ def write_bytes(path: Path, payload: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp creates files readable by the owner only; give them the usual permissions.
-        os.chmod(temporary, 0o666 & ~_UMASK)
+        os.chmod(temporary, 0o666 & ~current_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
@@ -50,7 +66,7 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.{os.getpid()}.", suffix=_PARTIAL,
                                     dir=destination.parent))
-    os.chmod(staging, 0o777 & ~_UMASK)
+    os.chmod(staging, 0o777 & ~current_umask())
     try:
         yield staging
         os.rename(staging, destination)
@@ -70,7 +86,7 @@ def staged_file(destination: Path) -> Iterator[Path]:
     destination.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
     os.close(handle)
-    os.chmod(temporary, 0o666 & ~_UMASK)
+    os.chmod(temporary, 0o666 & ~current_umask())
     try:
         yield Path(temporary)
         os.replace(temporary, destination)

@@ -20,10 +20,10 @@ from typing import Literal
 import cases
 import evaluator
 from evaluator import tasks
-from evaluator.bundle import BundleMetadata
+from evaluator.instances.bundle import BundleMetadata
 from evaluator.errors import UsageError
-from evaluator.fingerprint import csv_bytes, sha256_bytes
-from evaluator.keystore import KeyRecord, keys_root, store_key
+from evaluator.files.fingerprint import csv_bytes, sha256_bytes
+from evaluator.instances.keystore import KeyRecord, keys_root, store_key
 
 Starter = Literal["empty", "baseline"]
 DATA_DIR = "data"
@@ -41,7 +41,7 @@ def template_dir() -> Path:
     installed = Path(evaluator.__file__).parent / "cookiecutter-template"
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parents[1] / "cookiecutter-template"
+    return Path(__file__).resolve().parents[2] / "cookiecutter-template"
 
 
 def package_name(slug: str) -> str:

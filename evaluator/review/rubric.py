@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cases.spec import CaseSpec
-from evaluator import atomic
+from evaluator.files import atomic
 from evaluator.errors import CasekitError
-from evaluator.final_score import ScoreWeights
+from evaluator.review.final_score import ScoreWeights
 
 try:
     import tomllib
@@ -258,7 +258,7 @@ def _normalised(heading: str) -> str:
 
 def _template_prompts() -> dict[str, str]:
     """The project template's DESIGN.md prompt under each heading, whitespace collapsed."""
-    from evaluator.scaffold import template_dir
+    from evaluator.instances.issue import template_dir
 
     template = template_dir() / "{{cookiecutter.project_slug}}" / DESIGN_FILE
     prompts: dict[str, list[str]] = {"": []}

@@ -15,8 +15,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from evaluator.scorecard import Scorecard
-from evaluator.validation import ValidationReport
+from evaluator.scoring.scorecard import Scorecard
+from evaluator.submissions.checks import ValidationReport
 
 console = Console()
 errors = Console(stderr=True)

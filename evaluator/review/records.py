@@ -1,0 +1,65 @@
+"""What a review produces, per candidate and per batch: the records the leaderboard reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from evaluator.review.final_score import FinalScore
+from evaluator.review.rerun import RerunOptions
+from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    output: Path
+    keys_dir: Path | None = None
+    instance: str | None = None
+    jobs: int = 1
+    rerun: bool = False
+    rerun_limits: RerunOptions = field(default_factory=RerunOptions)
+    weights: str | None = None
+    resamples: int = DEFAULT_RESAMPLES
+    track: bool = True
+
+
+@dataclass(frozen=True)
+class CandidateReview:
+    """One candidate's outcome, as the leaderboard and the summary need it."""
+
+    name: str
+    slug: str
+    kind: str
+    source: str
+    instance_id: str
+    status: Literal["scored", "invalid", "error"]
+    message: str = ""
+    primary_title: str = ""
+    primary_value: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    tier: str = ""
+    final: FinalScore | None = None
+    rubric_scored: int = 0
+    rubric_total: int = 0
+    rerun_status: str = "not re-run"
+    rerun_summary: str = ""
+    rerun_seconds: float | None = None
+    rerun_peak_memory_mb: float | None = None
+    report: str | None = None
+    run_id: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BatchReview:
+    output: Path
+    reviews: list[CandidateReview]
+    baselines: list[dict]
+    higher_is_better: bool
+    seconds: float
+
+    @property
+    def failed(self) -> list[CandidateReview]:
+        return [review for review in self.reviews if review.status != "scored"]
