@@ -26,10 +26,11 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 	@echo "  report:       $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)report.html"
 	@echo "  MLflow store: sqlite:///$(DEMO)/tickets/mlflow.db  (browse: cd $(DEMO)/tickets && $(BIN)/mlflow ui)"
 
-# Two workers, one test file each at a time: files share costly module fixtures (an issued
-# instance, a trained project), and CI machines have two cores.
+# Two workers, one group of tests each at a time (a test file, or one case and source of the
+# conformance suite): a group shares costly fixtures (an issued instance, a trained project),
+# and CI machines have two cores.
 test: $(INSTALLED)  ## Run the whole test suite
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py

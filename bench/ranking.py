@@ -200,7 +200,7 @@ def memory_child(n_users: int) -> None:
     inputs are built, so that building the random data does not count. ``ru_maxrss`` would
     not do: a child started from a large parent inherits the parent's peak.
     """
-    from evaluator.scoring.bootstrap import bootstrap_metrics
+    from evaluator.metrics.bootstrap import bootstrap_metrics
     from evaluator.tasks import ranking
 
     import cases

@@ -1,23 +1,38 @@
 """The case library: every case casekit knows, by slug.
 
-Built-in cases live in sub-packages of ``cases``; other packages add theirs through the
-``casekit.cases`` entry-point group, each entry point naming a :class:`CaseSpec`::
+Cases are discovered, never listed by hand:
 
-    [project.entry-points."casekit.cases"]
-    churn = "mycases.churn:CASE"
+- built-in cases are the sub-packages of ``cases`` that define ``CASE`` (a :class:`CaseSpec`);
+- other packages add theirs through the ``casekit.cases`` entry-point group, each entry
+  point naming a :class:`CaseSpec`::
+
+      [project.entry-points."casekit.cases"]
+      churn = "mycases.churn:CASE"
 """
 
 from __future__ import annotations
 
+import pkgutil
 from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, RemoteFile, SliceSpec, SubmissionSchema
+from cases.errors import CasekitError, CaseSpecError, UnknownCaseError
+from cases.spec import (
+    Baseline,
+    CaseSpec,
+    DataSource,
+    MetricSpec,
+    RemoteFile,
+    SliceSpec,
+    SubmissionSchema,
+)
 
 __all__ = [
     "Baseline",
     "CaseSpec",
+    "CaseSpecError",
+    "CasekitError",
     "DataSource",
     "MetricSpec",
     "RemoteFile",
@@ -28,30 +43,44 @@ __all__ = [
     "get",
 ]
 
-_BUILT_IN = ("cases.tickets", "cases.recommendations", "cases.fake_news")
 ENTRY_POINT_GROUP = "casekit.cases"
 
 
-class UnknownCaseError(KeyError):
-    """No case is registered under the requested slug."""
+def built_in() -> list[CaseSpec]:
+    """The cases in this package's sub-packages: each one that defines ``CASE``."""
+    found = []
+    for module in pkgutil.iter_modules(__path__):
+        if module.ispkg:
+            package = import_module(f"{__name__}.{module.name}")
+            if isinstance(getattr(package, "CASE", None), CaseSpec):
+                found.append(package.CASE)
+    return found
 
-    def __str__(self) -> str:
-        return str(self.args[0])
+
+def installed() -> list[CaseSpec]:
+    """The cases other packages register under the ``casekit.cases`` entry point."""
+    found = []
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        case = entry.load()
+        if not isinstance(case, CaseSpec):
+            raise CaseSpecError(f"entry point {entry.name!r} ({entry.value}) in group {ENTRY_POINT_GROUP!r} is not a "
+                                "CaseSpec")
+        found.append(case)
+    return found
 
 
 @cache
 def _registry() -> dict[str, CaseSpec]:
-    found: list[CaseSpec] = [import_module(name).CASE for name in _BUILT_IN]
-    found += [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
     registry: dict[str, CaseSpec] = {}
-    for case in found:
+    for case in [*built_in(), *installed()]:
         if case.slug in registry:
-            raise RuntimeError(f"two cases are registered under the slug {case.slug!r}")
+            raise CaseSpecError(f"two cases are registered under the slug {case.slug!r}: in {registry[case.slug].folder} "
+                                f"and in {case.folder}")
         registry[case.slug] = case
     return registry
 
 
-def all() -> list[CaseSpec]:  # noqa: A001 - the public name the design asks for
+def all() -> list[CaseSpec]:
     """Every registered case, sorted by slug."""
     return [case for _, case in sorted(_registry().items())]
 

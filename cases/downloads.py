@@ -22,15 +22,12 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from cases.errors import DataSourceError
 from cases.spec import RemoteFile
 
 MIRROR_ENV = "CASEKIT_DATA_MIRROR"
 CACHE_ENV = "CASEKIT_CACHE_DIR"
 _CHUNK = 1 << 20
-
-
-class DataSourceError(RuntimeError):
-    """A dataset could not be found, downloaded, or did not match its pinned sha256."""
 
 
 def cache_root() -> Path:

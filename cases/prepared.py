@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-
-class PrepareError(AssertionError):
-    """A prepared split broke the case contract (a bug in the case, not in user input)."""
+from cases.errors import PrepareError
 
 
 @dataclass(frozen=True)

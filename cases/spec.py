@@ -4,6 +4,10 @@ A case is data plus a scoring contract. Everything here is a plain frozen datacl
 ``casekit list`` and ``casekit --help`` can read every case without importing pandas, sklearn
 or LightGBM: the heavy parts (source loaders, ``prepare``, baseline builders) are referenced
 by import path (``"package.module:attribute"``, as entry points are) and resolved on use.
+
+What a metric computes, which direction is better and which parameters it takes belong to
+the task type's metric registry (``evaluator.tasks``), which checks every case against it
+when the case is loaded: a case only names the metrics it reports.
 """
 
 from __future__ import annotations
@@ -13,14 +17,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from cases.errors import CaseSpecError, UnknownCaseError
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from cases.prepared import PreparedData
 
-TaskType = Literal["multiclass", "binary", "ranking"]
-Direction = Literal["higher", "lower"]
 BaselineTier = Literal["trivial", "classical", "strong"]
+TIERS: tuple[BaselineTier, ...] = ("trivial", "classical", "strong")
 
 
 def resolve(reference: str) -> Any:
@@ -33,23 +38,24 @@ def resolve(reference: str) -> Any:
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """One metric of a case's scoring contract.
+    """One metric a case reports.
 
-    ``name`` is the key used in scorecards and MLflow; ``params`` are passed to the metric
-    (for instance ``{"k": 10}``); ``interval`` says whether the scorecard gives it a
-    bootstrap confidence interval (headline metrics do, diagnostics may not).
+    ``name`` is the key in scorecards and MLflow; ``metric`` names the task's registered metric
+    it computes (``name`` itself when not given), with ``params`` (e.g. ``{"k": 10}``);
+    ``interval`` says whether the scorecard gives it a bootstrap confidence interval
+    (headline metrics do; a diagnostic may not).
     """
 
     name: str
     title: str
-    direction: Direction
+    metric: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
-    requires_probabilities: bool = False
     interval: bool = True
 
     @property
-    def higher_is_better(self) -> bool:
-        return self.direction == "higher"
+    def registered_name(self) -> str:
+        """The name of the metric in its task's registry."""
+        return self.metric or self.name
 
 
 @dataclass(frozen=True)
@@ -78,18 +84,24 @@ class SubmissionSchema:
 
 @dataclass(frozen=True)
 class SliceSpec:
-    """A column of the test inputs to break the primary metric down by, each part with an interval.
+    """A column to break the primary metric down by, each part with an interval.
 
-    Every value with at least ``min_rows`` test rows is a slice (the ``max_slices`` most
-    frequent ones). With ``separator`` set, a cell holds several values (``"taxes,economy"``)
-    and its row belongs to the slice of each.
+    The column is read from the instance's ``table`` (a test input, or ``"answers"`` for a
+    fact only the answer key holds), one value per scored unit (a test row, or a test user
+    for ranking). Every value with at least ``min_rows`` units is a slice (the ``max_slices``
+    most frequent ones). With ``separator`` set, a cell holds several values
+    (``"taxes,economy"``) and its unit belongs to the slice of each. With ``bins`` set, the
+    column is numeric and cut at those edges: ``(1, 4)`` gives ``< 1``, ``1-3`` and ``4+``
+    for whole numbers.
     """
 
     column: str
     title: str
+    table: str = "test"
     min_rows: int = 30
     max_slices: int = 20
     separator: str | None = None
+    bins: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +124,12 @@ class RemoteFile:
 class DataSource:
     """Where a case's data comes from: a seeded synthetic generator or a public dataset.
 
-    ``load`` points to ``f(seed: int) -> dict[str, DataFrame]`` (real sources ignore the
-    seed). ``dataset`` names the folder under the cache and under a mirror.
+    ``load`` points to ``f(seed, scale) -> dict[str, DataFrame]`` for a synthetic source,
+    whose size is ``scale`` times its default, and to ``f(seed)`` for a real one (which has
+    the size it has, and may ignore the seed). ``dataset`` names the folder under the cache
+    and under a mirror. ``conformance_scale`` is the smallest scale at which the source
+    still shows what the case is about (its baselines in distinct tiers): the conformance
+    suite issues it at that scale.
     """
 
     name: str
@@ -124,11 +140,18 @@ class DataSource:
     files: tuple[RemoteFile, ...] = ()
     licence: str = ""
     citation: str = ""
+    conformance_scale: float = 1.0
     overrides: dict[str, Any] = field(default_factory=dict)
     """Case fields this source changes, e.g. a six-way variant's task, metrics, submission."""
 
-    def load_tables(self, seed: int) -> dict[str, pd.DataFrame]:
-        return resolve(self.load)(seed)
+    def load_tables(self, seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
+        loader = resolve(self.load)
+        if self.synthetic:
+            return loader(seed, scale)
+        if scale != 1.0:
+            raise CaseSpecError(f"source {self.name!r} is a real dataset: it comes at its own size, not at "
+                                f"scale {scale:g}")
+        return loader(seed)
 
 
 @dataclass(frozen=True)
@@ -155,15 +178,19 @@ class Baseline:
 class CaseSpec:
     """Everything the evaluator needs to know about one case.
 
-    ``prepare`` points to ``f(tables, seed) -> PreparedData``; the prepared inputs become
-    the candidate's ``data/`` files and the answers go to the key store. ``slices`` name the
-    test-input columns the scorecard breaks the primary metric down by.
+    ``task`` names a task type of ``evaluator.tasks``. ``prepare_ref`` points to
+    ``f(tables, seed) -> PreparedData``; the prepared inputs become the candidate's ``data/``
+    files and the answers go to the key store. ``slices`` name the columns the scorecard
+    breaks the primary metric down by. ``time_column`` names the column of the training table
+    that the test set was held out by (latest last), if it was held out by time: the
+    generated project's local hold-out then does the same. ``folder`` holds ``brief.md``,
+    ``rubric.toml`` (optional: the generic rubric applies without one) and ``starter/``.
     """
 
     slug: str
     title: str
     summary: str
-    task: TaskType
+    task: str
     id_column: str
     target: str
     submission: SubmissionSchema
@@ -175,20 +202,23 @@ class CaseSpec:
     folder: Path
     time_box_hours: float = 4.0
     slices: tuple[SliceSpec, ...] = ()
+    time_column: str | None = None
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]
         if self.primary_metric not in names:
-            raise ValueError(f"case {self.slug!r}: primary metric {self.primary_metric!r} is not one of {names}")
+            raise CaseSpecError(f"case {self.slug!r}: primary metric {self.primary_metric!r} is not one of {names}")
         if not self.metric(self.primary_metric).interval:
-            raise ValueError(f"case {self.slug!r}: the primary metric needs an interval (baselines are compared on it)")
+            raise CaseSpecError(f"case {self.slug!r}: the primary metric needs an interval (baselines are compared on "
+                                "it)")
         if len(set(names)) != len(names):
-            raise ValueError(f"case {self.slug!r}: duplicate metric names in {names}")
+            raise CaseSpecError(f"case {self.slug!r}: duplicate metric names in {names}")
         if not self.sources:
-            raise ValueError(f"case {self.slug!r}: declares no data source")
-        tiers = {baseline.tier for baseline in self.baselines}
-        if tiers != {"trivial", "classical", "strong"}:
-            raise ValueError(f"case {self.slug!r}: needs a trivial, a classical and a strong baseline")
+            raise CaseSpecError(f"case {self.slug!r}: declares no data source")
+        tiers = sorted(baseline.tier for baseline in self.baselines)
+        if tiers != sorted(TIERS):
+            raise CaseSpecError(f"case {self.slug!r}: needs exactly one trivial, one classical and one strong "
+                                f"baseline, got {tiers}")
 
     @property
     def default_source(self) -> DataSource:
@@ -208,14 +238,15 @@ class CaseSpec:
 
     @property
     def rubric_path(self) -> Path:
-        """The reviewers' rubric for the written design (read by ``casekit review``)."""
+        """The reviewers' rubric for the written design (``casekit review`` falls back to the
+        generic rubric when the case has none)."""
         return self.folder / "rubric.toml"
 
     def metric(self, name: str) -> MetricSpec:
         for metric in self.metrics:
             if metric.name == name:
                 return metric
-        raise KeyError(f"case {self.slug!r} has no metric {name!r}")
+        raise CaseSpecError(f"case {self.slug!r} has no metric {name!r}")
 
     def for_source(self, name: str | None) -> CaseSpec:
         """The spec as it applies to one source (a source may change the task or metrics)."""
@@ -231,13 +262,13 @@ class CaseSpec:
             if source.name == name:
                 return source
         known = ", ".join(source.name for source in self.sources)
-        raise KeyError(f"case {self.slug!r} has no source {name!r} (known: {known})")
+        raise UnknownCaseError(f"case {self.slug!r} has no source {name!r} (known: {known})")
 
     def baseline(self, name: str) -> Baseline:
         for baseline in self.baselines:
             if baseline.name == name:
                 return baseline
-        raise KeyError(f"case {self.slug!r} has no baseline {name!r}")
+        raise CaseSpecError(f"case {self.slug!r} has no baseline {name!r}")
 
     def prepare(self, tables: dict[str, pd.DataFrame], seed: int) -> PreparedData:
         return resolve(self.prepare_ref)(tables, seed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 
 KeysDir = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--keys-dir", help="Answer-key store [default: $CASEKIT_KEYS_DIR, else the user data dir]."),
 ]
 
@@ -36,33 +36,28 @@ class Starter(str, Enum):
 
 
 def reports_errors(command):
-    """Turn casekit's own errors into a message and an exit code, without a traceback."""
+    """Turn casekit's own errors into a message and an exit code, without a traceback: the one
+    place where failures become exit codes (each error type carries its own)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from cases.downloads import DataSourceError
-        from evaluator.outputs.console import print_error, print_problems
         from evaluator.errors import CasekitError, InvalidSubmissionError
+        from evaluator.outputs.console import print_error, print_problems
 
         try:
             return command(*args, **kwargs)
         except InvalidSubmissionError as error:
             print_problems(error.report)
-            raise typer.Exit(1) from None
+            raise typer.Exit(error.exit_code) from None
         except CasekitError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
-        except cases.UnknownCaseError as error:
-            print_error(str(error))
-            raise typer.Exit(2) from None
-        except DataSourceError as error:
-            print_error(str(error))
-            raise typer.Exit(1) from None
 
     return wrapper
 
 
 @app.command("list")
+@reports_errors
 def list_cases() -> None:
     """List the cases, one line each."""
     for case in cases.all():
@@ -74,20 +69,22 @@ def list_cases() -> None:
 @reports_errors
 def new(
     case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Project folder [default: ./CASE].")] = None,
-    seed: Annotated[Optional[int], typer.Option(help="Seed of the split (and of synthetic data) [default: random].")] = None,
-    source: Annotated[Optional[str], typer.Option(help="Data source [default: the case's first, offline one].")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Project folder [default: ./CASE].")] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the split (and of synthetic data) [default: random].")] = None,
+    source: Annotated[str | None, typer.Option(help="Data source [default: the case's first, offline one].")] = None,
+    scale: Annotated[float, typer.Option(
+        help="Size of a synthetic source relative to its default (e.g. 0.25 for a quick practice run).")] = 1.0,
     starter: Annotated[Starter, typer.Option(help="Starter code in the pipeline stages.")] = Starter.baseline,
     keys_dir: KeysDir = None,
-    candidate: Annotated[Optional[str], typer.Option(help="The candidate's name, recorded in the project.")] = None,
+    candidate: Annotated[str | None, typer.Option(help="The candidate's name, recorded in the project.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
 ) -> None:
     """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
-    from evaluator.outputs.console import console
     from evaluator.instances.issue import new_project
+    from evaluator.outputs.console import console
 
     with progress_bar() as status:
-        created = new_project(case, output=output, seed=seed, source=source, starter=starter.value,
+        created = new_project(case, output=output, seed=seed, source=source, scale=scale, starter=starter.value,
                               keys_dir=keys_dir, candidate=candidate, force=force, status=status)
     bundle = created.bundle
     console.print(f"created [bold]{created.path}[/bold] ({bundle.title}, source {bundle.source}, "
@@ -105,35 +102,31 @@ def baselines(
     keys_dir: KeysDir = None,
 ) -> None:
     """Train, predict, score and log every baseline of the project's case instance."""
-    from evaluator.scoring.baselines import baseline_scores, ensure_baselines
-    from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+    from evaluator.evaluation import log_baselines
+    from evaluator.instances.instance import open_instance
     from evaluator.outputs.console import console, print_scorecard
-    from evaluator.evaluation import log_baselines, open_instance
 
     with progress_bar() as status:
-        instance = open_instance(project, keys_dir)
-        predictions = ensure_baselines(instance.spec, instance.key, instance.labels, status)
-        scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
-                                 resamples=DEFAULT_RESAMPLES, seed=DEFAULT_SEED)
-        results = log_baselines(instance, predictions, scores, include_logged=True, status=status)
+        results = log_baselines(open_instance(project, keys_dir), include_logged=True, status=status)
     for result in results:
         print_scorecard(result.scorecard)
-        console.print(f"MLflow run {result.run.run_id} in {result.run.tracking_uri}", highlight=False)
+        if result.run:
+            console.print(f"MLflow run {result.run.run_id} in {result.run.tracking_uri}", highlight=False)
 
 
 @app.command()
 @reports_errors
 def evaluate(
     project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
-    submission: Annotated[Optional[Path], typer.Option(help="[default: PROJECT/submission/predictions.csv]")] = None,
+    submission: Annotated[Path | None, typer.Option(help="[default: PROJECT/submission/predictions.csv]")] = None,
     keys_dir: KeysDir = None,
-    candidate: Annotated[Optional[str], typer.Option(help="Name to record [default: the project's].")] = None,
+    candidate: Annotated[str | None, typer.Option(help="Name to record [default: the project's].")] = None,
     resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
-    from evaluator.outputs.console import console, print_error, print_scorecard
     from evaluator.evaluation import evaluate_project
+    from evaluator.outputs.console import console, print_error, print_scorecard
 
     with progress_bar() as status:
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
@@ -156,8 +149,8 @@ def sync(
     keys_dir: KeysDir = None,
 ) -> None:
     """Log the evaluations that could not reach the MLflow tracking store when they ran."""
-    from evaluator.outputs.console import console
     from evaluator.evaluation import sync_project
+    from evaluator.outputs.console import console
     from evaluator.outputs.tracking import TrackingUnavailableError
 
     with progress_bar() as status:
@@ -177,9 +170,9 @@ def validate(
     target: Annotated[Path, typer.Argument(help="A project folder, or a submission file inside one.")] = Path("."),
 ) -> None:
     """Check a submission's format against the project's test set; no score, no answer key."""
+    from evaluator.errors import InvalidSubmissionError, UsageError
     from evaluator.instances.bundle import DEFAULT_SUBMISSION, find_project
     from evaluator.outputs.console import console
-    from evaluator.errors import InvalidSubmissionError, UsageError
     from evaluator.public import validate_predictions
 
     project = find_project(target)
@@ -196,7 +189,7 @@ def validate(
 @reports_errors
 def pack(
     project: Annotated[Path, typer.Argument(help="The project to send back.")] = Path("."),
-    output: Annotated[Optional[Path], typer.Option(
+    output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="The zip [default: PROJECT.zip beside the project].")] = None,
     include_mlflow: Annotated[bool, typer.Option(
         "--include-mlflow", help="Add your own MLflow runs (mlflow.db, mlruns/).")] = False,
@@ -223,10 +216,10 @@ def review(
     jobs: Annotated[int, typer.Option(min=1, help="Candidates reviewed at a time (separate processes).")] = 1,
     rerun: Annotated[bool, typer.Option(
         "--rerun", help="Re-run each project's pipeline in isolation and compare.")] = False,
-    instance: Annotated[Optional[str], typer.Option(
+    instance: Annotated[str | None, typer.Option(
         help="The instance that bare submission files answer [default: the one the batch's projects share].")] = None,
     keys_dir: KeysDir = None,
-    weights: Annotated[Optional[str], typer.Option(
+    weights: Annotated[str | None, typer.Option(
         help="Final-score weights, e.g. metric=0.5,rubric=0.3,engineering=0.2 [default: the case rubric's].")] = None,
     time_limit: Annotated[float, typer.Option(
         min=1, help="Wall-clock limit of each re-run step, in seconds.")] = 1800,
@@ -237,9 +230,9 @@ def review(
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
     from evaluator.outputs.console import console
+    from evaluator.review.batch import ReviewOptions, review_batch
     from evaluator.review.leaderboard import print_leaderboard
     from evaluator.review.rerun import RerunOptions
-    from evaluator.review.batch import ReviewOptions, review_batch
 
     options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, rerun=rerun,
                             rerun_limits=RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit),

@@ -1,15 +1,34 @@
-"""The errors casekit reports to its users, each with the exit code the CLI returns.
+"""The errors the evaluator raises, under casekit's one root type, :class:`CasekitError`.
 
-Exit codes: 0 ok, 1 an invalid submission or a failed check, 2 a usage error.
+The command line maps them to a message and an exit code in one place (``evaluator.cli``):
+0 ok, 1 an invalid submission or a failed check, 2 a usage error.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-class CasekitError(Exception):
-    """A problem the user can fix; the CLI prints the message, without a traceback."""
+from cases.errors import (
+    CasekitError,
+    CaseSpecError,
+    DataSourceError,
+    PrepareError,
+    UnknownCaseError,
+)
 
-    exit_code = 1
+if TYPE_CHECKING:
+    from evaluator.submissions.checks import ValidationReport
+
+__all__ = [
+    "CaseSpecError",
+    "CasekitError",
+    "DataSourceError",
+    "IntegrityError",
+    "InvalidSubmissionError",
+    "PrepareError",
+    "UnknownCaseError",
+    "UsageError",
+]
 
 
 class UsageError(CasekitError):
@@ -25,6 +44,6 @@ class IntegrityError(CasekitError):
 class InvalidSubmissionError(CasekitError):
     """The submission failed validation; ``report`` lists every problem found."""
 
-    def __init__(self, report) -> None:
+    def __init__(self, report: ValidationReport) -> None:
         self.report = report
         super().__init__(report.summary())

@@ -9,8 +9,6 @@ reached it says ``pending``, and ``casekit sync`` logs it later.
 from __future__ import annotations
 
 import json
-import re
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -18,27 +16,19 @@ from pathlib import Path
 
 from filelock import FileLock
 
-import cases
-import evaluator
-from cases.spec import CaseSpec
-from evaluator import tasks
 from evaluator.files import atomic
-from evaluator.scoring import slices
+from evaluator.instances.bundle import DEFAULT_SUBMISSION
+from evaluator.instances.instance import Instance, open_instance
+from evaluator.instances.keystore import keys_root, refuse_key_store_file
+from evaluator.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from evaluator.outputs import tracking
-from evaluator.scoring.baselines import BaselinePredictions, baseline_scores, ensure_baselines
-from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
-from evaluator.errors import IntegrityError, InvalidSubmissionError, UsageError
-from evaluator.files.fingerprint import sha256_file
-from evaluator.instances.keystore import KEY_FILE, AnswerKey, KeyRecord, keys_root, load_key, refuse_key_store_file
-from evaluator.outputs.report import render_report
+from evaluator.outputs.evaluation_folder import write_evaluation_folder
+from evaluator.scoring.baselines import ensure_baselines
+from evaluator.scoring.score import score_submission
 from evaluator.scoring.scorecard import Scorecard
-from evaluator.scoring.score import ModelScores, score_submission
-from evaluator.tasks.submission import DECISION_FILE, check_submission
 
 EVALUATION_DIR = "evaluation"
 TRACKING_FILE = tracking.STATUS_FILE
-SUBMISSION_COPY_DIR = "submission"
 Status = Callable[[str], None]
 
 
@@ -53,60 +43,6 @@ class Evaluation:
     folder: Path | None
     run: tracking.TrackedRun | None
     tracking_error: str | None = None
-
-
-@dataclass(frozen=True)
-class Instance:
-    """A project's case instance, with its verified answer key."""
-
-    project: Path
-    bundle: BundleMetadata
-    spec: CaseSpec
-    key: AnswerKey
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(self.bundle.labels)
-
-
-def open_instance(project: Path, keys_dir: Path | None = None) -> Instance:
-    """Read a project's metadata and load its answer key, refusing any mismatch."""
-    bundle = BundleMetadata.read(project)
-    try:
-        spec = cases.get(bundle.case).for_source(bundle.source)
-    except KeyError as error:
-        raise UsageError(f"{project}: {error}") from error
-    bundle_sha256 = sha256_file(project / METADATA_FILE)
-    return Instance(project, bundle, spec, load_key(keys_root(keys_dir), bundle, bundle_sha256))
-
-
-def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Instance:
-    """An instance known only by its id, from its key record (for bare submission files).
-
-    The metadata is rebuilt from the key record; the seed stays withheld, as in a reviewer's
-    project, and ``project`` is the key's folder.
-    """
-    root = keys_root(keys_dir)
-    record_path = root / instance_id / KEY_FILE
-    if not re.fullmatch(r"[\w.-]+", instance_id) or set(instance_id) == {"."} or not record_path.is_file():
-        raise UsageError(f"no answer key for instance {instance_id!r} in {root}; pass --keys-dir (or set "
-                         f"CASEKIT_KEYS_DIR) to the folder the reviewer used with 'casekit new --keys-dir'")
-    try:
-        record = KeyRecord(**json.loads(record_path.read_text(encoding="utf-8")))
-        spec = cases.get(record.case).for_source(record.source)
-    except (TypeError, ValueError) as error:
-        raise IntegrityError(f"{record_path}: unreadable key record ({error})") from error
-    except KeyError as error:
-        raise UsageError(f"{record_path}: {error}") from error
-    bundle = BundleMetadata(
-        case=record.case, title=spec.title, task=spec.task, instance_id=record.instance_id, source=record.source,
-        seed=None, labels=list(record.labels), id_column=spec.id_column, target=spec.target,
-        primary_metric=spec.primary_metric, key_sha256=record.answers_sha256, files={},
-        casekit_version=evaluator.__version__,
-    )
-    # A bare file comes without a casekit.json, so there is no issued metadata to check it
-    # against: the record's own fingerprint of what it issued stands in for it.
-    return Instance(root / instance_id, bundle, spec, load_key(root, bundle, next(iter(record.bundles), "")))
 
 
 def evaluate_project(
@@ -124,36 +60,23 @@ def evaluate_project(
     instance = open_instance(project, keys_dir)
     submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
     say("validating the submission")
-    checked = check_submission(submission, instance.spec, instance.labels, _test_ids(instance))
-    if not checked.report.ok:
-        raise InvalidSubmissionError(checked.report)
-
-    baselines = ensure_baselines(instance.spec, instance.key, instance.labels, say)
-    say(f"scoring with {resamples:,} bootstrap resamples")
-    scores = baseline_scores(instance.spec, instance.key, instance.labels, baselines,
-                             resamples=resamples, seed=DEFAULT_SEED)
-    card = score_submission(instance.spec, instance.bundle, instance.key, checked, scores,
-                            candidate=candidate, resamples=resamples)
+    card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say)
     evaluations = project / EVALUATION_DIR
     atomic.remove_abandoned(evaluations)
-    folder = write_outputs(card, evaluations / _timestamp(), submission)
+    folder = write_evaluation_folder(card, evaluations / timestamp(), submission)
     if not track:
         return Evaluation(card, folder, None)
-    return _track(instance, baselines, scores, card, folder, resamples, say)
+    return _track(instance, card, folder, say)
 
 
 def sync_project(project: Path, *, keys_dir: Path | None = None, status: Status | None = None) -> list[Evaluation]:
     """Log the project's evaluations that are still pending, and any missing baseline runs."""
     say = status or (lambda message: None)
     instance = open_instance(project, keys_dir)
-    pending = pending_evaluations(project)
-    baselines = ensure_baselines(instance.spec, instance.key, instance.labels, say)
     results = []
-    for folder in pending:
+    for folder in pending_evaluations(project):
         card = Scorecard.from_json((folder / "scorecard.json").read_text(encoding="utf-8"))
-        scores = baseline_scores(instance.spec, instance.key, instance.labels, baselines,
-                                 resamples=int(card.bootstrap["resamples"]), seed=int(card.bootstrap["seed"]))
-        results.append(_track(instance, baselines, scores, card, folder, int(card.bootstrap["resamples"]), say))
+        results.append(_track(instance, card, folder, say))
     return results
 
 
@@ -162,18 +85,10 @@ def pending_evaluations(project: Path) -> list[Path]:
     return [folder for folder in sorted((project / EVALUATION_DIR).glob("*/")) if _tracking_status(folder) == "pending"]
 
 
-def _track(
-    instance: Instance,
-    baselines: list[BaselinePredictions],
-    scores: dict[str, ModelScores],
-    card: Scorecard,
-    folder: Path,
-    resamples: int,
-    say: Status,
-) -> Evaluation:
+def _track(instance: Instance, card: Scorecard, folder: Path, say: Status) -> Evaluation:
     """Log the baselines (once) and the evaluation; on an unreachable store, mark it pending."""
     try:
-        log_baselines(instance, baselines, scores, resamples=resamples, status=say)
+        log_baselines(instance, resamples=card.bootstrap.resamples, status=say)
         say("logging to MLflow")
         run = tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
                                       test_source=instance.key.answers_path, target=instance.spec.target)
@@ -187,8 +102,6 @@ def _track(
 
 def log_baselines(
     instance: Instance,
-    baselines: list[BaselinePredictions],
-    scores: dict[str, ModelScores],
     *,
     resamples: int = DEFAULT_RESAMPLES,
     include_logged: bool = False,
@@ -196,28 +109,30 @@ def log_baselines(
 ) -> list[Evaluation]:
     """Score the baselines and log each one the tracking store has no run for yet.
 
-    Existing baseline runs are kept, so repeated evaluations do not pile up duplicates; the
-    instance's lock makes the look-up and the logging one step for parallel evaluations.
-    With ``include_logged`` the already-logged baselines are scored too (and returned with
-    their existing run); otherwise they are skipped.
+    Each baseline is scored as a submission, through the same path as a candidate's, and
+    compared with the other baselines. Existing baseline runs are kept, so repeated
+    evaluations do not pile up duplicates; the instance's lock makes the look-up and the
+    logging one step for parallel evaluations. With ``include_logged`` the already-logged
+    baselines are scored too (and returned with their existing run); otherwise they are
+    skipped.
     """
     say = status or (lambda message: None)
     results = []
+    predictions = ensure_baselines(instance, say)
     with FileLock(str(instance.key.baselines_dir / ".tracking.lock")):
-        for item in baselines:
+        for item in predictions:
             name = item.baseline.name
             existing = tracking.find_baseline_run(instance.bundle.case, instance.bundle.instance_id, name)
             if existing and not include_logged:
                 continue
             say(f"scoring baseline {item.baseline.title}")
-            others = {other: value for other, value in scores.items() if other != name}
-            checked = check_submission(item.path, instance.spec, instance.labels, _test_ids(instance))
-            card = score_submission(instance.spec, instance.bundle, instance.key, checked, others,
-                                    candidate=f"baseline {name}", resamples=resamples)
+            card = score_submission(instance, item.path, candidate=f"baseline {name}", exclude_baseline=name,
+                                    resamples=resamples, seed=DEFAULT_SEED)
             if existing:
                 results.append(Evaluation(card, None, existing))
                 continue
-            folder = write_outputs(card, instance.key.baselines_dir / "reports" / f"{name}-{_timestamp()}", item.path)
+            folder = write_evaluation_folder(card, instance.key.baselines_dir / "reports" / f"{name}-{timestamp()}",
+                                             item.path)
             say(f"logging baseline {item.baseline.title} to MLflow")
             run = tracking.log_evaluation(card, role="baseline", baseline=name, outputs=folder,
                                           test_set=instance.key.answers, test_source=instance.key.answers_path,
@@ -226,51 +141,14 @@ def log_baselines(
     return results
 
 
-def write_outputs(
-    card: Scorecard, destination: Path, submission: Path, *, review: dict | None = None,
-    extra_files: dict[str, bytes] | None = None,
-) -> Path:
-    """Write scorecard.json, report.html, the figures and a copy of the submission (with the
-    decision declared beside it, if any) into ``destination``, atomically: the folder appears
-    complete or not at all.
-
-    ``review`` adds the review's section to the report (see :mod:`evaluator.review.batch`), and
-    ``extra_files`` (relative path to bytes) are written into the same folder.
-    """
-    task = tasks.get(card.task)
-    figures = task.figures(card.details)
-    tables = task.report_tables(card.details) + slices.report_tables(card.details)
-    html = render_report(card, tables, figures, review=review)
-    with atomic.staged_directory(destination) as staging:
-        (staging / "scorecard.json").write_text(card.to_json(), encoding="utf-8")
-        (staging / "report.html").write_text(html, encoding="utf-8")
-        (staging / "plots").mkdir()
-        for name, png in figures.items():
-            (staging / "plots" / name).write_bytes(png)
-        (staging / SUBMISSION_COPY_DIR).mkdir()
-        shutil.copyfile(submission, staging / SUBMISSION_COPY_DIR / submission.name)
-        decision = submission.parent / DECISION_FILE
-        if "decision" in card.submission and decision.is_file():
-            shutil.copyfile(decision, staging / SUBMISSION_COPY_DIR / DECISION_FILE)
-        for name, payload in (extra_files or {}).items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(payload)
-    return destination
+def timestamp() -> str:
+    """A sortable UTC timestamp to the microsecond: the name of an evaluation's folder."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
 
 
 def _tracking_status(folder: Path) -> str | None:
     path = folder / TRACKING_FILE
     if not path.is_file():
         return None
-    return json.loads(path.read_text(encoding="utf-8")).get("status")
-
-
-def _test_ids(instance: Instance):
-    import pandas as pd
-
-    # Unique: a ranking key has one row per (user, relevant item).
-    return pd.Index(instance.key.answers[instance.spec.id_column].unique())
-
-
-def _timestamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    status: str | None = json.loads(path.read_text(encoding="utf-8")).get("status")
+    return status

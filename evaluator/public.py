@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-import cases
 from evaluator import tasks
-from evaluator.instances.bundle import BundleMetadata, find_project
 from evaluator.errors import InvalidSubmissionError, UsageError
 from evaluator.files.fingerprint import csv_bytes
-from evaluator.tasks.submission import DECISION_FILE, check_submission
+from evaluator.instances.bundle import BundleMetadata, find_project
 from evaluator.submissions.checks import ValidationReport
+from evaluator.tasks.base import DECISION_FILE
 
 
 def validate_predictions(
@@ -44,10 +43,11 @@ def validate_predictions(
         ``report.ok`` is True when the submission is valid; ``report.problems`` lists the rest.
     """
     root, bundle = _project(project)
-    spec = cases.get(bundle.case).for_source(bundle.source)
-    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[spec.id_column])
+    task = tasks.load_case(bundle.case, bundle.source)
+    id_column = task.spec.id_column
+    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[id_column])
     with _as_file(predictions, decision) as path:
-        checked = check_submission(path, spec, tuple(bundle.labels), pd.Index(test[spec.id_column]))
+        checked = task.check_submission(path, tuple(bundle.labels), pd.Index(test[id_column]))
     return checked.report
 
 
@@ -77,16 +77,15 @@ def score_predictions(
         When the predictions do not follow the submission format.
     """
     _, bundle = _project(project)
-    spec = cases.get(bundle.case).for_source(bundle.source)
-    task = tasks.get(spec.task)
+    task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
-    answers = answers[[spec.id_column, spec.target]].astype(str)
-    truth = task.truth(answers, spec, labels)
+    answers = answers[[task.spec.id_column, task.spec.target]].astype(str)
+    truth = task.truth(answers, labels)
     with _as_file(predictions, decision) as path:
-        checked = check_submission(path, spec, labels, truth.ids)
-    if not checked.report.ok:
+        checked = task.check_submission(path, labels, truth.ids)
+    if not checked.report.ok or checked.frame is None:
         raise InvalidSubmissionError(checked.report)
-    return task.point_metrics(truth, task.decode(checked.frame, spec, labels, truth.ids, **checked.decision), spec)
+    return task.point_metrics(truth, task.decode(checked.frame, labels, truth.ids, checked.decision))
 
 
 def _project(start: str | Path) -> tuple[Path, BundleMetadata]:

@@ -32,6 +32,15 @@ def pytest_configure(config) -> None:
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    # Under ``--dist loadgroup`` a worker takes a whole group: each test file is one group, so
+    # its module fixtures (an issued instance, a trained project) are made once, and each
+    # case and source of the conformance suite is one group, for the same reason.
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(getattr(config, "casekit_env", ""), ignore_errors=True)
 
@@ -67,7 +76,7 @@ def nlbse_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def nlbse_instance(nlbse_project):
     """The nlbse24 project's instance with its verified answer key."""
-    from evaluator.evaluation import open_instance
+    from evaluator.instances.instance import open_instance
 
     return open_instance(nlbse_project)
 
@@ -77,7 +86,7 @@ def nlbse_baselines(nlbse_instance):
     """The nlbse24 instance's baseline predictions (trained once per session)."""
     from evaluator.scoring.baselines import ensure_baselines
 
-    return ensure_baselines(nlbse_instance.spec, nlbse_instance.key, nlbse_instance.labels)
+    return ensure_baselines(nlbse_instance)
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +102,7 @@ def movielens_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def movielens_instance(movielens_project):
     """The MovieLens project's instance with its verified answer key."""
-    from evaluator.evaluation import open_instance
+    from evaluator.instances.instance import open_instance
 
     return open_instance(movielens_project)
 
@@ -109,9 +118,9 @@ def project_with_submission(project: Path, baselines, submit: str, destination: 
 
 @pytest.fixture(scope="session")
 def fake_news_project(tmp_path_factory) -> Path:
-    """A fake-news project on the synthetic source, issued once per session."""
+    """A fake-news project on the synthetic source, a quarter of its size, issued once per session."""
     project = tmp_path_factory.mktemp("fake-news") / "fake-news"
-    casekit("new", "fake-news", "--seed", "5", "-o", project, check=True)
+    casekit("new", "fake-news", "--seed", "5", "--scale", "0.25", "-o", project, check=True)
     return project
 
 

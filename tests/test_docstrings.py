@@ -10,7 +10,7 @@ import pytest
 MODULES = [
     "cases.prepared",
     "cases.fake_news.prepare",
-    "evaluator.scoring.bootstrap",
+    "evaluator.metrics.bootstrap",
     "evaluator.metrics.binary",
     "evaluator.metrics.classification",
     "evaluator.metrics.ranking",

@@ -14,10 +14,8 @@ from conftest import casekit
 from mlflow import MlflowClient
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from evaluator.instances.bundle import BundleMetadata
-from evaluator.evaluation import open_instance
+from evaluator.instances.instance import open_instance
 from evaluator.scoring.score import score_submission
-from evaluator.tasks.submission import check_submission
 
 THRESHOLD = 0.45
 COUNTS = ["barely_true_counts", "false_counts", "half_true_counts", "mostly_true_counts", "pants_on_fire_counts"]
@@ -81,7 +79,7 @@ def test_the_prior_baseline_ranks_nothing(evaluated):
 
 def test_slices_by_party_and_subject_have_intervals_and_a_verdict(evaluated):
     _, folder, card, _ = evaluated
-    found = card["details"]["slices"]
+    found = card["slices"]
     assert found["metric"] == "roc_auc" and set(found["columns"]) == {"party", "subject"}
     parties = {row["value"] for row in found["slices"] if row["column"] == "party"}
     assert {"republican", "democrat", "none"} <= parties
@@ -112,7 +110,7 @@ def test_without_a_decision_file_the_default_threshold_is_scored(evaluated, liar
     casekit("evaluate", liar_project, "--submission", elsewhere / "predictions.csv", "--no-track", check=True)
     card = json.loads((sorted((liar_project / "evaluation").iterdir())[-1] / "scorecard.json").read_text())
     assert card["details"]["decision"] == {**card["details"]["decision"], "threshold": 0.5, "declared": False}
-    assert "decision" not in card["submission"]
+    assert card["submission"]["decision"] == {}
 
 
 def test_six_way_is_scored_on_macro_f1_with_slices(liar_six_way_project, tmp_path):
@@ -125,11 +123,8 @@ def test_six_way_is_scored_on_macro_f1_with_slices(liar_six_way_project, tmp_pat
     frame["prob_true"] = 1 - share.sum(axis=1)
     path = tmp_path / "predictions.csv"
     frame.to_csv(path, index=False)
-    checked = check_submission(path, instance.spec, instance.labels, pd.Index(instance.key.answers["statement_id"]))
-    assert checked.report.ok, checked.report.summary()
-    card = score_submission(instance.spec, BundleMetadata.read(liar_six_way_project), instance.key, checked, {},
-                            resamples=200)
+    card = score_submission(instance, path, compare=False, resamples=200)
     assert [m.name for m in card.metrics] == ["macro_f1", "accuracy", "log_loss"]
     assert card.primary_metric == "macro_f1" and all(m.ci_low is not None for m in card.metrics)
-    assert [row["label"] for row in card.details["per_class"]] == list(instance.labels)
-    assert card.details["slices"]["metric"] == "macro_f1" and card.details["slices"]["slices"]
+    assert [row.label for row in card.details.per_class] == list(instance.labels)
+    assert card.slices is not None and card.slices.metric == "macro_f1" and card.slices.slices

@@ -1,7 +1,8 @@
 """Property-based fuzzing of submission parsing, validation and scoring (hypothesis).
 
-Invariant: whatever the bytes, ``check_submission`` returns a report, and a submission it
-accepts is scored; no exception escapes. Bounded in examples and time; derandomised, so a CI
+Invariant: whatever the bytes, the scoring path either scores the file or refuses it with a
+report of its problems; no other exception escapes. Every registered case is fuzzed on its
+default source, at its conformance scale. Bounded in examples and time; derandomised, so a CI
 failure reproduces.
 """
 
@@ -16,11 +17,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import cases
-from evaluator import tasks
-from evaluator.evaluation import open_instance
+from evaluator.errors import InvalidSubmissionError
+from evaluator.instances.instance import open_instance
 from evaluator.instances.issue import new_project
 from evaluator.scoring.score import score_submission
-from evaluator.tasks.submission import check_submission
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -32,7 +32,9 @@ ODD_TEXT = ["", " ", "nan", "NaN", "inf", "-inf", "1e400", "NULL", "=1+1", "\u20
 
 @pytest.fixture(scope="module", params=[case.slug for case in cases.all()])
 def instance(request, tmp_path_factory):
-    created = new_project(request.param, output=tmp_path_factory.mktemp("fuzz") / "project", seed=9, starter="empty")
+    scale = cases.get(request.param).default_source.conformance_scale
+    created = new_project(request.param, output=tmp_path_factory.mktemp("fuzz") / "project", seed=9, scale=scale,
+                          starter="empty")
     found = open_instance(created.path)
     sample = pd.read_csv(created.path / "data" / "sample_submission.csv", dtype=str, keep_default_na=False)
     return found, sample
@@ -42,13 +44,11 @@ def survives(instance, payload: bytes, tmp_path) -> None:
     found, _ = instance
     path = tmp_path / "fuzzed.csv"
     path.write_bytes(payload)
-    spec = found.spec
-    checked = check_submission(path, spec, found.labels, pd.Index(found.key.answers[spec.id_column]))
-    if checked.report.ok:
-        score_submission(spec, found.bundle, found.key, checked, {}, resamples=RESAMPLES)
+    try:
+        score_submission(found, path, compare=False, resamples=RESAMPLES)
         event("scored")
-    else:
-        assert all(problem.message for problem in checked.report.problems)
+    except InvalidSubmissionError as error:
+        assert all(problem.message for problem in error.report.problems)
         event("rejected with a report")
 
 
@@ -69,7 +69,7 @@ def test_arbitrary_bytes(instance, tmp_path, payload):
 @given(data=st.data())
 def test_arbitrary_tables_with_plausible_headers(instance, tmp_path, data):
     found, sample = instance
-    columns = list(sample.columns) + [c for c in tasks.get(found.spec.task).submission_columns(found.spec, found.labels)[1]]
+    columns = list(sample.columns) + found.task.submission_columns(found.labels)[1]
     header = data.draw(st.lists(st.sampled_from(columns + ["extra", ""]), min_size=0, max_size=len(columns) + 2))
     rows = data.draw(st.lists(st.lists(cells(instance), min_size=0, max_size=len(header) + 1), max_size=20))
     buffer = io.StringIO()

@@ -21,7 +21,7 @@ def evaluated(movielens_project, movielens_instance):
     """The kNN baseline's lists, less a few users, evaluated as if a candidate had sent them."""
     from evaluator.scoring.baselines import ensure_baselines
 
-    baselines = ensure_baselines(movielens_instance.spec, movielens_instance.key, movielens_instance.labels)
+    baselines = ensure_baselines(movielens_instance)
     knn = next(b for b in baselines if b.baseline.name == "item_knn")
     lists = pd.read_csv(knn.path, dtype=str)
     left_out = lists[USER].drop_duplicates().iloc[:LEFT_OUT]
@@ -73,6 +73,20 @@ def test_the_report_has_the_slices_and_the_recall_curve(evaluated):
     assert [row["slice"].split()[0] for row in card["details"]["item_slices"]] == ["head", "long-tail"]
 
 
+def test_the_scorecard_slices_ndcg_by_the_users_training_history(evaluated, movielens_instance):
+    _, folder, card = evaluated
+    history = movielens_instance.key.answers.drop_duplicates(USER)["train_interactions"].astype(int)
+    ranges = pd.cut(history, [-1, 0, 4, 19, float("inf")], labels=["< 1", "1-4", "5-19", "20+"])
+    counts = ranges.value_counts()
+    expected = [(name, int(counts[name])) for name in ["< 1", "1-4", "5-19", "20+"] if counts[name] >= 30]
+    found = card["slices"]
+    assert found["metric"] == "ndcg_at_10" and found["unit"] == "test user"
+    assert [(row["value"], row["units"]) for row in found["slices"]] == expected
+    for row in found["slices"]:
+        assert row["ci_low"] <= row["point"] <= row["ci_high"]
+    assert "Slices: NDCG@10 by training interactions" in (folder / "report.html").read_text()
+
+
 def test_the_mlflow_run_holds_the_ranking_metrics(evaluated):
     tracked = json.loads((evaluated[1] / "tracking.json").read_text())
     assert tracked["status"] == "logged"
@@ -86,7 +100,7 @@ def test_review_scores_bare_ranked_lists_and_ranks_them_among_the_baselines(movi
                                                                           tmp_path):
     from evaluator.scoring.baselines import ensure_baselines
 
-    baselines = ensure_baselines(movielens_instance.spec, movielens_instance.key, movielens_instance.labels)
+    baselines = ensure_baselines(movielens_instance)
     knn = tmp_path / "knn.csv"  # a copy: review never reads files inside the key store
     shutil.copy(next(b.path for b in baselines if b.baseline.name == "item_knn"), knn)
     output = tmp_path / "review"
@@ -103,3 +117,9 @@ def test_review_scores_bare_ranked_lists_and_ranks_them_among_the_baselines(movi
     review = json.loads((sorted((output / "candidates" / "kay").iterdir())[-1] / "review.json").read_text())
     assert review["kind"] == "submission" and review["rerun_status"] == "no code"
     assert (output / "rubrics" / "kay.toml").is_file()
+
+
+def test_on_movielens_personal_models_beat_popularity(evaluated):
+    ndcg = {b["name"]: next(m["value"] for m in b["metrics"] if m["name"] == "ndcg_at_10")
+            for b in evaluated[2]["baselines"]}
+    assert ndcg["item_knn"] > ndcg["popularity"] and ndcg["lightgbm_reranker"] > ndcg["popularity"]

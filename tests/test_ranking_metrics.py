@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cases.spec import MetricSpec
 from evaluator.metrics import ranking
 
 N_ITEMS = 300
@@ -123,47 +122,56 @@ def test_the_long_tail_share_leaves_users_without_a_list_undefined():
 
 
 def test_resampled_metrics_with_unit_weights_equal_the_point_metrics():
-    from evaluator.tasks import ranking as task
+    from evaluator.tasks.ranking import RankedLists, RankingTruth
 
     recommended, relevant = random_case(4, n_users=120)
-    truth = task.RankingTruth(ids=pd.Index([f"u{i}" for i in range(120)]), relevant=relevant,
-                              items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
-    lists = task.RankedLists(recommended=recommended, n_items=N_ITEMS)
-    spec = _ranking_spec()
-    points = task.point_metrics(truth, lists, spec)
-    draws = task.resampled_metrics(truth, lists, spec, set(points) - {"coverage_at_10"})(np.ones((2, 120)))
+    truth = RankingTruth(ids=pd.Index([f"u{i}" for i in range(120)]), relevant=relevant,
+                         items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
+    lists = RankedLists(recommended=recommended, n_items=N_ITEMS)
+    task = _ranking_task()
+    points = task.point_metrics(truth, lists)
+    draws = task.resampled_metrics(truth, lists, set(points) - {"coverage_at_10"})(np.ones((2, 120)))
     for name, values in draws.items():
         assert values == pytest.approx([points[name]] * 2), name
 
 
-def _ranking_spec():
-    import cases
+def _ranking_task():
+    from evaluator import tasks
 
-    return cases.get("recommendations")
+    return tasks.load_case("recommendations")
 
 
 def test_the_case_metrics_are_all_computed():
-    spec = _ranking_spec()
+    from evaluator.tasks.ranking import RankedLists, RankingTruth
+
+    task = _ranking_task()
     recommended, relevant = random_case(5, n_users=30)
-    from evaluator.tasks import ranking as task
-
-    truth = task.RankingTruth(ids=pd.Index([f"u{i}" for i in range(30)]), relevant=relevant,
-                              items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
-    points = task.point_metrics(truth, task.RankedLists(recommended, N_ITEMS), spec)
-    assert list(points) == [metric.name for metric in spec.metrics]
+    truth = RankingTruth(ids=pd.Index([f"u{i}" for i in range(30)]), relevant=relevant,
+                         items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
+    points = task.point_metrics(truth, RankedLists(recommended, N_ITEMS))
+    assert list(points) == [metric.name for metric in task.metrics]
 
 
-def test_an_unknown_measure_is_refused():
-    from dataclasses import replace
+def test_a_subset_of_users_keeps_exactly_their_relevant_items_and_lists():
+    from evaluator.tasks.ranking import RankedLists, RankingTruth
 
-    from evaluator.tasks import ranking as task
+    task = _ranking_task()
+    recommended, relevant = random_case(6, n_users=40)
+    truth = RankingTruth(ids=pd.Index([f"u{i}" for i in range(40)]), relevant=relevant,
+                         items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=np.arange(40))
+    lists = RankedLists(recommended, N_ITEMS)
+    mask = np.arange(40) % 3 == 0
+    kept = task.point_metrics(truth.subset(mask), lists.subset(mask))
+    alone = RankingTruth(ids=truth.ids[mask], items=truth.items, history=np.arange(40)[mask],
+                         relevant=ranking.RelevantSets.from_pairs(*_pairs_of(relevant, mask), int(mask.sum())))
+    assert kept == task.point_metrics(alone, RankedLists(recommended[mask], N_ITEMS))
 
-    spec = replace(_ranking_spec(), metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "higher", {"measure": "ndgc"}),))
-    recommended, relevant = random_case(6, n_users=5)
-    truth = task.RankingTruth(ids=pd.Index(list("abcde")), relevant=relevant,
-                              items=pd.Index([f"i{i}" for i in range(N_ITEMS)]), history=None)
-    with pytest.raises(ValueError, match="ndgc"):
-        task.point_metrics(truth, task.RankedLists(recommended, N_ITEMS), spec)
+
+def _pairs_of(relevant, mask):
+    users = relevant.users
+    keep = mask[users]
+    renumbered = np.cumsum(mask) - 1
+    return renumbered[users[keep]], relevant.items[keep]
 
 
 @pytest.mark.parametrize("dtype", [object, "str"])

@@ -144,14 +144,14 @@ def test_a_rank_below_one(tmp_path, valid, movielens_project, rank):
     assert {p.code for p in found} == {"rank_out_of_range", "missing_rank"}
 
 
-@pytest.mark.parametrize("column", [USER, ITEM])
-def test_an_integer_id_written_as_a_decimal_is_unknown_with_a_hint(tmp_path, valid, movielens_project, column):
+def test_an_integer_id_written_as_a_decimal_is_unknown_with_a_hint(tmp_path, valid, movielens_project):
+    # MovieLens items keep their integer ids (users get fresh ones): a float column writes 17 as 17.0.
     frame = valid.copy()
-    written = f"{frame.loc[3, column]}.0"
-    frame.loc[3, column] = written
-    found = [p for p in problems(tmp_path, frame, movielens_project) if p.code in {"unknown_id", "unknown_item"}]
-    assert found[0].row == 4 and found[0].column == column
-    assert f"write '{valid.loc[3, column]}', not '{written}'" in found[0].message
+    written = f"{frame.loc[3, ITEM]}.0"
+    frame.loc[3, ITEM] = written
+    found = [p for p in problems(tmp_path, frame, movielens_project) if p.code == "unknown_item"]
+    assert found[0].row == 4 and found[0].column == ITEM
+    assert f"write '{valid.loc[3, ITEM]}', not '{written}'" in found[0].message
 
 
 def test_a_rank_beyond_a_hundred(tmp_path, valid, movielens_project):
@@ -188,17 +188,15 @@ def test_many_faults_are_summarised_not_listed_one_by_one(tmp_path, valid, movie
 
 
 def test_a_missing_list_scores_zero_for_that_user(valid, movielens_instance):
-    from evaluator.tasks import ranking
-
-    spec, labels = movielens_instance.spec, movielens_instance.labels
-    truth = ranking.truth(movielens_instance.key.answers, spec, labels)
+    task, labels = movielens_instance.task, movielens_instance.labels
+    truth = movielens_instance.truth
     absent = truth.ids[0]
-    lists = ranking.decode(valid[valid[USER] != absent], spec, labels, truth.ids)
-    values = ranking.user_values(truth, lists, spec)
+    lists = task.decode(valid[valid[USER] != absent], labels, truth.ids)
+    values = task.user_values(truth, lists)
     assert not lists.listed[0] and lists.listed[1:].all()
     assert all(values[name][0] == 0 for name in ("ndcg_at_10", "recall_at_50", "mrr"))
     assert np.isnan(values["long_tail_share_at_10"][0])
-    assert ranking.notes(truth, lists) == [f"1 of {truth.n_units:,} test users have no list in the submission; "
+    assert task.notes(truth, lists) == [f"1 of {truth.n_units:,} test users have no list in the submission; "
                                            "they score 0 on every metric."]
 
 

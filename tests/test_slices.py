@@ -12,10 +12,13 @@ from sklearn.metrics import log_loss, roc_auc_score
 
 import cases
 from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
-from evaluator.scoring.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator import tasks
 from evaluator.metrics.binary import resampled_metrics
+from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator.metrics.ranking import RelevantSets, ndcg_at_k, hit_matrix
 from evaluator.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
 from evaluator.tasks.binary import BinaryPredictions, BinaryTruth
+from evaluator.tasks.ranking import RankedLists, RankingTruth
 
 RESAMPLES, SEED = 300, 5
 # A binary case sliced by source: the ticket case's spec with a binary scoring contract.
@@ -24,10 +27,11 @@ SPEC = replace(
     task="binary",
     id_column="post_id",
     submission=SubmissionSchema("post_id", probability_prefix="prob_", positive_label="fake"),
-    metrics=(MetricSpec("roc_auc", "ROC-AUC", "higher"), MetricSpec("log_loss", "Log loss", "lower")),
+    metrics=(MetricSpec("roc_auc", "ROC-AUC"), MetricSpec("log_loss", "Log loss")),
     primary_metric="roc_auc",
     slices=(SliceSpec("source", "Source", min_rows=100),),
 )
+TASK = tasks.for_case(SPEC)
 
 
 @pytest.fixture
@@ -40,8 +44,8 @@ def scored():
     informative = np.clip(0.4 + 0.35 * (positive - 0.4) + rng.normal(0, 0.15, n), 0, 1)
     proba = np.where(source == "c", rng.random(n), informative)
     ids = pd.Index([f"P-{i:05d}" for i in range(n)])
-    test = pd.DataFrame({"post_id": ids[::-1], "source": source[::-1]})  # another row order than the key's
-    return SPEC, test, BinaryTruth(ids, positive, "fake"), BinaryPredictions(proba, 0.5), source
+    columns = pd.DataFrame({"source": source})  # one row per unit, in the truth's order
+    return TASK, columns, BinaryTruth(ids, positive, "fake"), BinaryPredictions(proba, 0.5), source
 
 
 def overall(truth, prediction) -> float:
@@ -55,43 +59,64 @@ def test_members_split_multi_valued_cells_and_keep_the_most_frequent_values():
 
 
 def test_a_slice_scores_exactly_its_rows(scored):
-    spec, test, truth, prediction, source = scored
-    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+    task, columns, truth, prediction, source = scored
+    result = score_slices(task, columns, truth, prediction, overall(truth, prediction),
                           resamples=RESAMPLES, seed=SEED, confidence=0.95)
-    for row in result["slices"]:
-        rows = source == row["value"]
-        assert row["rows"] == rows.sum()
-        assert row["point"] == pytest.approx(roc_auc_score(truth.positive[rows], prediction.proba[rows]), rel=1e-12)
+    for row in result.slices:
+        rows = source == row.value
+        assert row.units == rows.sum()
+        assert row.point == pytest.approx(roc_auc_score(truth.positive[rows], prediction.proba[rows]), rel=1e-12)
 
 
 def test_a_slice_interval_comes_from_the_overall_resamples(scored):
-    spec, test, truth, prediction, source = scored
-    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+    task, columns, truth, prediction, source = scored
+    result = score_slices(task, columns, truth, prediction, overall(truth, prediction),
                           resamples=RESAMPLES, seed=SEED, confidence=0.95)
     roc = resampled_metrics(truth.positive, prediction.proba, 0.5, {"roc_auc"})
     mask = (source == "b").astype(float)
     draws = bootstrap_metrics(lambda weights: roc(weights * mask), truth.n_units, RESAMPLES, SEED)["roc_auc"]
     expected = percentile_interval(draws)
-    row = next(row for row in result["slices"] if row["value"] == "b")
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((expected.low, expected.high), rel=1e-12)
+    row = next(row for row in result.slices if row.value == "b")
+    assert (row.ci_low, row.ci_high) == pytest.approx((expected.low, expected.high), rel=1e-12)
 
 
 def test_only_the_slice_where_the_model_guesses_is_flagged(scored):
-    spec, test, truth, prediction, _ = scored
-    result = score_slices(spec, test, truth, prediction, overall(truth, prediction),
+    task, columns, truth, prediction, _ = scored
+    result = score_slices(task, columns, truth, prediction, overall(truth, prediction),
                           resamples=RESAMPLES, seed=SEED, confidence=0.95)
-    flagged = {row["value"]: row["much_worse"] for row in result["slices"]}
+    flagged = {row.value: row.much_worse for row in result.slices}
     assert flagged == {"a": False, "b": False, "c": True}
-    weak = next(row for row in result["slices"] if row["value"] == "c")
-    assert weak["ci_high"] < result["overall"] - MUCH_WORSE_MARGIN
+    weak = next(row for row in result.slices if row.value == "c")
+    assert weak.ci_high < result.overall - MUCH_WORSE_MARGIN
 
 
 def test_for_a_loss_a_slice_is_flagged_when_its_interval_lies_above_overall(scored):
-    spec, test, truth, prediction, source = scored
-    spec = replace(spec, primary_metric="log_loss")
+    task, columns, truth, prediction, source = scored
+    task = tasks.for_case(replace(SPEC, primary_metric="log_loss"))
     loss = log_loss(truth.positive, prediction.proba, labels=[False, True])
-    result = score_slices(spec, test, truth, prediction, loss, resamples=RESAMPLES, seed=SEED, confidence=0.95)
-    flagged = {row["value"]: row["much_worse"] for row in result["slices"]}
+    result = score_slices(task, columns, truth, prediction, loss, resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    flagged = {row.value: row.much_worse for row in result.slices}
     assert flagged == {"a": False, "b": False, "c": True}
-    weak = next(row for row in result["slices"] if row["value"] == "c")
-    assert weak["ci_low"] > loss + MUCH_WORSE_MARGIN
+    weak = next(row for row in result.slices if row.value == "c")
+    assert weak.ci_low > loss + MUCH_WORSE_MARGIN
+
+
+def test_ranking_slices_score_each_group_of_users_on_their_own_lists():
+    spec = replace(cases.get("recommendations"),
+                   slices=(SliceSpec("history", "History", min_rows=1, bins=(1, 5)),))
+    task = tasks.for_case(spec)
+    rng = np.random.default_rng(3)
+    n_users, n_items = 300, 50
+    relevant = RelevantSets.from_pairs(np.repeat(np.arange(n_users), 2), rng.integers(0, n_items, 2 * n_users),
+                                       n_users)
+    truth = RankingTruth(pd.Index([f"U{u}" for u in range(n_users)]), relevant, pd.Index(range(n_items)), None)
+    lists = RankedLists(np.stack([rng.permutation(n_items)[:10] for _ in range(n_users)]), n_items)
+    history = rng.integers(0, 12, n_users)
+    ndcg = ndcg_at_k(hit_matrix(lists.recommended, relevant, n_items), relevant.counts, 10)
+    result = score_slices(task, pd.DataFrame({"history": history}), truth, lists, float(ndcg.mean()),
+                          resamples=RESAMPLES, seed=SEED, confidence=0.95)
+    assert [row.value for row in result.slices] == ["< 1", "1-4", "5+"]
+    for row, members in zip(result.slices, (history < 1, (history >= 1) & (history < 5), history >= 5)):
+        assert row.units == members.sum()
+        assert row.point == pytest.approx(ndcg[members].mean(), rel=1e-12)
+        assert row.ci_low <= row.point <= row.ci_high

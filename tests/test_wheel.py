@@ -1,4 +1,5 @@
-"""The built wheel carries everything: install it in a fresh venv and issue a case elsewhere."""
+"""The user's path: ``pip install casekit`` (the built wheel, in a fresh venv, nothing else),
+then ``casekit new``, the project's ``make test`` and ``make run``, and ``casekit evaluate``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, needs_mirror
+from conftest import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -22,33 +23,47 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("casekit-*.whl"))
 
 
+@pytest.fixture(scope="module")
+def user(wheel, tmp_path_factory) -> dict[str, str]:
+    """A fresh venv with the wheel installed, and the environment of a user who activated it:
+    their own home, no casekit or MLflow settings, no access to this checkout."""
+    root = tmp_path_factory.mktemp("user")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True,
+                   capture_output=True)
+    (root / "home").mkdir()
+    keep = {name: value for name, value in os.environ.items() if name in ("LANG", "LC_ALL", "TMPDIR")
+            or name.startswith("PIP_")}
+    return {**keep, "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin", "HOME": str(root / "home"),
+            "VIRTUAL_ENV": str(venv)}
+
+
 def test_the_wheel_ships_the_template_and_the_case_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "evaluator/cookiecutter-template/cookiecutter.json" in names
+    assert "evaluator/cookiecutter-template/stages/empty/train.py" in names
+    assert "evaluator/cookiecutter-template/hooks/post_gen_project.py" in names
     assert "cases/tickets/brief.md" in names
-    assert "cases/tickets/starter/baseline/ingest.py" in names
-    assert "cases/fake_news/brief.md" in names and "cases/fake_news/starter/pipeline.py" in names
-    assert "evaluator/outputs/templates/report.html.j2" in names
+    assert "cases/tickets/starter/baseline/train.py" in names
+    assert "cases/fake_news/brief.md" in names and "cases/fake_news/starter/baseline/predict.py" in names
+    assert "evaluator/outputs/templates/report.html.j2" in names and "evaluator/review/generic_rubric.toml" in names
     assert not any(name.startswith("tests/") for name in names)
 
 
-def test_casekit_new_works_from_a_fresh_venv_in_another_directory(wheel, tmp_path):
-    needs_mirror()
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True,
-                   capture_output=True)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    env = {**os.environ, "PYTHONPATH": ""}
-    result = subprocess.run([str(venv / "bin" / "casekit"), "new", "tickets", "--source", "nlbse24", "--seed", "1",
-                             "-o", "take-home", "--starter", "empty"], cwd=elsewhere, env=env,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    project = elsewhere / "take-home"
-    assert (project / "casekit.json").is_file() and (project / "data" / "test.csv").is_file()
-    assert "TODO(candidate)" in (project / "src" / "tickets_solution" / "train.py").read_text()
-    imported = subprocess.run([str(python), "-c", "import evaluator; print(evaluator.__file__)"],
-                              cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
-    assert str(venv) in imported.stdout  # the installed copy, not this checkout
+def test_a_user_with_only_the_wheel_goes_from_new_to_a_logged_evaluation(user, tmp_path):
+    def run(*command: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
+        result = subprocess.run(command, cwd=cwd, env=user, capture_output=True, text=True)
+        assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"
+        return result
+
+    run("casekit", "new", "tickets", "--scale", "0.25", "--seed", "1", "-o", "take-home")
+    project = tmp_path / "take-home"
+    tests = run("make", "test", cwd=project)
+    assert " passed" in tests.stdout and "failed" not in tests.stdout
+    run("make", "run", cwd=project)
+    evaluation = run("casekit", "evaluate", ".", cwd=project)
+    assert "Macro-F1 (primary)" in evaluation.stdout and "MLflow:" in evaluation.stdout
+    where = run("python", "-c", "import evaluator; print(evaluator.__file__)", cwd=project)
+    assert where.stdout.startswith(user["VIRTUAL_ENV"])  # the installed copy, not this checkout
+    assert (Path(user["HOME"]) / ".local" / "share" / "casekit" / "keys").is_dir()

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from cases.fake_news import liar
-from cases.prepared import PrepareError, PreparedData, check_prepared, fresh_ids
+from cases.prepared import PreparedData, PrepareError, check_prepared, fresh_ids
 
 POST_ID = "post_id"
 STATEMENT_ID = "statement_id"

@@ -424,15 +424,15 @@ REPOST_COMMENTS = (
 REPOST_TITLE_PREFIXES = ("", "", "", "RT: ", "Must read: ", "Wow: ")
 
 
-def load(seed: int) -> dict[str, pd.DataFrame]:
-    """The synthetic source: ``N_POSTS`` posts generated from ``seed``.
+def load(seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
+    """The synthetic source: ``N_POSTS`` times ``scale`` posts, generated from ``seed``.
 
     Returns
     -------
     dict of str to DataFrame
         ``{"posts": frame}`` with the columns of :func:`generate_posts`.
     """
-    return {"posts": generate_posts(N_POSTS, seed)}
+    return {"posts": generate_posts(round(N_POSTS * scale), seed)}
 
 
 def generate_posts(n: int, seed: int) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cases.recommendations.movielens import DATASET as MOVIELENS_DATASET
 from cases.recommendations.movielens import FILES as MOVIELENS_FILES
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 CASE = CaseSpec(
     slug="recommendations",
@@ -17,20 +17,20 @@ CASE = CaseSpec(
     target="item_id",
     submission=SubmissionSchema(id_column="user_id", label_column="item_id", rank_column="rank"),
     metrics=(
-        MetricSpec("ndcg_at_10", "NDCG@10", "higher", {"measure": "ndcg", "k": 10}),
-        MetricSpec("map_at_10", "MAP@10", "higher", {"measure": "map", "k": 10}),
-        MetricSpec("recall_at_10", "Recall@10", "higher", {"measure": "recall", "k": 10}),
-        MetricSpec("recall_at_50", "Recall@50", "higher", {"measure": "recall", "k": 50}),
-        MetricSpec("precision_at_10", "Precision@10", "higher", {"measure": "precision", "k": 10}),
-        MetricSpec("hit_rate_at_10", "Hit rate@10", "higher", {"measure": "hit_rate", "k": 10}),
-        MetricSpec("mrr", "MRR", "higher", {"measure": "mrr"}),
+        MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
+        MetricSpec("map_at_10", "MAP@10", "map", params={"k": 10}),
+        MetricSpec("recall_at_10", "Recall@10", "recall", params={"k": 10}),
+        MetricSpec("recall_at_50", "Recall@50", "recall", params={"k": 50}),
+        MetricSpec("precision_at_10", "Precision@10", "precision", params={"k": 10}),
+        MetricSpec("hit_rate_at_10", "Hit rate@10", "hit_rate", params={"k": 10}),
+        MetricSpec("mrr", "MRR"),
         # Popularity bias: the share of the top 10 outside the most popular 20% of the catalogue.
-        MetricSpec("long_tail_share_at_10", "Long-tail share@10", "higher", {"measure": "long_tail_share", "k": 10}),
+        MetricSpec("long_tail_share_at_10", "Long-tail share@10", "long_tail_share", params={"k": 10}),
         MetricSpec(
             "coverage_at_10",
             "Catalogue coverage@10",
-            "higher",
-            {"measure": "coverage", "k": 10},
+            "coverage",
+            params={"k": 10},
             # A property of all the lists together, not a mean over users: no per-user
             # bootstrap interval.
             interval=False,
@@ -43,6 +43,7 @@ CASE = CaseSpec(
             description="Seeded synthetic shop: 5k products, 20k customers, ~1M events over 90 days (offline).",
             load="cases.recommendations.synthetic:load",
             synthetic=True,
+            conformance_scale=0.2,
         ),
         DataSource(
             name="movielens",
@@ -88,4 +89,7 @@ CASE = CaseSpec(
     ),
     folder=Path(__file__).parent,
     time_box_hours=4.0,
+    # How much history a test user has is the first thing to slice a recommender by.
+    slices=(SliceSpec("train_interactions", "Training interactions", table="answers", min_rows=30, bins=(1, 5, 20)),),
+    time_column="timestamp",
 )

@@ -14,6 +14,9 @@ Two ways to hold out by time, one per kind of source:
 Inputs: ``train`` (the interactions before the cut, as the source has them), ``test`` (the
 test users) and ``items`` (the catalogue). The labels are the catalogue, most interacted-with
 in training first; the answers record each test user's number of training interactions.
+
+Users get fresh ids drawn from the seed: a public dataset's own user ids would let anyone look
+a test user's held-out ratings up in the published file, and the seed must change the instance.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_ranking_prepared
+from cases.prepared import PreparedData, check_ranking_prepared, fresh_ids
 
 USER, ITEM = "user_id", "item_id"
 HISTORY = "train_interactions"
@@ -31,10 +34,14 @@ LIKED = 4.0
 
 
 def prepare(tables: dict[str, pd.DataFrame], seed: int) -> PreparedData:
-    """Return train, test users, items and the answers; ``seed`` is not needed (the cut is
-    by time, and the synthetic source's ids are already random)."""
+    """Return train, test users, items and the answers; the cut is by time, and ``seed`` draws
+    the users' fresh ids."""
     items = tables["items"].sort_values(ITEM, ignore_index=True)
-    train, held_out, notes = hold_out(tables["events"] if "events" in tables else tables["ratings"])
+    interactions = tables["events"] if "events" in tables else tables["ratings"]
+    users = pd.Index(interactions[USER].unique())
+    fresh = fresh_ids(len(users), "U-", np.random.default_rng([seed, 2]))
+    interactions = interactions.assign(**{USER: fresh[users.get_indexer(interactions[USER])]})
+    train, held_out, notes = hold_out(interactions)
 
     # Sources give their rows in a fixed order, so a stable sort by time is deterministic.
     train = train.sort_values("timestamp", kind="stable", ignore_index=True)

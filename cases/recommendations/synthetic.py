@@ -81,8 +81,9 @@ _SYLLABLES = ("al", "bra", "cor", "del", "ver", "nor", "vik", "lum", "tes", "ora
               "pax", "ri", "sol", "tum", "ka", "lo", "min", "sy", "dra", "bel")
 
 
-def load(seed: int) -> dict[str, pd.DataFrame]:
-    """The synthetic source: ``N_ITEMS`` products, ``N_USERS`` customers, their events.
+def load(seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
+    """The synthetic source: ``N_ITEMS`` products, ``N_USERS`` customers, their events, each
+    count times ``scale``.
 
     Customers and products get random ids (``U-...``, ``P-...``) that say nothing about them.
 
@@ -92,10 +93,11 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
         ``events``: ``user_id``, ``item_id``, ``event``, ``timestamp``; ``items``: ``item_id``,
         ``department``, ``category``, ``brand``, ``price`` (see :func:`generate`).
     """
-    tables = generate(N_USERS, N_ITEMS, seed)
+    n_users, n_items = round(N_USERS * scale), round(N_ITEMS * scale)
+    tables = generate(n_users, n_items, seed)
     rng = np.random.default_rng([seed, 1])
-    user_ids = fresh_ids(N_USERS, "U-", rng)
-    item_ids = fresh_ids(N_ITEMS, "P-", rng)
+    user_ids = fresh_ids(n_users, "U-", rng)
+    item_ids = fresh_ids(n_items, "P-", rng)
     events, items = tables["events"], tables["items"]
     events = events.assign(user=user_ids[events["user"].to_numpy()], item=item_ids[events["item"].to_numpy()])
     items = items.assign(item=item_ids[items["item"].to_numpy()])

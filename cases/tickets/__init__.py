@@ -17,15 +17,13 @@ CASE = CaseSpec(
     target="category",
     submission=SubmissionSchema(id_column="ticket_id", label_column="category", probability_prefix="proba_"),
     metrics=(
-        MetricSpec("macro_f1", "Macro-F1", "higher", {"average": "macro"}),
-        MetricSpec("accuracy", "Accuracy", "higher"),
-        MetricSpec("weighted_f1", "Weighted F1", "higher", {"average": "weighted"}),
-        MetricSpec("log_loss", "Log loss", "lower", requires_probabilities=True),
+        MetricSpec("macro_f1", "Macro-F1"),
+        MetricSpec("accuracy", "Accuracy"),
+        MetricSpec("weighted_f1", "Weighted F1"),
+        MetricSpec("log_loss", "Log loss"),
         MetricSpec(
             "roc_auc_ovr",
             "ROC-AUC (one-vs-rest, macro)",
-            "higher",
-            requires_probabilities=True,
             # A diagnostic of probability ranking, reported without an interval: resampling
             # it costs one sort-and-sweep per class, ten times the rest of the scorecard.
             interval=False,
@@ -38,6 +36,7 @@ CASE = CaseSpec(
             description="20k seeded synthetic helpdesk tickets, 10 queues, with metadata (offline).",
             load="cases.tickets.synthetic:load",
             synthetic=True,
+            conformance_scale=0.25,
         ),
         DataSource(
             name="nlbse24",

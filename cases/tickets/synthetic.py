@@ -714,15 +714,15 @@ TECHNICAL = ("bug_report", "integrations", "performance")
 
 
 
-def load(seed: int) -> dict[str, pd.DataFrame]:
-    """The synthetic source: ``N_TICKETS`` tickets generated from ``seed``.
+def load(seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
+    """The synthetic source: ``N_TICKETS`` times ``scale`` tickets, generated from ``seed``.
 
     Returns
     -------
     dict of str to DataFrame
         ``{"tickets": frame}`` with the columns of :func:`generate_tickets`.
     """
-    return {"tickets": generate_tickets(N_TICKETS, seed)}
+    return {"tickets": generate_tickets(round(N_TICKETS * scale), seed)}
 
 
 def generate_tickets(n: int, seed: int) -> pd.DataFrame:

@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evaluator.files import atomic
 from evaluator.errors import IntegrityError, UsageError
+from evaluator.files import atomic
 
 METADATA_FILE = "casekit.json"
 SCHEMA_VERSION = 1
@@ -41,6 +41,8 @@ class BundleMetadata:
     casekit_version: str
     candidate: str | None = None
     notes: dict[str, object] = field(default_factory=dict)
+    scale: float = 1.0
+    """The size of a synthetic source relative to its default (1.0 for real sources)."""
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -69,7 +71,7 @@ class BundleMetadata:
         if raw.get("schema_version") != SCHEMA_VERSION:
             raise IntegrityError(f"{path}: schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}")
         expected = set(cls.__dataclass_fields__)
-        missing = sorted(name for name in expected if name not in raw and name not in ("candidate", "notes"))
+        missing = sorted(name for name in expected if name not in raw and name not in ("candidate", "notes", "scale"))
         unknown = sorted(set(raw) - expected)
         if missing or unknown:
             raise IntegrityError(f"{path}: missing field(s) {missing}, unknown field(s) {unknown}")

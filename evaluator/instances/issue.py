@@ -20,9 +20,9 @@ from typing import Literal
 import cases
 import evaluator
 from evaluator import tasks
-from evaluator.instances.bundle import BundleMetadata
 from evaluator.errors import UsageError
 from evaluator.files.fingerprint import csv_bytes, sha256_bytes
+from evaluator.instances.bundle import BundleMetadata
 from evaluator.instances.keystore import KeyRecord, keys_root, store_key
 
 Starter = Literal["empty", "baseline"]
@@ -54,6 +54,7 @@ def new_project(
     output: Path | None = None,
     seed: int | None = None,
     source: str | None = None,
+    scale: float = 1.0,
     starter: Starter = "baseline",
     keys_dir: Path | None = None,
     candidate: str | None = None,
@@ -63,15 +64,18 @@ def new_project(
     """Create a project for case ``slug``; see the module docstring for the steps.
 
     When ``keys_dir`` is given the instance is being issued by a reviewer: the seed is kept
-    in the key store and withheld from the candidate's ``casekit.json``.
+    in the key store and withheld from the candidate's ``casekit.json``. ``scale`` sizes a
+    synthetic source relative to its default (a small instance for a quick practice run).
     """
     say = status or (lambda message: None)
     case = cases.get(slug)
-    try:
-        data_source = case.source(source)
-    except KeyError as error:
-        raise UsageError(str(error)) from error
-    spec = case.for_source(data_source.name)
+    data_source = case.source(source)
+    if scale != 1.0 and not data_source.synthetic:
+        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own size")
+    if not 0 < scale <= 10:
+        raise UsageError(f"--scale {scale:g}: expected a number in (0, 10]")
+    task = tasks.load_case(slug, data_source.name)
+    spec = task.spec
     destination = (output or Path.cwd() / slug).expanduser().resolve()
     root = keys_root(keys_dir)
     if root == destination or destination in root.parents:
@@ -83,12 +87,12 @@ def new_project(
     seed = secrets.randbelow(2**31) if seed is None else seed
 
     say(f"loading the {data_source.name} source")
-    tables = data_source.load_tables(seed)
+    tables = data_source.load_tables(seed, scale)
     say("preparing the train/test split")
     prepared = spec.prepare(tables, seed)
     labels = prepared.labels
     inputs = {name: csv_bytes(frame) for name, frame in prepared.inputs.items()}
-    sample = tasks.get(spec.task).sample_submission(prepared.inputs, spec, labels)
+    sample = task.sample_submission(prepared.inputs, labels)
     answers_sha256 = sha256_bytes(csv_bytes(prepared.answers))
     instance_id = f"{slug}-{sha256_bytes(f'{slug}|{data_source.name}|{seed}|{answers_sha256}'.encode())[:12]}"
 
@@ -110,12 +114,22 @@ def new_project(
         casekit_version=evaluator.__version__,
         candidate=candidate,
         notes=dict(prepared.notes),
+        scale=scale,
     )
 
     say("rendering the project template")
     staging_parent = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".new", dir=_parent(destination)))
     try:
-        project = _render(staging_parent, destination.name, slug, starter, data_source.name, candidate, spec.title)
+        project = _render(staging_parent, {
+            "project_name": spec.title,
+            "project_slug": destination.name,
+            "case": slug,
+            "starter": starter,
+            "source": data_source.name,
+            "candidate": candidate or "",
+            "package_name": package_name(slug),
+            "instance_id": instance_id,
+        })
         for relative, content in files.items():
             (project / relative).parent.mkdir(parents=True, exist_ok=True)
             (project / relative).write_bytes(content)
@@ -130,6 +144,7 @@ def new_project(
             answers_sha256=answers_sha256,
             inputs_sha256={name: sha256_bytes(content) for name, content in inputs.items()},
             bundles=[sha256_bytes(bundle.to_json().encode("utf-8"))],
+            scale=scale,
         )
         key_folder = store_key(root, record, prepared.answers, inputs)
         _move_into_place(project, destination)
@@ -138,30 +153,15 @@ def new_project(
     return NewProject(destination, bundle, key_folder)
 
 
-def _render(
-    staging: Path, project_slug: str, slug: str, starter: str, source: str, candidate: str | None, title: str
-) -> Path:
+def _render(staging: Path, context: dict[str, str]) -> Path:
     from cookiecutter.main import cookiecutter
 
     # A private config keeps the user's ~/.cookiecutterrc out of the result and the replay
     # file (a copy of the context) out of their home folder.
     config = staging / "cookiecutter-config.yaml"
     config.write_text(f"cookiecutters_dir: {staging / 'cache'}\nreplay_dir: {staging / 'replay'}\n")
-    rendered = cookiecutter(
-        str(template_dir()),
-        no_input=True,
-        output_dir=str(staging),
-        config_file=str(config),
-        extra_context={
-            "project_name": title,
-            "project_slug": project_slug,
-            "case": slug,
-            "starter": starter,
-            "source": source,
-            "candidate": candidate or "",
-            "package_name": package_name(slug),
-        },
-    )
+    rendered = cookiecutter(str(template_dir()), no_input=True, output_dir=str(staging), config_file=str(config),
+                            extra_context=context)
     return Path(rendered)
 
 

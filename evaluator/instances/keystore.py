@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from evaluator.files import atomic
-from evaluator.instances.bundle import BundleMetadata
 from evaluator.errors import IntegrityError, UsageError
+from evaluator.files import atomic
 from evaluator.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
+from evaluator.instances.bundle import BundleMetadata
 
 KEYS_DIR_ENV = "CASEKIT_KEYS_DIR"
 ANSWERS_FILE = "answers.csv"
@@ -45,6 +45,8 @@ class KeyRecord:
     inputs_sha256: dict[str, str]
     bundles: list[str] = field(default_factory=list)
     """sha256 of every ``casekit.json`` issued for this instance (one per candidate name)."""
+    scale: float = 1.0
+    """The size of a synthetic source relative to its default."""
 
 
 @dataclass(frozen=True)
@@ -117,15 +119,6 @@ def _store_key(folder: Path, record: KeyRecord, answers: pd.DataFrame, inputs: d
     atomic.write_bytes(existing, payload)
     atomic.write_text(folder / KEY_FILE, json.dumps(asdict(record), indent=2, sort_keys=True) + "\n")
     return folder
-
-
-def read_input(key: AnswerKey, name: str, columns: list[str]) -> pd.DataFrame:
-    """Some columns of an input table issued with the instance, verified against the key record."""
-    path = key.folder / INPUTS_DIR / f"{name}.csv"
-    expected = key.record.inputs_sha256.get(name)
-    if expected is None or not path.is_file() or sha256_file(path) != expected:
-        raise IntegrityError(f"{path}: missing or altered; it must match the sha256 recorded in the key")
-    return pd.read_csv(path, usecols=columns, dtype=str, keep_default_na=False)
 
 
 def load_key(root: Path, bundle: BundleMetadata, bundle_sha256: str) -> AnswerKey:

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy import sparse
 
 # sklearn's log_loss clips probabilities to [eps, 1 - eps] with the float64 machine epsilon.
 _EPS = np.finfo(np.float64).eps

@@ -59,6 +59,21 @@ class RelevantSets:
         """The user code of every entry of ``items``."""
         return np.repeat(np.arange(self.n_users), self.counts)
 
+    def subset(self, mask: np.ndarray) -> RelevantSets:
+        """The relevant items of the users where ``mask`` is True, in the same order.
+
+        Examples
+        --------
+        >>> sets = RelevantSets(indptr=np.array([0, 1, 3]), items=np.array([3, 7, 5]))
+        >>> kept = sets.subset(np.array([False, True]))
+        >>> kept.indptr.tolist(), kept.items.tolist()
+        ([0, 2], [7, 5])
+        """
+        counts = self.counts[mask]
+        indptr = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return RelevantSets(indptr=indptr, items=self.items[np.repeat(mask, self.counts)])
+
     @classmethod
     def from_pairs(cls, users: np.ndarray, items: np.ndarray, n_users: int) -> RelevantSets:
         """Group ``(user code, item code)`` pairs by user.

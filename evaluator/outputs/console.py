@@ -40,7 +40,7 @@ def fmt(value: float | None, signed: bool = False) -> str:
 
 def print_scorecard(card: Scorecard) -> None:
     who = card.candidate or "submission"
-    percent = round(100 * float(card.bootstrap["confidence"]))
+    percent = round(100 * card.bootstrap.confidence)
     metrics = Table(title=Text(f"{card.title}: {who}"), title_justify="left")
     metrics.add_column("metric")
     metrics.add_column("value", justify="right")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -22,10 +23,9 @@ _environment = Environment(
 )
 
 
-def render_report(
-    card: Scorecard, tables: list[dict[str, object]], figures: dict[str, bytes], review: dict | None = None
-) -> str:
-    """Return the HTML page for ``card`` with the task's ``tables`` and PNG ``figures``.
+def render_report(card: Scorecard, figures: dict[str, bytes], review: dict[str, Any] | None = None) -> str:
+    """Return the HTML page for ``card``: its metrics, the task's and the slices' tables, and
+    the PNG ``figures`` (the task's, rendered once by the caller, who also saves them).
 
     ``review`` holds what ``casekit review`` adds (final score, re-run, rubric); see
     ``templates/review_section.html.j2`` for its fields.
@@ -35,8 +35,8 @@ def render_report(
         review=review,
         who=card.candidate or "submission",
         primary_title=card.primary.title,
-        confidence_pct=round(100 * float(card.bootstrap["confidence"])),
-        tables=tables,
+        confidence_pct=round(100 * card.bootstrap.confidence),
+        tables=card.details.tables() + (card.slices.tables() if card.slices else []),
         images=[(name, base64.b64encode(data).decode("ascii")) for name, data in figures.items()],
         fmt=_format,
         baseline_value=_baseline_value,

@@ -35,7 +35,6 @@ from typing import TypeVar
 import pandas as pd
 from filelock import FileLock
 
-from evaluator.scoring import slices
 from evaluator.errors import CasekitError
 from evaluator.scoring.scorecard import Scorecard
 
@@ -241,11 +240,11 @@ def _log(
             "source": card.source,
             "seed": "withheld" if card.seed is None else card.seed,
             "candidate": card.candidate or "",
-            "submission_sha256": card.submission["sha256"],
-            "bootstrap_resamples": card.bootstrap["resamples"],
+            "submission_sha256": card.submission.sha256,
+            "bootstrap_resamples": card.bootstrap.resamples,
             "casekit_version": card.casekit_version,
         })
-        mlflow.log_params({f"decision_{name}": value for name, value in card.submission.get("decision", {}).items()})
+        mlflow.log_params({f"decision_{name}": value for name, value in card.submission.decision.items()})
         mlflow.log_metrics({**_metrics(card), **extra_metrics})
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
@@ -306,5 +305,6 @@ def _metrics(card: Scorecard) -> dict[str, float]:
         values[stem] = comparison.delta
         values[f"{stem}_ci_low"] = comparison.delta_low
         values[f"{stem}_ci_high"] = comparison.delta_high
-    values.update(slices.tracked_metrics(card.details))
+    if card.slices:
+        values.update(card.slices.tracked_metrics())
     return {name: float(value) for name, value in values.items() if value is not None and math.isfinite(value)}

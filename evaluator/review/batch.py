@@ -32,30 +32,22 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Literal
 
+from evaluator.errors import CasekitError, InvalidSubmissionError, UsageError
+from evaluator.evaluation import TRACKING_FILE, log_baselines, timestamp
 from evaluator.files import atomic
-from evaluator.outputs import tracking
-from evaluator.scoring.baselines import baseline_scores, ensure_baselines
-from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
-from evaluator.review.leaderboard import write_leaderboard
-from evaluator.errors import CasekitError, UsageError
-from evaluator.evaluation import (
-    TRACKING_FILE,
-    Instance,
-    log_baselines,
-    open_instance,
-    open_issued_instance,
-    write_outputs,
-)
+from evaluator.instances.instance import Instance, open_instance, open_issued_instance
 from evaluator.instances.keystore import keys_root
-from evaluator.review.final_score import EngineeringChecks, final_score, metric_tier
+from evaluator.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
+from evaluator.outputs import tracking
+from evaluator.outputs.evaluation_folder import write_evaluation_folder
+from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
+from evaluator.review.leaderboard import write_leaderboard
 from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
-from evaluator.review.rerun import RerunOptions, RerunResult, rerun_project
+from evaluator.review.rerun import RerunResult, rerun_project
 from evaluator.review.rubric import (
     CaseRubric,
     RubricResult,
@@ -64,8 +56,9 @@ from evaluator.review.rubric import (
     prepare_rubric,
     rubric_file,
 )
+from evaluator.scoring.baselines import baseline_scores
+from evaluator.scoring.score import score_submission
 from evaluator.scoring.scorecard import Scorecard
-from evaluator.tasks.submission import check_submission
 
 SUMMARY_FILE = "summary.json"
 CANDIDATES_DIR = "candidates"
@@ -118,7 +111,7 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
                 reviews = list(pool.map(review_candidate, tasks))
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
-    batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started)
+    batch = BatchReview(output, reviews, baselines, next(iter(instances.values())).task.primary.higher_is_better, time.monotonic() - started)
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 
@@ -141,9 +134,13 @@ def review_candidate(task: _Task) -> CandidateReview:
                            candidate.instance_id, "error")
     try:
         instance = open_candidate_instance(candidate, options.keys_dir)
-        card = _score(candidate, instance, options.resamples)
-        if isinstance(card, list):
-            return replace(base, status="invalid", message="; ".join(card[:3]) + (" ..." if len(card) > 3 else ""),
+        try:
+            card = score_submission(instance, candidate.submission, candidate=candidate.name,
+                                    label=candidate.submission_label, resamples=options.resamples)
+        except InvalidSubmissionError as error:
+            problems = [problem.message for problem in error.report.problems]
+            return replace(base, status="invalid", message="; ".join(problems[:3]) + (" ..." if len(problems) > 3
+                                                                                      else ""),
                            seconds=time.monotonic() - started)
         with tempfile.TemporaryDirectory(prefix="casekit-rerun-logs-") as logs:
             rerun, engineering = _rerun(candidate, instance, card, task.rubric, options, Path(logs))
@@ -153,7 +150,7 @@ def review_candidate(task: _Task) -> CandidateReview:
             weights = task.rubric.weights.override(options.weights)
             final = final_score(card, rubric.value, rubric.describe(), engineering, weights)
             context = _report_context(candidate, rerun, rubric, final, weights, options)
-            folder = options.output / CANDIDATES_DIR / candidate.slug / _timestamp()
+            folder = options.output / CANDIDATES_DIR / candidate.slug / timestamp()
             review = replace(
                 base, status="scored", primary_title=card.primary.title, primary_value=card.primary.value,
                 ci_low=card.primary.ci_low, ci_high=card.primary.ci_high, tier=metric_tier(card)[1],
@@ -166,7 +163,7 @@ def review_candidate(task: _Task) -> CandidateReview:
             review = replace(review, seconds=round(time.monotonic() - started, 2))
             extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
             extra[REVIEW_FILE] = _review_json(review)
-            write_outputs(card, folder, candidate.submission, review=context, extra_files=extra)
+            write_evaluation_folder(card, folder, candidate.submission, review=context, extra_files=extra)
         if options.track:
             try:
                 run = _log(card, candidate, instance, folder, review, options.output)
@@ -179,24 +176,6 @@ def review_candidate(task: _Task) -> CandidateReview:
         return review
     except CasekitError as error:
         return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
-
-
-def _score(candidate: Candidate, instance: Instance, resamples: int) -> Scorecard | list[str]:
-    """The candidate's scorecard, or the problems that make its submission invalid."""
-    import pandas as pd
-
-    from evaluator.scoring.score import score_submission
-
-    ids = pd.Index(instance.key.answers[instance.spec.id_column])
-    checked = check_submission(candidate.submission, instance.spec, instance.labels, ids)
-    if not checked.report.ok:
-        return [problem.message for problem in checked.report.problems]
-    predictions = ensure_baselines(instance.spec, instance.key, instance.labels)
-    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
-                             resamples=resamples, seed=DEFAULT_SEED)
-    card = score_submission(instance.spec, instance.bundle, instance.key, checked, scores,
-                            candidate=candidate.name, resamples=resamples)
-    return replace(card, submission={**card.submission, "file": candidate.submission_label})
 
 
 def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: CaseRubric, options: ReviewOptions,
@@ -250,26 +229,20 @@ def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path
 
 def _prepare_baselines(instance: Instance, options: ReviewOptions, say: Status) -> None:
     """Train (once, cached), score and log the instance's baselines before the workers start."""
-    predictions = ensure_baselines(instance.spec, instance.key, instance.labels, say)
-    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
-                             resamples=options.resamples, seed=DEFAULT_SEED)
+    baseline_scores(instance, resamples=options.resamples, seed=DEFAULT_SEED, status=say)
     if options.track:
-        log_baselines(instance, predictions, scores, resamples=options.resamples, status=say)
+        log_baselines(instance, resamples=options.resamples, status=say)
 
 
 def _baseline_rows(instance: Instance, resamples: int) -> list[dict]:
     """The baselines' primary metric with its interval, as reference rows for the leaderboard."""
-    from evaluator.scoring.bootstrap import DEFAULT_CONFIDENCE, percentile_interval
-
-    predictions = ensure_baselines(instance.spec, instance.key, instance.labels)
-    scores = baseline_scores(instance.spec, instance.key, instance.labels, predictions,
-                             resamples=resamples, seed=DEFAULT_SEED)
-    primary = instance.spec.primary_metric
+    scores = baseline_scores(instance, resamples=resamples, seed=DEFAULT_SEED)
+    primary = instance.task.primary.name
     rows = []
-    for item in predictions:
-        values = scores[item.baseline.name]
+    for baseline in instance.spec.baselines:
+        values = scores[baseline.name]
         interval = percentile_interval(values.draws[primary], DEFAULT_CONFIDENCE)
-        rows.append({"name": item.baseline.title, "tier": item.baseline.tier, "value": values.points[primary],
+        rows.append({"name": baseline.title, "tier": baseline.tier, "value": values.points[primary],
                      "ci_low": interval.low, "ci_high": interval.high})
     return rows
 
@@ -292,8 +265,3 @@ def _capped(log: Path, limit: int = 512 * 1024) -> bytes:
 
 def _review_json(review: CandidateReview) -> bytes:
     return (json.dumps(asdict(review), indent=2, default=str) + "\n").encode()
-
-
-def _timestamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-

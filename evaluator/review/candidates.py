@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from evaluator.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from evaluator.errors import IntegrityError, UsageError
+from evaluator.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from evaluator.instances.keystore import refuse_key_store_file
 from evaluator.review.pack import unpack
 

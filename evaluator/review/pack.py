@@ -19,10 +19,10 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import evaluator
-from evaluator.files import atomic
-from evaluator.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 from evaluator.errors import CasekitError, IntegrityError, UsageError
+from evaluator.files import atomic
 from evaluator.files.fingerprint import sha256_bytes, sha256_file
+from evaluator.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 
 MANIFEST_FILE = "casekit-pack.json"
 FORMAT = "casekit-pack"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from evaluator.metrics.bootstrap import DEFAULT_RESAMPLES
 from evaluator.review.final_score import FinalScore
 from evaluator.review.rerun import RerunOptions
-from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES
 
 
 @dataclass(frozen=True)

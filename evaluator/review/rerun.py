@@ -22,15 +22,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from evaluator import tasks
+from evaluator.errors import InvalidSubmissionError
+from evaluator.files.fingerprint import csv_bytes
 from evaluator.instances.bundle import DEFAULT_SUBMISSION
-from evaluator.evaluation import Instance
+from evaluator.instances.instance import Instance
 from evaluator.review.final_score import EngineeringChecks
-from evaluator.files.fingerprint import csv_bytes, sha256_file
-from evaluator.instances.keystore import INPUTS_DIR
 from evaluator.review.pack import project_files
 from evaluator.review.sandbox import StepResult, run_limited
 from evaluator.review.venvs import InstallError, ensure_environment, project_requirements
+from evaluator.scoring.score import score_submission
 
 Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "install_failed", "no_output"]
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -139,19 +139,15 @@ def rerun_project(
 
 def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float,
                         tolerance: float) -> PredictionCheck:
-    """Validate the regenerated file for the instance and score it on the primary metric."""
-    from evaluator.tasks.submission import check_submission
-
-    spec = instance.spec
-    task = tasks.get(spec.task)
-    truth = task.truth(instance.key.answers, spec, instance.labels)
-    checked = check_submission(regenerated, spec, instance.labels, truth.ids)
-    metric = spec.primary_metric
-    if not checked.report.ok:
-        problems = [problem.message for problem in checked.report.problems]
+    """Check and score the regenerated file as any submission is, and compare its primary
+    metric with the submitted file's."""
+    metric = instance.task.primary.name
+    try:
+        card = score_submission(instance, regenerated, compare=False)
+    except InvalidSubmissionError as error:
+        problems = [problem.message for problem in error.report.problems]
         return PredictionCheck(problems, metric, submitted_value, None, tolerance)
-    points = task.point_metrics(truth, task.decode(checked.frame, spec, instance.labels, truth.ids), spec)
-    return PredictionCheck([], metric, submitted_value, points[metric], tolerance)
+    return PredictionCheck([], metric, submitted_value, card.primary.value, tolerance)
 
 
 def _copy_project(project: Path, destination: Path) -> None:
@@ -170,20 +166,14 @@ def _issue_data(instance: Instance, project: Path) -> None:
     """
     import pandas as pd
 
-    from evaluator.errors import IntegrityError
-
-    key = instance.key
     tables = {}
-    for name, expected in key.record.inputs_sha256.items():
-        source = key.folder / INPUTS_DIR / f"{name}.csv"
-        issued = instance.bundle.files.get(f"data/{name}.csv", expected)
-        if not source.is_file() or sha256_file(source) != expected or issued != expected:
-            raise IntegrityError(f"{source}: missing or altered; it must match the sha256 recorded when issued")
+    for name in instance.key.record.inputs_sha256:
+        source = instance.input_path(name)
         target = project / "data" / f"{name}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         tables[name] = pd.read_csv(source, dtype=str, keep_default_na=False)
-    sample = tasks.get(instance.spec.task).sample_submission(tables, instance.spec, instance.labels)
+    sample = instance.task.sample_submission(tables, instance.labels)
     (project / "data" / "sample_submission.csv").write_bytes(csv_bytes(sample))
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cases.spec import CaseSpec
-from evaluator.files import atomic
 from evaluator.errors import CasekitError
+from evaluator.files import atomic
 from evaluator.review.final_score import ScoreWeights
 
 try:
@@ -96,11 +96,12 @@ class RubricResult:
         return f"{self.value:.0%} of the weighted maximum; {state}"
 
 
+GENERIC_RUBRIC = Path(__file__).with_name("generic_rubric.toml")
+
+
 def load_case_rubric(spec: CaseSpec) -> CaseRubric:
-    """Read and check ``cases/<slug>/rubric.toml``."""
-    path = spec.rubric_path
-    if not path.is_file():
-        raise RubricError(f"case {spec.slug!r} ships no rubric: {path} is missing")
+    """Read and check the case's ``rubric.toml``, or the generic rubric when it has none."""
+    path = spec.rubric_path if spec.rubric_path.is_file() else GENERIC_RUBRIC
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         weights = ScoreWeights(**{name: float(value) for name, value in raw["score"].items()})

@@ -31,6 +31,7 @@ from filelock import FileLock
 
 import cases
 import evaluator
+from evaluator.errors import CasekitError
 from evaluator.files import atomic
 from evaluator.review.sandbox import StepResult, run_limited
 
@@ -39,7 +40,7 @@ READY_MARKER = ".casekit-ready"
 PACKAGES = (evaluator, cases)
 
 
-class InstallError(Exception):
+class InstallError(CasekitError):
     """The project's environment cannot be built; the message says why."""
 
     def __init__(self, message: str, step: StepResult | None = None) -> None:

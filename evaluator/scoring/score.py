@@ -1,153 +1,159 @@
-"""Score a submission: its metrics with intervals, and paired comparisons with the baselines.
+"""The one scoring path: a submission file, checked and scored on an issued instance.
 
-A model's scores are its point metrics plus its metric values on every bootstrap resample.
-Resamples depend only on the bootstrap seed and the number of test units, so scores computed
-at different times pair exactly: the baselines' scores are computed once per instance and
-cached (see :mod:`evaluator.scoring.baselines`), and each candidate is resampled the same way.
+``casekit evaluate``, ``review``, ``baselines`` and the re-run's comparison all score through
+:func:`score_submission`: the instance gives the test ids, the answers, and the baselines with
+their cached scores; the submission is checked as the task says, decoded, scored with
+bootstrap intervals, compared with every baseline on the same resamples (paired), and broken
+down by the case's slices.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
-import numpy as np
+import pandas as pd
 
-from cases.spec import CaseSpec
-from evaluator import __version__, tasks
-from evaluator.scoring import slices
-from evaluator.scoring.bootstrap import (
+from evaluator import __version__
+from evaluator.errors import InvalidSubmissionError
+from evaluator.files.fingerprint import sha256_file
+from evaluator.instances.instance import Instance
+from evaluator.metrics.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
-    bootstrap_metrics,
     percentile_interval,
     verdict,
 )
-from evaluator.instances.bundle import BundleMetadata
-from evaluator.errors import InvalidSubmissionError
-from evaluator.files.fingerprint import sha256_file
-from evaluator.instances.keystore import AnswerKey, read_input
-from evaluator.scoring.scorecard import Comparison, MetricResult, ModelResult, Scorecard
-from evaluator.tasks.submission import CheckedSubmission
+from evaluator.scoring.baselines import baseline_scores
+from evaluator.scoring.model_scores import ModelScores, score_model
+from evaluator.scoring.scorecard import (
+    BootstrapSettings,
+    Comparison,
+    MetricResult,
+    ModelResult,
+    Scorecard,
+    SubmissionInfo,
+)
+from evaluator.scoring.slices import score_slices
+from evaluator.tasks.base import Task
 
-
-@dataclass(frozen=True)
-class ModelScores:
-    """One model's point metrics and its metric values on each bootstrap resample."""
-
-    points: dict[str, float]
-    draws: dict[str, np.ndarray]
-
-
-def score_model(spec: CaseSpec, truth, prediction, *, resamples: int, seed: int) -> ModelScores:
-    """Point metrics and bootstrap draws of one model's decoded predictions."""
-    task = tasks.get(spec.task)
-    with_interval = {metric.name for metric in spec.metrics if metric.interval}
-    resampled = task.resampled_metrics(truth, prediction, spec, with_interval)
-    # The point estimates (sklearn) and the bootstrap are both mostly numpy work that releases
-    # the GIL, so on two cores they overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(task.point_metrics, truth, prediction, spec)
-        draws = bootstrap_metrics(resampled, truth.n_units, resamples, seed)
-        points = pending.result()
-    return ModelScores(points, draws)
+Status = Callable[[str], None]
 
 
 def score_submission(
-    spec: CaseSpec,
-    bundle: BundleMetadata,
-    key: AnswerKey,
-    submission: CheckedSubmission,
-    baselines: dict[str, ModelScores],
+    instance: Instance,
+    submission: Path,
     *,
     candidate: str | None = None,
+    label: str | None = None,
+    compare: bool = True,
+    exclude_baseline: str | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
+    status: Status | None = None,
 ) -> Scorecard:
-    """Score a checked submission against ``key`` and compare it with the baselines' scores.
+    """Check the submission at ``submission`` for ``instance`` and score it.
 
-    ``baselines`` must have been scored with the same ``resamples`` and ``seed``, which makes
-    the comparison paired.
+    Parameters
+    ----------
+    candidate : str, optional
+        The name the scorecard records [default: the one the instance was issued to].
+    label : str, optional
+        How the scorecard names the file [default: its path] (a review names a pack's member).
+    compare : bool
+        Compare with the baselines (training any that are not cached yet, and scoring them on
+        the same resamples, which makes the comparison paired).
+    exclude_baseline : str, optional
+        A baseline left out of the comparison (a baseline's own scorecard).
 
     Raises
     ------
     InvalidSubmissionError
-        When the submission did not pass :func:`~evaluator.tasks.submission.check_submission`.
+        With the report of every problem, when the file does not follow the submission format.
     """
-    if not submission.report.ok:
-        raise InvalidSubmissionError(submission.report)
-    task = tasks.get(spec.task)
-    labels = tuple(bundle.labels)
-    truth = task.truth(key.answers, spec, labels)
-    prediction = task.decode(submission.frame, spec, labels, truth.ids, **submission.decision)
-    scores = score_model(spec, truth, prediction, resamples=resamples, seed=seed)
-    ordered = [baseline for baseline in spec.baselines if baseline.name in baselines]
+    task, truth = instance.task, instance.truth
+    checked = task.check_submission(submission, instance.labels, instance.test_ids)
+    if not checked.report.ok or checked.frame is None:
+        raise InvalidSubmissionError(checked.report)
+    predictions = task.decode(checked.frame, instance.labels, truth.ids, checked.decision)
+    if status:
+        status(f"scoring with {resamples:,} bootstrap resamples")
+    scores = score_model(task, truth, predictions, resamples=resamples, seed=seed)
+    baselines: dict[str, ModelScores] = {}
+    if compare:
+        baselines = {name: value for name, value in
+                     baseline_scores(instance, resamples=resamples, seed=seed, status=status).items()
+                     if name != exclude_baseline}
+    ordered = [baseline for baseline in instance.spec.baselines if baseline.name in baselines]
 
-    primary = spec.primary
+    primary = task.primary
+    ours = scores.points[primary.name]
     comparisons = []
     for baseline in ordered:
         theirs = baselines[baseline.name]
         interval = percentile_interval(scores.draws[primary.name] - theirs.draws[primary.name], confidence)
         comparisons.append(Comparison(
-            baseline=baseline.name,
-            title=baseline.title,
-            tier=baseline.tier,
-            metric=primary.name,
-            candidate_value=scores.points[primary.name],
-            baseline_value=theirs.points[primary.name],
-            delta=scores.points[primary.name] - theirs.points[primary.name],
-            delta_low=interval.low,
-            delta_high=interval.high,
+            baseline=baseline.name, title=baseline.title, tier=baseline.tier, metric=primary.name,
+            candidate_value=ours, baseline_value=theirs.points[primary.name],
+            delta=ours - theirs.points[primary.name], delta_low=interval.low, delta_high=interval.high,
             verdict=verdict(interval, primary.higher_is_better),
         ))
 
     notes = []
-    if not any(metric.requires_probabilities and metric.name in scores.points for metric in spec.metrics) and any(
-        metric.requires_probabilities for metric in spec.metrics
-    ):
-        names = ", ".join(m.title for m in spec.metrics if m.requires_probabilities)
-        notes.append(f"No class probabilities were submitted, so {names} could not be scored.")
-    details = task.details(truth, prediction)
-    if spec.slices:
-        test = read_input(key, "test", [spec.id_column, *(part.column for part in spec.slices)])
-        details["slices"] = slices.score_slices(spec, test, truth, prediction, scores.points[primary.name],
-                                                resamples=resamples, seed=seed, confidence=confidence)
-        notes += slices.notes(details)
-    if hasattr(task, "notes"):
-        notes += task.notes(truth, prediction)
+    unscored = [metric.title for metric in task.metrics if metric.name not in scores.points]
+    if unscored:
+        notes.append(f"No class probabilities were submitted, so {', '.join(unscored)} could not be scored.")
+    slices = None
+    if instance.spec.slices:
+        slices = score_slices(task, _slice_columns(instance, truth.ids), truth, predictions, ours,
+                              resamples=resamples, seed=seed, confidence=confidence)
+        notes += slices.notes()
+    notes += task.notes(truth, predictions)
 
+    bundle = instance.bundle
     return Scorecard(
-        case=spec.slug,
-        title=spec.title,
-        task=spec.task,
+        case=instance.spec.slug,
+        title=instance.spec.title,
+        task=instance.spec.task,
         instance_id=bundle.instance_id,
         source=bundle.source,
         seed=bundle.seed,
         candidate=candidate if candidate is not None else bundle.candidate,
-        submission={"file": str(submission.report.file), "sha256": sha256_file(submission.report.file),
-                    "rows": submission.report.rows,
-                    **({"decision": submission.decision} if submission.decision else {})},
+        submission=SubmissionInfo(label or str(submission), sha256_file(submission), checked.report.rows,
+                                  dict(checked.decision)),
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         casekit_version=__version__,
         primary_metric=primary.name,
-        metrics=_results(spec, scores, confidence),
-        baselines=[ModelResult(b.name, b.title, b.tier, _results(spec, baselines[b.name], confidence))
+        metrics=_results(task, scores, confidence),
+        baselines=[ModelResult(b.name, b.title, b.tier, _results(task, baselines[b.name], confidence))
                    for b in ordered],
         comparisons=comparisons,
-        details=details,
-        bootstrap={"resamples": resamples, "seed": seed, "confidence": confidence,
-                   "unit": getattr(truth, "unit", "test row"),
-                   "method": "percentile; paired resamples for baseline comparisons"},
+        details=task.details(truth, predictions),
+        bootstrap=BootstrapSettings(resamples, seed, confidence, task.unit),
+        slices=slices,
         notes=notes,
     )
 
 
-def _results(spec: CaseSpec, scores: ModelScores, confidence: float) -> list[MetricResult]:
+def _slice_columns(instance: Instance, ids: pd.Index) -> pd.DataFrame:
+    """The slice columns of the instance, one row per unit of ``ids``, in that order."""
+    id_column = instance.spec.id_column
+    by_table: dict[str, list[str]] = {}
+    for part in instance.spec.slices:
+        by_table.setdefault(part.table, []).append(part.column)
+    aligned = []
+    for table, columns in by_table.items():
+        frame = instance.read_columns(table, [id_column, *columns]).drop_duplicates(id_column)
+        aligned.append(frame.set_index(id_column).reindex(ids))
+    return pd.concat(aligned, axis=1).reset_index(drop=True)
+
+
+def _results(task: Task, scores: ModelScores, confidence: float) -> list[MetricResult]:
     results = []
-    for metric in spec.metrics:
+    for metric in task.metrics:
         if metric.name not in scores.points:
             continue
         samples = scores.draws.get(metric.name)

@@ -1,6 +1,8 @@
 """The scorecard: the complete, machine-readable result of one evaluation.
 
 ``scorecard.json`` carries a ``schema_version``; fields are only ever added within a version.
+Version 2 gives the task's details as a typed record and the slices beside them (version 1
+kept both in one untyped ``details`` object).
 """
 
 from __future__ import annotations
@@ -8,8 +10,16 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
 
-SCHEMA_VERSION = 1
+from pydantic import ConfigDict, TypeAdapter
+
+from evaluator.errors import IntegrityError
+from evaluator.scoring.slices import SliceReport
+from evaluator.tasks import task_type
+from evaluator.tasks.base import Decision, TaskDetails
+
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,7 @@ class MetricResult:
     name: str
     title: str
     direction: str
-    value: float
+    value: float | None
     ci_low: float | None = None
     ci_high: float | None = None
 
@@ -49,16 +59,43 @@ class Comparison:
     title: str
     tier: str
     metric: str
-    candidate_value: float
-    baseline_value: float
-    delta: float
-    delta_low: float
-    delta_high: float
+    candidate_value: float | None
+    baseline_value: float | None
+    delta: float | None
+    delta_low: float | None
+    delta_high: float | None
     verdict: str
 
 
 @dataclass(frozen=True)
+class SubmissionInfo:
+    """Which file was scored: its name as the reviewer knows it, its sha256 and rows, and the
+    decision the candidate declared with it (empty when none was)."""
+
+    file: str
+    sha256: str
+    rows: int
+    decision: Decision = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BootstrapSettings:
+    """How the intervals were computed: resamples of which unit, with which seed."""
+
+    resamples: int
+    seed: int
+    confidence: float
+    unit: str
+    method: str = "percentile; paired resamples for baseline comparisons"
+
+
+@dataclass(frozen=True)
 class Scorecard:
+    """One evaluation: the metrics with intervals, the baselines, the paired comparisons, the
+    task's details and the slices."""
+
+    __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(arbitrary_types_allowed=True)
+
     case: str
     title: str
     task: str
@@ -66,15 +103,16 @@ class Scorecard:
     source: str
     seed: int | None
     candidate: str | None
-    submission: dict[str, object]
+    submission: SubmissionInfo
     evaluated_at: str
     casekit_version: str
     primary_metric: str
     metrics: list[MetricResult]
     baselines: list[ModelResult]
     comparisons: list[Comparison]
-    details: dict[str, object]
-    bootstrap: dict[str, object]
+    details: TaskDetails
+    bootstrap: BootstrapSettings
+    slices: SliceReport | None = None
     notes: list[str] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
@@ -90,17 +128,16 @@ class Scorecard:
 
     @classmethod
     def from_json(cls, text: str) -> Scorecard:
-        raw = json.loads(text)
+        """Read a scorecard written by :meth:`to_json`; :class:`IntegrityError` says why one cannot be read."""
+        raw: dict[str, Any] = json.loads(text)
         if raw.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"scorecard schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}")
-        raw["metrics"] = [MetricResult(**metric) for metric in raw["metrics"]]
-        raw["baselines"] = [ModelResult(**{**model, "metrics": [MetricResult(**m) for m in model["metrics"]]})
-                            for model in raw["baselines"]]
-        raw["comparisons"] = [Comparison(**comparison) for comparison in raw["comparisons"]]
-        return cls(**raw)
+            raise IntegrityError(f"scorecard schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}: it "
+                                 "was written by another casekit version; evaluate the submission again")
+        raw["details"] = TypeAdapter(task_type(raw["task"]).details_type).validate_python(raw["details"])
+        return TypeAdapter(cls).validate_python(raw)
 
 
-def _finite(value):
+def _finite(value: Any) -> Any:
     """JSON has no NaN: undefined numbers are written as null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None

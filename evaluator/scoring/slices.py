@@ -1,9 +1,12 @@
 """Slices: the primary metric on parts of the test set, each with an interval, and the weak ones.
 
-A case names the test-input columns to slice by (``CaseSpec.slices``); every frequent value of
-such a column is a slice. A slice's metric is the task's own resampled metric on the slice's
-rows, with each row counted as often as the overall score's resamples drew it: the slice
-and the whole are judged on the same draws (as if the rows outside the slice weighed 0).
+A case names the columns to slice by (``CaseSpec.slices``): a column of a test input, or of the
+answer key, with one value per scored unit (a test row; a test user for ranking). Every
+frequent value of such a column is a slice; a numeric column with ``bins`` is cut into ranges.
+A slice's metric is the task's own resampled metric on the slice's units (truth and
+predictions take the subset of themselves), with each unit counted as often as the overall
+score's resamples drew it: the slice and the whole are judged on the same draws (as if the
+units outside the slice weighed 0).
 
 A slice is *much worse* than overall when its whole confidence interval lies more than
 ``MUCH_WORSE_MARGIN`` (in the metric's units) on the worse side of the overall point estimate:
@@ -13,82 +16,180 @@ the model is then worse there by a margin that matters, not by the luck of a sma
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from cases.spec import CaseSpec, SliceSpec
-from evaluator import tasks
-from evaluator.scoring.bootstrap import bootstrap_metrics, percentile_interval
+from cases.spec import SliceSpec
+from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
+from evaluator.tasks.base import ReportTable, Task, Truth, Units
 
 MUCH_WORSE_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
 class SliceResult:
-    """The primary metric on the test rows whose ``column`` holds ``value``."""
+    """The primary metric on the units whose ``column`` holds ``value``."""
 
     column: str
     value: str
-    rows: int
-    point: float
-    ci_low: float
-    ci_high: float
+    units: int
+    point: float | None
+    ci_low: float | None
+    ci_high: float | None
     much_worse: bool
 
 
-def slice_members(test: pd.DataFrame, slices: tuple[SliceSpec, ...]) -> list[tuple[SliceSpec, str, np.ndarray]]:
-    """Every slice of ``test`` with the boolean mask of its rows, most frequent values first.
+@dataclass(frozen=True)
+class SliceReport:
+    """Every slice of the test set on the primary metric, against the overall score."""
+
+    metric: str
+    metric_title: str
+    direction: str
+    overall: float
+    margin: float
+    unit: str
+    columns: dict[str, str]
+    slices: list[SliceResult]
+
+    def notes(self) -> list[str]:
+        """One sentence per slice that is much worse than overall, or one saying there is none."""
+        titles = ", ".join(title.lower() for title in self.columns.values())
+        worse = [row for row in self.slices if row.much_worse]
+        if not worse:
+            return [f"Checked {len(self.slices)} slices (by {titles}) on {self.metric_title}: none is much worse than "
+                    "overall."]
+        side = "below" if self.direction == "higher" else "above"
+        return [
+            f"Much worse on {self.columns[row.column].lower()} {row.value!r} ({row.units:,} {self.unit}s): "
+            f"{self.metric_title} {_number(row.point)} [{_number(row.ci_low)}, {_number(row.ci_high)}] against "
+            f"{self.overall:.3f} overall (its whole interval is more than {self.margin:g} {side})."
+            for row in worse
+        ]
+
+    def tables(self) -> list[ReportTable]:
+        titles = ", ".join(title.lower() for title in self.columns.values())
+        side = "below" if self.direction == "higher" else "above"
+        rows = [
+            [f"{self.columns[row.column]}: {row.value}", f"{row.units:,}", _number(row.point),
+             f"[{_number(row.ci_low)}, {_number(row.ci_high)}]",
+             _number(None if row.point is None else row.point - self.overall, signed=True),
+             "much worse" if row.much_worse else ""]
+            for row in self.slices
+        ]
+        return [ReportTable(
+            f"Slices: {self.metric_title} by {titles} (overall {self.overall:.4f}; much worse = whole interval more "
+            f"than {self.margin:g} {side} overall)",
+            ["slice", f"{self.unit}s", self.metric_title, "interval", "− overall", "flag"],
+            rows,
+        )]
+
+    def tracked_metrics(self) -> dict[str, float]:
+        """Slice metrics for MLflow, named ``slice/<column>/<value>/<metric>`` (value made key-safe)."""
+        values = {"slices_much_worse": float(sum(row.much_worse for row in self.slices))}
+        for row in self.slices:
+            stem = f"slice/{row.column}/{re.sub(r'[^0-9A-Za-z_. -]', '_', row.value)}/{self.metric}"
+            for suffix, value in (("", row.point), ("_ci_low", row.ci_low), ("_ci_high", row.ci_high)):
+                if value is not None and np.isfinite(value):
+                    values[stem + suffix] = value
+        return values
+
+
+def slice_members(columns: pd.DataFrame, slices: tuple[SliceSpec, ...]) -> list[tuple[SliceSpec, str, np.ndarray]]:
+    """Every slice with the boolean mask of its units: most frequent values first, or ranges in
+    their order for a binned column.
+
+    ``columns`` holds one row per unit and a column per slice spec.
 
     Examples
     --------
-    >>> test = pd.DataFrame({"subject": ["tax,jobs", "tax", "jobs", "health"]})
-    >>> [(value, mask.tolist()) for _, value, mask in slice_members(test, (SliceSpec("subject", "Subject", 2, 5, ","),))]
+    >>> columns = pd.DataFrame({"subject": ["tax,jobs", "tax", "jobs", "health"]})
+    >>> spec = SliceSpec("subject", "Subject", min_rows=2, separator=",")
+    >>> [(value, mask.tolist()) for _, value, mask in slice_members(columns, (spec,))]
     [('jobs', [True, False, True, False]), ('tax', [True, True, False, False])]
+    >>> history = pd.DataFrame({"events": [0, 2, 3, 7, 9]})
+    >>> spec = SliceSpec("events", "Events", min_rows=1, bins=(1, 4))
+    >>> [value for _, value, _ in slice_members(history, (spec,))]
+    ['< 1', '1-3', '4+']
     """
     found = []
     for spec in slices:
-        cells = test[spec.column].reset_index(drop=True).fillna("").astype(str)
-        values = cells.str.split(spec.separator) if spec.separator else cells.map(lambda cell: [cell])
-        exploded = values.explode().str.strip()
-        exploded = exploded[exploded != ""]
+        cells = columns[spec.column].reset_index(drop=True)
+        if spec.bins:
+            values = binned(cells, spec.bins).map(lambda cell: [cell])
+        else:
+            text = cells.fillna("").astype(str)
+            values = text.str.split(spec.separator) if spec.separator else text.map(lambda cell: [cell])
+        exploded = values.explode().astype(str).str.strip()
+        exploded = exploded[(exploded != "") & (exploded != "nan")]
         counts = exploded.value_counts()
         frequent = counts[counts >= spec.min_rows]
-        ordered = sorted(frequent.items(), key=lambda item: (-item[1], item[0]))[: spec.max_slices]
-        for value, _ in ordered:
-            rows = exploded.index[exploded == value].unique()
-            mask = np.zeros(len(test), dtype=bool)
-            mask[rows] = True
+        if spec.bins:
+            ordered = [name for name in bin_names(spec.bins) if name in frequent.index]
+        else:
+            ordered = [value for value, _ in sorted(frequent.items(), key=lambda item: (-item[1], item[0]))]
+        for value in ordered[: spec.max_slices]:
+            units = exploded.index[exploded == value].unique()
+            mask = np.zeros(len(columns), dtype=bool)
+            mask[units] = True
             found.append((spec, str(value), mask))
     return found
 
 
+def binned(values: pd.Series, edges: tuple[float, ...]) -> pd.Series:
+    """Each number's range among ``edges``: ``< e0``, ``e0-e1``, ..., ``eN+`` (empty when missing).
+
+    Ranges of whole numbers are named by their first and last member (``1-3`` for [1, 4)).
+
+    Examples
+    --------
+    >>> binned(pd.Series([0, 1, 3, 4, 10]), (1, 4)).tolist()
+    ['< 1', '1-3', '1-3', '4+', '4+']
+    >>> binned(pd.Series([0.2, 0.7]), (0.5,)).tolist()
+    ['< 0.5', '0.5+']
+    """
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    names = bin_names(edges)
+    positions = np.searchsorted(np.asarray(edges, dtype=float), numbers, side="right")
+    labels = np.asarray(names, dtype=object)[positions]
+    labels[np.isnan(numbers)] = ""
+    return pd.Series(labels, index=values.index)
+
+
+def bin_names(edges: tuple[float, ...]) -> list[str]:
+    """The names of the ranges that ``edges`` cut, in order (see :func:`binned`)."""
+    whole = all(float(edge).is_integer() for edge in edges)
+    names = [f"< {edges[0]:g}"]
+    for low, high in zip(edges, edges[1:]):
+        if whole:
+            names.append(f"{low:g}" if high - low == 1 else f"{low:g}-{high - 1:g}")
+        else:
+            names.append(f"{low:g}-{high:g}")
+    return [*names, f"{edges[-1]:g}+"]
+
+
 def score_slices(
-    spec: CaseSpec,
-    test: pd.DataFrame,
-    truth,
-    prediction,
+    task: Task,
+    columns: pd.DataFrame,
+    truth: Truth,
+    predictions: Units,
     overall: float,
     *,
     resamples: int,
     seed: int,
     confidence: float,
-) -> dict[str, object]:
-    """The primary metric on every slice of the test set, for the scorecard details.
+) -> SliceReport:
+    """The primary metric on every slice, for the scorecard.
 
-    ``test`` holds the id column and the slice columns of the test inputs; ``truth`` and
-    ``prediction`` are the task's decoded arrays, in the answer key's order; ``overall`` is
-    the primary metric on the whole test set.
+    ``columns`` holds the slice columns, one row per unit of ``truth`` in its order;
+    ``overall`` is the primary metric on the whole test set.
     """
-    primary = spec.primary
-    task = tasks.get(spec.task)
-    test = test.set_index(spec.id_column).reindex(truth.ids).reset_index()
-    members = slice_members(test, spec.slices)
-    resampled = [
-        task.resampled_metrics(rows_of(truth, mask), rows_of(prediction, mask), spec, {primary.name})
-        for _, _, mask in members
-    ]
+    primary = task.primary
+    members = slice_members(columns, task.spec.slices)
+    resampled = [task.resampled_metrics(truth.subset(mask), predictions.subset(mask), {primary.name})
+                 for _, _, mask in members]
 
     def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
         return {str(index): metric(weights[:, mask])[primary.name]
@@ -103,84 +204,22 @@ def score_slices(
             much_worse = interval.high < overall - MUCH_WORSE_MARGIN
         else:
             much_worse = interval.low > overall + MUCH_WORSE_MARGIN
-        results.append(SliceResult(slice_spec.column, value, int(mask.sum()), point, interval.low, interval.high,
-                                   bool(much_worse)))
-    return {
-        "metric": primary.name,
-        "metric_title": primary.title,
-        "direction": primary.direction,
-        "overall": overall,
-        "margin": MUCH_WORSE_MARGIN,
-        "columns": {slice_spec.column: slice_spec.title for slice_spec in spec.slices},
-        "slices": [asdict(result) for result in results],
-    }
+        results.append(SliceResult(slice_spec.column, value, int(mask.sum()), _finite(point),
+                                   _finite(interval.low), _finite(interval.high), bool(much_worse)))
+    return SliceReport(
+        metric=primary.name,
+        metric_title=primary.title,
+        direction=primary.direction,
+        overall=overall,
+        margin=MUCH_WORSE_MARGIN,
+        unit=task.unit,
+        columns={slice_spec.column: slice_spec.title for slice_spec in task.spec.slices},
+        slices=results,
+    )
 
 
-def rows_of(decoded, mask: np.ndarray):
-    """A task's decoded truth or prediction restricted to the rows in ``mask``.
-
-    Decoded values are dataclasses whose per-row fields are arrays (or an index) with one entry
-    per test row; every such field is cut down, and the rest (labels, a threshold) is kept.
-    """
-    size = mask.size
-    cut = {field.name: getattr(decoded, field.name)[mask] for field in fields(decoded)
-           if isinstance(getattr(decoded, field.name), (np.ndarray, pd.Index))
-           and len(getattr(decoded, field.name)) == size}
-    return replace(decoded, **cut)
-
-
-def notes(details: dict[str, object]) -> list[str]:
-    """One sentence per slice that is much worse than overall, or one saying there is none."""
-    found = details.get("slices")
-    if not found:
-        return []
-    titles = found["columns"]
-    worse = [row for row in found["slices"] if row["much_worse"]]
-    checked = f"{len(found['slices'])} slices (by {', '.join(t.lower() for t in titles.values())})"
-    if not worse:
-        return [f"Checked {checked} on {found['metric_title']}: none is much worse than overall."]
-    side = "below" if found["direction"] == "higher" else "above"
-    return [
-        f"Much worse on {titles[row['column']].lower()} {row['value']!r} ({row['rows']:,} rows): "
-        f"{found['metric_title']} {row['point']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}] against "
-        f"{found['overall']:.3f} overall (its whole interval is more than {found['margin']:g} {side})."
-        for row in worse
-    ]
-
-
-def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
-    """The slice table of a report, or nothing when the case has no slices."""
-    found = details.get("slices")
-    if not found:
-        return []
-    titles = found["columns"]
-    rows = [
-        [f"{titles[row['column']]}: {row['value']}", f"{row['rows']:,}", _number(row["point"]),
-         f"[{_number(row['ci_low'])}, {_number(row['ci_high'])}]", _number(row["point"] - found["overall"], True),
-         "much worse" if row["much_worse"] else ""]
-        for row in found["slices"]
-    ]
-    return [{
-        "title": f"Slices: {found['metric_title']} by {', '.join(t.lower() for t in titles.values())} "
-                 f"(overall {found['overall']:.4f}; much worse = whole interval more than {found['margin']:g} "
-                 f"{'below' if found['direction'] == 'higher' else 'above'} overall)",
-        "columns": ["slice", "rows", found["metric_title"], "interval", "− overall", "flag"],
-        "rows": rows,
-    }]
-
-
-def tracked_metrics(details: dict[str, object]) -> dict[str, float]:
-    """Slice metrics for MLflow, named ``slice/<column>/<value>/<metric>`` (value made key-safe)."""
-    found = details.get("slices")
-    if not found:
-        return {}
-    values = {"slices_much_worse": float(sum(row["much_worse"] for row in found["slices"]))}
-    for row in found["slices"]:
-        stem = f"slice/{row['column']}/{re.sub(r'[^0-9A-Za-z_. -]', '_', row['value'])}/{found['metric']}"
-        values[stem] = row["point"]
-        values[f"{stem}_ci_low"] = row["ci_low"]
-        values[f"{stem}_ci_high"] = row["ci_high"]
-    return values
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
 
 
 def _number(value: float | None, signed: bool = False) -> str:

@@ -1,41 +1,42 @@
-"""Task types: how submissions of one kind are checked, decoded, scored and produced.
+"""Task types, and the loading of a case: its spec bound to its task type and checked.
 
-A case names its task type (``multiclass``, ...) and the evaluator looks the module up here.
-Every task module offers the same functions:
-
-- ``submission_columns(spec, labels) -> (required, optional)``
-- ``check_values(frame, spec, labels, name, report)``: value checks after the generic ones
-- ``truth(answers, spec, labels)`` and ``decode(frame, spec, labels, ids)``: arrays aligned to
-  the answer key's order
-- ``point_metrics``, ``resampled_metrics``, ``details``: scores, bootstrap functions, and the
-  tables a report shows
-- ``sample_submission`` and ``baseline_submission``: well-formed submissions
-
-and, where the generic behaviour does not fit, optionally:
-
-- ``check_ids(frame, spec, expected_ids, name, report)``: replaces the generic one-row-per-id
-  check (a ranking submission has one row per recommended item)
-- ``notes(truth, predictions)``: sentences the scorecard adds to its notes
-- ``read_decision(submission_path, report) -> dict``: a decision the candidate declares in a
-  file beside the submission (the binary task's threshold), checked with the submission and
-  passed to ``decode`` as keyword arguments
+Every task type is a :class:`~evaluator.tasks.base.Task` subclass registered here by name. A
+case is loaded with :func:`load_case` (by slug) or :func:`for_case` (a spec in hand): both
+return the case's task, bound to its spec, after checking the spec's metrics against the task's
+registry; everything in the evaluator that scores goes through them.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from types import ModuleType
 
-_MODULES = {
-    "multiclass": "evaluator.tasks.multiclass",
-    "ranking": "evaluator.tasks.ranking",
-    "binary": "evaluator.tasks.binary",
+import cases
+from cases.errors import CaseSpecError
+from cases.spec import CaseSpec
+from evaluator.tasks.base import Task
+
+TASK_TYPES = {
+    "multiclass": "evaluator.tasks.multiclass:MulticlassTask",
+    "binary": "evaluator.tasks.binary:BinaryTask",
+    "ranking": "evaluator.tasks.ranking:RankingTask",
 }
 
 
-def get(task: str) -> ModuleType:
-    """The module that implements ``task``."""
+def task_type(name: str) -> type[Task]:
+    """The :class:`Task` subclass of the task type called ``name``."""
     try:
-        return import_module(_MODULES[task])
+        module, _, attribute = TASK_TYPES[name].partition(":")
     except KeyError:
-        raise ValueError(f"no evaluator for task type {task!r}; known: {sorted(_MODULES)}") from None
+        raise CaseSpecError(f"no task type {name!r}; the task types are: {', '.join(sorted(TASK_TYPES))}") from None
+    cls: type[Task] = getattr(import_module(module), attribute)
+    return cls
+
+
+def for_case(spec: CaseSpec) -> Task:
+    """The task of ``spec``, bound to it; :class:`CaseSpecError` says what the spec gets wrong."""
+    return task_type(spec.task)(spec)
+
+
+def load_case(slug: str, source: str | None = None) -> Task:
+    """Case ``slug`` as it applies to ``source`` (default: its first), loaded and checked."""
+    return for_case(cases.get(slug).for_source(source))

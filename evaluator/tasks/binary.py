@@ -16,24 +16,51 @@ from __future__ import annotations
 import json
 import math
 import reprlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cases.spec import CaseSpec
+from cases.errors import CaseSpecError
 from evaluator.metrics import binary
-from evaluator.tasks.submission import DECISION_FILE
 from evaluator.submissions.checks import Problem, ValidationReport, add_row_problems
+from evaluator.tasks.base import (
+    DECISION_FILE,
+    Decision,
+    MetricDefinition,
+    MetricRegistry,
+    ReportTable,
+    ResampledMetrics,
+    Task,
+    TaskDetails,
+)
+from evaluator.tasks.multiclass import MISSING_TEXT
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
 MAX_DECISION_BYTES = 64 * 1024
 # The curves in a scorecard are thinned to this many points: enough to draw, small in JSON.
 CURVE_POINTS = 200
-_MISSING_TEXT = {"", "nan", "none", "null", "na", "n/a"}
+
+REGISTRY = MetricRegistry("binary", (
+    MetricDefinition("roc_auc", "higher", "Probability that a random positive row gets a higher probability than a "
+                                          "random negative one (ties count one half).", requires_probabilities=True),
+    MetricDefinition("pr_auc", "higher", "Average precision: precision averaged over the recall steps of the "
+                                         "ranking by probability.", requires_probabilities=True),
+    MetricDefinition("log_loss", "lower", "Mean of -log p(true class).", requires_probabilities=True),
+    MetricDefinition("brier", "lower", "Mean squared difference between the probability and the outcome.",
+                     requires_probabilities=True),
+    MetricDefinition("ece", "lower", "Expected calibration error: the row-weighted mean gap between mean predicted "
+                                     "probability and observed share, over 10 equal-width bins.",
+                     requires_probabilities=True),
+    MetricDefinition("precision", "higher", "Share of flagged rows (probability at or above the declared threshold) "
+                                            "that are positive.", requires_probabilities=True),
+    MetricDefinition("recall", "higher", "Share of positive rows that are flagged.", requires_probabilities=True),
+    MetricDefinition("f1", "higher", "Harmonic mean of precision and recall at the declared threshold.",
+                     requires_probabilities=True),
+))
 
 
 @dataclass(frozen=True)
@@ -48,6 +75,9 @@ class BinaryTruth:
     def n_units(self) -> int:
         return self.positive.size
 
+    def subset(self, mask: np.ndarray) -> BinaryTruth:
+        return replace(self, ids=self.ids[mask], positive=self.positive[mask])
+
 
 @dataclass(frozen=True)
 class BinaryPredictions:
@@ -60,79 +90,255 @@ class BinaryPredictions:
     threshold: float = DEFAULT_THRESHOLD
     declared: bool = False
 
+    @property
+    def n_units(self) -> int:
+        return self.proba.size
 
-def probability_column(spec: CaseSpec) -> str:
-    schema = spec.submission
-    return f"{schema.probability_prefix}{schema.positive_label}"
-
-
-def submission_columns(spec: CaseSpec, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    return [spec.submission.id_column, probability_column(spec)], []
+    def subset(self, mask: np.ndarray) -> BinaryPredictions:
+        return replace(self, proba=self.proba[mask])
 
 
-def check_values(
-    frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], name: str, report: ValidationReport
-) -> None:
-    """Record probabilities that are empty, not numbers, or outside [0, 1]."""
-    column = probability_column(spec)
-    if column not in frame.columns:
-        return
-    id_column = spec.submission.id_column
-    ids = frame[id_column]
-    cells = frame[column]
-    numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
-    unparsed = np.isnan(numbers)
-    # Only the cells that did not parse need a second look (empty or NaN, or some other text):
-    # turning ten million numbers back into text would take seconds.
-    missing = np.zeros(len(frame), dtype=bool)
-    second_look = np.flatnonzero(unparsed)
-    missing[second_look] = [str(cell).strip().lower() in _MISSING_TEXT for cell in cells.to_numpy()[second_look]]
-    outside = ~unparsed & ((numbers < 0) | (numbers > 1) | ~np.isfinite(numbers))
-    rows = np.arange(1, len(frame) + 1)
+@dataclass(frozen=True)
+class DecisionCounts:
+    """The decision at the threshold: how many rows it flags, and the confusion counts."""
 
-    def where(row: int) -> str:
-        return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
-
-    add_row_problems(report, "nan_value", missing, rows, ids, column,
-                     lambda row, value: f"{where(row)}: empty or NaN probability")
-    add_row_problems(report, "not_a_number", unparsed & ~missing, rows, ids, column,
-                     lambda row, value: f"{where(row)}: {value!r} is not a number", values=cells)
-    add_row_problems(report, "probability_out_of_range", outside, rows, ids, column,
-                     lambda row, value: f"{where(row)}: probability {value} is outside [0, 1]", values=cells)
+    threshold: float
+    declared: bool
+    flagged: int
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    true_negatives: int
 
 
-def read_decision(submission: Path, report: ValidationReport) -> dict[str, float]:
-    """The threshold declared in ``decision.json`` beside ``submission``, as decode's keywords.
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """One calibration bin: its rows, mean predicted probability and observed share of positives."""
 
-    Returns ``{}`` when there is no such file (the default threshold applies); records a
-    problem naming the file and the key when the file is not ``{"threshold": <0..1>}``. The
-    file is read as UTF-8 (a byte-order mark is allowed, as in the submission), and what it
-    holds is quoted shortened, so a hostile file cannot flood the report.
-    """
-    path = submission.parent / DECISION_FILE
-    if not path.exists() and not path.is_symlink():
-        return {}
-    declared, error = _read_json(path)
-    if error:
-        report.problems.append(Problem("invalid_decision", f"{path}: {error}"))
-        return {}
-    if not isinstance(declared, dict):
-        report.problems.append(Problem("invalid_decision", f"{path}: expected a JSON object such as "
-                                                           '{"threshold": 0.5}'))
-        return {}
-    unknown = sorted(set(declared) - {"threshold"})
-    if unknown:
-        report.problems.append(Problem("invalid_decision", f"{path}: unknown key(s) {reprlib.repr(unknown)}; the "
-                                                           "only key is 'threshold'", column=unknown[0][:40]))
-    if "threshold" not in declared:
-        report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold' is missing", column="threshold"))
-        return {}
-    threshold = declared["threshold"]
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold': {reprlib.repr(threshold)} is "
-                                                           "not a number in [0, 1]", column="threshold"))
-        return {}
-    return {"threshold": float(threshold) + 0.0}  # + 0.0 turns -0.0 into 0.0
+    low: float
+    high: float
+    rows: int
+    mean_predicted: float | None
+    observed: float | None
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A curve thinned to at most ``CURVE_POINTS`` points."""
+
+    x: list[float]
+    y: list[float]
+
+
+@dataclass(frozen=True)
+class BinaryDetails(TaskDetails):
+    """The decision at the threshold, the reliability bins, and the ROC and precision-recall
+    curves (absent when the test set holds a single class)."""
+
+    positive_label: str
+    rows: int
+    positives: int
+    decision: DecisionCounts
+    reliability: list[ReliabilityBin]
+    roc_curve: Curve | None = None
+    pr_curve: Curve | None = None
+
+    def tables(self) -> list[ReportTable]:
+        decision, rows, label = self.decision, self.rows, self.positive_label
+        source = "declared in decision.json" if decision.declared else "default: no decision.json"
+        at_threshold = [
+            ["threshold", f"{decision.threshold:g} ({source})"],
+            [f"flagged as {label}", f"{decision.flagged:,} of {rows:,} ({decision.flagged / rows:.1%})"],
+            [f"{label}, flagged (true positives)", f"{decision.true_positives:,}"],
+            [f"not {label}, flagged (false positives)", f"{decision.false_positives:,}"],
+            [f"{label}, not flagged (false negatives)", f"{decision.false_negatives:,}"],
+            [f"not {label}, not flagged (true negatives)", f"{decision.true_negatives:,}"],
+        ]
+        reliability = [
+            [f"{b.low:.1f}-{b.high:.1f}", f"{b.rows:,}", _maybe(b.mean_predicted), _maybe(b.observed),
+             _maybe(None if b.observed is None or b.mean_predicted is None else b.observed - b.mean_predicted,
+                    signed=True)]
+            for b in self.reliability
+        ]
+        return [
+            ReportTable("Decision at the threshold", ["", "value"], at_threshold),
+            ReportTable(f"Reliability ({len(reliability)} equal-width bins of the predicted probability)",
+                        ["predicted", "rows", "mean predicted", f"observed share {label}", "observed − predicted"],
+                        reliability),
+        ]
+
+    def figures(self) -> dict[str, bytes]:
+        from evaluator.tasks import figures as plots
+
+        decision = self.decision
+        negatives = self.rows - self.positives
+        tp, fp = decision.true_positives, decision.false_positives
+        recall = tp / self.positives if self.positives else math.nan
+        precision = tp / (tp + fp) if tp + fp else math.nan
+        images = {"reliability_diagram.png": plots.reliability_diagram_png(self.reliability)}
+        if self.roc_curve is not None and self.pr_curve is not None:
+            false_positive_rate = fp / negatives if negatives else math.nan
+            images["roc_curve.png"] = plots.roc_curve_png(self.roc_curve.x, self.roc_curve.y,
+                                                          (false_positive_rate, recall), decision.threshold)
+            images["pr_curve.png"] = plots.precision_recall_curve_png(
+                self.pr_curve.x, self.pr_curve.y, self.positives / self.rows, (recall, precision), decision.threshold)
+        return images
+
+
+class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
+    """A probability of the positive class per row, and the candidate's declared threshold."""
+
+    name = "binary"
+    registry = REGISTRY
+    details_type = BinaryDetails
+    default_decision = {"threshold": DEFAULT_THRESHOLD}
+
+    def check_spec(self) -> None:
+        schema = self.spec.submission
+        if schema.probability_prefix is None or schema.positive_label is None:
+            raise CaseSpecError(f"case {self.spec.slug!r}: a binary submission names its probability column with "
+                                "probability_prefix and positive_label")
+
+    def template_context(self) -> dict[str, Any]:
+        return {**super().template_context(), "stratify": self.spec.target}
+
+    def describe_submission(self) -> str:
+        return (f"``{self.spec.submission.id_column}`` and ``{self.probability_column}``, the probability that the row "
+                f"is {self.spec.submission.positive_label}, in [0, 1]")
+
+    @property
+    def probability_column(self) -> str:
+        schema = self.spec.submission
+        return f"{schema.probability_prefix}{schema.positive_label}"
+
+    def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        return [self.spec.submission.id_column, self.probability_column], []
+
+    def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
+        """Record probabilities that are empty, not numbers, or outside [0, 1]."""
+        column = self.probability_column
+        if column not in frame.columns:
+            return
+        id_column = self.spec.submission.id_column
+        ids = frame[id_column]
+        cells = frame[column]
+        numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
+        unparsed = np.isnan(numbers)
+        # Only the cells that did not parse need a second look (empty or NaN, or some other
+        # text): turning ten million numbers back into text would take seconds.
+        missing = np.zeros(len(frame), dtype=bool)
+        second_look = np.flatnonzero(unparsed)
+        missing[second_look] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells.to_numpy()[second_look]]
+        outside = ~unparsed & ((numbers < 0) | (numbers > 1) | ~np.isfinite(numbers))
+        rows = np.arange(1, len(frame) + 1)
+
+        def where(row: int) -> str:
+            return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
+
+        add_row_problems(report, "nan_value", missing, rows, ids, column,
+                         lambda row, value: f"{where(row)}: empty or NaN probability")
+        add_row_problems(report, "not_a_number", unparsed & ~missing, rows, ids, column,
+                         lambda row, value: f"{where(row)}: {value!r} is not a number", values=cells)
+        add_row_problems(report, "probability_out_of_range", outside, rows, ids, column,
+                         lambda row, value: f"{where(row)}: probability {value} is outside [0, 1]", values=cells)
+
+    def read_decision(self, submission: Path, report: ValidationReport) -> Decision:
+        """The threshold declared in ``decision.json`` beside ``submission``.
+
+        Returns ``{}`` when there is no such file (the default threshold applies); records a
+        problem naming the file and the key when the file is not ``{"threshold": <0..1>}``. The
+        file is read as UTF-8 (a byte-order mark is allowed, as in the submission), and what it
+        holds is quoted shortened, so a hostile file cannot flood the report.
+        """
+        path = submission.parent / DECISION_FILE
+        if not path.exists() and not path.is_symlink():
+            return {}
+        declared, error = _read_json(path)
+        if error:
+            report.problems.append(Problem("invalid_decision", f"{path}: {error}"))
+            return {}
+        if not isinstance(declared, dict):
+            report.problems.append(Problem("invalid_decision", f"{path}: expected a JSON object such as "
+                                                               '{"threshold": 0.5}'))
+            return {}
+        unknown = sorted(set(declared) - {"threshold"})
+        if unknown:
+            report.problems.append(Problem("invalid_decision", f"{path}: unknown key(s) {reprlib.repr(unknown)}; the "
+                                                               "only key is 'threshold'", column=unknown[0][:40]))
+        if "threshold" not in declared:
+            report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold' is missing",
+                                           column="threshold"))
+            return {}
+        threshold = declared["threshold"]
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            report.problems.append(Problem("invalid_decision", f"{path}: key 'threshold': {reprlib.repr(threshold)} "
+                                                               "is not a number in [0, 1]", column="threshold"))
+            return {}
+        return {"threshold": float(threshold) + 0.0}  # + 0.0 turns -0.0 into 0.0
+
+    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> BinaryTruth:
+        positive_label = self.spec.submission.positive_label
+        assert positive_label is not None  # check_spec
+        return BinaryTruth(ids=pd.Index(answers[self.spec.id_column]),
+                           positive=(answers[self.spec.target] == positive_label).to_numpy(),
+                           positive_label=positive_label)
+
+    def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
+               decision: Decision | None = None) -> BinaryPredictions:
+        aligned = frame.set_index(self.spec.submission.id_column).reindex(ids)
+        proba = pd.to_numeric(aligned[self.probability_column]).to_numpy(dtype=float)
+        if not decision:
+            return BinaryPredictions(proba)
+        return BinaryPredictions(proba, decision["threshold"], declared=True)
+
+    def point_metrics(self, truth: BinaryTruth, predictions: BinaryPredictions) -> dict[str, float]:
+        values = binary.point_metrics(truth.positive, predictions.proba, predictions.threshold)
+        return {m.name: values[m.definition.name] for m in self.metrics}
+
+    def resampled_metrics(self, truth: BinaryTruth, predictions: BinaryPredictions,
+                          names: set[str]) -> ResampledMetrics:
+        wanted = {m.definition.name: m.name for m in self.metrics if m.name in names}
+        compute = binary.resampled_metrics(truth.positive, predictions.proba, predictions.threshold, set(wanted))
+
+        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
+            return {wanted[definition]: values for definition, values in compute(weights).items()}
+
+        return evaluate
+
+    def details(self, truth: BinaryTruth, predictions: BinaryPredictions) -> BinaryDetails:
+        from sklearn.metrics import precision_recall_curve, roc_curve
+
+        positive, proba = truth.positive, predictions.proba
+        flagged = proba >= predictions.threshold
+        decision = DecisionCounts(
+            threshold=predictions.threshold, declared=predictions.declared, flagged=int(flagged.sum()),
+            true_positives=int(np.sum(positive & flagged)), false_positives=int(np.sum(~positive & flagged)),
+            false_negatives=int(np.sum(positive & ~flagged)), true_negatives=int(np.sum(~positive & ~flagged)),
+        )
+        roc = pr = None
+        if positive.any() and not positive.all():
+            fpr, tpr, _ = roc_curve(positive, proba)
+            precision, recall, _ = precision_recall_curve(positive, proba)
+            roc = Curve(_thin(fpr), _thin(tpr))
+            pr = Curve(_thin(recall[::-1]), _thin(precision[::-1]))
+        return BinaryDetails(truth.positive_label, int(positive.size), int(positive.sum()), decision,
+                             _reliability(positive, proba), roc, pr)
+
+    def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
+        """A well-formed submission that gives every test row a probability of 0.5."""
+        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
+                             self.probability_column: 0.5})
+
+    def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
+                            labels: tuple[str, ...]) -> pd.DataFrame:
+        """Fit ``estimator`` on the train table and return its probabilities for the test table."""
+        spec = self.spec
+        train, test = inputs["train"], inputs["test"]
+        estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
+        fitted = estimator.predict_proba(test.drop(columns=[spec.id_column]))
+        positive = list(estimator.classes_).index(spec.submission.positive_label)
+        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
+                             self.probability_column: fitted[:, positive]})
 
 
 def _read_json(path: Path) -> tuple[object, str | None]:
@@ -155,83 +361,25 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     members = dict(pairs)
     if len(members) < len(pairs):
         seen: set[str] = set()
-        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))
+        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
         raise ValueError(f"key {reprlib.repr(repeated)} appears more than once")
     return members
 
 
-def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> BinaryTruth:
-    positive_label = spec.submission.positive_label
-    return BinaryTruth(ids=pd.Index(answers[spec.id_column]),
-                       positive=(answers[spec.target] == positive_label).to_numpy(),
-                       positive_label=positive_label)
-
-
-def decode(
-    frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], ids: pd.Index, threshold: float | None = None
-) -> BinaryPredictions:
-    """Turn a validated submission into probabilities in the order of ``ids``."""
-    aligned = frame.set_index(spec.submission.id_column).reindex(ids)
-    proba = pd.to_numeric(aligned[probability_column(spec)]).to_numpy(dtype=float)
-    if threshold is None:
-        return BinaryPredictions(proba)
-    return BinaryPredictions(proba, threshold, declared=True)
-
-
-def point_metrics(truth: BinaryTruth, predictions: BinaryPredictions, spec: CaseSpec) -> dict[str, float]:
-    values = binary.point_metrics(truth.positive, predictions.proba, predictions.threshold)
-    return {metric.name: values[metric.name] for metric in spec.metrics if metric.name in values}
-
-
-def resampled_metrics(
-    truth: BinaryTruth, predictions: BinaryPredictions, spec: CaseSpec, names: set[str]
-) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
-    """Bootstrap functions for the metrics in ``names``."""
-    return binary.resampled_metrics(truth.positive, predictions.proba, predictions.threshold, names)
-
-
-def details(truth: BinaryTruth, predictions: BinaryPredictions) -> dict[str, object]:
-    """The decision at the threshold, the ROC and precision-recall curves, the reliability bins."""
-    from sklearn.metrics import precision_recall_curve, roc_curve
-
-    positive, proba = truth.positive, predictions.proba
-    flagged = proba >= predictions.threshold
-    counts = {
-        "true_positives": int(np.sum(positive & flagged)),
-        "false_positives": int(np.sum(~positive & flagged)),
-        "false_negatives": int(np.sum(positive & ~flagged)),
-        "true_negatives": int(np.sum(~positive & ~flagged)),
-    }
-    result: dict[str, object] = {
-        "positive_label": truth.positive_label,
-        "rows": int(positive.size),
-        "positives": int(positive.sum()),
-        "decision": {"threshold": predictions.threshold, "declared": predictions.declared,
-                     "flagged": int(flagged.sum()), **counts},
-        "reliability": _reliability(positive, proba),
-    }
-    if positive.any() and not positive.all():
-        fpr, tpr, _ = roc_curve(positive, proba)
-        precision, recall, _ = precision_recall_curve(positive, proba)
-        result["roc_curve"] = {"fpr": _thin(fpr), "tpr": _thin(tpr)}
-        result["pr_curve"] = {"recall": _thin(recall[::-1]), "precision": _thin(precision[::-1])}
-    return result
-
-
-def _reliability(positive: np.ndarray, proba: np.ndarray) -> list[dict[str, float]]:
+def _reliability(positive: np.ndarray, proba: np.ndarray) -> list[ReliabilityBin]:
     """Rows, mean predicted probability and observed share of positives in each calibration bin."""
     bins = binary.calibration_bins(proba, binary.DEFAULT_BINS)
     table = []
     for k in range(binary.DEFAULT_BINS):
         inside = bins == k
         rows = int(inside.sum())
-        table.append({
-            "low": k / binary.DEFAULT_BINS,
-            "high": (k + 1) / binary.DEFAULT_BINS,
-            "rows": rows,
-            "mean_predicted": float(proba[inside].mean()) if rows else None,
-            "observed": float(positive[inside].mean()) if rows else None,
-        })
+        table.append(ReliabilityBin(
+            low=k / binary.DEFAULT_BINS,
+            high=(k + 1) / binary.DEFAULT_BINS,
+            rows=rows,
+            mean_predicted=float(proba[inside].mean()) if rows else None,
+            observed=float(positive[inside].mean()) if rows else None,
+        ))
     return table
 
 
@@ -239,71 +387,6 @@ def _thin(values: np.ndarray) -> list[float]:
     """At most ``CURVE_POINTS`` evenly spaced points of a curve, its two ends included."""
     keep = np.unique(np.linspace(0, values.size - 1, min(values.size, CURVE_POINTS)).round().astype(int))
     return [round(float(value), 6) for value in values[keep]]
-
-
-def sample_submission(inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]) -> pd.DataFrame:
-    """A well-formed submission that gives every test row a probability of 0.5."""
-    return pd.DataFrame({spec.submission.id_column: inputs["test"][spec.id_column], probability_column(spec): 0.5})
-
-
-def baseline_submission(
-    estimator, inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]
-) -> pd.DataFrame:
-    """Fit ``estimator`` on the train table and return its probabilities for the test table."""
-    train, test = inputs["train"], inputs["test"]
-    estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
-    fitted = estimator.predict_proba(test.drop(columns=[spec.id_column]))
-    positive = list(estimator.classes_).index(spec.submission.positive_label)
-    return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
-                         probability_column(spec): fitted[:, positive]})
-
-
-def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
-    """The decision at the threshold and the reliability bins."""
-    decision = details["decision"]
-    rows = details["rows"]
-    label = details["positive_label"]
-    flagged = decision["flagged"]
-    source = "declared in decision.json" if decision["declared"] else "default: no decision.json"
-    at_threshold = [
-        ["threshold", f"{decision['threshold']:g} ({source})"],
-        [f"flagged as {label}", f"{flagged:,} of {rows:,} ({flagged / rows:.1%})"],
-        [f"{label}, flagged (true positives)", f"{decision['true_positives']:,}"],
-        [f"not {label}, flagged (false positives)", f"{decision['false_positives']:,}"],
-        [f"{label}, not flagged (false negatives)", f"{decision['false_negatives']:,}"],
-        [f"not {label}, not flagged (true negatives)", f"{decision['true_negatives']:,}"],
-    ]
-    reliability = [
-        [f"{b['low']:.1f}-{b['high']:.1f}", f"{b['rows']:,}", _maybe(b["mean_predicted"]), _maybe(b["observed"]),
-         _maybe(None if b["rows"] == 0 else b["observed"] - b["mean_predicted"], signed=True)]
-        for b in details["reliability"]
-    ]
-    return [
-        {"title": "Decision at the threshold", "columns": ["", "value"], "rows": at_threshold},
-        {"title": f"Reliability ({len(reliability)} equal-width bins of the predicted probability)",
-         "columns": ["predicted", "rows", "mean predicted", f"observed share {label}", "observed − predicted"],
-         "rows": reliability},
-    ]
-
-
-def figures(details: dict[str, object]) -> dict[str, bytes]:
-    """The ROC curve, the precision-recall curve and the reliability diagram, as PNG."""
-    from evaluator.outputs import plots
-
-    decision = details["decision"]
-    negatives = details["rows"] - details["positives"]
-    tp, fp = decision["true_positives"], decision["false_positives"]
-    recall = tp / details["positives"] if details["positives"] else math.nan
-    precision = tp / (tp + fp) if tp + fp else math.nan
-    threshold = decision["threshold"]
-    images = {"reliability_diagram.png": plots.reliability_diagram_png(details["reliability"])}
-    if "roc_curve" in details:
-        roc, pr = details["roc_curve"], details["pr_curve"]
-        false_positive_rate = fp / negatives if negatives else math.nan
-        images["roc_curve.png"] = plots.roc_curve_png(roc["fpr"], roc["tpr"], (false_positive_rate, recall), threshold)
-        images["pr_curve.png"] = plots.precision_recall_curve_png(
-            pr["recall"], pr["precision"], details["positives"] / details["rows"], (recall, precision), threshold)
-    return images
 
 
 def _maybe(value: float | None, signed: bool = False) -> str:

@@ -9,12 +9,13 @@ metrics score; the probabilities feed log loss and ROC-AUC.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cases.spec import CaseSpec
+from cases.errors import CaseSpecError
 from evaluator.metrics import classification
 from evaluator.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
@@ -23,17 +24,29 @@ from evaluator.submissions.checks import (
     add_row_problems,
     suspicious_characters,
 )
+from evaluator.tasks.base import (
+    Decision,
+    MetricDefinition,
+    MetricRegistry,
+    ReportTable,
+    ResampledMetrics,
+    Task,
+    TaskDetails,
+)
 
 SUM_TOLERANCE = 1e-3
-_MISSING_TEXT = {"", "nan", "none", "null", "na", "n/a"}
+MISSING_TEXT = frozenset({"", "nan", "none", "null", "na", "n/a"})
 
-
-@dataclass(frozen=True)
-class ClassPredictions:
-    """Predictions aligned to the answer key's rows: class codes and optional probabilities."""
-
-    codes: np.ndarray
-    proba: np.ndarray | None
+REGISTRY = MetricRegistry("multiclass", (
+    MetricDefinition("accuracy", "higher", "Share of rows whose predicted class is the true class."),
+    MetricDefinition("macro_f1", "higher", "Unweighted mean over classes of F1 = 2 TP / (2 TP + FP + FN); classes "
+                                           "with no true and no predicted row are left out."),
+    MetricDefinition("weighted_f1", "higher", "Mean of the per-class F1, weighted by each class's support."),
+    MetricDefinition("log_loss", "lower", "Mean of -log p(true class), probabilities clipped as sklearn does.",
+                     requires_probabilities=True),
+    MetricDefinition("roc_auc_ovr", "higher", "One-vs-rest ROC-AUC, averaged over the classes present.",
+                     requires_probabilities=True),
+))
 
 
 @dataclass(frozen=True)
@@ -48,40 +61,191 @@ class ClassTruth:
     def n_units(self) -> int:
         return self.codes.size
 
-
-def submission_columns(spec: CaseSpec, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    schema = spec.submission
-    required = [schema.id_column] + ([schema.label_column] if schema.label_column else [])
-    probabilities = list(schema.probability_columns(labels))
-    if schema.probabilities_required:
-        return required + probabilities, []
-    return required, probabilities
+    def subset(self, mask: np.ndarray) -> ClassTruth:
+        return replace(self, ids=self.ids[mask], codes=self.codes[mask])
 
 
-def check_values(
-    frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], name: str, report: ValidationReport
-) -> None:
-    """Record empty or unknown labels and invalid probabilities."""
-    schema = spec.submission
-    ids = frame[schema.id_column]
-    rows = np.arange(1, len(frame) + 1)
-    column = schema.label_column
-    if column and column in frame.columns:
-        values = frame[column]
-        empty = values.str.strip().str.lower().isin(_MISSING_TEXT).to_numpy()
-        add_row_problems(report, "nan_value", empty, rows, ids, column,
-                         lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column '{column}': "
-                                            "empty or NaN label")
-        unknown = (~values.isin(labels)).to_numpy() & ~empty
-        known = ", ".join(labels)
-        add_row_problems(report, "unknown_label", unknown, rows, ids, column,
-                         lambda row, value: f"{name}: row {row}, column '{column}': unknown label {value!r}"
-                                            f"{suspicious_characters(value)}; expected one of {known}",
-                         values=values)
+@dataclass(frozen=True)
+class ClassPredictions:
+    """Predictions aligned to the answer key's rows: class codes and optional probabilities."""
 
-    probability_columns = list(schema.probability_columns(labels))
-    if probability_columns and all(c in frame.columns for c in probability_columns):
-        _check_probabilities(frame, probability_columns, ids, schema.id_column, name, report)
+    codes: np.ndarray
+    proba: np.ndarray | None
+
+    @property
+    def n_units(self) -> int:
+        return self.codes.size
+
+    def subset(self, mask: np.ndarray) -> ClassPredictions:
+        return ClassPredictions(self.codes[mask], None if self.proba is None else self.proba[mask])
+
+
+@dataclass(frozen=True)
+class ClassScores:
+    """Precision, recall and F1 of one class, and its support (true rows)."""
+
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class ClassificationDetails(TaskDetails):
+    """The per-class table and the confusion matrix (rows: true class, columns: predicted)."""
+
+    per_class: list[ClassScores]
+    labels: list[str]
+    confusion_matrix: list[list[int]]
+
+    def tables(self) -> list[ReportTable]:
+        return [ReportTable(
+            "Per-class precision, recall and F1",
+            ["class", "precision", "recall", "F1", "support"],
+            [[row.label, f"{row.precision:.3f}", f"{row.recall:.3f}", f"{row.f1:.3f}", f"{row.support:,}"]
+             for row in self.per_class],
+        )]
+
+    def figures(self) -> dict[str, bytes]:
+        from evaluator.tasks.figures import confusion_matrix_png
+
+        return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
+
+
+class MulticlassTask(Task[ClassTruth, ClassPredictions]):
+    """One label per row, scored on labels and (when given) class probabilities."""
+
+    name = "multiclass"
+    registry = REGISTRY
+    details_type = ClassificationDetails
+
+    def check_spec(self) -> None:
+        schema = self.spec.submission
+        if not schema.label_column and not schema.probabilities_required:
+            raise CaseSpecError(f"case {self.spec.slug!r}: a multiclass submission needs a label column, or "
+                                "probabilities required for every class")
+
+    def template_context(self) -> dict[str, Any]:
+        return {**super().template_context(), "stratify": self.spec.target}
+
+    def describe_submission(self) -> str:
+        schema = self.spec.submission
+        probabilities = f"``{schema.probability_prefix}<label>`` for every label, each row summing to 1"
+        if not schema.label_column:
+            return f"``{schema.id_column}`` and {probabilities}"
+        if schema.probabilities_required:
+            return f"``{schema.id_column}``, ``{schema.label_column}`` (a label seen in train) and {probabilities}"
+        optional = (f", and optionally {probabilities} (they add the probability metrics)"
+                    if schema.probability_prefix else "")
+        return f"``{schema.id_column}`` and ``{schema.label_column}`` (a label seen in train){optional}"
+
+    def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        schema = self.spec.submission
+        required = [schema.id_column] + ([schema.label_column] if schema.label_column else [])
+        probabilities = list(schema.probability_columns(labels))
+        if schema.probabilities_required:
+            return required + probabilities, []
+        return required, probabilities
+
+    def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
+        """Record empty or unknown labels and invalid probabilities."""
+        schema = self.spec.submission
+        ids = frame[schema.id_column]
+        rows = np.arange(1, len(frame) + 1)
+        column = schema.label_column
+        if column and column in frame.columns:
+            values = frame[column]
+            empty = values.str.strip().str.lower().isin(MISSING_TEXT).to_numpy()
+            add_row_problems(report, "nan_value", empty, rows, ids, column,
+                             lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column "
+                                                f"'{column}': empty or NaN label")
+            unknown = (~values.isin(labels)).to_numpy() & ~empty
+            known = ", ".join(labels)
+            add_row_problems(report, "unknown_label", unknown, rows, ids, column,
+                             lambda row, value: f"{name}: row {row}, column '{column}': unknown label {value!r}"
+                                                f"{suspicious_characters(value)}; expected one of {known}",
+                             values=values)
+
+        probability_columns = list(schema.probability_columns(labels))
+        if probability_columns and all(c in frame.columns for c in probability_columns):
+            _check_probabilities(frame, probability_columns, ids, schema.id_column, name, report)
+
+    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> ClassTruth:
+        codes = pd.Categorical(answers[self.spec.target], categories=labels).codes.astype(np.int64)
+        return ClassTruth(ids=pd.Index(answers[self.spec.id_column]), codes=codes, labels=labels)
+
+    def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
+               decision: Decision | None = None) -> ClassPredictions:
+        schema = self.spec.submission
+        aligned = frame.set_index(schema.id_column).reindex(ids)
+        probability_columns = list(schema.probability_columns(labels))
+        proba = None
+        if probability_columns and all(c in aligned.columns for c in probability_columns):
+            proba = aligned[probability_columns].astype(float).to_numpy()
+        if schema.label_column:
+            codes = pd.Categorical(aligned[schema.label_column], categories=labels).codes.astype(np.int64)
+        else:
+            assert proba is not None  # check_spec: without a label column, probabilities are required
+            codes = proba.argmax(axis=1)
+        return ClassPredictions(codes=codes, proba=proba)
+
+    def point_metrics(self, truth: ClassTruth, predictions: ClassPredictions) -> dict[str, float]:
+        values = classification.point_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels))
+        return {m.name: values[m.definition.name] for m in self.metrics if m.definition.name in values}
+
+    def resampled_metrics(self, truth: ClassTruth, predictions: ClassPredictions, names: set[str]) -> ResampledMetrics:
+        wanted = {m.definition.name: m.name for m in self.metrics if m.name in names}
+        compute = classification.resampled_metrics(truth.codes, predictions.codes, predictions.proba,
+                                                   len(truth.labels), set(wanted))
+
+        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
+            return {wanted[definition]: values for definition, values in compute(weights).items()}
+
+        return evaluate
+
+    def details(self, truth: ClassTruth, predictions: ClassPredictions) -> ClassificationDetails:
+        from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+        codes = np.arange(len(truth.labels))
+        precision, recall, f1, support = precision_recall_fscore_support(
+            truth.codes, predictions.codes, labels=codes, zero_division=0
+        )
+        return ClassificationDetails(
+            per_class=[ClassScores(label, float(p), float(r), float(f), int(s))
+                       for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support)],
+            labels=list(truth.labels),
+            confusion_matrix=confusion_matrix(truth.codes, predictions.codes, labels=codes).tolist(),
+        )
+
+    def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
+        """A well-formed submission that predicts the first label for every test row."""
+        schema = self.spec.submission
+        sample = pd.DataFrame({schema.id_column: inputs["test"][self.spec.id_column]})
+        if schema.label_column:
+            sample[schema.label_column] = labels[0]
+        if schema.probabilities_required:
+            for column in schema.probability_columns(labels):
+                sample[column] = 1.0 / len(labels)
+        return sample
+
+    def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
+                            labels: tuple[str, ...]) -> pd.DataFrame:
+        """Fit ``estimator`` on the train table and return its submission for the test table."""
+        spec, schema = self.spec, self.spec.submission
+        train, test = inputs["train"], inputs["test"]
+        estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
+        features = test.drop(columns=[spec.id_column])
+        fitted = estimator.predict_proba(features)
+        proba = np.zeros((len(test), len(labels)))
+        for position, label in enumerate(estimator.classes_):
+            proba[:, labels.index(label)] = fitted[:, position]
+        submission = pd.DataFrame({schema.id_column: test[spec.id_column].to_numpy()})
+        if schema.label_column:
+            submission[schema.label_column] = estimator.predict(features)
+        for column, values in zip(schema.probability_columns(labels), proba.T):
+            submission[column] = values
+        return submission
 
 
 def _check_probabilities(
@@ -93,7 +257,7 @@ def _check_probabilities(
     missing = np.zeros(numbers.shape, dtype=bool)
     rows, cols = np.nonzero(np.isnan(numbers))
     cells = text.to_numpy()[rows, cols]
-    missing[rows, cols] = [str(cell).strip().lower() in _MISSING_TEXT for cell in cells]
+    missing[rows, cols] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells]
     not_numeric = np.isnan(numbers) & ~missing
     _cell_problems(report, "nan_value", missing, columns, ids, id_column,
                    lambda where, cell: f"{name}: {where}: empty or NaN probability")
@@ -131,106 +295,3 @@ def _cell_problems(
     if len(flagged) > EXAMPLES_PER_PROBLEM:
         report.problems.append(Problem(code, f"{report.file.name}: ... and {len(flagged) - EXAMPLES_PER_PROBLEM:,} "
                                              f"more cell(s) with the same problem ({code.replace('_', ' ')})"))
-
-
-def truth(answers: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...]) -> ClassTruth:
-    codes = pd.Categorical(answers[spec.target], categories=labels).codes.astype(np.int64)
-    return ClassTruth(ids=pd.Index(answers[spec.id_column]), codes=codes, labels=labels)
-
-
-def decode(frame: pd.DataFrame, spec: CaseSpec, labels: tuple[str, ...], ids: pd.Index) -> ClassPredictions:
-    """Turn a validated submission into arrays in the order of ``ids``."""
-    schema = spec.submission
-    aligned = frame.set_index(schema.id_column).reindex(ids)
-    probability_columns = list(schema.probability_columns(labels))
-    proba = None
-    if probability_columns and all(c in aligned.columns for c in probability_columns):
-        proba = aligned[probability_columns].astype(float).to_numpy()
-    if schema.label_column:
-        codes = pd.Categorical(aligned[schema.label_column], categories=labels).codes.astype(np.int64)
-    else:
-        codes = proba.argmax(axis=1)
-    return ClassPredictions(codes=codes, proba=proba)
-
-
-def point_metrics(truth: ClassTruth, predictions: ClassPredictions, spec: CaseSpec) -> dict[str, float]:
-    values = classification.point_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels))
-    return {metric.name: values[metric.name] for metric in spec.metrics if metric.name in values}
-
-
-def resampled_metrics(
-    truth: ClassTruth, predictions: ClassPredictions, spec: CaseSpec, names: set[str]
-) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
-    """Bootstrap functions for the metrics in ``names`` that this prediction supports."""
-    return classification.resampled_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels), names)
-
-
-def details(truth: ClassTruth, predictions: ClassPredictions) -> dict[str, object]:
-    """The per-class table and the confusion matrix (rows: true class, columns: predicted)."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-
-    codes = np.arange(len(truth.labels))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        truth.codes, predictions.codes, labels=codes, zero_division=0
-    )
-    return {
-        "per_class": [
-            {"label": label, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support)
-        ],
-        "confusion_matrix": {
-            "labels": list(truth.labels),
-            "matrix": confusion_matrix(truth.codes, predictions.codes, labels=codes).tolist(),
-        },
-    }
-
-
-def sample_submission(inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]) -> pd.DataFrame:
-    """A well-formed submission that predicts the first label for every test row."""
-    schema = spec.submission
-    sample = pd.DataFrame({schema.id_column: inputs["test"][spec.id_column]})
-    if schema.label_column:
-        sample[schema.label_column] = labels[0]
-    if schema.probabilities_required:
-        for column in schema.probability_columns(labels):
-            sample[column] = 1.0 / len(labels)
-    return sample
-
-
-def baseline_submission(
-    estimator, inputs: dict[str, pd.DataFrame], spec: CaseSpec, labels: tuple[str, ...]
-) -> pd.DataFrame:
-    """Fit ``estimator`` on the train table and return its submission for the test table."""
-    schema = spec.submission
-    train, test = inputs["train"], inputs["test"]
-    estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
-    features = test.drop(columns=[spec.id_column])
-    fitted = estimator.predict_proba(features)
-    proba = np.zeros((len(test), len(labels)))
-    for position, label in enumerate(estimator.classes_):
-        proba[:, labels.index(label)] = fitted[:, position]
-    submission = pd.DataFrame({schema.id_column: test[spec.id_column].to_numpy()})
-    if schema.label_column:
-        submission[schema.label_column] = estimator.predict(features)
-    for column, values in zip(schema.probability_columns(labels), proba.T):
-        submission[column] = values
-    return submission
-
-
-def report_tables(details: dict[str, object]) -> list[dict[str, object]]:
-    """The tables a report shows for this task: title, column headers, rows."""
-    per_class = details["per_class"]
-    return [{
-        "title": "Per-class precision, recall and F1",
-        "columns": ["class", "precision", "recall", "F1", "support"],
-        "rows": [[row["label"], f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
-                  f"{row['support']:,}"] for row in per_class],
-    }]
-
-
-def figures(details: dict[str, object]) -> dict[str, bytes]:
-    """PNG figures by file name."""
-    from evaluator.outputs.plots import confusion_matrix_png
-
-    matrix = details["confusion_matrix"]
-    return {"confusion_matrix.png": confusion_matrix_png(matrix["labels"], matrix["matrix"])}

@@ -1,4 +1,4 @@
-"""Stage 1, ingest: read the interactions, the catalogue and the test users from ``data/``."""
+"""Stage 1, ingest: read the interactions, the test users and the catalogue from ``data/``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ LIKED = 4.0
 _IDS = {"user_id": str, "item_id": str}
 
 
+def load_data(data_dir: Path) -> dict[str, pd.DataFrame]:
+    """``train`` (the interactions), ``test`` (the users to recommend for, in file order) and
+    ``items`` (the catalogue)."""
+    return {"train": load_events(data_dir),
+            "test": pd.read_csv(data_dir / "test.csv", dtype=_IDS),
+            "items": pd.read_csv(data_dir / "items.csv", dtype=_IDS, keep_default_na=False)}
+
+
 def load_events(data_dir: Path) -> pd.DataFrame:
     """Read ``train.csv``, parse ``timestamp`` and add ``weight``, an interaction's strength.
 
@@ -25,13 +33,3 @@ def load_events(data_dir: Path) -> pd.DataFrame:
     else:
         events["weight"] = events["event"].map(EVENT_WEIGHTS).astype(float)
     return events
-
-
-def load_items(data_dir: Path) -> pd.DataFrame:
-    """Read ``items.csv``: one row per item of the catalogue."""
-    return pd.read_csv(data_dir / "items.csv", dtype=_IDS, keep_default_na=False)
-
-
-def load_test_users(data_dir: Path) -> pd.DataFrame:
-    """Read ``test.csv``: the users to recommend for, in file order."""
-    return pd.read_csv(data_dir / "test.csv", dtype=_IDS)

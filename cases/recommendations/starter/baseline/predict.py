@@ -9,9 +9,10 @@ from {{ cookiecutter.package_name }}.features import build_features, generate_ca
 LIST_LENGTH = 100
 
 
-def predict(model, users: pd.Series, k: int = LIST_LENGTH) -> pd.DataFrame:
-    """The submission for ``users``: ``user_id``, ``item_id``, ``rank`` (1 is the best), ``k``
-    items per user."""
+def predict(model, data: dict[str, pd.DataFrame], k: int = LIST_LENGTH) -> pd.DataFrame:
+    """The submission for the users of ``data["test"]``: ``user_id``, ``item_id``, ``rank``
+    (1 is the best), ``k`` items per user."""
+    users = data["test"]["user_id"]
     candidates = generate_candidates(model.events, users, k)
     candidates["score"] = model.ranker.predict(build_features(model.events, candidates))
     ranked = candidates.sort_values(["user_id", "score"], ascending=[True, False], kind="stable")

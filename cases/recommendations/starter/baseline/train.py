@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from lightgbm import LGBMRanker
 
-from {{ cookiecutter.package_name }}.features import FEATURES, build_features, generate_candidates
+from {{ cookiecutter.package_name }}.features import build_features, generate_candidates
+from {{ cookiecutter.package_name }}.holdout import split_by_time
 
-LABEL_DAYS = 7
-LABEL_SHARE = 0.2
 TRAINING_USERS = 3_000
 CANDIDATES = 100
 
@@ -24,25 +22,9 @@ class Recommender:
     ranker: LGBMRanker
 
 
-def split_by_time(events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Hold out the most recent interactions, as the case's test split does.
-
-    Shop events: everything in the last ``LABEL_DAYS`` days. Ratings: each user's latest
-    ``LABEL_SHARE`` of ratings, of which only the liked ones count (weight 1).
-    Returns (earlier interactions, held-out interactions).
-    """
-    if "rating" in events.columns:
-        ordered = events.sort_values(["user_id", "timestamp"], kind="stable")
-        position = ordered.groupby("user_id").cumcount()
-        count = ordered.groupby("user_id")["item_id"].transform("size")
-        held = position >= count - np.maximum(1, np.round(LABEL_SHARE * count))
-        return ordered[~held], ordered[held & (ordered["weight"] >= 1.0)]
-    cut = events["timestamp"].max().normalize() + pd.Timedelta(days=1 - LABEL_DAYS)
-    return events[events["timestamp"] < cut], events[events["timestamp"] >= cut]
-
-
-def train_model(events: pd.DataFrame, items: pd.DataFrame) -> Recommender:
+def train_model(data: dict[str, pd.DataFrame]) -> Recommender:
     """Fit a LightGBM LambdaRank ranker on candidates labelled by a held-out recent period."""
+    events = data["train"]
     history, labels = split_by_time(events)
     users = pd.Series(labels["user_id"].unique())
     users = users.sample(min(TRAINING_USERS, len(users)), random_state=0).sort_values(ignore_index=True)

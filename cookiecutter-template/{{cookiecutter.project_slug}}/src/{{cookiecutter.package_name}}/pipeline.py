@@ -1,1 +1,80 @@
-{{ starter_file("pipeline.py") }}
+{%- set decision = cookiecutter.__decision != "{}" -%}
+"""Run the pipeline end to end: ``make run``.
+
+1. ingest the tables in ``data/``;
+2. set part of train aside the way the test set was set aside (``holdout.py``), fit on the
+   rest, predict the held-out part and score it with the kit's own metrics (the ones
+   ``casekit evaluate`` uses);
+3. log that run to MLflow;
+4. refit on all of train, predict the test set, check the submission's format and write
+   ``submission/predictions.csv``{% if decision %} with the decision in ``submission/decision.json``{% endif %}.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config, holdout, ingest, predict, train
+{%- if decision %}
+from {{ cookiecutter.package_name }}.predict import DECISION
+{%- else %}
+
+DECISION = None  # this case takes no decision beside the predictions
+{%- endif %}
+
+
+def main() -> int:
+    from evaluator import score_predictions, validate_predictions
+
+    data = ingest.load_data(config.DATA_DIR)
+    fit, held_out, answers = holdout.split(data)
+    started = time.perf_counter()
+    model = train.train_model(fit)
+    fit_seconds = time.perf_counter() - started
+    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION)
+    print(f"held-out part of train ({answers[config.ID].nunique():,} {config.ID} values):")
+    for name, value in scores.items():
+        print(f"  {name:<24} {value:.4f}")
+    log_run(scores, fit_seconds, len(fit["train"]))
+
+    model = train.train_model(data)
+    submission = predict.predict(model, data)
+    report = validate_predictions(submission, config.PROJECT, DECISION)
+    if not report.ok:
+        print(report.summary(), file=sys.stderr)
+        return 1
+    write_submission(submission)
+    return 0
+
+
+def write_submission(submission: pd.DataFrame) -> None:
+    """Write the predictions (and the decision, if any) under a temporary name, then rename."""
+    config.SUBMISSION_DIR.mkdir(parents=True, exist_ok=True)
+    partial = config.SUBMISSION.with_suffix(".csv.partial")
+    submission.to_csv(partial, index=False)
+    partial.replace(config.SUBMISSION)
+    print(f"wrote {config.SUBMISSION.relative_to(config.PROJECT)} ({len(submission):,} rows)")
+    if DECISION is not None:
+        decision = config.SUBMISSION_DIR / "decision.json"
+        decision.write_text(json.dumps(DECISION) + "\n")
+        print(f"wrote {decision.relative_to(config.PROJECT)}: {DECISION}")
+
+
+def log_run(scores: dict[str, float], fit_seconds: float, train_rows: int) -> None:
+    import mlflow
+
+    mlflow.set_experiment(config.EXPERIMENT)
+    with mlflow.start_run(run_name="development", tags={"casekit.role": "development"}):
+        mlflow.log_params({"holdout_fraction": holdout.FRACTION, "train_rows": train_rows, **(DECISION or {})})
+        mlflow.log_metrics({f"holdout_{name}": value for name, value in scores.items() if math.isfinite(value)})
+        mlflow.log_metric("fit_seconds", fit_seconds)
+    print(f"logged the run to MLflow at {mlflow.get_tracking_uri()}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,12 +1,16 @@
 """A corpus of hostile submissions, built from any case's valid sample submission.
 
 Each entry is ``(name, bytes)``. The corpus does not know the answers: it only mangles a
-well-formed file in the ways a careless or adversarial candidate would.
+well-formed file in the ways a careless or adversarial candidate would. A task type may add
+entries of its own (:data:`TASK_ENTRIES`), each with the outcome it must end in
+(:data:`TASK_EXPECTED`): a score, or an error with a given problem code.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from evaluator.tasks.base import Task
 
 FORMULA = "=cmd|' /C calc'!A0"
 SCRIPT = "<script>alert('x')</script>"
@@ -15,6 +19,17 @@ ANSI = "\x1b[2J\x1b[31mred"
 CYRILLIC_A = "\u0430"  # looks like Latin "a"
 ZERO_WIDTH = "\u200b"
 RTL_OVERRIDE = "\u202e"
+
+
+def roles(task: Task, labels: tuple[str, ...]) -> tuple[str, str | None, str | None]:
+    """The submission's id column, a column of text (a label, an item) and one of numbers
+    (a probability, a rank), as far as the task's submission has them."""
+    schema = task.spec.submission
+    required, optional = task.submission_columns(labels)
+    others = [column for column in required + optional if column != schema.id_column]
+    text = schema.label_column if schema.label_column in others else None
+    numbers = [column for column in others if column != text]
+    return schema.id_column, text, numbers[0] if numbers else None
 
 
 def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_column: str | None,

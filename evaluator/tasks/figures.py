@@ -1,10 +1,15 @@
-"""Figures for reports and MLflow, rendered to PNG bytes with matplotlib's Agg backend."""
+"""The figures task details draw for reports and MLflow, as PNG bytes (matplotlib, Agg backend)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from evaluator.tasks.binary import ReliabilityBin
 
 
 def confusion_matrix_png(labels: list[str], matrix: list[list[int]]) -> bytes:
@@ -90,16 +95,16 @@ def precision_recall_curve_png(
     return _png(figure, axes)
 
 
-def reliability_diagram_png(bins: list[dict[str, float | None]]) -> bytes:
+def reliability_diagram_png(bins: Sequence[ReliabilityBin]) -> bytes:
     """Observed share of positives against the mean predicted probability, per bin, with counts."""
     figure, axes = _square_axes()
-    filled = [b for b in bins if b["rows"]]
+    filled = [b for b in bins if b.rows]
     axes.plot([0, 1], [0, 1], color="#9aa5b1", linestyle="--", linewidth=1, label="perfect calibration")
-    axes.plot([b["mean_predicted"] for b in filled], [b["observed"] for b in filled], marker="o", color="#1f5fa8",
+    axes.plot([b.mean_predicted for b in filled], [b.observed for b in filled], marker="o", color="#1f5fa8",
               linewidth=2, label="observed share per bin")
     counts = axes.twinx()
-    counts.bar([(b["low"] + b["high"]) / 2 for b in bins], [b["rows"] for b in bins],
-               width=bins[0]["high"] - bins[0]["low"], color="#1f5fa8", alpha=0.12)
+    counts.bar([(b.low + b.high) / 2 for b in bins], [b.rows for b in bins],
+               width=bins[0].high - bins[0].low, color="#1f5fa8", alpha=0.12)
     counts.set_ylabel("rows per bin")
     axes.set_zorder(counts.get_zorder() + 1)
     axes.patch.set_visible(False)

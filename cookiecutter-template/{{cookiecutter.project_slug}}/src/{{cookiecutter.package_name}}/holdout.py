@@ -1,0 +1,1 @@
+{{ starter_file("holdout.py") }}

@@ -1,0 +1,152 @@
+"""The case under test: one case on one source, issued into a scratch folder as the checks need it.
+
+Everything is made on first use and kept: the prepared splits by seed, the projects by starter
+(issued at the source's ``conformance_scale``, with their own key store), the instance, and
+the results of running a project's ``make`` targets, so checks that share them pay once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+import cases
+from cases.prepared import PreparedData
+from cases.spec import CaseSpec, DataSource
+from evaluator import tasks
+from evaluator.files.fingerprint import csv_bytes
+from evaluator.instances.instance import Instance, open_instance
+from evaluator.instances.issue import Starter, new_project
+from evaluator.tasks.base import Task
+
+SEED = 5
+OTHER_SEED = 6
+MAKE_TIME_LIMIT_SECONDS = 900
+
+
+@dataclass(frozen=True)
+class MakeResult:
+    """How a ``make`` target of a project ended, with what it printed."""
+
+    target: str
+    exit_code: int
+    output: str
+
+
+@dataclass
+class CaseUnderTest:
+    """Case ``slug`` on ``source``, checked in ``workdir`` (which must be empty or new)."""
+
+    slug: str
+    source: str
+    workdir: Path
+    _prepared: dict[int, PreparedData] = field(default_factory=dict, repr=False)
+    _projects: dict[str, Path] = field(default_factory=dict, repr=False)
+    _made: dict[tuple[str, str], MakeResult] = field(default_factory=dict, repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.source})"
+
+    @cached_property
+    def task(self) -> Task:
+        """The case, loaded and checked against its task type."""
+        return tasks.load_case(self.slug, self.source)
+
+    @property
+    def spec(self) -> CaseSpec:
+        return self.task.spec
+
+    @property
+    def data_source(self) -> DataSource:
+        return cases.get(self.slug).source(self.source)
+
+    @property
+    def scale(self) -> float:
+        return self.data_source.conformance_scale if self.data_source.synthetic else 1.0
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.workdir / "keys"
+
+    def prepared(self, seed: int = SEED) -> PreparedData:
+        """The case's split for ``seed``, from a fresh load of the source."""
+        if seed not in self._prepared:
+            self._prepared[seed] = self.spec.prepare(self.data_source.load_tables(seed, self.scale), seed)
+        return self._prepared[seed]
+
+    def prepared_bytes(self, seed: int = SEED) -> dict[str, bytes]:
+        """Every table of the split for ``seed`` as casekit writes it, and its labels."""
+        prepared = self.prepared(seed)
+        files = {f"inputs/{name}.csv": csv_bytes(frame) for name, frame in prepared.inputs.items()}
+        files["answers.csv"] = csv_bytes(prepared.answers)
+        files["labels"] = "\n".join(prepared.labels).encode("utf-8")
+        return files
+
+    def project(self, starter: Starter) -> Path:
+        """A project issued with ``starter`` (every starter gets the same instance)."""
+        if starter not in self._projects:
+            created = new_project(self.slug, output=self.workdir / f"project-{starter}", seed=SEED,
+                                  source=self.source, scale=self.scale, starter=starter, keys_dir=self.keys_dir,
+                                  candidate="conformance")
+            self._projects[starter] = created.path
+        return self._projects[starter]
+
+    @cached_property
+    def instance(self) -> Instance:
+        return open_instance(self.project("baseline"), self.keys_dir)
+
+    @property
+    def tracking_uri(self) -> str:
+        """The MLflow store of the checks (and of the projects' own runs): in the workdir."""
+        return f"sqlite:///{self.workdir / 'mlflow.db'}"
+
+    @contextmanager
+    def tracking(self) -> Iterator[None]:
+        """Point MLflow at the checks' own store for the duration of the block."""
+        import mlflow
+
+        previous = os.environ.get("MLFLOW_TRACKING_URI")
+        mlflow.set_tracking_uri(self.tracking_uri)
+        try:
+            yield
+        finally:
+            mlflow.set_tracking_uri(None)  # type: ignore[arg-type]  # None: back to the default
+            if previous is not None:
+                os.environ["MLFLOW_TRACKING_URI"] = previous
+
+    def make(self, starter: Starter, target: str) -> MakeResult:
+        """Run ``make target`` in the project of ``starter``, with this Python, its own MLflow store."""
+        key = (starter, target)
+        if key not in self._made:
+            project = self.project(starter)
+            env = {**os.environ, "MLFLOW_TRACKING_URI": self.tracking_uri,
+                   "CASEKIT_KEYS_DIR": str(self.keys_dir), "PYTHONDONTWRITEBYTECODE": "1"}
+            env.pop("PYTHONPATH", None)
+            try:
+                completed = subprocess.run(
+                    ["make", "--no-print-directory", target, f"PYTHON={sys.executable}"], cwd=project, env=env,
+                    capture_output=True, text=True, timeout=MAKE_TIME_LIMIT_SECONDS,
+                )
+                result = MakeResult(target, completed.returncode, completed.stdout + completed.stderr)
+            except subprocess.TimeoutExpired as error:
+                output = (error.stdout or b"").decode(errors="replace") if isinstance(error.stdout, bytes) else ""
+                result = MakeResult(target, -1, f"{output}\nmake {target}: no result after {MAKE_TIME_LIMIT_SECONDS} s")
+            self._made[key] = result
+        return self._made[key]
+
+    def sample_submission(self) -> pd.DataFrame:
+        """The issued project's sample submission, as text, with optional columns filled in."""
+        project = self.project("baseline")
+        sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str, keep_default_na=False)
+        _, optional = self.task.submission_columns(self.instance.labels)
+        for column in optional:  # e.g. optional class probabilities: include them, uniform
+            sample[column] = str(1 / len(optional))
+        return sample

@@ -1,0 +1,98 @@
+"""A Jinja2 extension that gives the cookiecutter template access to the case library.
+
+The project template owns the skeleton every case shares (config, pipeline, hold-out, contract
+tests, empty stages); what is particular to a case (its brief, the stage bodies of its baseline
+starter, any extra contract tests) stays in the case's folder. The template pulls it in with::
+
+    {{ case_brief(cookiecutter.case) }}
+    {{ starter_file("features.py") }}
+    {{ case_tests() }}
+
+and reads what it needs to know of the case into private context variables
+(``cookiecutter.__task``, ``__id_column``, ...) with ``case_value``.
+
+``starter_file`` looks in ``cases/<slug>/starter/<starter>/``, then ``cases/<slug>/starter/``,
+then the template's own ``stages/<starter>/`` and ``stages/``, and renders the file with the
+cookiecutter context, so every file may use ``{{ cookiecutter.package_name }}``. Plain
+``cookiecutter`` loads this extension through the template's ``_extensions``, which is why
+casekit must be installed where cookiecutter runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+
+import cases
+from evaluator import tasks
+
+CASE_TESTS = "test_case.py"
+
+
+class CaseExtension(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals.update(
+            case_brief=case_brief,
+            case_title=lambda slug: cases.get(slug).title,
+            case_value=case_value,
+            starter_file=starter_file,
+            case_tests=case_tests,
+        )
+
+
+def case_brief(slug: str) -> str:
+    return cases.get(slug).brief_path.read_text(encoding="utf-8").strip()
+
+
+def case_value(slug: str, source: str, name: str) -> str:
+    """What the skeleton needs to know about the case, as text: a field of its spec for
+    ``source`` (``task``, ``id_column``, ``target``, ``time_column``, ``primary_metric``), or
+    one of its task's :meth:`~evaluator.tasks.base.Task.template_context` (``decision`` as JSON)."""
+    task = tasks.load_case(slug, source or None)
+    context: dict[str, Any] = {
+        "task": task.spec.task,
+        "id_column": task.spec.id_column,
+        "target": task.spec.target,
+        "time_column": task.spec.time_column or "",
+        "primary_metric": task.primary.title,
+        **task.template_context(),
+    }
+    value = context[name]
+    return json.dumps(value) if isinstance(value, dict) else str(value)
+
+
+def starter_path(slug: str, starter: str, name: str, template: Path) -> Path:
+    """Where the starter file ``name`` comes from: the case's own, else the template's."""
+    root = cases.get(slug).starter_dir
+    for candidate in (root / starter / name, root / name, template / "stages" / starter / name,
+                      template / "stages" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"case {slug!r} has no starter file {name!r} for the {starter!r} starter, in {root} or "
+                            f"in the template's stages")
+
+
+@pass_context
+def starter_file(context: Context, name: str) -> str:
+    cookiecutter = context["cookiecutter"]
+    path = starter_path(cookiecutter["case"], cookiecutter["starter"], name, Path(cookiecutter["_repo_dir"]))
+    return _render(context, path)
+
+
+@pass_context
+def case_tests(context: Context) -> str:
+    """The case's extra contract tests (``starter/test_case.py``), or nothing (the template's
+    hook then leaves the file out)."""
+    path = cases.get(context["cookiecutter"]["case"]).starter_dir / CASE_TESTS
+    return _render(context, path) if path.is_file() else ""
+
+
+def _render(context: Context, path: Path) -> str:
+    template = context.environment.from_string(path.read_text(encoding="utf-8"))
+    return template.render(cookiecutter=context["cookiecutter"]).rstrip("\n")

@@ -1,0 +1,320 @@
+"""The task contract: everything a task type provides so that the generic machinery can score
+any case of it.
+
+A task type (multiclass, binary, ranking, ...) is a subclass of :class:`Task`; an instance of it
+is bound to one case spec. Binding resolves the case's metrics against the task's
+:class:`MetricRegistry` and checks the submission schema, and fails with
+:class:`~cases.errors.CaseSpecError` naming the case, the metric or parameter, and what exists:
+a case that names a metric that does not exist, or passes a parameter that a metric does not
+take, fails when it is loaded, never silently when it is scored.
+
+The contract, in the order the evaluator uses it:
+
+1. **reading and checking** a submission (:meth:`Task.check_submission`): the generic checks of
+   :mod:`evaluator.submissions.checks` (the file, its columns, its ids), then the task's checks
+   on values, then the decision the candidate may declare beside the file;
+2. **decoding** the answer key and a submission into arrays aligned to the key's units (test
+   rows; test users for ranking). Both are :class:`Units`, which know how to take a subset of
+   themselves, so slices work for every task type;
+3. **metrics**: point estimates, and functions of a bootstrap weight matrix for the intervals
+   (see :mod:`evaluator.metrics.bootstrap`);
+4. **details**: what the report shows beyond the metrics, as a typed record
+   (:class:`TaskDetails`) that renders its own tables and figures and survives a JSON round trip;
+5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from cases.errors import CaseSpecError
+from cases.spec import CaseSpec, MetricSpec
+from evaluator.metrics.bootstrap import ResampledMetrics
+from evaluator.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
+
+Direction = Literal["higher", "lower"]
+Decision = dict[str, float]
+"""What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
+DECISION_FILE = "decision.json"
+"""Where a decision is declared: beside the submission file, so it travels with it."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter a registered metric takes: its name, its type, and its default (``None``
+    means the case must give it)."""
+
+    name: str
+    kind: type
+    default: Any = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MetricDefinition:
+    """A metric a task type can compute: which direction is better, what it takes, and whether
+    it needs probabilities (a submission without them is scored on the other metrics)."""
+
+    name: str
+    direction: Direction
+    summary: str
+    params: tuple[Parameter, ...] = ()
+    requires_probabilities: bool = False
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A case's metric, resolved against its task's registry: a definition with its parameters."""
+
+    name: str
+    title: str
+    definition: MetricDefinition
+    params: Mapping[str, Any]
+    interval: bool
+
+    @property
+    def direction(self) -> Direction:
+        return self.definition.direction
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+    @property
+    def requires_probabilities(self) -> bool:
+        return self.definition.requires_probabilities
+
+
+class MetricRegistry:
+    """The metrics one task type can compute, by name."""
+
+    def __init__(self, task: str, definitions: tuple[MetricDefinition, ...]) -> None:
+        self.task = task
+        self.definitions = {definition.name: definition for definition in definitions}
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.definitions
+
+    def resolve(self, case: str, spec: MetricSpec) -> Metric:
+        """``spec`` as a :class:`Metric`; :class:`CaseSpecError` names what is wrong and what exists."""
+        name = spec.registered_name
+        definition = self.definitions.get(name)
+        if definition is None:
+            known = ", ".join(sorted(self.definitions))
+            raise CaseSpecError(f"case {case!r}: metric {spec.name!r} asks for {name!r}, which the {self.task} task "
+                                f"does not have; its metrics are: {known}")
+        accepted = {parameter.name: parameter for parameter in definition.params}
+        for given, value in spec.params.items():
+            if given not in accepted:
+                takes = ", ".join(accepted) if accepted else "none"
+                raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}) takes no parameter {given!r}; "
+                                    f"the parameters it takes: {takes}")
+            kind = accepted[given].kind
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}): parameter {given!r} must be "
+                                    f"{kind.__name__}, got {value!r}")
+        params = {parameter.name: spec.params.get(parameter.name, parameter.default) for parameter in definition.params}
+        missing = [parameter for parameter, value in params.items() if value is None]
+        if missing:
+            raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}) needs parameter(s) {', '.join(missing)}")
+        return Metric(spec.name, spec.title, definition, params, spec.interval)
+
+
+class Units(Protocol):
+    """Values aligned to the answer key's units (test rows, or test users): truth or predictions."""
+
+    @property
+    def n_units(self) -> int: ...
+
+    def subset(self, mask: np.ndarray) -> Units:
+        """The same values restricted to the units where ``mask`` is True, in the same order."""
+        ...
+
+
+class Truth(Units, Protocol):
+    """The answer key, decoded: its unit ids in the key's order, and whatever the task scores."""
+
+    @property
+    def ids(self) -> pd.Index: ...
+
+
+TruthT = TypeVar("TruthT", bound=Truth)
+PredictionsT = TypeVar("PredictionsT", bound=Units)
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table of a report: a title, column headers and rows of already formatted cells."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class TaskDetails(ABC):
+    """What a task adds to the scorecard beyond its metrics (per-class scores, curves, ...).
+
+    Subclasses are dataclasses of plain values, so the scorecard writes them as JSON and
+    reads them back (``casekit sync`` logs a scorecard written earlier).
+    """
+
+    @abstractmethod
+    def tables(self) -> list[ReportTable]:
+        """The tables the report shows."""
+
+    @abstractmethod
+    def figures(self) -> dict[str, bytes]:
+        """PNG figures by file name, for the report and MLflow."""
+
+
+@dataclass(frozen=True)
+class CheckedSubmission:
+    """A submission's validation report and, when it could be read, its table (as text).
+
+    ``decision`` holds what the candidate declared beside the submission, for
+    :meth:`Task.decode`; it is empty for tasks that take no decision.
+    """
+
+    report: ValidationReport
+    frame: pd.DataFrame | None
+    decision: Decision = field(default_factory=dict)
+
+
+class Task(ABC, Generic[TruthT, PredictionsT]):
+    """One task type, bound to a case spec.
+
+    Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says), ``unit``
+    (what the bootstrap resamples, in words), ``registry`` (its metrics) and ``details_type``
+    (the :class:`TaskDetails` subclass its :meth:`details` returns); a task that reads a
+    decision beside the submission sets ``default_decision``, the one assumed without a file.
+    """
+
+    name: ClassVar[str]
+    unit: ClassVar[str] = "test row"
+    registry: ClassVar[MetricRegistry]
+    details_type: ClassVar[type[TaskDetails]]
+    default_decision: ClassVar[Decision] = {}
+
+    def __init__(self, spec: CaseSpec) -> None:
+        if spec.task != self.name:
+            raise CaseSpecError(f"case {spec.slug!r} is a {spec.task} case, not {self.name}")
+        self.spec = spec
+        self.metrics: tuple[Metric, ...] = tuple(self.registry.resolve(spec.slug, metric) for metric in spec.metrics)
+        seen: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+        for metric in self.metrics:
+            key = (metric.definition.name, tuple(sorted(metric.params.items())))
+            if key in seen:
+                raise CaseSpecError(f"case {spec.slug!r}: metrics {seen[key]!r} and {metric.name!r} compute the same "
+                                    f"thing ({metric.definition.name} with {dict(metric.params)})")
+            seen[key] = metric.name
+        self.primary = self.metric(spec.primary_metric)
+        self.check_spec()
+
+    def metric(self, name: str) -> Metric:
+        """The case's metric called ``name``."""
+        return next(metric for metric in self.metrics if metric.name == name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.spec.slug!r})"
+
+    # -- the spec ------------------------------------------------------------------------------
+
+    def check_spec(self) -> None:
+        """Raise :class:`CaseSpecError` if the case's submission schema does not suit the task."""
+
+    def template_context(self) -> dict[str, Any]:
+        """What the generated project's skeleton needs to know about the task, beyond the spec
+        (see ``cookiecutter-template/``): the column whose groups its contract tests sample
+        whole (``sample_group``, none for row tasks), the column they stratify by, the default
+        decision that goes with a submission (none for most tasks), and the submission's format
+        in words."""
+        return {"sample_group": "", "stratify": "", "decision": dict(self.default_decision),
+                "submission": self.describe_submission()}
+
+    @abstractmethod
+    def describe_submission(self) -> str:
+        """The submission's columns in a sentence, for the generated project's docstrings."""
+
+    # -- reading and checking a submission -----------------------------------------------------
+
+    def check_submission(self, path: Path, labels: tuple[str, ...], expected_ids: pd.Index) -> CheckedSubmission:
+        """Validate the submission at ``path`` for an instance whose test units are ``expected_ids``."""
+        report = ValidationReport(file=path)
+        frame = read_submission(path, report, self.text_columns())
+        if frame is None:
+            return CheckedSubmission(report, None)
+        required, optional = self.submission_columns(labels)
+        check_columns(frame, required, optional, path.name, report)
+        if self.spec.submission.id_column in frame.columns:
+            self.check_ids(frame, expected_ids, path.name, report)
+            self.check_values(frame, labels, path.name, report)
+        return CheckedSubmission(report, frame, self.read_decision(path, report))
+
+    def text_columns(self) -> list[str]:
+        """Columns read exactly as written (ids and labels: ``007`` stays ``007``)."""
+        schema = self.spec.submission
+        return [column for column in (schema.id_column, schema.label_column) if column]
+
+    @abstractmethod
+    def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        """The required columns and the optional ones (which come all or none)."""
+
+    def check_ids(self, frame: pd.DataFrame, expected_ids: pd.Index, name: str, report: ValidationReport) -> None:
+        """Record id problems; by default every test unit has exactly one row."""
+        check_ids(frame, self.spec.submission.id_column, expected_ids, name, report)
+
+    @abstractmethod
+    def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
+        """Record every problem in the predicted values, naming the file, row, id and column."""
+
+    def read_decision(self, submission: Path, report: ValidationReport) -> Decision:
+        """The decision declared beside ``submission``; tasks that take none return ``{}``."""
+        return {}
+
+    # -- truth and predictions -----------------------------------------------------------------
+
+    @abstractmethod
+    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> TruthT:
+        """The answer key decoded, in the key's unit order."""
+
+    @abstractmethod
+    def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
+               decision: Decision | None = None) -> PredictionsT:
+        """A checked submission decoded and aligned to ``ids`` (the truth's units)."""
+
+    # -- metrics -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def point_metrics(self, truth: TruthT, predictions: PredictionsT) -> dict[str, float]:
+        """Every metric of the case that the predictions support, by the case's metric names."""
+
+    @abstractmethod
+    def resampled_metrics(self, truth: TruthT, predictions: PredictionsT, names: set[str]) -> ResampledMetrics:
+        """A function of a ``(b, n_units)`` bootstrap weight matrix giving the metrics in
+        ``names`` (those the predictions support) on each of the ``b`` resamples."""
+
+    def notes(self, truth: TruthT, predictions: PredictionsT) -> list[str]:
+        """Sentences the scorecard adds to its notes (e.g. how many users got no list)."""
+        return []
+
+    @abstractmethod
+    def details(self, truth: TruthT, predictions: PredictionsT) -> TaskDetails:
+        """What the report shows beyond the metrics."""
+
+    # -- producing submissions -----------------------------------------------------------------
+
+    @abstractmethod
+    def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
+        """A well-formed submission for the test inputs (``data/sample_submission.csv``)."""
+
+    @abstractmethod
+    def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
+                            labels: tuple[str, ...]) -> pd.DataFrame:
+        """Fit a baseline's ``estimator`` on the instance's inputs and return its submission."""
