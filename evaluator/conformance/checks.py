@@ -314,6 +314,12 @@ def _synthetic(subject: CaseUnderTest) -> bool:
     return subject.data_source.synthetic
 
 
+def _default_source(subject: CaseUnderTest) -> bool:
+    # The whole journey once per case: its other sources share the scoring path, and training
+    # every baseline on every real dataset would cost more than it checks.
+    return subject.source == subject.case.default_source.name
+
+
 CHECKS: tuple[Check, ...] = (
     Check("brief_and_rubric_parse", brief_and_rubric_parse),
     Check("prepare_is_deterministic", prepare_is_deterministic),
@@ -322,7 +328,7 @@ CHECKS: tuple[Check, ...] = (
     Check("empty_starter_fails_naming_the_stage", empty_starter_fails_naming_the_stage),
     Check("baseline_starter_passes_its_contract_tests", baseline_starter_passes_its_contract_tests),
     Check("baseline_starter_writes_a_valid_submission", baseline_starter_writes_a_valid_submission),
-    Check("evaluate_scores_the_run_and_logs_it", evaluate_scores_the_run_and_logs_it),
+    Check("evaluate_scores_the_run_and_logs_it", evaluate_scores_the_run_and_logs_it, _default_source),
     Check("baselines_land_in_distinct_tiers", baselines_land_in_distinct_tiers, _synthetic),
     Check("hostile_submissions_end_in_a_score_or_a_clear_error", hostile_submissions_end_in_a_score_or_a_clear_error),
 )

@@ -65,8 +65,13 @@ class CaseUnderTest:
         return self.task.spec
 
     @property
+    def case(self) -> CaseSpec:
+        """The case as registered (all its sources)."""
+        return cases.get(self.slug)
+
+    @property
     def data_source(self) -> DataSource:
-        return cases.get(self.slug).source(self.source)
+        return self.case.source(self.source)
 
     @property
     def scale(self) -> float:
