@@ -156,7 +156,8 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         column = schema.label_column
         if column and column in frame.columns:
             values = frame[column]
-            empty = values.str.strip().str.lower().isin(MISSING_TEXT).to_numpy()
+            # "none" or "NA" may be a class of the case: only a cell that is no label reads as missing.
+            empty = (values.str.strip().str.lower().isin(MISSING_TEXT) & ~values.isin(labels)).to_numpy()
             add_row_problems(report, "nan_value", empty, rows, ids, column,
                              lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column "
                                                 f"'{column}': empty or NaN label")
