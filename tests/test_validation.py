@@ -207,5 +207,5 @@ def test_a_class_named_like_a_missing_value_is_a_label_not_a_gap(tmp_path):
 
     task = tasks.load_case("tickets")
     frame = pd.DataFrame({ID: ["a", "b", "c"], LABEL: ["none", "NA", ""]})
-    report = task.check_submission(write(tmp_path, frame), ("NA", "bug", "none"), pd.Index(["a", "b", "c"]))
+    report = task.check_submission(write(tmp_path, frame), ("NA", "bug", "none"), pd.Index(["a", "b", "c"])).report
     assert [(p.code, p.row) for p in report.problems] == [("nan_value", 3)]
