@@ -179,12 +179,13 @@ def speed(n_users: int, repeat: int) -> list[tuple]:
     arithmetic, _ = median_time(lambda: arithmetic_only(hits, truth.relevant.counts), repeat)
 
     # ranx divides AP by |relevant|, casekit by min(10, |relevant|): compare the rest exactly.
-    for name, ranx_name in zip(ACCURACY, RANX_NAMES):
+    for name, ranx_name in zip(ACCURACY, RANX_NAMES, strict=True):
         if name != "map_at_10":
             assert abs(ours[name] - theirs[ranx_name]) < 1e-9, (name, ours[name], theirs[ranx_name])
         assert abs(ours[name] - plain[name]) < 1e-9, name
     return [
-        (f"metrics from tables, {n_users // 1000}k x 100", ours_tables, "ranx Qrels/Run.from_df + evaluate", ranx_seconds,
+        (f"metrics from tables, {n_users // 1000}k x 100", ours_tables, "ranx Qrels/Run.from_df + evaluate",
+         ranx_seconds,
          f">= 20x faster: {'ok' if ranx_seconds / ours_tables >= 20 else 'MISSED'}"),
         (f"metrics from codes, {n_users // 1000}k x 100", ours_codes, "numpy lower bound (same codes)", floor,
          f"<= 2x: {'ok' if ours_codes / floor <= 2 else 'MISSED'}"),
@@ -200,10 +201,9 @@ def memory_child(n_users: int) -> None:
     inputs are built, so that building the random data does not count. ``ru_maxrss`` would
     not do: a child started from a large parent inherits the parent's peak.
     """
+    import cases
     from evaluator.metrics.bootstrap import bootstrap_metrics
     from evaluator.tasks import ranking
-
-    import cases
 
     spec = cases.get("recommendations")
     answers, submission, labels = as_tables(*random_codes(n_users, 10, seed=2))
@@ -248,9 +248,9 @@ def memory(n_users: int) -> dict:
 def issue_instance(work: Path, env: dict[str, str]) -> Path:
     """A synthetic shop instance with a 1M-row submission and random lists cached as baselines."""
     from cases.recommendations import synthetic
-    from evaluator.scoring.baselines import RECORD_FILE
     from evaluator.files.fingerprint import csv_bytes, sha256_file
     from evaluator.instances.issue import new_project
+    from evaluator.scoring.baselines import RECORD_FILE
 
     synthetic.N_USERS = 25_000  # enough test users (over 10k) for 10k lists of 100
     os.environ.update(env)

@@ -71,7 +71,8 @@ def new_project(
     case = cases.get(slug)
     data_source = case.source(source)
     if scale != 1.0 and not data_source.synthetic:
-        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own size")
+        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own "
+                         "size")
     if not 0 < scale <= 10:
         raise UsageError(f"--scale {scale:g}: expected a number in (0, 10]")
     task = tasks.load_case(slug, data_source.name)

@@ -214,7 +214,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         )
         return ClassificationDetails(
             per_class=[ClassScores(label, float(p), float(r), float(f), int(s))
-                       for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support)],
+                       for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support, strict=True)],
             labels=list(truth.labels),
             confusion_matrix=confusion_matrix(truth.codes, predictions.codes, labels=codes).tolist(),
         )
@@ -244,7 +244,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         submission = pd.DataFrame({schema.id_column: test[spec.id_column].to_numpy()})
         if schema.label_column:
             submission[schema.label_column] = estimator.predict(features)
-        for column, values in zip(schema.probability_columns(labels), proba.T):
+        for column, values in zip(schema.probability_columns(labels), proba.T, strict=True):
             submission[column] = values
         return submission
 
