@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts say "[default: ...]" in brackets: plain text, not rich markup.
+    rich_markup_mode=None,
 )
 
 KeysDir = Annotated[
