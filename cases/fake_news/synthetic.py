@@ -30,10 +30,9 @@ posts byte for byte.
 
 from __future__ import annotations
 
-from typing import Any
-
 import string
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
