@@ -44,14 +44,13 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], repeat: int) -> fl
 
 def issue_large_instance(work: Path, env: dict[str, str]) -> Path:
     """A ticket project whose test set has 100k rows, with a cached baseline for each tier."""
-    from cases.tickets import synthetic
     from evaluator.files.fingerprint import csv_bytes, sha256_file
     from evaluator.instances.issue import new_project
     from evaluator.scoring.baselines import RECORD_FILE
 
-    synthetic.N_TICKETS = 400_000
     os.environ.update(env)
-    created = new_project("tickets", output=work / "large", seed=1, starter="empty")
+    # 400k tickets (20 times the default): a quarter held out is 100k test rows.
+    created = new_project("tickets", output=work / "large", seed=1, scale=20, starter="empty")
     answers = pd.read_csv(created.key_folder / "answers.csv", dtype=str)
     labels = created.bundle.labels
     rng = np.random.default_rng(0)
