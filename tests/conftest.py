@@ -32,15 +32,6 @@ def pytest_configure(config) -> None:
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    # Under ``--dist loadgroup`` a worker takes a whole group: each test file is one group, so
-    # its module fixtures (an issued instance, a trained project) are made once, and each
-    # case and source of the conformance suite is one group, for the same reason.
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 def pytest_unconfigure(config) -> None:
     shutil.rmtree(getattr(config, "casekit_env", ""), ignore_errors=True)
 
