@@ -37,8 +37,8 @@ CASE = CaseSpec(
         ),
         DataSource(
             name="qvhighlights",
-            description="QVHighlights validation split: 1,550 queries on 150-s YouTube videos in 2-s clips, three "
-                        "raters' 0-4 saliency, Moment-DETR's predicted saliency; a 15% highlight reel per query.",
+            description="QVHighlights validation split (its first 600 queries): 150-s YouTube videos in 2-s clips, "
+                        "three raters' 0-4 saliency, Moment-DETR's predicted saliency; a 15% highlight reel per query.",
             load="cases.highlights.qvhighlights:load",
             synthetic=False,
             dataset=QVHIGHLIGHTS_DATASET,

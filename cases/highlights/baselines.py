@@ -156,7 +156,7 @@ def item_features(table: pd.DataFrame) -> pd.DataFrame:
 
 def _segment_features(table: pd.DataFrame, group: str) -> pd.DataFrame:
     signals = ["loudness_db", "laughter", "applause", "speech_rate", "sentiment", "faces"]
-    frame = table[signals + [LENGTH]].astype(float)
+    frame = table[[*signals, LENGTH]].astype(float)
     clock = pd.to_timedelta(table["start"]).dt.total_seconds().to_numpy() / 3600.0
     frame["hour"] = clock
     frame["diary_room"] = (table["location"] == "diary_room").astype(float)

@@ -249,10 +249,9 @@ def _interest(segments: pd.DataFrame, scenes: pd.DataFrame, days: _Days, rng: np
     """Each segment's interest to the audience: the latent quantity editors judge."""
     scene = segments["scene"].to_numpy()
     kind = scenes["kind"].to_numpy()[scene]
-    day = segments["day"].to_numpy()
     people = scenes["people"].to_numpy()
     appeal = np.array([days.appeal[group].max() for group in people])[scene]
-    feud = np.array([np.isin(days.feud[d], group).all() for d, group in zip(scenes["day"], people)])[scene]
+    feud = np.array([np.isin(days.feud[d], group).all() for d, group in zip(scenes["day"], people, strict=True)])[scene]
     hour = scenes["hour"].to_numpy()[scene]
     late = (hour > 24.0) & ~np.isin(kind, [KINDS.index("party"), KINDS.index("eviction")])
     peak = segments["at_peak"].to_numpy()
@@ -301,4 +300,5 @@ def _editors(segments: pd.DataFrame, scenes: pd.DataFrame, days: _Days, interest
 def _segment_ids(n: int, rng: np.random.Generator) -> np.ndarray:
     """Random segment ids, ``S-`` and 12 hex digits."""
     ids = fresh_ids(n, "S-", rng)
-    return np.array([f"{value}{extra:02x}" for value, extra in zip(ids, rng.integers(0, 256, n))], dtype=object)
+    extra = rng.integers(0, 256, n)
+    return np.array([f"{value}{more:02x}" for value, more in zip(ids, extra, strict=True)], dtype=object)

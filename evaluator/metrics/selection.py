@@ -29,7 +29,7 @@ def group_sums(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     >>> group_sums(np.array([1.0, 2.0, 3.0]), np.array([0, 2, 2, 3])).tolist()
     [3.0, 0.0, 3.0]
     """
-    cumulative = np.concatenate([np.zeros(values.shape[:-1] + (1,)), np.cumsum(values, axis=-1)], axis=-1)
+    cumulative = np.concatenate([np.zeros((*values.shape[:-1], 1)), np.cumsum(values, axis=-1)], axis=-1)
     return cumulative[..., offsets[1:]] - cumulative[..., offsets[:-1]]
 
 
