@@ -114,6 +114,9 @@ def best_selections(values: np.ndarray, lengths: np.ndarray, offsets: np.ndarray
 def _plain(values: np.ndarray, lengths: np.ndarray, capacity: int, budgets: np.ndarray) -> np.ndarray:
     """``best[g, c]``: the best value of group ``g``'s items so far within ``c`` seconds."""
     depth, n_groups = values.shape
+    if n_groups == 1:
+        took = _plain_one_group(values[:, 0], lengths[:, 0], capacity)
+        return _walk_back(took, lengths, budgets)
     best = np.zeros((n_groups, capacity + 1))
     columns = np.arange(capacity + 1)
     rows = np.arange(n_groups)
@@ -125,6 +128,30 @@ def _plain(values: np.ndarray, lengths: np.ndarray, capacity: int, budgets: np.n
         better = candidate > best
         took.append(np.packbits(better, axis=1))
         best = np.where(better, candidate, best)
+    return _walk_back(took, lengths, budgets)
+
+
+def _plain_one_group(values: np.ndarray, lengths: np.ndarray, capacity: int) -> list[np.ndarray]:
+    """:func:`_plain`'s program for a single group, by slices rather than gathers (about four
+    times faster per item: one long group is the case for which the item count is large)."""
+    best = np.zeros(capacity + 1)
+    nothing = np.packbits(np.zeros((1, capacity + 1), dtype=bool), axis=1)
+    took = []
+    for value, length in zip(values, lengths, strict=True):
+        if length > capacity:
+            took.append(nothing)
+            continue
+        candidate = best[:capacity + 1 - length] + value
+        better = np.zeros(capacity + 1, dtype=bool)
+        better[length:] = candidate > best[length:]
+        took.append(np.packbits(better[None, :], axis=1))
+        np.copyto(best[length:], candidate, where=better[length:])
+    return took
+
+
+def _walk_back(took: list[np.ndarray], lengths: np.ndarray, budgets: np.ndarray) -> np.ndarray:
+    """Which items the program took, walking back from each group's budget."""
+    depth, n_groups = lengths.shape
     taken = np.zeros((depth, n_groups), dtype=bool)
     left = budgets.copy()
     for i in range(depth - 1, -1, -1):
