@@ -99,7 +99,7 @@ def main() -> None:
     for budget in budgets:
         print(f"   budget {budget:,} s")
         for name, solve in solvers.items():
-            seconds, taken = timed(lambda solve=solve: solve(values, lengths, budget), args.repeat)
+            seconds, taken = timed(lambda solve=solve, budget=budget: solve(values, lengths, budget), args.repeat)
             print(f"     {name:<42} {seconds}   value {values[taken].sum():12.4f}   "
                   f"{lengths[taken].sum():,} s used")
 
