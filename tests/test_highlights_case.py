@@ -191,6 +191,6 @@ def test_review_ranks_a_project_a_pack_and_a_bare_file(issued, tmp_path):
     assert [row["candidate"] for row in candidates] == ["Ada", "Bob", "Cy"]
     assert all(row["metric"] == "F1 (mean over editors)" and row["status"] == "scored" for row in candidates)
     assert float(candidates[0]["value"]) > float(candidates[1]["value"]) > float(candidates[2]["value"])
-    reviews = {name: sorted((output / "candidates" / name).iterdir())[-1] / "review.json" for name in ("ada", "bob", "cy")}
-    kinds = {name: json.loads(path.read_text())["kind"] for name, path in reviews.items()}
+    latest = {name: sorted((output / "candidates" / name).iterdir())[-1] for name in ("ada", "bob", "cy")}
+    kinds = {name: json.loads((folder / "review.json").read_text())["kind"] for name, folder in latest.items()}
     assert kinds == {"ada": "project", "bob": "pack", "cy": "submission"}
