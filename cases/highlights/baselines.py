@@ -107,7 +107,7 @@ class LightGBMKnapsack:
 
     def select(self, test: pd.DataFrame) -> pd.DataFrame:
         features = item_features(test).reindex(columns=self.columns, fill_value=0.0)
-        score = self.model.predict(features)
+        score = np.asarray(self.model.predict(features), dtype=float)
         same_scene = scene_continues(test)
         return submission(test, score, same_scene)
 
