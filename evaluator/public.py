@@ -44,10 +44,9 @@ def validate_predictions(
     """
     root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
-    id_column = task.spec.id_column
-    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[id_column])
+    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=task.unit_columns())
     with _as_file(predictions, decision) as path:
-        checked = task.check_submission(path, tuple(bundle.labels), pd.Index(test[id_column]))
+        checked = task.check_submission(path, tuple(bundle.labels), task.expected_units(test))
     return checked.report
 
 
@@ -61,7 +60,8 @@ def score_predictions(
     predictions : DataFrame
         In the submission format, one row per row of ``answers``.
     answers : DataFrame
-        The id column and the target column.
+        The id column and the target column (and whatever else the task's answer key holds: a
+        selection's items, lengths, budgets and editors' judgements).
     decision : dict, optional
         What ``submission/decision.json`` would declare with these predictions, for cases
         that score a decision (e.g. ``{"threshold": 0.3}`` for a binary case).
@@ -79,10 +79,10 @@ def score_predictions(
     _, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
-    answers = answers[[task.spec.id_column, task.spec.target]].astype(str)
+    answers = answers[task.answer_columns(list(answers.columns))].astype(str)
     truth = task.truth(answers, labels)
     with _as_file(predictions, decision) as path:
-        checked = task.check_submission(path, labels, truth.ids)
+        checked = task.check_submission(path, labels, task.expected_units(answers))
     if not checked.report.ok or checked.frame is None:
         raise InvalidSubmissionError(checked.report)
     return task.point_metrics(truth, task.decode(checked.frame, labels, truth.ids, checked.decision))

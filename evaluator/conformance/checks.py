@@ -150,7 +150,9 @@ def no_answer_reaches_the_bundle(subject: CaseUnderTest) -> str:
                 raise _fail(subject, f"{path.relative_to(project)} holds the answer line {found!r}")
     tables = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False)
               for path in (project / "data").glob("*.csv")}
-    hidden = [column for column in answers.columns if column != spec.id_column]
+    # The columns that say which units are answered (ids; a selection's items, lengths and budgets)
+    # are in the test table by design; every other column of the key is an answer.
+    hidden = [column for column in answers.columns if column not in subject.task.unit_columns()]
     leaked = [column for column in hidden if column in tables["test"].columns]
     if leaked:
         raise _fail(subject, f"data/test.csv carries answer column(s) {leaked}")
@@ -163,10 +165,7 @@ def no_answer_reaches_the_bundle(subject: CaseUnderTest) -> str:
             if len(answered):
                 raise _fail(subject, f"data/{name}.csv gives the target of {len(answered):,} test row(s), e.g. "
                                      f"{answered[spec.id_column].iloc[0]!r}")
-    sample = tables["sample_submission"]
-    answer_columns = [column for column in sample.columns if column != spec.id_column]
-    per_unit = sample.groupby(spec.id_column, sort=False)[answer_columns].apply(
-        lambda rows: tuple(map(tuple, rows.to_numpy())))
+    per_unit = subject.task.sample_pattern(tables["sample_submission"], tables["test"])
     if per_unit.nunique() > 1:
         raise _fail(subject, "data/sample_submission.csv does not give every test unit the same answer: it could "
                              "carry information about the answers")

@@ -152,5 +152,6 @@ class CaseUnderTest:
         sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str, keep_default_na=False)
         _, optional = self.task.submission_columns(self.instance.labels)
         for column in optional:  # e.g. optional class probabilities: include them, uniform
-            sample[column] = str(1 / len(optional))
+            if column not in sample.columns:
+                sample[column] = str(1 / len(optional))
         return sample
