@@ -25,8 +25,9 @@ class ConformanceOfOneSource:
     source: str
 
     @pytest.fixture(scope="class")
-    def subject(self, tmp_path_factory) -> CaseUnderTest:
-        return CaseUnderTest(self.slug, self.source, tmp_path_factory.mktemp(f"conformance-{self.slug}-{self.source}"))
+    @classmethod
+    def subject(cls, tmp_path_factory) -> CaseUnderTest:
+        return CaseUnderTest(cls.slug, cls.source, tmp_path_factory.mktemp(f"conformance-{cls.slug}-{cls.source}"))
 
     def test_conforms(self, subject: CaseUnderTest, check: Check) -> None:
         check.run(subject)
