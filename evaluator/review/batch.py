@@ -10,8 +10,10 @@ For each candidate (see :mod:`evaluator.review.candidates` for the kinds of inpu
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
    logs), then log an MLflow run tagged with the candidate.
 
-Candidates are reviewed ``--jobs`` at a time in separate worker processes; they take turns
-on the MLflow store (see :mod:`evaluator.outputs.tracking`).
+Candidates are reviewed as Dask tasks, ``--jobs`` at a time on a local cluster or on a team's
+scheduler (:mod:`evaluator.review.dask_runner`); they take turns on the MLflow store (see
+:mod:`evaluator.outputs.tracking`). Each result is recorded as it lands
+(:mod:`evaluator.review.results`), so an interrupted review run again skips the candidates done.
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
 and the batch goes on. Last come the leaderboard (:mod:`evaluator.review.leaderboard`) and the batch
 summary, ``summary.json``.
@@ -20,18 +22,17 @@ Output folder layout::
 
     leaderboard.csv  leaderboard.html  summary.json
     rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
+    results/<slug>.json                    each candidate's result and what it came from
     candidates/<slug>/<timestamp>/         one per review of that candidate
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,7 +42,9 @@ from evaluator.files import atomic
 from evaluator.outputs import tracking
 from evaluator.scoring.baselines import baseline_scores, ensure_baselines
 from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from evaluator.review import bubblewrap
 from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from evaluator.review.leaderboard import write_leaderboard
 from evaluator.errors import CasekitError, UsageError
 from evaluator.evaluation import (
@@ -55,7 +58,8 @@ from evaluator.evaluation import (
 from evaluator.instances.keystore import keys_root
 from evaluator.review.final_score import EngineeringChecks, final_score, metric_tier
 from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
-from evaluator.review.rerun import RerunOptions, RerunResult, rerun_project
+from evaluator.review.results import ResultStore
+from evaluator.review.rerun import UNSAFE_WARNING, RerunOptions, RerunResult, rerun_project
 from evaluator.review.rubric import (
     CaseRubric,
     RubricResult,
@@ -75,7 +79,7 @@ Status = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class _Task:
+class ReviewTask:
     """What a worker process needs to review one candidate (picklable)."""
 
     candidate: Candidate
@@ -83,16 +87,24 @@ class _Task:
     rubric: CaseRubric
 
 
-def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None) -> BatchReview:
-    """Review every INPUT in ``arguments``; see the module docstring."""
+def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None,
+                 counter: Counter | None = None) -> BatchReview:
+    """Review every INPUT in ``arguments``; see the module docstring.
+
+    ``status`` is told what the batch is doing, and ``counter(done, total)`` how many
+    candidates are done.
+    """
     say = status or (lambda message: None)
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
-    if options.rerun and shutil.which("make") is None:
-        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
+    cluster = parse_cluster(options.cluster, options.jobs)
+    if options.rerun:
+        _check_rerun_tools(options, say)
     inputs = [parse_input(argument) for argument in arguments]
-    with tempfile.TemporaryDirectory(prefix="casekit-review-") as work:
+    if cluster.address:  # the workers are elsewhere: unpacked packs must be where they can read them
+        output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
         instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
@@ -107,15 +119,9 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
             _prepare_baselines(instance, options, say)
 
         (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
-        tasks = [_Task(candidate, replace(options, output=output), rubric) for candidate in candidates]
-        say(f"reviewing {len(tasks)} candidate(s), {options.jobs} at a time")
-        if options.jobs <= 1 or len(tasks) == 1:
-            reviews = [review_candidate(task) for task in tasks]
-        else:
-            # Spawned, not forked: the parent holds threads and open MLflow/sqlite handles.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
-                reviews = list(pool.map(review_candidate, tasks))
+        tasks = [ReviewTask(candidate, replace(options, output=output), rubric) for candidate in candidates]
+        reviews = review_on_cluster(tasks, review_candidate, cluster, ResultStore(output, options),
+                                    lambda task: rubric_file(output / RUBRICS_DIR, task.candidate.slug), say, counter)
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
     batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started)
@@ -133,8 +139,8 @@ def open_candidate_instance(candidate: Candidate, keys_dir: Path | None) -> Inst
         raise type(error)(f"candidate {candidate.name!r} ({candidate.source}): {error}") from error
 
 
-def review_candidate(task: _Task) -> CandidateReview:
-    """Review one candidate; runs in a worker process when --jobs > 1."""
+def review_candidate(task: ReviewTask) -> CandidateReview:
+    """Review one candidate; runs on a Dask worker when the cluster has more than one."""
     candidate, options = task.candidate, task.options
     started = time.monotonic()
     base = CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
@@ -161,6 +167,7 @@ def review_candidate(task: _Task) -> CandidateReview:
                 rerun_status=context["rerun_status"], rerun_summary=context["rerun_summary"],
                 rerun_seconds=rerun.pipeline.seconds if rerun and rerun.pipeline else None,
                 rerun_peak_memory_mb=rerun.pipeline.peak_memory_mb if rerun and rerun.pipeline else None,
+                rerun_isolation=context["isolation"],
                 report=(folder / "report.html").relative_to(options.output).as_posix(),
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
@@ -228,6 +235,8 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
         "rerun_status": rerun_status,
         "rerun_summary": rerun_summary,
         "limits": options.rerun_limits,
+        "isolation": (UNSAFE_WARNING if options.rerun and not options.rerun_limits.sandbox
+                      else rerun.isolation if rerun else ""),
         "rubric": rubric,
         "rubric_file": rubric.path.relative_to(options.output).as_posix(),
     }
@@ -272,6 +281,21 @@ def _baseline_rows(instance: Instance, resamples: int) -> list[dict]:
         rows.append({"name": item.baseline.title, "tier": item.baseline.tier, "value": values.points[primary],
                      "ci_low": interval.low, "ci_high": interval.high})
     return rows
+
+
+def _check_rerun_tools(options: ReviewOptions, say: Status) -> None:
+    """--rerun needs make and, unless the reviewer waives it, a working bubblewrap sandbox."""
+    if shutil.which("make") is None:
+        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
+    if not options.rerun_limits.sandbox:
+        say(f"WARNING: {UNSAFE_WARNING}")
+        return
+    try:
+        bubblewrap.check_available()
+    except bubblewrap.SandboxUnavailableError as error:
+        raise UsageError(f"--rerun runs candidates' code in a bubblewrap sandbox, which cannot run here: {error}. "
+                         f"Fix that, or pass --unsafe-no-sandbox to re-run without isolation (the candidates' "
+                         f"code then runs as you, with your files and network in reach)") from error
 
 
 def _check_output(output: Path) -> None:

@@ -17,6 +17,7 @@ class ReviewOptions:
     keys_dir: Path | None = None
     instance: str | None = None
     jobs: int = 1
+    cluster: str | None = None
     rerun: bool = False
     rerun_limits: RerunOptions = field(default_factory=RerunOptions)
     weights: str | None = None
@@ -47,6 +48,7 @@ class CandidateReview:
     rerun_summary: str = ""
     rerun_seconds: float | None = None
     rerun_peak_memory_mb: float | None = None
+    rerun_isolation: str = ""
     report: str | None = None
     run_id: str | None = None
     seconds: float = 0.0
