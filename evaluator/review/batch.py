@@ -59,6 +59,7 @@ from evaluator.instances.keystore import keys_root
 from evaluator.review.final_score import EngineeringChecks, final_score, metric_tier
 from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
 from evaluator.review.results import ResultStore
+from evaluator.review.similarity import batch_similarity
 from evaluator.review.rerun import UNSAFE_WARNING, RerunOptions, RerunResult, rerun_project
 from evaluator.review.rubric import (
     CaseRubric,
@@ -122,9 +123,12 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         tasks = [ReviewTask(candidate, replace(options, output=output), rubric) for candidate in candidates]
         reviews = review_on_cluster(tasks, review_candidate, cluster, ResultStore(output, options),
                                     lambda task: rubric_file(output / RUBRICS_DIR, task.candidate.slug), say, counter)
+        say("comparing the candidates' code and predictions")
+        similar = batch_similarity(candidates, reviews, spec, next(iter(issued.values())) if len(issued) == 1 else None)
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
-    batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started)
+    batch = BatchReview(output, reviews, baselines, spec.primary.higher_is_better, time.monotonic() - started,
+                        similar)
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from evaluator.review.final_score import FinalScore
+from evaluator.review.similarity import SimilarPair
 from evaluator.review.rerun import RerunOptions
 from evaluator.scoring.bootstrap import DEFAULT_RESAMPLES
 
@@ -61,6 +62,7 @@ class BatchReview:
     baselines: list[dict]
     higher_is_better: bool
     seconds: float
+    similar: list[SimilarPair] = field(default_factory=list)
 
     @property
     def failed(self) -> list[CandidateReview]:
