@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from evaluator.review.records import CandidateReview
 
 CODE_THRESHOLD = 0.5
-PREDICTION_THRESHOLD = 0.8
+PREDICTION_THRESHOLD = 0.75
 # A pair that agrees no more with each other than both agree with one baseline owes its likeness
 # to code everyone was given (a baseline starter is a baseline): reported, not flagged.
 EXPLAINED_MARGIN = 0.05
