@@ -257,3 +257,26 @@ def test_a_pipeline_that_sleeps_for_ever_is_stopped_at_its_time_limit(batch):
 def test_a_daemon_does_not_outlive_its_step(batch):
     assert "ATTACK daemon: blocked" in pipeline_log(batch, "daemon")
     assert batch.survivors == []
+
+
+def test_rerun_refuses_to_start_without_bubblewrap_and_names_the_cause(nlbse_project, tmp_path):
+    tools = tmp_path / "bin"  # make and python, but no bwrap
+    tools.mkdir()
+    (tools / "make").symlink_to(shutil.which("make"))
+    result = casekit("review", nlbse_project, "--rerun", "-o", tmp_path / "review",
+                     env={"PATH": f"{tools}:{Path(sys.executable).parent}"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "bwrap is not on PATH" in result.stderr and "--unsafe-no-sandbox" in result.stderr
+    assert not (tmp_path / "review").exists()
+
+
+def test_a_review_without_the_sandbox_says_so_in_every_report_and_review_json(nlbse_project, tmp_path):
+    instance = json.loads((nlbse_project / "casekit.json").read_text())["instance_id"]
+    bare = f"Carol={nlbse_project / 'data' / 'sample_submission.csv'}"
+    result = casekit("review", bare, "--instance", instance, "--rerun", "--unsafe-no-sandbox", "--no-track",
+                     "-o", tmp_path / "review")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: re-run WITHOUT a sandbox" in result.stderr
+    folder = next((tmp_path / "review" / "candidates" / "carol").iterdir())
+    assert "WITHOUT a sandbox" in json.loads((folder / "review.json").read_text())["rerun_isolation"]
+    assert 'id="unsafe-rerun"' in (folder / "report.html").read_text()

@@ -58,7 +58,7 @@ from evaluator.evaluation import (
 from evaluator.instances.keystore import keys_root
 from evaluator.review.final_score import EngineeringChecks, final_score, metric_tier
 from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
-from evaluator.review.results import ResultStore
+from evaluator.review.results import RESULTS_DIR, ResultStore
 from evaluator.review.similarity import batch_similarity
 from evaluator.review.rerun import UNSAFE_WARNING, RerunOptions, RerunResult, rerun_project
 from evaluator.review.rubric import (
@@ -306,8 +306,10 @@ def _check_output(output: Path) -> None:
     """A review writes into a new or empty folder, or one a previous review wrote."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} exists and is not a folder")
-    if output.is_dir() and any(output.iterdir()) and not (output / SUMMARY_FILE).is_file():
-        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE}); choose another -o")
+    earlier = (output / SUMMARY_FILE).is_file() or (output / RESULTS_DIR).is_dir()  # finished, or interrupted
+    if output.is_dir() and any(output.iterdir()) and not earlier:
+        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
+                         f"choose another -o")
 
 
 def _capped(log: Path, limit: int = 512 * 1024) -> bytes:
