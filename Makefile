@@ -34,6 +34,7 @@ test: $(INSTALLED)  ## Run the whole test suite
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
 	$(BIN)/python bench/ranking.py
+	$(BIN)/python bench/review.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

@@ -280,3 +280,22 @@ def test_a_review_without_the_sandbox_says_so_in_every_report_and_review_json(nl
     folder = next((tmp_path / "review" / "candidates" / "carol").iterdir())
     assert "WITHOUT a sandbox" in json.loads((folder / "review.json").read_text())["rerun_isolation"]
     assert 'id="unsafe-rerun"' in (folder / "report.html").read_text()
+
+
+def test_a_requirement_that_points_at_a_url_is_refused_before_pip_runs(tmp_path):
+    from evaluator.review.venvs import InstallError, project_requirements
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["evil @ https://example.invalid/'
+                                             'evil-1.0.tar.gz"]\n')
+    with pytest.raises(InstallError, match="points at https://example.invalid/evil-1.0.tar.gz.*wheels"):
+        project_requirements(tmp_path)
+
+
+def test_a_dependency_without_a_wheel_is_reported_as_such(tmp_path):
+    from evaluator.review.sandbox import StepResult
+    from evaluator.review.venvs import describe_install_failure
+
+    tail = ("ERROR: Could not find a version that satisfies the requirement sdist-only-package==1.0 "
+            "(from versions: none)\nERROR: No matching distribution found for sdist-only-package==1.0\n")
+    step = StepResult("install", ["pip"], "failed", 1, 3.0, 50.0, tmp_path / "install.log", tail)
+    assert describe_install_failure(step).startswith("no wheel of sdist-only-package==1.0 for this platform")

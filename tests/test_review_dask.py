@@ -140,3 +140,29 @@ def test_an_interrupted_review_resumes_with_the_candidates_not_done(bare_files, 
     assert first_folders <= {path.name for path in (output / "candidates").iterdir()}
     summary = json.loads((output / "summary.json").read_text())
     assert summary["counts"]["scored"] == 12
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    """A team's scheduler, stood in for by a cluster in this process: one worker, no 'rerun' resource."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+def test_a_review_runs_on_a_team_scheduler(bare_files, scheduler, tmp_path):
+    keys, instance, inputs = bare_files
+    result = casekit("review", *inputs[:3], "--instance", instance, "--cluster", scheduler, "--keys-dir", keys,
+                     "--no-track", "-o", tmp_path / "review")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(recorded(tmp_path / "review")) == 3
+
+
+def test_a_rerun_on_a_scheduler_without_the_rerun_resource_is_refused(bare_files, scheduler, tmp_path):
+    keys, instance, inputs = bare_files
+    project = keys.parent / "project"
+    result = casekit("review", project, "--rerun", "--cluster", scheduler, "--keys-dir", keys, "--no-track",
+                     "-o", tmp_path / "review")
+    assert result.returncode == 2 and "offers the 'rerun' resource" in result.stderr
+    assert "--resources rerun=1" in result.stderr

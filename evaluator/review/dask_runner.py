@@ -107,6 +107,8 @@ def review_on_cluster(tasks: Sequence[ReviewTask], review: Callable[[ReviewTask]
     if counter:
         counter(len(reviews), total)
     if todo:
+        if cluster.address is None:  # no more local workers than candidates: one needs no cluster at all
+            cluster = ClusterSpec(None, min(cluster.workers, len(todo)))
         say(f"reviewing {len(todo)} candidate(s) on {cluster.describe()}")
         run_tasks(review, [tasks[index] for index in todo], cluster,
                   needs_rerun=lambda task: task.options.rerun and task.candidate.code is not None,

@@ -122,12 +122,13 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float) ->
                            time_limit=install_time_limit, memory_limit_mb=None)
         if not step.passed:
             shutil.rmtree(folder, ignore_errors=True)
-            raise InstallError(_install_failure(step), step)
+            raise InstallError(describe_install_failure(step), step)
         atomic.write_text(folder / READY_MARKER, json.dumps(spec, indent=2) + "\n")
     return Environment(python, False, round(time.monotonic() - started, 2), step)
 
 
-def _install_failure(step: StepResult) -> str:
+def describe_install_failure(step: StepResult) -> str:
+    """Why pip failed, in the reviewer's words: a dependency with no wheel is named as such."""
     if step.outcome == "timed_out":
         return "installing the dependencies failed (timed out)"
     missing = re.search(r"Could not find a version that satisfies the requirement (\S+)", step.log_tail)
