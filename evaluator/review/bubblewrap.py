@@ -16,9 +16,10 @@ A candidate's ``make test`` and ``make run`` are hostile input. Inside the sandb
 - nothing else: the reviewer's home, the key store, caches and every other path are not in
   the sandbox's file system at all.
 
-``--die-with-parent`` and the PID namespace make the sandbox's processes die with it: when
-the command's process ends (or is killed at its time limit), the kernel kills whatever it
-left behind. Limits on time, memory, processes and file size are applied around the ``bwrap``
+``--die-with-parent`` and the PID namespace make the sandbox's processes die with it: the
+command is the namespace's first process (``--as-pid-1``), so when it ends (or is killed at
+its time limit) the kernel kills whatever it left behind, and its peak memory (with its
+children's) reaches the reviewer's side, which bubblewrap's own init would hide. Limits on time, memory, processes and file size are applied around the ``bwrap``
 process by :mod:`evaluator.review.sandbox`.
 """
 
@@ -102,7 +103,9 @@ def sandboxed(command: list[str], folders: SandboxFolders, readonly: list[Path])
     """
     arguments = [
         shutil.which(BWRAP) or BWRAP,
-        "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session",
+        # --as-pid-1: the command is the namespace's init, so the kernel reports its peak memory (and
+        # its children's) to this side; when it ends, everything left in the namespace is killed.
+        "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--as-pid-1",
         "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL", "--hostname", "sandbox",
         "--ro-bind", "/usr", "/usr",
     ]
