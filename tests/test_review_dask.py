@@ -68,7 +68,7 @@ def test_a_bad_cluster_address_is_a_usage_error(text):
 
 @pytest.fixture(scope="module")
 def bare_files(tmp_path_factory) -> tuple[Path, str, list[str]]:
-    """Twelve bare submissions for a reviewer-issued ticket instance."""
+    """Eight bare submissions for a reviewer-issued ticket instance."""
     needs_mirror()
     root = tmp_path_factory.mktemp("dask-review")
     keys = root / "keys"
@@ -77,7 +77,7 @@ def bare_files(tmp_path_factory) -> tuple[Path, str, list[str]]:
     instance = json.loads((project / "casekit.json").read_text())["instance_id"]
     sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str)
     inputs = []
-    for number in range(12):
+    for number in range(8):
         path = root / f"c{number:02d}.csv"
         sample.assign(category=[LABELS[(row * (number + 1)) % 3] for row in range(len(sample))]).to_csv(path, index=False)
         inputs.append(f"candidate {number:02d}={path}")
@@ -115,7 +115,7 @@ def test_a_worker_killed_mid_review_loses_no_candidate(bare_files, tmp_path):
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stdout + stderr
     results = recorded(output)
-    assert len(results) == 12 and all(result["review"]["status"] == "scored" for result in results.values())
+    assert len(results) == 8 and all(result["review"]["status"] == "scored" for result in results.values())
 
 
 def test_an_interrupted_review_resumes_with_the_candidates_not_done(bare_files, tmp_path):
@@ -126,20 +126,20 @@ def test_an_interrupted_review_resumes_with_the_candidates_not_done(bare_files, 
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130 and "run the same command again" in stderr
     done = {slug: result["key"] for slug, result in recorded(output).items()}
-    assert 3 <= len(done) < 12
+    assert 3 <= len(done) < 8
     first_folders = {path.name for path in (output / "candidates").iterdir()}
 
     again = start_review(bare_files, output, "--jobs", "2")
     stdout, stderr = again.communicate(timeout=300)
     assert again.returncode == 0, stdout + stderr
     results = recorded(output)
-    assert len(results) == 12
+    assert len(results) == 8
     # The candidates done before were not reviewed again: one report folder each, the same record.
     for slug in done:
         assert len(list((output / "candidates" / slug).iterdir())) == 1 and results[slug]["key"] == done[slug]
     assert first_folders <= {path.name for path in (output / "candidates").iterdir()}
     summary = json.loads((output / "summary.json").read_text())
-    assert summary["counts"]["scored"] == 12
+    assert summary["counts"]["scored"] == 8
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,8 @@ def scheduler():
     """A team's scheduler, stood in for by a cluster in this process: one worker, no 'rerun' resource."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://", host="127.0.0.1",
+                      dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 

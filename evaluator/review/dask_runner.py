@@ -174,7 +174,7 @@ def _client(cluster: ClusterSpec) -> Iterator[Client]:
     # A worker's death fails its task at once; run_tasks decides on the one retry.
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         with LocalCluster(n_workers=cluster.workers, threads_per_worker=1, processes=True,
-                          resources={RERUN_RESOURCE: 1}, memory_limit=0, dashboard_address=None,
+                          resources={RERUN_RESOURCE: 1}, memory_limit=0, dashboard_address=":0",
                           host="127.0.0.1", silence_logs=logging.CRITICAL) as local, Client(local) as client:
             yield client
 
