@@ -29,7 +29,7 @@ from evaluator.instances.keystore import ANSWERS_FILE
 
 pytestmark = pytest.mark.slow
 
-TIME_LIMIT = 60  # seconds per step: the honest pipeline takes about 10-25 s
+TIME_LIMIT = 120  # seconds per step: the honest pipeline takes 10-25 s alone, over 60 s on a machine under heavy load
 DISK_LIMIT_MB = 256
 PROCESS_LIMIT = 64
 
