@@ -39,6 +39,7 @@ bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
 	$(BIN)/python bench/ranking.py
 	$(BIN)/python bench/knapsack.py
+	$(BIN)/python bench/review.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

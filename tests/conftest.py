@@ -27,9 +27,15 @@ def pytest_configure(config) -> None:
     os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
     os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
-    # Re-run environments are built once per session (from the pip cache) and shared by its tests.
-    os.environ["CASEKIT_VENV_DIR"] = str(base / "venvs")
+    # Re-run environments are built once per session (from the pip cache) and shared by its tests,
+    # on every xdist worker: the controller hands its folder to the workers.
+    workerinput = getattr(config, "workerinput", None)
+    os.environ["CASEKIT_VENV_DIR"] = workerinput["casekit_venvs"] if workerinput else str(base / "venvs")
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+
+
+def pytest_configure_node(node) -> None:
+    node.workerinput["casekit_venvs"] = os.environ["CASEKIT_VENV_DIR"]
 
 
 def pytest_unconfigure(config) -> None:

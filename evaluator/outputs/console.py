@@ -7,11 +7,11 @@ plain ``Text``, never as markup, so it is shown as written and cannot restyle th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -23,13 +23,26 @@ errors = Console(stderr=True)
 _VERDICT_STYLE = {"beats": "bold green", "ties": "yellow", "loses to": "bold red"}
 
 
+class StatusLine:
+    """One line of progress: call it with what is happening; ``count`` fills its bar."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, message: str) -> None:
+        self._bar.update(self._task, description=message)
+
+    def count(self, done: int, total: int, what: str = "candidates") -> None:
+        """Show ``done`` of ``total`` on the bar."""
+        self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total} {what}")
+
+
 @contextmanager
-def progress() -> Iterator[Callable[[str], None]]:
-    """A spinner with elapsed time; yields a function that sets what it says."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=errors, transient=True) as bar:
-        task = bar.add_task("starting")
-        yield lambda message: bar.update(task, description=message)
+def progress() -> Iterator[StatusLine]:
+    """A spinner with elapsed time and, once counted, a bar; yields the :class:`StatusLine`."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TimeElapsedColumn(), console=errors, transient=True) as bar:
+        yield StatusLine(bar, bar.add_task("starting", total=None, count=""))
 
 
 def fmt(value: float | None, signed: bool = False) -> str:
