@@ -197,7 +197,10 @@ def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: Ca
         return None, EngineeringChecks(None, None, None, "not re-run; pass --rerun")
     limits = replace(options.rerun_limits, run_time_box=rubric.run_time_box_seconds,
                      reproduce_tolerance=rubric.reproduce_tolerance)
-    result = rerun_project(candidate.code, instance, card.primary.value, limits, logs)
+    submitted = card.primary.value
+    # score_submission always sets it; only a scorecard read back from JSON has None (for NaN).
+    assert submitted is not None
+    result = rerun_project(candidate.code, instance, submitted, limits, logs)
     return result, result.engineering(limits.run_time_box)
 
 
@@ -227,9 +230,11 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
 
 def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path, review: CandidateReview,
          output: Path) -> tracking.TrackedRun:
-    metrics = {"final_score": review.final.total}
-    metrics.update({f"final_score_{part.name}": part.value for part in review.final.parts})
-    if review.rerun_seconds is not None:
+    final = review.final
+    assert final is not None  # only scored reviews are logged, and they have a final score
+    metrics = {"final_score": final.total}
+    metrics.update({f"final_score_{part.name}": part.value for part in final.parts})
+    if review.rerun_seconds is not None and review.rerun_peak_memory_mb is not None:  # set together: the pipeline ran
         metrics["rerun_seconds"] = review.rerun_seconds
         metrics["rerun_peak_memory_mb"] = review.rerun_peak_memory_mb
     tags = {"casekit.review.input": candidate.kind, "casekit.review.rerun": review.rerun_status,

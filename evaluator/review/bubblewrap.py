@@ -19,8 +19,9 @@ A candidate's ``make test`` and ``make run`` are hostile input. Inside the sandb
 ``--die-with-parent`` and the PID namespace make the sandbox's processes die with it: the
 command is the namespace's first process (``--as-pid-1``), so when it ends (or is killed at
 its time limit) the kernel kills whatever it left behind, and its peak memory (with its
-children's) reaches the reviewer's side, which bubblewrap's own init would hide. Limits on time, memory, processes and file size are applied around the ``bwrap``
-process by :mod:`evaluator.review.sandbox`.
+children's) reaches the reviewer's side, which bubblewrap's own init would hide. Limits on
+time, memory, processes and file size are applied around the ``bwrap`` process by
+:mod:`evaluator.review.sandbox`.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def check_available() -> str:
     path = shutil.which(BWRAP)
     if path is None:
         raise SandboxUnavailableError(f"{BWRAP} is not on PATH; {INSTALL_HINT}")
-    probe = [path, "--ro-bind", "/", "/", "--unshare-all", "--unshare-user", "--die-with-parent", "--uid", str(SANDBOX_UID),
-             "--cap-drop", "ALL", "--disable-userns", "true"]
+    probe = [path, "--ro-bind", "/", "/", "--unshare-all", "--unshare-user", "--die-with-parent",
+             "--uid", str(SANDBOX_UID), "--cap-drop", "ALL", "--disable-userns", "true"]
     try:
         result = subprocess.run(probe, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -130,7 +131,7 @@ def sandboxed(command: list[str], folders: SandboxFolders, readonly: list[Path])
     for folder in _outside_usr(readonly):
         arguments += ["--ro-bind", str(folder), str(folder)]
     # The sandbox's own root is a tmpfs: read-only, or it would be memory that no limit counts.
-    return arguments + ["--remount-ro", "/", "--chdir", str(PROJECT), "--", *command]
+    return [*arguments, "--remount-ro", "/", "--chdir", str(PROJECT), "--", *command]
 
 
 def interpreter_folders(python: Path) -> list[Path]:

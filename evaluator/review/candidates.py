@@ -102,7 +102,9 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
         else:
             bundle = BundleMetadata.read(item.path)
             name = item.name or bundle.candidate or item.path.name
-            submission, label, code = _own_file(item.path, DEFAULT_SUBMISSION), str(item.path / DEFAULT_SUBMISSION), item.path
+            submission = _own_file(item.path, DEFAULT_SUBMISSION)
+            label = str(item.path / DEFAULT_SUBMISSION)
+            code = item.path
         candidates.append(Candidate(name, _unique_slug(name, slugs), item.kind, item.path, submission, label,
                                     code, bundle.instance_id))
     if bare:
@@ -113,7 +115,8 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
                                         str(item.path), None, instance_id))
     _check_names([candidate.name for candidate in candidates])
     for candidate in candidates:
-        refuse_key_store_file(candidate.submission, key_store, f"candidate {candidate.name!r}: {candidate.submission_label}")
+        refuse_key_store_file(candidate.submission, key_store,
+                              f"candidate {candidate.name!r}: {candidate.submission_label}")
     return candidates
 
 

@@ -33,6 +33,7 @@ from evaluator.review.records import CandidateReview
 from evaluator.review.results import ResultStore
 
 if TYPE_CHECKING:
+    from dask.typing import Key
     from distributed import Client
 
     from evaluator.review.batch import ReviewTask
@@ -144,7 +145,7 @@ def run_tasks(function: Callable[[Item], Result], items: Sequence[Item], cluster
             attempts[future.key] = (position, attempt)
             return future
 
-        attempts: dict[str, tuple[int, int]] = {}
+        attempts: dict[Key, tuple[int, int]] = {}
         pending = as_completed([submit(position, 0) for position in range(len(items))])
         for future in pending:
             position, attempt = attempts.pop(future.key)
@@ -172,11 +173,14 @@ def _client(cluster: ClusterSpec) -> Iterator[Client]:
             yield client
         return
     # A worker's death fails its task at once; run_tasks decides on the one retry.
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=cluster.workers, threads_per_worker=1, processes=True,
-                          resources={RERUN_RESOURCE: 1}, memory_limit=0, dashboard_address=":0",
-                          host="127.0.0.1", silence_logs=logging.CRITICAL) as local, Client(local) as client:
-            yield client
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(n_workers=cluster.workers, threads_per_worker=1, processes=True,
+                     resources={RERUN_RESOURCE: 1}, memory_limit=0, dashboard_address=":0",
+                     host="127.0.0.1", silence_logs=logging.CRITICAL) as local,
+        Client(local) as client,
+    ):
+        yield client
 
 
 def _check_rerun_resource(client: Client, cluster: ClusterSpec) -> None:

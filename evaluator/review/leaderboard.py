@@ -32,6 +32,8 @@ from evaluator.files import atomic
 from evaluator.review.final_score import ScoreWeights
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from cases.spec import CaseSpec
     from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
 
@@ -57,26 +59,39 @@ def rank(batch: BatchReview) -> list[Row]:
     """Scored candidates in rank order with baselines interleaved, then the unscored ones."""
     sign = -1.0 if batch.higher_is_better else 1.0
     scored = sorted((r for r in batch.reviews if r.status == "scored"),
-                    key=lambda r: (sign * r.primary_value, r.name.casefold(), r.name, r.slug))
+                    key=lambda r: (sign * _primary(r), r.name.casefold(), r.name, r.slug))
     ranks: list[int] = []
     for position, review in enumerate(scored):
         tied = position > 0 and _overlap(scored[position - 1], review)
         ranks.append(ranks[-1] if tied else position + 1)
     rows = [Row(f"{number}{'=' if ranks.count(number) > 1 else ''}", "candidate", review.name, review,
-                review.primary_value, review.ci_low, review.ci_high) for number, review in zip(ranks, scored)]
+                review.primary_value, review.ci_low, review.ci_high)
+            for number, review in zip(ranks, scored, strict=True)]
     for baseline in batch.baselines:
         row = Row("", "baseline", f"baseline: {baseline['name']}", None, baseline["value"], baseline["ci_low"],
                   baseline["ci_high"])
         # After every candidate at least as good, so the order stays stable.
-        at = next((i for i, other in enumerate(rows) if sign * other.value > sign * row.value), len(rows))
+        at = next((i for i, other in enumerate(rows) if sign * _value(other) > sign * _value(row)), len(rows))
         rows.insert(at, row)
     rows += [Row("", "candidate", review.name, review, None, None, None)
              for review in sorted((r for r in batch.reviews if r.status != "scored"), key=lambda r: r.name)]
     return rows
 
 
+def _primary(review: CandidateReview) -> float:
+    # Only scored reviews are ranked, and scoring sets the primary metric's value.
+    assert review.primary_value is not None
+    return review.primary_value
+
+
+def _value(row: Row) -> float:
+    # Only scored candidates and baselines are placed by value, and both have one.
+    assert row.value is not None
+    return row.value
+
+
 def _overlap(above: CandidateReview, below: CandidateReview) -> bool:
-    if None in (above.ci_low, above.ci_high, below.ci_low, below.ci_high):
+    if above.ci_low is None or above.ci_high is None or below.ci_low is None or below.ci_high is None:
         return above.primary_value == below.primary_value
     return below.ci_high >= above.ci_low and above.ci_high >= below.ci_low
 
@@ -189,8 +204,10 @@ def print_leaderboard(batch: BatchReview) -> None:
     rows = rank(batch)
     title = next((r.primary_title for r in batch.reviews if r.primary_title), "primary metric")
     table = Table(title=Text(f"Leaderboard ({title}; '=' marks overlapping 95% intervals)"), title_justify="left")
-    for column, justify in (("rank", "right"), ("candidate", "left"), (title, "right"), ("95% interval", "right"),
-                            ("tier", "left"), ("final", "right"), ("rubric", "right"), ("re-run", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("rank", "right"), ("candidate", "left"), (title, "right"), ("95% interval", "right"), ("tier", "left"),
+        ("final", "right"), ("rubric", "right"), ("re-run", "left"))
+    for column, justify in columns:
         table.add_column(column, justify=justify)
     for row in rows:
         review = row.review
@@ -201,6 +218,7 @@ def print_leaderboard(batch: BatchReview) -> None:
             table.add_row("", Text(row.name), "", "", Text(f"{review.status}: {review.message}", style="red"),
                           "", "", "")
         else:
+            assert review.final is not None  # a scored review has its final score
             table.add_row(row.rank, Text(row.name), fmt(row.value), interval, Text(review.tier),
                           fmt(review.final.total), f"{review.rubric_scored}/{review.rubric_total}",
                           Text(review.rerun_status))

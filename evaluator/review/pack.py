@@ -135,11 +135,13 @@ def pack_project(
         "includes_mlflow_runs": include_mlflow,
         "files": entries,
     }
-    with atomic.staged_file(output) as staging:
-        with zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in files:
-                archive.write(project / name, name)
-            archive.writestr(MANIFEST_FILE, json.dumps(manifest, indent=2) + "\n")
+    with (
+        atomic.staged_file(output) as staging,
+        zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for name in files:
+            archive.write(project / name, name)
+        archive.writestr(MANIFEST_FILE, json.dumps(manifest, indent=2) + "\n")
     return PackedProject(output, files, output.stat().st_size, links)
 
 
@@ -231,8 +233,9 @@ def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
     if stat.S_ISLNK(mode):
         raise IntegrityError(f"{name}: entry '{info.filename}' is a symbolic link")
     if info.file_size >= RATIO_CHECKED_FROM_BYTES and info.file_size > MAX_COMPRESSION_RATIO * info.compress_size:
-        raise IntegrityError(f"{name}: entry '{info.filename}' inflates {info.file_size / max(info.compress_size, 1):,.0f} "
-                             f"times (more than {MAX_COMPRESSION_RATIO}); a pack holding it looks like a zip bomb")
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise IntegrityError(f"{name}: entry '{info.filename}' inflates {ratio:,.0f} times (more than "
+                             f"{MAX_COMPRESSION_RATIO}); a pack holding it looks like a zip bomb")
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:

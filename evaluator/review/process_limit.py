@@ -12,6 +12,7 @@ what the user already runs, which does hold for a reviewer who is not root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -54,15 +55,11 @@ class ProcessLimit:
             if not pids:
                 break
             for pid in pids:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             time.sleep(0.05)
-        try:
+        with contextlib.suppress(OSError):  # a process still exiting; the empty cgroup costs nothing
             self.cgroup.rmdir()
-        except OSError:
-            pass  # a process still exiting; the empty cgroup costs nothing
 
 
 def process_limit(maximum: int) -> ProcessLimit:
@@ -97,8 +94,6 @@ def _processes_of_user() -> int:
     count = 0
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            try:
+            with contextlib.suppress(OSError):
                 count += entry.stat().st_uid == uid
-            except OSError:
-                pass
     return count

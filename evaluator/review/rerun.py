@@ -90,11 +90,11 @@ class RerunResult:
     isolation: str = ""
 
     def engineering(self, run_time_box: float) -> EngineeringChecks:
-        ran = self.pipeline is not None
+        pipeline = self.pipeline
         return EngineeringChecks(
             contract_tests=self.tests.passed if self.tests else False,
             reproduces=bool(self.check and self.check.reproduces),
-            within_time_box=ran and self.pipeline.passed and self.pipeline.seconds <= run_time_box,
+            within_time_box=pipeline is not None and pipeline.passed and pipeline.seconds <= run_time_box,
         )
 
     @property

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 
 from evaluator.files import atomic
@@ -104,4 +104,6 @@ def review_from_dict(data: dict) -> CandidateReview:
 def _plain(value: object) -> object:
     if isinstance(value, Path):
         return str(value)
-    return asdict(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

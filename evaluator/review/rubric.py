@@ -38,7 +38,7 @@ class Criterion:
     weight: float
     sections: tuple[str, ...]
     min_words: int
-    anchors: tuple[str, str, str, str]
+    anchors: tuple[str, ...]  # one per score in SCORES; load_case_rubric checks the count
 
 
 @dataclass(frozen=True)
@@ -225,7 +225,7 @@ def _render(rubric: CaseRubric, candidate: str, case: str, checks: dict[str, Sec
     for criterion in rubric.criteria:
         check = checks[criterion.key]
         lines += ["", f"[{criterion.key}]", f"# {criterion.title} (weight {criterion.weight:g})"]
-        lines += [f"#   {score}: {anchor}" for score, anchor in zip(SCORES, criterion.anchors)]
+        lines += [f"#   {score}: {anchor}" for score, anchor in zip(SCORES, criterion.anchors, strict=True)]
         lines.append(f"# automatic check: {check.note}")
         if scores[criterion.key] is None:
             lines.append("# score = ")

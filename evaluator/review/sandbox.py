@@ -15,6 +15,7 @@ it runs in a sandbox, and the limits then hold around the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -152,18 +153,14 @@ def _disk_usage(folder: Path) -> int:
     total = 0
     for root, _folders, files in os.walk(folder):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):
                 total += os.lstat(os.path.join(root, name)).st_blocks * 512
-            except OSError:
-                pass
     return total
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _tail(log: Path) -> str:

@@ -195,7 +195,7 @@ def compare_code(documents: dict[str, CodeDocument], given: list[str]) -> dict[t
     prints = {slug: CodeFingerprint(slug, NOISE_CHARACTERS, window, boilerplate=known_hashes,
                                     fp=io.StringIO(document.text), language="python")
               for slug, document in documents.items() if document.text}
-    results = {}
+    results: dict[tuple[str, str], CodeMatch] = {}
     for slug_a, slug_b in itertools.combinations(sorted(prints), 2):
         first, second = prints[slug_a], prints[slug_b]
         if not first.hashes or not second.hashes:
@@ -212,7 +212,8 @@ def _passages(document: CodeDocument, slices) -> list[Passage]:
     """The longest matched stretches of ``document``, in file order."""
     if len(slices) == 0 or len(slices[0]) == 0:
         return []
-    longest = sorted(zip(slices[0], slices[1]), key=lambda span: span[0] - span[1])[:MAX_PASSAGES]
+    # slices is copydetect's 2 x n array: the starts, then the ends.
+    longest = sorted(zip(slices[0], slices[1], strict=True), key=lambda span: span[0] - span[1])[:MAX_PASSAGES]
     return [Passage(*document.locate(int(start), int(end))) for start, end in sorted(longest)]
 
 
@@ -224,9 +225,10 @@ def label_agreement(a: np.ndarray, b: np.ndarray, truth: np.ndarray) -> float:
         rows = truth == label
         share = rows.mean()
         labels_a, counts_a = np.unique(a[rows], return_counts=True)
-        given_a = dict(zip(labels_a, counts_a / rows.sum()))
+        given_a = dict(zip(labels_a, counts_a / rows.sum(), strict=True))
         labels_b, counts_b = np.unique(b[rows], return_counts=True)
-        expected += share * sum(given_a.get(value, 0.0) * count / rows.sum() for value, count in zip(labels_b, counts_b))
+        expected += share * sum(given_a.get(value, 0.0) * count / rows.sum()
+                                for value, count in zip(labels_b, counts_b, strict=True))
     if expected >= 1.0:
         return 1.0 if observed >= 1.0 else 0.0
     return (observed - expected) / (1.0 - expected)
@@ -265,10 +267,14 @@ def compare_predictions(files: dict[str, Path], answers, columns: PredictionColu
         vectors[slug] = frame.set_index(columns.id_column)[column].reindex(truth.index)
     if columns.label_column:
         labels = truth.to_numpy()
-        compare = lambda x, y: label_agreement(x.astype(str).to_numpy(), y.astype(str).to_numpy(), labels)
+
+        def compare(x: pd.Series, y: pd.Series) -> float:
+            return label_agreement(x.astype(str).to_numpy(), y.astype(str).to_numpy(), labels)
     else:
         positive = (truth == columns.positive_label).astype(float).to_numpy()
-        compare = lambda x, y: error_correlation(x.astype(float).to_numpy(), y.astype(float).to_numpy(), positive)
+
+        def compare(x: pd.Series, y: pd.Series) -> float:
+            return error_correlation(x.astype(float).to_numpy(), y.astype(float).to_numpy(), positive)
     return {(a, b): float(compare(vectors[a], vectors[b])) for a, b in itertools.combinations(sorted(vectors), 2)}
 
 
@@ -310,7 +316,7 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
     schema = spec.submission
     if instance is not None and schema.rank_column is None:
         files = {candidate.slug: candidate.submission
-                 for candidate, review in zip(candidates, reviews) if review.status == "scored"}
+                 for candidate, review in zip(candidates, reviews, strict=True) if review.status == "scored"}
         for item in ensure_baselines(instance):
             files[f"baseline: {item.baseline.name}"] = item.path
             references += (f"baseline: {item.baseline.name}",)
