@@ -287,7 +287,7 @@ def test_a_requirement_that_points_at_a_url_is_refused_before_pip_runs(tmp_path)
 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["evil @ https://example.invalid/'
                                              'evil-1.0.tar.gz"]\n')
-    with pytest.raises(InstallError, match="points at https://example.invalid/evil-1.0.tar.gz.*wheels"):
+    with pytest.raises(InstallError, match=r"points at https://example\.invalid/evil-1\.0\.tar\.gz.*wheels"):
         project_requirements(tmp_path)
 
 

@@ -67,7 +67,8 @@ def test_the_baselines_are_logged_once_despite_the_race(landed):
 
 def test_a_review_logs_each_candidate_with_its_final_score(landed):
     assert landed.review.returncode == 0, landed.review.stdout + landed.review.stderr
-    reviewed = {run.data.tags["casekit.candidate"]: run for run in landed.runs if "casekit.review.output" in run.data.tags}
+    reviewed = {run.data.tags["casekit.candidate"]: run for run in landed.runs
+                if "casekit.review.output" in run.data.tags}
     assert sorted(reviewed) == ["Iew", "Rev"]
     assert all("final_score" in run.data.metrics for run in reviewed.values())
 

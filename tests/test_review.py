@@ -104,7 +104,8 @@ def test_each_candidate_is_logged_to_mlflow_with_its_name(reviewed, issued):
 
 
 def test_each_review_json_names_its_mlflow_run(reviewed, issued):
-    runs = {run.data.tags["casekit.candidate"]: run.info.run_id for run in review_runs(reviewed.output, issued.instance)}
+    runs = {run.data.tags["casekit.candidate"]: run.info.run_id
+            for run in review_runs(reviewed.output, issued.instance)}
     slugs = {"Ada": "ada", "Bob": "bob"}
     assert {name: latest_review(reviewed.output, slug)["run_id"] for name, slug in slugs.items()} == \
         {name: runs[name] for name in slugs}

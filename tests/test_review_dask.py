@@ -79,7 +79,8 @@ def bare_files(tmp_path_factory) -> tuple[Path, str, list[str]]:
     inputs = []
     for number in range(8):
         path = root / f"c{number:02d}.csv"
-        sample.assign(category=[LABELS[(row * (number + 1)) % 3] for row in range(len(sample))]).to_csv(path, index=False)
+        labels = [LABELS[(row * (number + 1)) % 3] for row in range(len(sample))]
+        sample.assign(category=labels).to_csv(path, index=False)
         inputs.append(f"candidate {number:02d}={path}")
     return keys, instance, inputs
 
@@ -161,7 +162,7 @@ def test_a_review_runs_on_a_team_scheduler(bare_files, scheduler, tmp_path):
 
 
 def test_a_rerun_on_a_scheduler_without_the_rerun_resource_is_refused(bare_files, scheduler, tmp_path):
-    keys, instance, inputs = bare_files
+    keys, _instance, _inputs = bare_files
     project = keys.parent / "project"
     result = casekit("review", project, "--rerun", "--cluster", scheduler, "--keys-dir", keys, "--no-track",
                      "-o", tmp_path / "review")

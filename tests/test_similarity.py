@@ -47,7 +47,10 @@ def reordered(code: str) -> str:
     lines = code.splitlines(keepends=True)
     head = [node for node in tree.body if not isinstance(node, (ast.FunctionDef, ast.ClassDef))]
     definitions = [node for node in tree.body if node not in head]
-    chunk = lambda node: "".join(lines[node.lineno - 1:node.end_lineno]) + "\n\n"
+
+    def chunk(node: ast.stmt) -> str:
+        return "".join(lines[node.lineno - 1:node.end_lineno]) + "\n\n"
+
     return "".join(map(chunk, head)) + "\n" + "".join(map(chunk, reversed(definitions)))
 
 

@@ -50,13 +50,18 @@ class MlflowServer:
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.uri}/health", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.5)
+            if self.healthy():
+                return self
+            time.sleep(0.5)
         self.stop()
         raise RuntimeError("mlflow server did not start within 120 s")
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.uri}/health", timeout=2):
+                return True
+        except OSError:
+            return False
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

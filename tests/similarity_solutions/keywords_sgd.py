@@ -28,7 +28,7 @@ def keyword_flags(texts: pd.Series) -> sparse.csr_matrix:
     """How many words of each kind (bug, feature, question) a ticket uses."""
     columns = []
     for words in (BUG_WORDS, FEATURE_WORDS, QUESTION_WORDS):
-        counts = texts.apply(lambda text: sum(text.count(word) for word in words))
+        counts = texts.apply(lambda text, words=words: sum(text.count(word) for word in words))
         columns.append(np.log1p(counts.to_numpy(dtype=float)))
     return sparse.csr_matrix(np.column_stack(columns))
 

@@ -18,7 +18,7 @@ def weighted_document(frame: pd.DataFrame) -> list[str]:
     """The title repeated (titles say more per word), then the body, truncated to 3,000 characters."""
     titles = frame["subject"].fillna("").astype(str)
     bodies = frame["body"].fillna("").astype(str).str.slice(0, 3000)
-    return [(" ".join([title] * TITLE_REPEATS) + " " + body) for title, body in zip(titles, bodies)]
+    return [(" ".join([title] * TITLE_REPEATS) + " " + body) for title, body in zip(titles, bodies, strict=True)]
 
 
 def bag_of_words(binary: bool) -> CountVectorizer:
