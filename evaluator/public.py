@@ -52,7 +52,8 @@ def validate_predictions(
 
 
 def score_predictions(
-    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = ".", decision: dict | None = None
+    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = ".", decision: dict | None = None,
+    inputs: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, float]:
     """Score predictions against answers you hold (for instance a held-out part of train).
 
@@ -61,10 +62,16 @@ def score_predictions(
     predictions : DataFrame
         In the submission format, one row per row of ``answers``.
     answers : DataFrame
-        The id column and the target column.
+        The id column and the target column (and any other column the case's metrics read
+        per answer, e.g. whether a visited place was new to the user).
     decision : dict, optional
         What ``submission/decision.json`` would declare with these predictions, for cases
         that score a decision (e.g. ``{"threshold": 0.3}`` for a binary case).
+    inputs : dict of str to DataFrame, optional
+        The tables the predictions answer (the held-out part, as ``holdout.split`` gives it).
+        A case whose test has a catalogue of its own (next week's events) takes the items the
+        predictions may name from them, and a distance diagnostic the locations [default: the
+        project's ``data/`` files and the instance's catalogue].
 
     Returns
     -------
@@ -76,11 +83,22 @@ def score_predictions(
     InvalidSubmissionError
         When the predictions do not follow the submission format.
     """
-    _, bundle = _project(project)
+    root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
-    answers = answers[[task.spec.id_column, task.spec.target]].astype(str)
-    truth = task.truth(answers, labels)
+    catalogue = task.spec.submission.catalogue_table
+    if inputs is not None and catalogue is not None:
+        labels = tuple(inputs[catalogue][task.spec.target].astype(str))
+    kept = [task.spec.id_column, task.spec.target]
+    kept += [column for column in answers.columns if column not in kept]
+    answers = answers[kept].astype(str)
+
+    def read_input(table: str, columns: list[str]) -> pd.DataFrame:
+        if inputs is not None:
+            return inputs[table][columns].astype(str)
+        return pd.read_csv(root / "data" / f"{table}.csv", usecols=columns, dtype=str, keep_default_na=False)
+
+    truth = task.load_truth(answers, labels, read_input)
     with _as_file(predictions, decision) as path:
         checked = task.check_submission(path, labels, truth.ids)
     if not checked.report.ok or checked.frame is None:

@@ -36,7 +36,7 @@ def main() -> int:
     started = time.perf_counter()
     model = train.train_model(fit)
     fit_seconds = time.perf_counter() - started
-    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION)
+    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION, inputs=held_out)
     print(f"held-out part of train ({answers[config.ID].nunique():,} {config.ID} values):")
     for name, value in scores.items():
         print(f"  {name:<24} {value:.4f}")
