@@ -314,12 +314,13 @@ class RankingTask(Task[RankingTruth, RankedLists]):
                     listed += [column for column in (key, *columns) if column not in listed]
         return needed
 
-    def answer_columns_read(self) -> list[str]:
-        """The answer-key columns read per answer: by ``only`` filters and per-answer slices."""
-        columns = [answer_filter(self.spec.slug, metric.name, metric.params["only"])[0]
-                   for metric in self.metrics if metric.params.get("only")]
-        columns += [part.column for part in self.spec.slices if part.per_answer]
-        return list(dict.fromkeys(columns))
+    def answer_columns_read(self) -> tuple[list[str], list[str]]:
+        """The answer-key columns read per answer: those the metrics' ``only`` filters need, and
+        those the per-answer slices read (an issued key has them; answers held locally may not)."""
+        needed = [answer_filter(self.spec.slug, metric.name, metric.params["only"])[0]
+                  for metric in self.metrics if metric.params.get("only")]
+        sliced = [part.column for part in self.spec.slices if part.per_answer and part.column not in needed]
+        return list(dict.fromkeys(needed)), list(dict.fromkeys(sliced))
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "sample_group": self.spec.id_column}
@@ -400,11 +401,12 @@ class RankingTask(Task[RankingTruth, RankedLists]):
             first_rows = np.unique(user_codes, return_index=True)[1]
             history = answers[HISTORY_COLUMN].iloc[first_rows].astype(np.int64).to_numpy()
         answer_columns = {}
-        wanted = self.answer_columns_read()
+        needed, sliced = self.answer_columns_read()
+        missing = [column for column in needed if column not in answers.columns]
+        if missing:
+            raise ValueError(f"the answers have no column(s) {missing}, which the case's metrics read per answer")
+        wanted = needed + [column for column in sliced if column in answers.columns]
         if wanted:
-            missing = [column for column in wanted if column not in answers.columns]
-            if missing:
-                raise ValueError(f"the answer key has no column(s) {missing}, which the case's metrics or slices read")
             # Each pair's values from its first row, in the order from_pairs gives the pairs.
             codes, _ = pd.factorize(keys)
             first = np.empty(pairs.size, dtype=np.int64)
