@@ -125,8 +125,8 @@ class PairFeatures:
         venue_place = tables["venues"].set_index("venue_id")
         lat = venue_place["latitude"].reindex(window["venue_id"]).to_numpy(float)
         lon = venue_place["longitude"].reindex(window["venue_id"]).to_numpy(float)
-        distance = _haversine(home["home_latitude"].to_numpy(float)[:, None], home["home_longitude"].to_numpy(float)[:, None],
-                              lat[None, :], lon[None, :])
+        home_lat, home_lon = home["home_latitude"].to_numpy(float), home["home_longitude"].to_numpy(float)
+        distance = _haversine(home_lat[:, None], home_lon[:, None], lat[None, :], lon[None, :])
         distance = np.nan_to_num(distance, nan=50.0)
         past_lat = venue_place["latitude"].reindex(event_venue.reindex(yes[ITEM])).to_numpy(float)
         past_lon = venue_place["longitude"].reindex(event_venue.reindex(yes[ITEM])).to_numpy(float)

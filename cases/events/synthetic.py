@@ -209,7 +209,8 @@ class _City:
         same_hood = hood_order[hood_starts[first]
                                + (rng.random(n) * (hood_ends[first] - hood_starts[first])).astype(np.int64)]
         choice = rng.random(n)
-        second = np.where(choice < 0.5, same_taste, np.where(choice < 0.85, same_hood, rng.integers(0, self.n_users, n)))
+        anyone = rng.integers(0, self.n_users, n)
+        second = np.where(choice < 0.5, same_taste, np.where(choice < 0.85, same_hood, anyone))
         keep = first != second
         pairs = np.unique(np.sort(np.column_stack([first[keep], second[keep]]), axis=1), axis=0)
         both = np.concatenate([pairs, pairs[:, ::-1]])
