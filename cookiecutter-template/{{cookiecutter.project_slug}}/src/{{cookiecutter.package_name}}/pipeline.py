@@ -71,7 +71,8 @@ def log_run(scores: dict[str, float], fit_seconds: float, train_rows: int) -> No
     mlflow.set_experiment(config.EXPERIMENT)
     with mlflow.start_run(run_name="development", tags={"casekit.role": "development"}):
         # A hold-out by share of rows says its share; one by calendar (the last week) need not.
-        held_out = {"holdout_fraction": holdout.FRACTION} if hasattr(holdout, "FRACTION") else {}
+        fraction = getattr(holdout, "FRACTION", None)
+        held_out = {} if fraction is None else {"holdout_fraction": fraction}
         mlflow.log_params({**held_out, "train_rows": train_rows, **(DECISION or {})})
         mlflow.log_metrics({f"holdout_{name}": value for name, value in scores.items() if math.isfinite(value)})
         mlflow.log_metric("fit_seconds", fit_seconds)
