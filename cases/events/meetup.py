@@ -8,9 +8,9 @@ venue and its location, start time, and the member's rounded home location.
 What the loader does with it:
 
 * **the leak**: ``eventYesRSVPCount`` is each event's final yes count at crawl time, so for a
-  test event it counts the very RSVPs that are the answers (and more: it exceeds the file's
-  own yes rows for a fifth of the events). It is dropped; ``prepare`` gives only what was
-  known at the cut-off (the early RSVPs themselves);
+  test event it counts the very RSVPs that are the answers (and, for 5.5% of the events, yeses
+  the file does not hold). It is dropped; ``prepare`` gives only what was known at the
+  cut-off (the early RSVPs themselves);
 * the authors' own split is random over RSVP rows; ``prepare`` makes a time split instead;
 * every event is *upcoming* at crawl time (all but one start on or after 2016-04-22) and
   RSVPs run to the crawl, so a member's history is their RSVPs made before the cut-off, mostly
