@@ -143,7 +143,8 @@ def test_review_ranks_a_project_a_pack_and_a_bare_file(issued):
     write(sample, project / "submission" / "predictions.csv")
     bob = issued / "bob"
     shutil.copytree(project, bob)
-    write(sample.assign(rank=sample.groupby(USER).cumcount(ascending=False) + 1), bob / "submission" / "predictions.csv")
+    reversed_lists = sample.assign(rank=sample.groupby(USER).cumcount(ascending=False) + 1)
+    write(reversed_lists, bob / "submission" / "predictions.csv")
     casekit("pack", bob, "-o", issued / "bob.zip", check=True)
     carol = write(sample[sample["rank"].astype(int) <= 3], issued / "carol.csv")
     output = issued / "review"

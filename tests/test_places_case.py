@@ -77,7 +77,7 @@ def test_the_local_hold_out_splits_the_last_week_of_train_with_requests(city):
 
 
 def test_flickr_holds_out_the_latest_trips_from_their_first_visit(toronto):
-    tables, prepared = toronto
+    _, prepared = toronto
     test, answers, train = prepared.inputs["test"], prepared.answers, prepared.inputs["train"]
     assert {"traveller_id", "first_place_id"} <= set(test.columns) and "users" not in prepared.inputs
     cutoff = pd.Timestamp(prepared.notes["cutoff"])
