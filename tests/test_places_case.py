@@ -91,7 +91,7 @@ def test_flickr_holds_out_the_latest_trips_from_their_first_visit(toronto):
 def test_flickr_drops_the_camera_clock_junk_and_the_real_ids(toronto):
     tables, _ = toronto
     times = tables["visits"]["visit_time"]
-    assert times.min() >= flickr.FIRST_VALID and times.max() < flickr.LAST_VALID
+    assert times.min() >= pd.Timestamp(flickr.FIRST_VALID) and times.max() < pd.Timestamp(flickr.LAST_VALID)
     assert tables["visits"][USER].str.startswith("U-").all()
     assert not set(flickr.load(seed=4)["visits"][USER]) & set(tables["visits"][USER])
 

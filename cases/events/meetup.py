@@ -27,12 +27,13 @@ What the loader does with it:
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cases.downloads import fetch
-from cases.prepared import fresh_ids
 from cases.spec import RemoteFile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET = "meetup-rsvp-acda"
 COMMIT = "8efc81176ae7262f2f055aa3cd11c008d42bd739"
@@ -51,6 +52,11 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
         ``users``, ``groups``, ``venues``, ``events``, ``memberships`` (empty: ``prepare``
         derives them from the RSVPs), ``friends`` (empty) and ``rsvps``.
     """
+    # Imported here: the case's spec imports this module, and 'casekit --help' must stay light.
+    import numpy as np
+    import pandas as pd
+
+    from cases.prepared import fresh_ids
     path = fetch(DATASET, FILES)["rsvp_chicago.csv"]
     raw = pd.read_csv(path, dtype={"memberId": str, "eventId": str, "groupId": str, "venueId": str})
     raw = raw.drop(columns=list(LEAKING_COLUMNS))

@@ -21,14 +21,14 @@ left out; people, sequences and places get fresh ids drawn from the seed.
 from __future__ import annotations
 
 import zipfile
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import numpy as np
-import pandas as pd
-
 from cases.downloads import fetch
-from cases.prepared import fresh_ids
 from cases.spec import RemoteFile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATASET = "flickr-poi-visits-ijcai15"
 # The authors' page (Google Sites) is gone; this pinned mirror holds the authors' own zip.
@@ -39,7 +39,8 @@ FILES = (RemoteFile("data-ijcai15.zip", URL, ZIP_SHA256),)
 CITY = "Toro"
 VISITS = f"data-ijcai15/userVisits-ijcai15/userVisits-{CITY}.csv"
 POIS = f"data-ijcai15/poiList-ijcai15/POI-{CITY}.csv"
-FIRST_VALID, LAST_VALID = pd.Timestamp("2002-01-01"), pd.Timestamp("2014-05-01")
+# Camera-clock junk lies outside these dates (1970, 4500...).
+FIRST_VALID, LAST_VALID = "2002-01-01", "2014-05-01"
 
 
 def load(seed: int) -> dict[str, pd.DataFrame]:
@@ -51,12 +52,17 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
         ``places`` (place_id, name, category, latitude, longitude) and ``visits`` (user_id,
         place_id, visit_time, trip_id).
     """
+    # Imported here: the case's spec imports this module, and 'casekit --help' must stay light.
+    import numpy as np
+    import pandas as pd
+
+    from cases.prepared import fresh_ids
     path = fetch(DATASET, FILES)["data-ijcai15.zip"]
     with zipfile.ZipFile(path) as archive:
         photos = pd.read_csv(archive.open(VISITS), sep=";", dtype={"userID": str})
         pois = pd.read_csv(archive.open(POIS), sep=";")
     photos["time"] = pd.to_datetime(photos["dateTaken"], unit="s")
-    photos = photos[(photos["time"] >= FIRST_VALID) & (photos["time"] < LAST_VALID)]
+    photos = photos[(photos["time"] >= pd.Timestamp(FIRST_VALID)) & (photos["time"] < pd.Timestamp(LAST_VALID))]
     visits = (photos.groupby(["seqID", "poiID"], as_index=False)
               .agg(user=("userID", "first"), time=("time", "min"))
               .sort_values(["time", "seqID", "poiID"], kind="stable", ignore_index=True))
