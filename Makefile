@@ -26,15 +26,20 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 	@echo "  report:       $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)report.html"
 	@echo "  MLflow store: sqlite:///$(DEMO)/tickets/mlflow.db  (browse: cd $(DEMO)/tickets && $(BIN)/mlflow ui)"
 
-# Two workers, one group of tests each at a time (a test file, or one case and source of the
-# conformance suite): a group shares costly fixtures (an issued instance, a trained project),
-# and CI machines have two cores.
-test: $(INSTALLED)  ## Run the whole test suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+# Two workers, one scope of tests each at a time (a test file, or the class of one case and
+# source in the conformance suite): a scope shares costly fixtures (an issued instance, a
+# trained project), and CI machines have two cores.
+# Lint and types first (seconds), then the tests; caches go under .venv so the checkout stays clean.
+test: $(INSTALLED)  ## Run ruff, mypy and the whole test suite
+	$(BIN)/ruff check cases evaluator tests bench
+	$(BIN)/mypy
+	PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
 	$(BIN)/python bench/ranking.py
+	$(BIN)/python bench/knapsack.py
+	$(BIN)/python bench/review.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

@@ -165,3 +165,53 @@ def check_ranking_prepared(
 def _expect_columns(frame: pd.DataFrame, expected: list[str], name: str) -> None:
     if list(frame.columns) != list(expected):
         raise PrepareError(f"{name}: columns {list(frame.columns)} != expected {list(expected)}")
+
+
+def check_selection_prepared(
+    prepared: PreparedData,
+    *,
+    group_column: str,
+    item_column: str,
+    length_column: str,
+    budget_column: str,
+    train_columns: list[str],
+    test_columns: list[str],
+    answer_columns: list[str],
+) -> None:
+    """Assert the shared contract of a selection split; raise :class:`PrepareError`.
+
+    Train and test list items group by group (a group's rows together), each item once; no
+    group is in both; lengths are whole seconds of at least 1 and every group's budget holds
+    any one of its items; the answers list exactly the test items, in the test table's order,
+    and every editor the labels name has its two columns.
+    """
+    train, test, answers = prepared.inputs["train"], prepared.inputs["test"], prepared.answers
+    _expect_columns(train, train_columns, "train")
+    _expect_columns(test, test_columns, "test")
+    _expect_columns(answers, answer_columns, "answers")
+    for name, frame in (("train", train), ("test", test), ("answers", answers)):
+        for column in (group_column, item_column):
+            if frame[column].isna().any() or (frame[column].astype(str).str.strip() == "").any():
+                raise PrepareError(f"{name}: missing values in {column!r}")
+        if frame[item_column].duplicated().any():
+            raise PrepareError(f"{name}: an item is listed twice in {item_column!r}")
+        runs = (frame[group_column] != frame[group_column].shift()).sum()
+        if runs != frame[group_column].nunique():
+            raise PrepareError(f"{name}: the rows of a {group_column} are not together")
+        lengths = pd.to_numeric(frame[length_column])
+        if not pd.api.types.is_integer_dtype(lengths) or (lengths < 1).any():
+            raise PrepareError(f"{name}: {length_column!r} must be whole seconds, at least 1")
+        longest = lengths.groupby(frame[group_column]).max()
+        budget = pd.to_numeric(frame[budget_column]).groupby(frame[group_column]).agg(["min", "max"])
+        if (budget["min"] != budget["max"]).any() or (budget["min"] < longest).any():
+            raise PrepareError(f"{name}: a {group_column}'s {budget_column!r} differs between its rows, or cannot "
+                               "hold its longest item")
+    if set(train[group_column]) & set(test[group_column]):
+        raise PrepareError(f"a {group_column} is in both train and test")
+    if answers[[group_column, item_column]].astype(str).values.tolist() != \
+            test[[group_column, item_column]].astype(str).values.tolist():
+        raise PrepareError("the answers do not list exactly the test items, in the test table's order")
+    for editor in prepared.labels:
+        for prefix in ("selected_", "importance_"):
+            if f"{prefix}{editor}" not in answers.columns:
+                raise PrepareError(f"answers: editor {editor!r} has no column {prefix}{editor!r}")

@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts say "[default: ...]" in brackets: plain text, not rich markup.
+    rich_markup_mode=None,
 )
 
 KeysDir = Annotated[
@@ -70,7 +72,8 @@ def list_cases() -> None:
 def new(
     case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Project folder [default: ./CASE].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the split (and of synthetic data) [default: random].")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the split (and of synthetic data) [default: random].")] = None,
     source: Annotated[str | None, typer.Option(help="Data source [default: the case's first, offline one].")] = None,
     scale: Annotated[float, typer.Option(
         help="Size of a synthetic source relative to its default (e.g. 0.25 for a quick practice run).")] = 1.0,
@@ -132,6 +135,7 @@ def evaluate(
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
                                   resamples=resamples, track=track, status=status)
     print_scorecard(result.scorecard)
+    assert result.folder is not None  # an evaluation always writes its folder first
     console.print(f"scorecard: {result.folder / 'scorecard.json'}", highlight=False)
     console.print(f"report:    {result.folder / 'report.html'}", highlight=False)
     if result.run:
@@ -156,10 +160,10 @@ def sync(
     with progress_bar() as status:
         results = sync_project(project, keys_dir=keys_dir, status=status)
     for result in results:
-        if result.tracking_error:
-            raise TrackingUnavailableError(f"{result.folder.name}: still not logged: {result.tracking_error}")
-        console.print(f"{result.folder.name}: logged as run {result.run.run_id} at {result.run.tracking_uri}",
-                      highlight=False)
+        name = result.folder.name if result.folder else "evaluation"
+        if result.tracking_error or result.run is None:
+            raise TrackingUnavailableError(f"{name}: still not logged: {result.tracking_error}")
+        console.print(f"{name}: logged as run {result.run.run_id} at {result.run.tracking_uri}", highlight=False)
     if not results:
         console.print("nothing to sync: every evaluation is logged", highlight=False)
 
@@ -213,9 +217,16 @@ def review(
         help="Project folders, zips from 'casekit pack', or bare submission files as NAME=PATH.", show_default=False)],
     output: Annotated[Path, typer.Option(
         "-o", "--output", help="Folder for the leaderboard, reports and rubrics.")] = Path("review"),
-    jobs: Annotated[int, typer.Option(min=1, help="Candidates reviewed at a time (separate processes).")] = 1,
+    jobs: Annotated[int, typer.Option(
+        min=1, help="Candidates reviewed at a time: the workers of the local Dask cluster (--cluster local).")] = 1,
+    cluster: Annotated[str | None, typer.Option(
+        help="Where candidates are reviewed: local, local:N (a local Dask cluster of N workers) or "
+             "tcp://HOST:PORT (a Dask scheduler) [default: local:JOBS].")] = None,
     rerun: Annotated[bool, typer.Option(
-        "--rerun", help="Re-run each project's pipeline in isolation and compare.")] = False,
+        "--rerun", help="Re-run each project's pipeline in a bubblewrap sandbox and compare.")] = False,
+    unsafe_no_sandbox: Annotated[bool, typer.Option(
+        "--unsafe-no-sandbox", help="Re-run without the sandbox: the candidates' code runs as you. Recorded in "
+                                    "every report.")] = False,
     instance: Annotated[str | None, typer.Option(
         help="The instance that bare submission files answer [default: the one the batch's projects share].")] = None,
     keys_dir: KeysDir = None,
@@ -225,20 +236,33 @@ def review(
         min=1, help="Wall-clock limit of each re-run step, in seconds.")] = 1800,
     memory_limit: Annotated[int, typer.Option(
         min=256, help="Memory (address-space) limit of each re-run step, in MB.")] = 4096,
+    disk_limit: Annotated[int, typer.Option(
+        min=16, help="Disk a re-run step may fill (its copy, home and /tmp), in MB.")] = 8192,
+    process_limit: Annotated[int, typer.Option(
+        min=16, help="Processes a re-run step may have at once.")] = 512,
     resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
-    from evaluator.outputs.console import console
+    from evaluator.outputs.console import console, print_error
     from evaluator.review.batch import ReviewOptions, review_batch
     from evaluator.review.leaderboard import print_leaderboard
-    from evaluator.review.rerun import RerunOptions
+    from evaluator.review.rerun import UNSAFE_WARNING, RerunOptions
+    from evaluator.review.results import RESULTS_DIR
 
-    options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, rerun=rerun,
-                            rerun_limits=RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit),
-                            weights=weights, resamples=resamples, track=track)
-    with progress_bar() as status:
-        batch = review_batch(inputs, options, status)
+    limits = RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit, disk_limit_mb=disk_limit,
+                          max_processes=process_limit, sandbox=not unsafe_no_sandbox)
+    options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, cluster=cluster,
+                            rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track)
+    if rerun and unsafe_no_sandbox:
+        print_error(f"WARNING: {UNSAFE_WARNING}")
+    try:
+        with progress_bar() as status:
+            batch = review_batch(inputs, options, status, status.count)
+    except KeyboardInterrupt:
+        print_error(f"interrupted: the candidates done so far are recorded in {output / RESULTS_DIR}; run the "
+                    f"same command again to review the rest")
+        raise typer.Exit(130) from None
     print_leaderboard(batch)
     console.print(f"leaderboard: {batch.output / 'leaderboard.html'} (and leaderboard.csv)", highlight=False)
     console.print(f"rubrics:     {batch.output / 'rubrics'} (complete them, then run the same review again)",

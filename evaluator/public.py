@@ -44,10 +44,9 @@ def validate_predictions(
     """
     root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
-    id_column = task.spec.id_column
-    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=[id_column])
+    test = pd.read_csv(root / "data" / "test.csv", dtype=str, keep_default_na=False, usecols=task.unit_columns())
     with _as_file(predictions, decision) as path:
-        checked = task.check_submission(path, tuple(bundle.labels), pd.Index(test[id_column]))
+        checked = task.check_submission(path, tuple(bundle.labels), task.expected_units(test))
     return checked.report
 
 
@@ -62,8 +61,9 @@ def score_predictions(
     predictions : DataFrame
         In the submission format, one row per row of ``answers``.
     answers : DataFrame
-        The id column and the target column (and any other column the case's metrics read
-        per answer, e.g. whether a visited place was new to the user).
+        The id column and the target column (and whatever else the task's answer key holds: a
+        selection's items, lengths, budgets and editors' judgements; a ranking's columns read per
+        answer, e.g. whether a visited place was new to the user).
     decision : dict, optional
         What ``submission/decision.json`` would declare with these predictions, for cases
         that score a decision (e.g. ``{"threshold": 0.3}`` for a binary case).
@@ -89,9 +89,7 @@ def score_predictions(
     catalogue = task.spec.submission.catalogue_table
     if inputs is not None and catalogue is not None:
         labels = tuple(inputs[catalogue][task.spec.target].astype(str))
-    kept = [task.spec.id_column, task.spec.target]
-    kept += [column for column in answers.columns if column not in kept]
-    answers = answers[kept].astype(str)
+    answers = answers[task.answer_columns(list(answers.columns))].astype(str)
 
     def read_input(table: str, columns: list[str]) -> pd.DataFrame:
         if inputs is not None:
@@ -100,7 +98,7 @@ def score_predictions(
 
     truth = task.load_truth(answers, labels, read_input)
     with _as_file(predictions, decision) as path:
-        checked = task.check_submission(path, labels, truth.ids)
+        checked = task.check_submission(path, labels, task.expected_units(answers))
     if not checked.report.ok or checked.frame is None:
         raise InvalidSubmissionError(checked.report)
     return task.point_metrics(truth, task.decode(checked.frame, labels, truth.ids, checked.decision))
@@ -109,7 +107,8 @@ def score_predictions(
 def _project(start: str | Path) -> tuple[Path, BundleMetadata]:
     root = find_project(Path(start))
     if root is None:
-        raise UsageError(f"{start}: not inside a casekit project (no casekit.json found); create one with 'casekit new'")
+        raise UsageError(f"{start}: not inside a casekit project (no casekit.json found); create one with "
+                         "'casekit new'")
     return root, BundleMetadata.read(root)
 
 

@@ -27,18 +27,15 @@ def pytest_configure(config) -> None:
     os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
     os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
-    # Re-run environments are built once per session (from the pip cache) and shared by its tests.
-    os.environ["CASEKIT_VENV_DIR"] = str(base / "venvs")
+    # Re-run environments are built once per session (from the pip cache) and shared by its tests,
+    # on every xdist worker: the controller hands its folder to the workers.
+    workerinput = getattr(config, "workerinput", None)
+    os.environ["CASEKIT_VENV_DIR"] = workerinput["casekit_venvs"] if workerinput else str(base / "venvs")
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
-def pytest_collection_modifyitems(config, items) -> None:
-    # Under ``--dist loadgroup`` a worker takes a whole group: each test file is one group, so
-    # its module fixtures (an issued instance, a trained project) are made once, and each
-    # case and source of the conformance suite is one group, for the same reason.
-    for item in items:
-        if not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+def pytest_configure_node(node) -> None:
+    node.workerinput["casekit_venvs"] = os.environ["CASEKIT_VENV_DIR"]
 
 
 def pytest_unconfigure(config) -> None:

@@ -1,12 +1,15 @@
 """Conformance: every check, for every registered case, on every source it applies to.
 
-The tests are generated from the case registry, so a new case is checked by registering; a
-check that does not apply to a source (the baseline tiers are calibrated on synthetic data)
-is not collected for it. Each case and source is issued once per test session, at its
-source's conformance scale, and shared by its checks.
+The tests are generated from the case registry, so a new case is checked by registering: one
+test class per case and source, one test per check that applies to it (the baseline tiers are
+calibrated on synthetic data, so that check is not collected for a real source). A class is
+issued once, at its source's conformance scale, and shared by its checks; ``--dist loadscope``
+runs each class on one worker.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -14,31 +17,37 @@ import cases
 from evaluator.conformance.checks import CHECKS, Check
 from evaluator.conformance.subject import CaseUnderTest
 
-SUBJECTS = [(case.slug, source.name) for case in cases.all() for source in case.sources]
+
+class ConformanceOfOneSource:
+    """The checks of one case on one source (subclassed below for each)."""
+
+    slug: str
+    source: str
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def subject(cls, tmp_path_factory) -> CaseUnderTest:
+        return CaseUnderTest(cls.slug, cls.source, tmp_path_factory.mktemp(f"conformance-{cls.slug}-{cls.source}"))
+
+    def test_conforms(self, subject: CaseUnderTest, check: Check) -> None:
+        check.run(subject)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "check" not in metafunc.fixturenames:
+    cls = metafunc.cls
+    if cls is None or not issubclass(cls, ConformanceOfOneSource) or "check" not in metafunc.fixturenames:
         return
-    combinations, ids = [], []
-    for slug, source in SUBJECTS:
-        probe = CaseUnderTest(slug, source, workdir=None)  # type: ignore[arg-type]  # only reads the spec
-        for check in CHECKS:
-            if check.applies(probe):
-                combinations.append(pytest.param((slug, source), check, marks=pytest.mark.xdist_group(
-                    f"conformance-{slug}-{source}")))
-                ids.append(f"{slug}-{source}-{check.name}")
-    metafunc.parametrize(("subject_key", "check"), combinations, ids=ids)
+    probe = CaseUnderTest(cls.slug, cls.source, workdir=None)  # type: ignore[arg-type]  # reads the spec only
+    applicable = [check for check in CHECKS if check.applies(probe)]
+    metafunc.parametrize("check", applicable, ids=[check.name for check in applicable])
 
 
-@pytest.fixture(scope="session")
-def subjects(tmp_path_factory) -> dict[tuple[str, str], CaseUnderTest]:
-    """The cases under test, issued on first use and kept for the session."""
-    return {}
+def _class_name(slug: str, source: str) -> str:
+    words = re.split(r"[^0-9A-Za-z]+", f"{slug} {source}")
+    return "Test" + "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
-def test_case_conforms(subject_key: tuple[str, str], check: Check, subjects, tmp_path_factory) -> None:
-    if subject_key not in subjects:
-        slug, source = subject_key
-        subjects[subject_key] = CaseUnderTest(slug, source, tmp_path_factory.mktemp(f"conformance-{slug}-{source}"))
-    check.run(subjects[subject_key])
+for _case in cases.all():
+    for _source in _case.sources:
+        _name = _class_name(_case.slug, _source.name)
+        globals()[_name] = type(_name, (ConformanceOfOneSource,), {"slug": _case.slug, "source": _source.name})

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import casekit, needs_mirror
 
-from evaluator.review.candidates import parse_input, resolve_candidates
 from evaluator.errors import IntegrityError, UsageError
 from evaluator.instances.keystore import ANSWERS_FILE
+from evaluator.review.candidates import parse_input, resolve_candidates
 from evaluator.review.pack import MANIFEST_FILE, unpack
 
 

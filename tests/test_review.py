@@ -22,8 +22,8 @@ from browser import INSTALL_HINT, Page, chromium
 from conftest import casekit, needs_mirror
 from mlflow import MlflowClient
 
-from evaluator.review.rubric import tomllib
 from evaluator.outputs.tracking import experiment_name
+from evaluator.review.rubric import tomllib
 
 pytestmark = pytest.mark.slow
 

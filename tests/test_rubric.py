@@ -9,6 +9,7 @@ import pytest
 
 import cases
 from evaluator.errors import UsageError
+from evaluator.instances.issue import template_dir
 from evaluator.review.final_score import EngineeringChecks, ScoreWeights, final_score, metric_tier
 from evaluator.review.rubric import (
     RubricError,
@@ -18,7 +19,6 @@ from evaluator.review.rubric import (
     tomllib,
     written_words,
 )
-from evaluator.instances.issue import template_dir
 
 CRITERIA = {"clarifying_questions", "objective", "metrics", "assumptions", "baseline", "design", "trade_offs",
             "optimisation", "deployment_and_monitoring", "communication"}

@@ -30,8 +30,9 @@ def user(wheel, tmp_path_factory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("user")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], check=True,
-                   capture_output=True)
+    # No bytecode compiled at install (it would be on first import): a third of the install time.
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)],
+                   check=True, capture_output=True)
     (root / "home").mkdir()
     keep = {name: value for name, value in os.environ.items() if name in ("LANG", "LC_ALL", "TMPDIR")
             or name.startswith("PIP_")}

@@ -26,6 +26,25 @@ def split(data: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[
     ``config.ID`` and ``config.TARGET`` for the held-out part.
     """
     train = data["train"]
+{%- if cookiecutter.__split_group %}
+    # Each {{ cookiecutter.__split_group }} is a test unit held out whole, with its rows{% if cookiecutter.__time_column %}: the latest FRACTION of them
+    # by time, as the test set was{% endif %}. The answers are the held-out rows with every column (those train
+    # has and test lacks are what is scored); the rows to predict lose those columns.
+    group = "{{ cookiecutter.__split_group }}"
+{%- if cookiecutter.__time_column %}
+    groups = train.groupby(group, sort=False)[config.TIME_COLUMN].min().sort_values(kind="stable").index
+    later_groups = groups[len(groups) - max(1, round(len(groups) * FRACTION)):]
+{%- else %}
+    groups = pd.Series(train[group].unique())
+    later_groups = groups.sample(max(1, round(len(groups) * FRACTION)), random_state=SEED)
+{%- endif %}
+    later = train[train[group].isin(later_groups)]
+    earlier = train.drop(index=later.index)
+    answered = [column for column in train.columns if column not in data["test"].columns]
+    fit = {**data, "train": earlier.reset_index(drop=True)}
+    answers = later.reset_index(drop=True)
+    return fit, {**fit, "test": answers.drop(columns=answered)}, answers
+{%- else %}
 {%- if cookiecutter.__time_column %}
     # The test set is later than train, so the held-out part is the latest FRACTION of train.
     ordered = train.sort_values(config.TIME_COLUMN, kind="stable")
@@ -48,3 +67,4 @@ def split(data: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], dict[
     held_out = later.drop(columns=[config.TARGET]).reset_index(drop=True)
 {%- endif %}
     return fit, {**fit, "test": held_out}, answers
+{%- endif %}

@@ -8,6 +8,7 @@ entries of its own (:data:`TASK_ENTRIES`), each with the outcome it must end in
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evaluator.tasks.base import Task
@@ -86,7 +87,8 @@ def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_c
     add("id-as-float", with_cell(id_column, "1.0"))
     add("id-with-spaces", with_cell(id_column, f"  {valid[id_column].iloc[0]}  "))
     add("id-lower-case", with_cell(id_column, str(valid[id_column].iloc[0]).lower() + "x"))
-    add("id-lookalike", with_cell(id_column, str(valid[id_column].iloc[0]).replace("a", CYRILLIC_A).replace("e", "\u0435")
+    add("id-lookalike", with_cell(id_column, str(valid[id_column].iloc[0]).replace("a", CYRILLIC_A)
+                                  .replace("e", "\u0435")
                                   + CYRILLIC_A))
     add("id-empty", with_cell(id_column, ""))
     add("ids-duplicated-everywhere", "\n".join([header, *[body[0]] * len(body)]) + "\n")
@@ -121,11 +123,13 @@ def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_c
     return corpus
 
 
-def ranked_list_entries(valid: pd.DataFrame, user: str, item: str, rank: str) -> list[tuple[str, bytes]]:
+def ranked_list_entries(valid: pd.DataFrame, user: str, item: str | None, rank: str | None) -> list[tuple[str, bytes]]:
     """Hostile variants particular to ranked lists (one row per recommended item, ranks 1..K).
 
-    ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order.
+    ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order; ``item`` and
+    ``rank`` are its text and number columns (a ranked list has both).
     """
+    assert item is not None and rank is not None
     first = valid[valid[user] == valid[user].iloc[0]]
     entries: list[tuple[str, bytes]] = []
 
@@ -162,7 +166,59 @@ def ranked_list_entries(valid: pd.DataFrame, user: str, item: str, rank: str) ->
     return entries
 
 
-TASK_ENTRIES = {"ranking": ranked_list_entries}
+def selection_entries(valid: pd.DataFrame, group: str, item: str, selected: str) -> list[tuple[str, bytes]]:
+    """Hostile variants particular to selections under a budget.
+
+    ``valid`` lists every item of every test group, the group's items together, with
+    ``selected`` (1 or 0) and ``score``: the form that adds the rank metrics.
+    """
+    entries: list[tuple[str, bytes]] = []
+    score = "score"
+
+    def add(name: str, frame: pd.DataFrame) -> None:
+        entries.append((name, frame.to_csv(index=False, lineterminator="\n").encode()))
+
+    def with_cells(column: str, cells: dict[int, str]) -> pd.DataFrame:
+        frame = valid.astype(object)
+        for row, value in cells.items():
+            frame.iloc[row, frame.columns.get_loc(column)] = value
+        return frame
+
+    first_group = valid[group] == valid[group].iloc[0]
+    other = int(np.flatnonzero(~first_group.to_numpy())[0])
+    chosen = valid[selected].astype(str) == "1"
+    add("every-item-selected", valid.assign(**{selected: "1"}))
+    add("item-of-another-group", with_cells(item, {0: valid[item].iloc[other]}))
+    add("item-unknown", with_cells(item, {0: "no-such-item"}))
+    add("item-empty", with_cells(item, {0: ""}))
+    add("item-listed-twice", pd.concat([valid, valid.iloc[[0]]], ignore_index=True))
+    add("group-unknown", with_cells(group, {0: "no-such-group"}))
+    add("groups-of-another-instance", valid.assign(**{group: "other-" + valid[group]}))
+    add("selected-two", with_cells(selected, {0: "2"}))
+    add("selected-true-false", valid.assign(**{selected: valid[selected].map({"1": "True", "0": "False"})}))
+    add("selected-as-decimals", valid.assign(**{selected: valid[selected].astype(str) + ".0"}))
+    add("score-nan", with_cells(score, {0: "nan"}))
+    add("score-infinite", with_cells(score, {0: "inf"}))
+    add("score-text", with_cells(score, {0: "high"}))
+    add("scores-negative", valid.assign(**{score: "-3.5"}))
+    add("an-item-missing", valid.drop(index=valid.index[~chosen][0]))
+    add("a-group-missing", valid[~first_group])
+    add("selected-without-score", valid.drop(columns=[score]))
+    add("nothing-selected", valid.assign(**{selected: "0"}))
+    add("selected-items-only", valid[chosen][[group, item]])
+    add("selected-items-only-one-group", valid[chosen & first_group][[group, item]])
+    add("selected-items-only-everything", valid[[group, item]])
+    add("rows-listed-backwards", valid.iloc[::-1])
+    return entries
+
+
+def _selection_entries(valid: pd.DataFrame, id_column: str, text_column: str | None,
+                       number_column: str | None) -> list[tuple[str, bytes]]:
+    assert text_column and number_column  # a selection names its item and its 'selected' column
+    return selection_entries(valid, id_column, text_column, number_column)
+
+
+TASK_ENTRIES = {"ranking": ranked_list_entries, "selection": _selection_entries}
 # What each task-specific entry must end in: a score, or an error with this problem code.
 TASK_EXPECTED = {
     "ranking": {
@@ -174,6 +230,18 @@ TASK_EXPECTED = {
         "item-empty": "empty_item", "user-unknown": "unknown_id", "user-as-float": "unknown_id",
         "user-without-a-list": "scored", "one-user-only": "scored", "users-of-another-instance": "wrong_instance",
     },
+    "selection": {
+        "every-item-selected": "over_budget", "item-of-another-group": "item_in_another_group",
+        "item-unknown": "unknown_item", "item-empty": "empty_item", "item-listed-twice": "duplicate_item",
+        "group-unknown": "unknown_id", "groups-of-another-instance": "wrong_instance",
+        "selected-two": "invalid_selected",
+        "selected-true-false": "invalid_selected", "selected-as-decimals": "scored", "score-nan": "invalid_score",
+        "score-infinite": "invalid_score", "score-text": "invalid_score", "scores-negative": "scored",
+        "an-item-missing": "missing_items", "a-group-missing": "missing_items",
+        "selected-without-score": "missing_columns", "nothing-selected": "scored", "selected-items-only": "scored",
+        "selected-items-only-one-group": "scored", "selected-items-only-everything": "over_budget",
+        "rows-listed-backwards": "scored",
+    },
 }
 
 
@@ -182,7 +250,7 @@ def decision_files() -> list[tuple[str, bytes]]:
 
     Only the first two are acceptable (a byte-order mark, minus zero); the rest must be refused.
     """
-    entries = [
+    entries: list[tuple[str, str | bytes]] = [
         ("decision-utf8-bom", b"\xef\xbb\xbf" + b'{"threshold": 0.3}'),
         ("decision-negative-zero", '{"threshold": -0.0}'),
         ("decision-utf16", '{"threshold": 0.3}'.encode("utf-16")),

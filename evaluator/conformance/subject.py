@@ -134,7 +134,6 @@ class CaseUnderTest:
             project = self.project(starter)
             env = {**os.environ, "MLFLOW_TRACKING_URI": self.tracking_uri,
                    "CASEKIT_KEYS_DIR": str(self.keys_dir), "PYTHONDONTWRITEBYTECODE": "1"}
-            env.pop("PYTHONPATH", None)
             try:
                 completed = subprocess.run(
                     ["make", "--no-print-directory", target, f"PYTHON={sys.executable}"], cwd=project, env=env,
@@ -153,5 +152,6 @@ class CaseUnderTest:
         sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str, keep_default_na=False)
         _, optional = self.task.submission_columns(self.instance.labels)
         for column in optional:  # e.g. optional class probabilities: include them, uniform
-            sample[column] = str(1 / len(optional))
+            if column not in sample.columns:
+                sample[column] = str(1 / len(optional))
         return sample

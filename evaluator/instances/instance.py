@@ -56,8 +56,9 @@ class Instance:
     @cached_property
     def test_ids(self) -> pd.Index:
         """The units a submission answers, in the key's order (a ranking key has one row per
-        relevant pair, so ids repeat in it)."""
-        return pd.Index(self.key.answers[self.spec.id_column].unique())
+        relevant pair, so ids repeat in it), as the task reads them (see
+        :meth:`~evaluator.tasks.base.Task.expected_units`)."""
+        return self.task.expected_units(self.key.answers)
 
     @cached_property
     def truth(self) -> Truth:

@@ -7,11 +7,11 @@ plain ``Text``, never as markup, so it is shown as written and cannot restyle th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -23,13 +23,26 @@ errors = Console(stderr=True)
 _VERDICT_STYLE = {"beats": "bold green", "ties": "yellow", "loses to": "bold red"}
 
 
+class StatusLine:
+    """One line of progress: call it with what is happening; ``count`` fills its bar."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self._bar, self._task = bar, task
+
+    def __call__(self, message: str) -> None:
+        self._bar.update(self._task, description=message)
+
+    def count(self, done: int, total: int, what: str = "candidates") -> None:
+        """Show ``done`` of ``total`` on the bar."""
+        self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total} {what}")
+
+
 @contextmanager
-def progress() -> Iterator[Callable[[str], None]]:
-    """A spinner with elapsed time; yields a function that sets what it says."""
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=errors, transient=True) as bar:
-        task = bar.add_task("starting")
-        yield lambda message: bar.update(task, description=message)
+def progress() -> Iterator[StatusLine]:
+    """A spinner with elapsed time and, once counted, a bar; yields the :class:`StatusLine`."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"),
+                  TimeElapsedColumn(), console=errors, transient=True) as bar:
+        yield StatusLine(bar, bar.add_task("starting", total=None, count=""))
 
 
 def fmt(value: float | None, signed: bool = False) -> str:
@@ -55,11 +68,13 @@ def print_scorecard(card: Scorecard) -> None:
         console.print(Text(note, style="dim"))
 
     if card.comparisons:
-        primary = card.primary
-        table = Table(title=f"Compared with the baselines on {primary.title} (paired bootstrap)", title_justify="left")
-        for column, justify in (("baseline", "left"), ("tier", "left"), ("baseline score", "right"),
-                                ("you − baseline", "right"), (f"{percent}% interval", "right"), ("verdict", "left")):
-            table.add_column(column, justify=justify)
+        table = Table(title=f"Compared with the baselines on {card.primary.title} (paired bootstrap)",
+                      title_justify="left")
+        for column in ("baseline", "tier"):
+            table.add_column(column)
+        for column in ("baseline score", "you − baseline", f"{percent}% interval"):
+            table.add_column(column, justify="right")
+        table.add_column("verdict")
         for c in card.comparisons:
             table.add_row(c.title, c.tier, fmt(c.baseline_value), fmt(c.delta, signed=True),
                           f"[{fmt(c.delta_low, signed=True)}, {fmt(c.delta_high, signed=True)}]",

@@ -10,8 +10,10 @@ For each candidate (see :mod:`evaluator.review.candidates` for the kinds of inpu
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
    logs), then log an MLflow run tagged with the candidate.
 
-Candidates are reviewed ``--jobs`` at a time in separate worker processes; they take turns
-on the MLflow store (see :mod:`evaluator.outputs.tracking`).
+Candidates are reviewed as Dask tasks, ``--jobs`` at a time on a local cluster or on a team's
+scheduler (:mod:`evaluator.review.dask_runner`); they take turns on the MLflow store (see
+:mod:`evaluator.outputs.tracking`). Each result is recorded as it lands
+(:mod:`evaluator.review.results`), so an interrupted review run again skips the candidates done.
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
 and the batch goes on. Last come the leaderboard (:mod:`evaluator.review.leaderboard`) and the batch
 summary, ``summary.json``.
@@ -20,18 +22,17 @@ Output folder layout::
 
     leaderboard.csv  leaderboard.html  summary.json
     rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
+    results/<slug>.json                    each candidate's result and what it came from
     candidates/<slug>/<timestamp>/         one per review of that candidate
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -43,11 +44,14 @@ from evaluator.instances.keystore import keys_root
 from evaluator.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
 from evaluator.outputs import tracking
 from evaluator.outputs.evaluation_folder import write_evaluation_folder
+from evaluator.review import bubblewrap
 from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
+from evaluator.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from evaluator.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from evaluator.review.leaderboard import write_leaderboard
 from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
-from evaluator.review.rerun import RerunResult, rerun_project
+from evaluator.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
+from evaluator.review.results import RESULTS_DIR, ResultStore
 from evaluator.review.rubric import (
     CaseRubric,
     RubricResult,
@@ -56,6 +60,7 @@ from evaluator.review.rubric import (
     prepare_rubric,
     rubric_file,
 )
+from evaluator.review.similarity import batch_similarity
 from evaluator.scoring.baselines import baseline_scores
 from evaluator.scoring.score import score_submission
 from evaluator.scoring.scorecard import Scorecard
@@ -68,7 +73,7 @@ Status = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class _Task:
+class ReviewTask:
     """What a worker process needs to review one candidate (picklable)."""
 
     candidate: Candidate
@@ -76,16 +81,24 @@ class _Task:
     rubric: CaseRubric
 
 
-def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None) -> BatchReview:
-    """Review every INPUT in ``arguments``; see the module docstring."""
+def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None,
+                 counter: Counter | None = None) -> BatchReview:
+    """Review every INPUT in ``arguments``; see the module docstring.
+
+    ``status`` is told what the batch is doing, and ``counter(done, total)`` how many
+    candidates are done.
+    """
     say = status or (lambda message: None)
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
-    if options.rerun and shutil.which("make") is None:
-        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
+    cluster = parse_cluster(options.cluster, options.jobs)
+    if options.rerun:
+        _check_rerun_tools(options, say)
     inputs = [parse_input(argument) for argument in arguments]
-    with tempfile.TemporaryDirectory(prefix="casekit-review-") as work:
+    if cluster.address:  # the workers are elsewhere: unpacked packs must be where they can read them
+        output.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
         instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
@@ -100,18 +113,15 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
             _prepare_baselines(instance, options, say)
 
         (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
-        tasks = [_Task(candidate, replace(options, output=output), rubric) for candidate in candidates]
-        say(f"reviewing {len(tasks)} candidate(s), {options.jobs} at a time")
-        if options.jobs <= 1 or len(tasks) == 1:
-            reviews = [review_candidate(task) for task in tasks]
-        else:
-            # Spawned, not forked: the parent holds threads and open MLflow/sqlite handles.
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=options.jobs, mp_context=context) as pool:
-                reviews = list(pool.map(review_candidate, tasks))
+        tasks = [ReviewTask(candidate, replace(options, output=output), rubric) for candidate in candidates]
+        reviews = review_on_cluster(tasks, review_candidate, cluster, ResultStore(output, options),
+                                    lambda task: rubric_file(output / RUBRICS_DIR, task.candidate.slug), say, counter)
+        say("comparing the candidates' code and predictions")
+        similar = batch_similarity(candidates, reviews, spec, next(iter(issued.values())) if len(issued) == 1 else None)
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
-    batch = BatchReview(output, reviews, baselines, next(iter(instances.values())).task.primary.higher_is_better, time.monotonic() - started)
+    higher_is_better = next(iter(instances.values())).task.primary.higher_is_better
+    batch = BatchReview(output, reviews, baselines, higher_is_better, time.monotonic() - started, similar)
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 
@@ -126,8 +136,8 @@ def open_candidate_instance(candidate: Candidate, keys_dir: Path | None) -> Inst
         raise type(error)(f"candidate {candidate.name!r} ({candidate.source}): {error}") from error
 
 
-def review_candidate(task: _Task) -> CandidateReview:
-    """Review one candidate; runs in a worker process when --jobs > 1."""
+def review_candidate(task: ReviewTask) -> CandidateReview:
+    """Review one candidate; runs on a Dask worker when the cluster has more than one."""
     candidate, options = task.candidate, task.options
     started = time.monotonic()
     base = CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
@@ -158,6 +168,7 @@ def review_candidate(task: _Task) -> CandidateReview:
                 rerun_status=context["rerun_status"], rerun_summary=context["rerun_summary"],
                 rerun_seconds=rerun.pipeline.seconds if rerun and rerun.pipeline else None,
                 rerun_peak_memory_mb=rerun.pipeline.peak_memory_mb if rerun and rerun.pipeline else None,
+                rerun_isolation=context["isolation"],
                 report=(folder / "report.html").relative_to(options.output).as_posix(),
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
@@ -207,6 +218,8 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
         "rerun_status": rerun_status,
         "rerun_summary": rerun_summary,
         "limits": options.rerun_limits,
+        "isolation": (UNSAFE_WARNING if options.rerun and not options.rerun_limits.sandbox
+                      else rerun.isolation if rerun else ""),
         "rubric": rubric,
         "rubric_file": rubric.path.relative_to(options.output).as_posix(),
     }
@@ -247,12 +260,29 @@ def _baseline_rows(instance: Instance, resamples: int) -> list[dict]:
     return rows
 
 
+def _check_rerun_tools(options: ReviewOptions, say: Status) -> None:
+    """--rerun needs make and, unless the reviewer waives it, a working bubblewrap sandbox."""
+    if shutil.which("make") is None:
+        raise UsageError("--rerun runs each project's 'make test' and 'make run', but make is not on PATH")
+    if not options.rerun_limits.sandbox:
+        say(f"WARNING: {UNSAFE_WARNING}")
+        return
+    try:
+        bubblewrap.check_available()
+    except bubblewrap.SandboxUnavailableError as error:
+        raise UsageError(f"--rerun runs candidates' code in a bubblewrap sandbox, which cannot run here: {error}. "
+                         f"Fix that, or pass --unsafe-no-sandbox to re-run without isolation (the candidates' "
+                         f"code then runs as you, with your files and network in reach)") from error
+
+
 def _check_output(output: Path) -> None:
     """A review writes into a new or empty folder, or one a previous review wrote."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} exists and is not a folder")
-    if output.is_dir() and any(output.iterdir()) and not (output / SUMMARY_FILE).is_file():
-        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE}); choose another -o")
+    earlier = (output / SUMMARY_FILE).is_file() or (output / RESULTS_DIR).is_dir()  # finished, or interrupted
+    if output.is_dir() and any(output.iterdir()) and not earlier:
+        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
+                         f"choose another -o")
 
 
 def _capped(log: Path, limit: int = 512 * 1024) -> bytes:

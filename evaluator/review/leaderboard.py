@@ -82,7 +82,11 @@ def _overlap(above: CandidateReview, below: CandidateReview) -> bool:
 
 
 def write_leaderboard(batch: BatchReview, spec: CaseSpec, weights: ScoreWeights, options: ReviewOptions) -> None:
-    """Write leaderboard.csv, leaderboard.html and summary.json into the review's folder."""
+    """Write leaderboard.csv, leaderboard.html and summary.json into the review's folder, and the
+    flagged similar pairs into both candidates' reports."""
+    from evaluator.review.similarity_report import add_to_reports
+
+    add_to_reports(batch)
     rows = rank(batch)
     atomic.write_text(batch.output / "leaderboard.csv", to_csv(rows))
     atomic.write_text(batch.output / "leaderboard.html", to_html(rows, batch, spec, weights, options))
@@ -129,9 +133,11 @@ def _round(value: float | None) -> float | str:
 def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> str:
     from evaluator.outputs.report import render_page
+    from evaluator.review import similarity
 
+    reports = {review.slug: review.report for review in batch.reviews if review.report}
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
-                       tie_rule=TIE_RULE, counts=_counts(batch),
+                       tie_rule=TIE_RULE, counts=_counts(batch), similarity=similarity, reports=reports,
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -146,11 +152,15 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "counts": _counts(batch),
         "tie_rule": TIE_RULE,
         "weights": asdict(weights),
-        "options": {"jobs": options.jobs, "rerun": options.rerun, "limits": asdict(options.rerun_limits),
+        "options": {"jobs": options.jobs, "cluster": options.cluster, "rerun": options.rerun,
+                    "limits": asdict(options.rerun_limits),
                     "resamples": options.resamples, "tracked": options.track},
         "leaderboard": [{"rank": row.rank, "kind": row.kind, "name": row.name} for row in rows],
         "candidates": [asdict(review) for review in batch.reviews],
         "baselines": batch.baselines,
+        "similar_pairs": [{"a": pair.a, "b": pair.b, "code": pair.code, "predictions": pair.predictions,
+                           "predictions_as_alike_as_with_a_baseline": pair.baseline_predictions,
+                           "flagged": pair.flagged} for pair in batch.similar],
     }
 
 
@@ -165,6 +175,7 @@ def _counts(batch: BatchReview) -> dict[str, int]:
         "re-runs that did not": sum(r.rerun_status not in ("reproduced", "not re-run", "no code") for r in reviews
                                     if r.status == "scored"),
         "MLflow runs": sum(r.run_id is not None for r in reviews),
+        "similar pairs flagged": sum(pair.flagged for pair in batch.similar),
     }
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 from evaluator.metrics.bootstrap import DEFAULT_RESAMPLES
 from evaluator.review.final_score import FinalScore
 from evaluator.review.rerun import RerunOptions
+from evaluator.review.similarity import SimilarPair
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class ReviewOptions:
     keys_dir: Path | None = None
     instance: str | None = None
     jobs: int = 1
+    cluster: str | None = None
     rerun: bool = False
     rerun_limits: RerunOptions = field(default_factory=RerunOptions)
     weights: str | None = None
@@ -47,6 +49,7 @@ class CandidateReview:
     rerun_summary: str = ""
     rerun_seconds: float | None = None
     rerun_peak_memory_mb: float | None = None
+    rerun_isolation: str = ""
     report: str | None = None
     run_id: str | None = None
     seconds: float = 0.0
@@ -59,6 +62,7 @@ class BatchReview:
     baselines: list[dict]
     higher_is_better: bool
     seconds: float
+    similar: list[SimilarPair] = field(default_factory=list)
 
     @property
     def failed(self) -> list[CandidateReview]:

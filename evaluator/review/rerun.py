@@ -3,11 +3,16 @@
 1. Copy the project (the files a pack would hold) to a scratch folder, and give it the
    instance's input files from the key store (checked against their sha256; never the
    answers), so the re-run uses exactly the data that was issued.
-2. Build or reuse the environment for its dependency spec (:mod:`evaluator.review.venvs`).
+2. Build or reuse the environment for its dependency spec, from wheels only
+   (:mod:`evaluator.review.venvs`); the project itself is never built or installed, only put
+   on the path (``PYTHONPATH=src``).
 3. Run its contract tests (``make test``) and its pipeline (``make run``) as separate
-   processes with a wall-clock and a memory limit (:mod:`evaluator.review.sandbox`), with a scratch
-   ``HOME`` and ``TMPDIR``, its own MLflow store, and no casekit settings in its environment:
-   the key store's location is nowhere it is handed.
+   processes in a bubblewrap sandbox (:mod:`evaluator.review.bubblewrap`: no network, the
+   system read-only, only the scratch copy writable, nothing of the reviewer's in sight) with
+   limits on time, memory, processes and disk (:mod:`evaluator.review.sandbox`), a scratch
+   ``HOME`` and ``TMPDIR``, its own MLflow store, and no casekit settings in its environment.
+   With ``sandbox=False`` (``--unsafe-no-sandbox``) the limits stay but the isolation goes:
+   the code runs as the reviewer, which every report then says.
 4. Check the regenerated ``submission/predictions.csv`` (same ids, valid) and compare its
    primary metric with the submitted file's.
 
@@ -26,23 +31,31 @@ from evaluator.errors import InvalidSubmissionError
 from evaluator.files.fingerprint import csv_bytes
 from evaluator.instances.bundle import DEFAULT_SUBMISSION
 from evaluator.instances.instance import Instance
+from evaluator.review import bubblewrap
+from evaluator.review.bubblewrap import SandboxFolders
 from evaluator.review.final_score import EngineeringChecks
 from evaluator.review.pack import project_files
-from evaluator.review.sandbox import StepResult, run_limited
+from evaluator.review.sandbox import DiskLimit, StepResult, run_limited
 from evaluator.review.venvs import InstallError, ensure_environment, project_requirements
 from evaluator.scoring.score import score_submission
 
-Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "install_failed", "no_output"]
+Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "over_disk_limit",
+                 "install_failed", "no_output", "no_sandbox"]
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+UNSAFE_WARNING = ("re-run WITHOUT a sandbox (--unsafe-no-sandbox): the candidate's code ran as the reviewer, "
+                  "with the reviewer's files and network in reach")
 
 
 @dataclass(frozen=True)
 class RerunOptions:
     time_limit: float = 1800.0
     memory_limit_mb: int = 4096
+    disk_limit_mb: int = 8192
+    max_processes: int = 512
     install_time_limit: float = 1800.0
     run_time_box: float = 900.0
     reproduce_tolerance: float = 0.01
+    sandbox: bool = True
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class RerunResult:
     tests: StepResult | None
     pipeline: StepResult | None
     check: PredictionCheck | None
+    isolation: str = ""
 
     def engineering(self, run_time_box: float) -> EngineeringChecks:
         ran = self.pipeline is not None
@@ -92,9 +106,18 @@ def rerun_project(
     project: Path, instance: Instance, submitted_value: float, options: RerunOptions, logs: Path
 ) -> RerunResult:
     """Re-run the pipeline of ``project`` (a project folder or an unpacked pack); logs go to ``logs``."""
+    if options.sandbox:
+        try:
+            isolation = f"{bubblewrap.check_available()} sandbox: no network, system read-only, only the copy writable"
+        except bubblewrap.SandboxUnavailableError as error:
+            return RerunResult("no_sandbox", f"not re-run: the sandbox cannot run on this machine ({error})",
+                               None, None, None, None, None, None)
+    else:
+        isolation = UNSAFE_WARNING
     scratch = Path(tempfile.mkdtemp(prefix="casekit-rerun-"))
     try:
-        copy = scratch / "project"
+        folders = SandboxFolders.make(scratch)
+        copy = folders.project
         _copy_project(project, copy)
         _issue_data(instance, copy)
         (copy / DEFAULT_SUBMISSION).unlink(missing_ok=True)
@@ -102,37 +125,53 @@ def rerun_project(
             environment = ensure_environment(project_requirements(copy), install_time_limit=options.install_time_limit)
         except InstallError as error:
             install = _keep_log(error.step, logs) if error.step else None
-            return RerunResult("install_failed", f"cannot be installed: {error}", None, None, install, None, None, None)
+            return RerunResult("install_failed", f"cannot be installed: {error}", None, None, install, None, None,
+                               None, isolation)
 
-        env = _sandbox_environment(scratch, environment.python)
+        seen = _inside(folders) if options.sandbox else folders
+        env = _step_environment(seen, environment.python)
         make = ["make", "--no-print-directory"]
         python = f"PYTHON={environment.python}"
-        limits = {"cwd": copy, "env": env, "time_limit": options.time_limit, "memory_limit_mb": options.memory_limit_mb}
-        tests = run_limited("tests", [*make, "test", python], log=logs / "tests.log", **limits)
-        pipeline = run_limited("pipeline", [*make, "run", python], log=logs / "pipeline.log", **limits)
+
+        def step(name: str, target: str) -> StepResult:
+            command = [*make, target, python]
+            if options.sandbox:
+                command = bubblewrap.sandboxed(command, folders, bubblewrap.interpreter_folders(environment.python))
+            return run_limited(name, command, cwd=copy, env=env, log=logs / f"{name}.log",
+                               time_limit=options.time_limit, memory_limit_mb=options.memory_limit_mb,
+                               max_processes=options.max_processes,
+                               disk_limit=DiskLimit(scratch, options.disk_limit_mb))
+
+        tests = step("tests", "test")
+        pipeline = step("pipeline", "run")
         install = _keep_log(environment.install, logs) if environment.install else None
         parts = (environment.seconds, environment.cached, install, tests, pipeline)
         if pipeline.outcome == "timed_out":
             return RerunResult("timed_out", f"the pipeline exceeded its time limit of {options.time_limit:g} s "
-                               "and was stopped", *parts, None)
+                               "and was stopped", *parts, None, isolation)
+        if pipeline.outcome == "over_disk_limit":
+            return RerunResult("over_disk_limit", f"the pipeline wrote more than its disk limit of "
+                               f"{options.disk_limit_mb:,} MB and was stopped", *parts, None, isolation)
         if pipeline.out_of_memory:
             return RerunResult("out_of_memory", f"the pipeline exceeded its memory limit of "
-                               f"{options.memory_limit_mb:,} MB", *parts, None)
+                               f"{options.memory_limit_mb:,} MB", *parts, None, isolation)
         if not pipeline.passed:
-            return RerunResult("failed", f"the pipeline failed (exit code {pipeline.exit_code})", *parts, None)
+            return RerunResult("failed", f"the pipeline failed (exit code {pipeline.exit_code})", *parts, None,
+                               isolation)
         regenerated = copy / DEFAULT_SUBMISSION
         if not regenerated.is_file():
-            return RerunResult("no_output", f"the pipeline finished but wrote no {DEFAULT_SUBMISSION}", *parts, None)
+            return RerunResult("no_output", f"the pipeline finished but wrote no {DEFAULT_SUBMISSION}", *parts, None,
+                               isolation)
         check = compare_predictions(instance, regenerated, submitted_value, options.reproduce_tolerance)
         if check.reproduces:
             summary = f"reproduced: {check.metric} {check.regenerated:.4f} (submitted {check.submitted:.4f})"
-            return RerunResult("reproduced", summary, *parts, check)
+            return RerunResult("reproduced", summary, *parts, check, isolation)
         if check.problems:
             summary = f"the regenerated predictions differ: {check.problems[0]}"
         else:
             summary = (f"the regenerated predictions score {check.metric} {check.regenerated:.4f}, "
                        f"{check.delta:+.4f} from the submitted {check.submitted:.4f} (tolerance {check.tolerance:g})")
-        return RerunResult("differs", summary, *parts, check)
+        return RerunResult("differs", summary, *parts, check, isolation)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -177,21 +216,26 @@ def _issue_data(instance: Instance, project: Path) -> None:
     (project / "data" / "sample_submission.csv").write_bytes(csv_bytes(sample))
 
 
-def _sandbox_environment(scratch: Path, python: Path) -> dict[str, str]:
-    home, temporary = scratch / "home", scratch / "tmp"
-    home.mkdir()
-    temporary.mkdir()
+def _inside(folders: SandboxFolders) -> SandboxFolders:
+    """The scratch folders as the sandboxed command sees them."""
+    return SandboxFolders(bubblewrap.PROJECT, bubblewrap.HOME, bubblewrap.TMP, folders.shm, folders.etc)
+
+
+def _step_environment(folders: SandboxFolders, python: Path) -> dict[str, str]:
+    """The whole environment of a step: nothing of the reviewer's."""
     return {
         "PATH": f"{python.parent}:{SYSTEM_PATH}",
-        "HOME": str(home),
-        "TMPDIR": str(temporary),
+        "HOME": str(folders.home),
+        "TMPDIR": str(folders.tmp),
         "LANG": "C.UTF-8",
+        # The project is never installed (building it would run its build backend): it is put on the path.
+        "PYTHONPATH": "src",
         "PYTHONNOUSERSITE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "Agg",
         "GIT_PYTHON_REFRESH": "quiet",
         # The pipeline's own MLflow runs stay in the scratch copy, away from the reviewer's store.
-        "MLFLOW_TRACKING_URI": f"sqlite:///{scratch / 'project' / 'mlflow.db'}",
+        "MLFLOW_TRACKING_URI": f"sqlite:///{folders.project / 'mlflow.db'}",
     }
 
 

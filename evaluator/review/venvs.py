@@ -7,6 +7,11 @@ dependencies come from the project's ``pyproject.toml`` (its dependencies and it
 extra). The project's own code is not installed: it runs from its ``src/`` folder, so one
 environment serves every candidate who asked for the same dependencies.
 
+Installing must not run the candidate's code, and building a package runs code (a setup.py, a
+build backend): pip takes wheels only (``--only-binary :all:``), and only requirements by name
+and version, never a URL or a local path. A project that needs a package with no wheel for
+this platform (an sdist-only one) is reported as such, and nothing is built.
+
 Environments live under ``$CASEKIT_VENV_DIR``, else the user cache dir
 (``~/.cache/casekit/venvs``), named by a hash of the Python version, the casekit wheel and the
 sorted requirements. A lock makes concurrent reviews build each one once, and a marker file
@@ -20,6 +25,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -86,6 +92,9 @@ def project_requirements(project: Path) -> list[str]:
             requirement = Requirement(str(text))
         except InvalidRequirement as error:
             raise InstallError(f"pyproject.toml: invalid requirement {text!r} ({error})") from error
+        if requirement.url:
+            raise InstallError(f"pyproject.toml: {text!r} points at {requirement.url}; a re-run installs packages "
+                               f"by name and version from the package index only, as wheels")
         if requirement.name.lower() != "casekit":
             requirements.append(str(requirement))
     return sorted(set(requirements))
@@ -95,7 +104,8 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float) ->
     """The cached environment for ``requirements``, building it if needed."""
     root = venv_root()
     wheel = casekit_wheel(root / "wheels")
-    spec = {"python": list(sys.version_info[:3]), "casekit_wheel": wheel.name, "requirements": requirements}
+    spec = {"python": list(sys.version_info[:3]), "casekit_wheel": wheel.name, "requirements": requirements,
+            "install": "wheels only"}
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
     folder = root / digest
     python = folder / "bin" / "python"
@@ -108,15 +118,26 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float) ->
 
         venv.EnvBuilder(with_pip=True, clear=True).create(folder)
         command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
-                   "--progress-bar", "off", str(wheel), *requirements]
+                   "--progress-bar", "off", "--only-binary", ":all:", str(wheel), *requirements]
         step = run_limited("install", command, cwd=folder, env=pip_environment(), log=root / f"{digest}.log",
                            time_limit=install_time_limit, memory_limit_mb=None)
         if not step.passed:
             shutil.rmtree(folder, ignore_errors=True)
-            why = "timed out" if step.outcome == "timed_out" else f"pip exited {step.exit_code}"
-            raise InstallError(f"installing the dependencies failed ({why})", step)
+            raise InstallError(describe_install_failure(step), step)
         atomic.write_text(folder / READY_MARKER, json.dumps(spec, indent=2) + "\n")
     return Environment(python, False, round(time.monotonic() - started, 2), step)
+
+
+def describe_install_failure(step: StepResult) -> str:
+    """Why pip failed, in the reviewer's words: a dependency with no wheel is named as such."""
+    if step.outcome == "timed_out":
+        return "installing the dependencies failed (timed out)"
+    missing = re.search(r"Could not find a version that satisfies the requirement (\S+)", step.log_tail)
+    if missing:
+        return (f"no wheel of {missing.group(1)} for this platform: a re-run installs dependencies from wheels "
+                f"only (building an sdist runs its code), so a project that needs an sdist-only package cannot "
+                f"be installed")
+    return f"installing the dependencies failed (pip exited {step.exit_code})"
 
 
 def pip_environment() -> dict[str, str]:

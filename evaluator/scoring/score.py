@@ -105,7 +105,7 @@ def score_submission(
     notes = []
     unscored = [metric.title for metric in task.metrics if metric.name not in scores.points]
     if unscored:
-        notes.append(f"No class probabilities were submitted, so {', '.join(unscored)} could not be scored.")
+        notes.append(f"No {task.optional_output} were submitted, so {', '.join(unscored)} could not be scored.")
     slices = None
     if instance.spec.slices:
         slices = score_slices(task, _slice_columns(instance, truth.ids), truth, predictions, ours,

@@ -222,6 +222,8 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     details_type: ClassVar[type[TaskDetails]]
     default_decision: ClassVar[Decision] = {}
     several_answers_per_unit: ClassVar[bool] = False
+    optional_output: ClassVar[str] = "class probabilities"
+    """What a submission may leave out at the cost of some metrics, in words, for the scorecard's note."""
 
     def __init__(self, spec: CaseSpec) -> None:
         if spec.task != self.name:
@@ -258,14 +260,44 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
         """What the generated project's skeleton needs to know about the task, beyond the spec
         (see ``cookiecutter-template/``): the column whose groups its contract tests sample
         whole (``sample_group``, none for row tasks), the column they stratify by, the default
-        decision that goes with a submission (none for most tasks), and the submission's format
-        in words."""
-        return {"sample_group": "", "stratify": "", "decision": dict(self.default_decision),
+        decision that goes with a submission (none for most tasks), the column whose values the
+        local hold-out sets aside whole with their rows (``split_group``, none unless the test
+        table lists the items of its units), and the submission's format in words."""
+        return {"sample_group": "", "stratify": "", "split_group": "", "decision": dict(self.default_decision),
                 "submission": self.describe_submission()}
 
     @abstractmethod
     def describe_submission(self) -> str:
         """The submission's columns in a sentence, for the generated project's docstrings."""
+
+    # -- the units a submission answers --------------------------------------------------------
+
+    def unit_columns(self) -> list[str]:
+        """The columns, present in both the test table and the answer key, that say which units
+        a submission answers (see :meth:`expected_units`): the id column by default."""
+        return [self.spec.id_column]
+
+    def expected_units(self, table: pd.DataFrame) -> pd.Index:
+        """The units a submission answers, read from :meth:`unit_columns` of the test table or
+        of the answer key (as text): by default the distinct ids, in order. A task whose checks
+        need more (a selection's items, their lengths, each group's budget) returns them as a
+        :class:`pandas.MultiIndex` whose first level is the id."""
+        return pd.Index(table[self.spec.id_column].unique())
+
+    def answer_columns(self, available: list[str]) -> list[str]:
+        """The columns of an answer key, among ``available``, that :meth:`truth` reads."""
+        return [self.spec.id_column, self.spec.target]
+
+    def sample_pattern(self, sample: pd.DataFrame, test: pd.DataFrame) -> pd.Series:
+        """What a sample submission answers for each test unit, comparable across units.
+
+        The conformance suite checks it is the same for every unit: a sample that answers units
+        differently could carry the answers. By default, the unit's rows of every column but the
+        id; a task whose answers name the unit's own rows of ``test`` replaces them with their
+        positions."""
+        id_column = self.spec.id_column
+        columns = [column for column in sample.columns if column != id_column]
+        return sample.groupby(id_column, sort=False)[columns].apply(lambda rows: tuple(map(tuple, rows.to_numpy())))
 
     # -- reading and checking a submission -----------------------------------------------------
 

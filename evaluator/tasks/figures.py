@@ -142,3 +142,37 @@ def _png(figure, axes) -> bytes:
     figure.savefig(buffer, format="png", dpi=110)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def selection_timelines_png(groups: Sequence[tuple[str, list[int], list[bool], dict[str, list[float]]]]) -> bytes:
+    """One timeline strip per group: the submission's cut above each editor's, over the group's
+    footage (items laid end to end by length). A fractional editor cut (tied scores at the edge
+    of the budget) is drawn paler. Each strip is one image, one pixel column per second."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    rows = sum(1 + len(cuts) for _, _, _, cuts in groups)
+    height = 0.9 + 0.24 * rows + 0.35 * len(groups)
+    figure, axes_list = plt.subplots(len(groups), 1, figsize=(10.0, height), squeeze=False)
+    colours = {True: np.array([0.76, 0.25, 0.05]), False: np.array([0.16, 0.44, 0.69])}
+    for axes, (group, lengths, selected, cuts) in zip(axes_list[:, 0], groups, strict=True):
+        labels = ["submission", *cuts]
+        seconds = np.repeat(np.arange(len(lengths)), lengths)
+        image = np.ones((len(labels), max(1, seconds.size), 3))
+        for row, label in enumerate(labels):
+            shares = np.asarray(selected if row == 0 else cuts[label], dtype=float)[seconds]
+            image[row] = 1.0 - shares[:, None] * (1.0 - colours[row == 0])
+        axes.imshow(image, aspect="auto", interpolation="nearest", extent=(0, max(1, seconds.size), len(labels), 0))
+        axes.set_yticks(np.arange(len(labels)) + 0.5, labels, fontsize=7)
+        axes.set_title(str(group), fontsize=8, loc="left")
+        axes.tick_params(axis="x", labelsize=7)
+    axes_list[-1, 0].set_xlabel("seconds of footage (items end to end)")
+    figure.suptitle("The cut (orange) against each editor's (blue), group by group", fontsize=10)
+    # Fixed margins: tight_layout would draw the whole figure once more to measure it.
+    figure.subplots_adjust(left=0.1, right=0.98, top=1 - 0.5 / height, bottom=0.45 / height, hspace=0.9)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    return buffer.getvalue()

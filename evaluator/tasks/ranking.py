@@ -321,6 +321,12 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         sliced = [part.column for part in self.spec.slices if part.per_answer and part.column not in needed]
         return list(dict.fromkeys(needed)), list(dict.fromkeys(sliced))
 
+    def answer_columns(self, available: list[str]) -> list[str]:
+        """The id and the item, the training history when given, and the columns read per answer."""
+        needed, sliced = self.answer_columns_read()
+        extra = [column for column in (HISTORY_COLUMN, *needed, *sliced) if column in available]
+        return [self.spec.id_column, self.spec.target, *dict.fromkeys(extra)]
+
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "sample_group": self.spec.id_column}
 
@@ -473,7 +479,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
                     filtered[only] = metrics.hit_matrix(lists.recommended, kept, truth.n_items), kept.counts
                 hits, counts = filtered[only]
                 counts = np.maximum(counts, 1)  # users without such answers: NaN below
-            measure, k = metric.definition.name, metric.params.get("k")
+            # The registry gives every measure with a depth its k; MRR has none.
+            measure, k = metric.definition.name, int(metric.params.get("k", 0))
             if measure == "ndcg":
                 values[metric.name] = metrics.ndcg_at_k(hits, counts, k)
             elif measure == "map":
@@ -682,7 +689,8 @@ def _check_ranks(
         present = set(per_user.loc[per_user["user"] == code, "rank"])
         missing = [rank for rank in range(1, int(depth.at[code, "max"])) if rank not in present]
         user = users.iloc[int(np.flatnonzero(user_codes == code)[0])]
-        shown = ", ".join(map(str, missing[:EXAMPLES_PER_PROBLEM])) + (", ..." if len(missing) > EXAMPLES_PER_PROBLEM else "")
+        more = ", ..." if len(missing) > EXAMPLES_PER_PROBLEM else ""
+        shown = ", ".join(map(str, missing[:EXAMPLES_PER_PROBLEM])) + more
         report.problems.append(Problem(
             "missing_rank",
             f"{name}: {user_column} {user!r}, column '{column}': the list goes down to rank "

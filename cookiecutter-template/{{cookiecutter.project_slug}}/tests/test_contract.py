@@ -38,7 +38,7 @@ def test_the_holdout_sets_part_of_train_aside_as_the_test_set_was(data, split):
     assert {config.ID, config.TARGET} <= set(answers.columns)
     assert config.TARGET not in held_out["test"].columns
     assert set(answers[config.ID]) <= set(held_out["test"][config.ID])
-{%- if not grouped %}
+{%- if not grouped or cookiecutter.__split_group %}
     assert not set(held_out["test"][config.ID]) & set(fit["train"][config.ID]), "a held-out row is also fitted on"
 {%- endif %}
 

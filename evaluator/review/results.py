@@ -1,0 +1,107 @@
+"""Each candidate's result, recorded as it lands, so an interrupted review resumes.
+
+A review of hundreds of candidates can stop halfway (a crash, Ctrl-C, a lost scheduler).
+Every finished candidate is written at once to ``DIR/results/<slug>.json`` with what it was
+reviewed from:
+
+- the sha256 of what the candidate submitted: the zip of a pack, the bare file, or, for a
+  project folder, every file a pack of it would hold (with its name);
+- the sha256 of the candidate's rubric file as it stood after the review (the reviewer
+  completing it is a reason to review again: the final score changes);
+- the sha256 of the review settings that change a result (re-run and its limits, weights,
+  resamples, tracking).
+
+Run the same review again and a candidate whose three digests match is taken from its record,
+not reviewed again (nor logged to MLflow twice); any other is reviewed. A candidate that
+could not be reviewed at all (``error``) is not recorded, so the next run tries it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from evaluator.files import atomic
+from evaluator.files.fingerprint import sha256_file
+from evaluator.review.candidates import Candidate
+from evaluator.review.final_score import FinalScore, ScorePart
+from evaluator.review.pack import project_files
+from evaluator.review.records import CandidateReview, ReviewOptions
+
+RESULTS_DIR = "results"
+# ReviewOptions fields that say where or how fast a review runs, not what it finds.
+NOT_RESULT_SETTINGS = {"output", "keys_dir", "jobs", "cluster"}
+
+
+@dataclass(frozen=True)
+class ResultKey:
+    """What one candidate's result was computed from."""
+
+    submitted_sha256: str
+    rubric_sha256: str | None
+    settings_sha256: str
+
+
+def submitted_sha256(candidate: Candidate) -> str:
+    """The sha256 of what ``candidate`` submitted (see the module docstring)."""
+    if candidate.kind != "project":
+        return sha256_file(candidate.source)
+    digest = hashlib.sha256()
+    files, _links = project_files(candidate.source)
+    for name in files:
+        digest.update(name.encode() + b"\0" + sha256_file(candidate.source / name).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def settings_sha256(options: ReviewOptions) -> str:
+    settings = {item.name: getattr(options, item.name) for item in fields(options)
+                if item.name not in NOT_RESULT_SETTINGS}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=_plain).encode()).hexdigest()
+
+
+class ResultStore:
+    """The ``results/`` folder of one review's output."""
+
+    def __init__(self, output: Path, options: ReviewOptions) -> None:
+        self.folder = output / RESULTS_DIR
+        self.settings = settings_sha256(options)
+
+    def key(self, candidate: Candidate, rubric: Path) -> ResultKey:
+        return ResultKey(submitted_sha256(candidate), sha256_file(rubric) if rubric.is_file() else None,
+                         self.settings)
+
+    def recorded(self, candidate: Candidate, key: ResultKey) -> CandidateReview | None:
+        """The candidate's recorded result, if it was computed from ``key``."""
+        path = self.folder / f"{candidate.slug}.json"
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if ResultKey(**record["key"]) != key or record["review"]["name"] != candidate.name:
+                return None
+            return review_from_dict(record["review"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # absent, or unreadable: reviewed again
+
+    def record(self, candidate: Candidate, rubric: Path, review: CandidateReview, submitted: str) -> None:
+        """Write the result (unless it is an error, which the next run retries)."""
+        if review.status == "error":
+            return
+        key = ResultKey(submitted, sha256_file(rubric) if rubric.is_file() else None, self.settings)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        payload = {"key": asdict(key), "review": asdict(review)}
+        atomic.write_text(self.folder / f"{candidate.slug}.json", json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def review_from_dict(data: dict) -> CandidateReview:
+    """A :class:`CandidateReview` read back from its JSON form."""
+    final = data.get("final")
+    if final is not None:
+        final = FinalScore(final["total"], [ScorePart(**part) for part in final["parts"]])
+    return CandidateReview(**{**data, "final": final})
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Path):
+        return str(value)
+    return asdict(value)
