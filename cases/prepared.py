@@ -110,12 +110,17 @@ def check_ranking_prepared(
     answer_columns: list[str],
     catalogue_table: str = "items",
     test_table: str = "test",
+    past_items_table: str | None = None,
 ) -> None:
     """Assert the shared contract of a ranking split; raise :class:`PrepareError`.
 
     ``columns`` gives each input table's exact columns. The test table lists each test user
     once; the answers hold distinct ``(user, item)`` pairs for exactly the test users; every
     item anywhere is in the catalogue, and the labels are the catalogue, each item once.
+
+    With ``past_items_table`` (last month's events, when the catalogue is next week's), the
+    inputs may also name the items of that table, which no list may name: it shares no item
+    with the catalogue, and no answer names one of its items.
     """
     for name, expected in columns.items():
         _expect_columns(prepared.inputs[name], expected, name)
@@ -138,9 +143,21 @@ def check_ranking_prepared(
     if catalogue.duplicated().any():
         raise PrepareError(f"{catalogue_table}: an item is listed twice")
     known = set(catalogue)
-    for name, frame in [*prepared.inputs.items(), ("answers", answers)]:
-        if name != catalogue_table and item_column in frame.columns and not set(frame[item_column]) <= known:
+    past: set[object] = set()
+    if past_items_table is not None:
+        past_items = prepared.inputs[past_items_table][item_column]
+        if past_items.duplicated().any():
+            raise PrepareError(f"{past_items_table}: an item is listed twice")
+        past = set(past_items)
+        if past & known:
+            raise PrepareError(f"{past_items_table}: {len(past & known):,} item(s) are also in the catalogue "
+                               f"({catalogue_table})")
+    for name, frame in prepared.inputs.items():
+        if name not in (catalogue_table, past_items_table) and item_column in frame.columns \
+                and not set(frame[item_column]) <= known | past:
             raise PrepareError(f"{name}: names items that are not in the catalogue")
+    if not set(answers[item_column]) <= known:
+        raise PrepareError("answers: names items that are not in the catalogue")
     if len(prepared.labels) != len(known) or set(prepared.labels) != known:
         raise PrepareError("the labels are not the catalogue, each item once")
 

@@ -65,7 +65,11 @@ class SubmissionSchema:
     Classification cases name an id column and a label column; they may also accept one
     probability column per class, named ``probability_prefix + label``, all or none. Ranking
     cases name the user as the id column, the recommended item as the label column, and its
-    position in the user's list as the ``rank_column``.
+    position in the user's list as the ``rank_column``; they may cap the lists at
+    ``max_list_length`` items (the task's own limit otherwise), and name a ``catalogue_table``:
+    the input table whose items are the only ones a list may name, when the test has a catalogue
+    of its own (next week's events, not the past ones). A project's local hold-out then takes its
+    catalogue from the same table of its held-out part.
     """
 
     id_column: str
@@ -75,6 +79,8 @@ class SubmissionSchema:
     rank_column: str | None = None
     positive_label: str | None = None
     """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
+    max_list_length: int | None = None
+    catalogue_table: str | None = None
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:
@@ -93,6 +99,11 @@ class SliceSpec:
     (``"taxes,economy"``) and its unit belongs to the slice of each. With ``bins`` set, the
     column is numeric and cut at those edges: ``(1, 4)`` gives ``< 1``, ``1-3`` and ``4+``
     for whole numbers.
+
+    With ``per_answer`` set, the column is one of the answer key's and varies within a unit (a
+    ranking key has one row per relevant ``(user, item)`` pair, e.g. whether the user is a
+    member of the event's group): a slice keeps, for every unit, only its answers holding the
+    value, and the units left with at least one (``min_rows`` of them at least).
     """
 
     column: str
@@ -102,6 +113,12 @@ class SliceSpec:
     max_slices: int = 20
     separator: str | None = None
     bins: tuple[float, ...] | None = None
+    per_answer: bool = False
+
+    def __post_init__(self) -> None:
+        if self.per_answer and self.table != "answers":
+            raise CaseSpecError(f"slice {self.column!r}: a per-answer slice reads the answer key (table='answers'), "
+                                f"not {self.table!r}")
 
 
 @dataclass(frozen=True)

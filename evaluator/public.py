@@ -51,7 +51,8 @@ def validate_predictions(
 
 
 def score_predictions(
-    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = ".", decision: dict | None = None
+    predictions: pd.DataFrame, answers: pd.DataFrame, project: str | Path = ".", decision: dict | None = None,
+    inputs: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, float]:
     """Score predictions against answers you hold (for instance a held-out part of train).
 
@@ -61,10 +62,16 @@ def score_predictions(
         In the submission format, one row per row of ``answers``.
     answers : DataFrame
         The id column and the target column (and whatever else the task's answer key holds: a
-        selection's items, lengths, budgets and editors' judgements).
+        selection's items, lengths, budgets and editors' judgements; a ranking's columns read per
+        answer, e.g. whether a visited place was new to the user).
     decision : dict, optional
         What ``submission/decision.json`` would declare with these predictions, for cases
         that score a decision (e.g. ``{"threshold": 0.3}`` for a binary case).
+    inputs : dict of str to DataFrame, optional
+        The tables the predictions answer (the held-out part, as ``holdout.split`` gives it).
+        A case whose test has a catalogue of its own (next week's events) takes the items the
+        predictions may name from them, and a distance diagnostic the locations [default: the
+        project's ``data/`` files and the instance's catalogue].
 
     Returns
     -------
@@ -76,11 +83,20 @@ def score_predictions(
     InvalidSubmissionError
         When the predictions do not follow the submission format.
     """
-    _, bundle = _project(project)
+    root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
+    catalogue = task.spec.submission.catalogue_table
+    if inputs is not None and catalogue is not None:
+        labels = tuple(inputs[catalogue][task.spec.target].astype(str))
     answers = answers[task.answer_columns(list(answers.columns))].astype(str)
-    truth = task.truth(answers, labels)
+
+    def read_input(table: str, columns: list[str]) -> pd.DataFrame:
+        if inputs is not None:
+            return inputs[table][columns].astype(str)
+        return pd.read_csv(root / "data" / f"{table}.csv", usecols=columns, dtype=str, keep_default_na=False)
+
+    truth = task.load_truth(answers, labels, read_input)
     with _as_file(predictions, decision) as path:
         checked = task.check_submission(path, labels, task.expected_units(answers))
     if not checked.report.ok or checked.frame is None:

@@ -62,8 +62,8 @@ class Instance:
 
     @cached_property
     def truth(self) -> Truth:
-        """The answer key, decoded by the task."""
-        return self.task.truth(self.key.answers, self.labels)
+        """The answer key, decoded by the task (with the input tables it reads to score)."""
+        return self.task.load_truth(self.key.answers, self.labels, self.read_columns)
 
     def input_path(self, name: str) -> Path:
         """The key store's copy of the input table ``name``, verified against the key record."""

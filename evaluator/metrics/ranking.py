@@ -275,3 +275,57 @@ def long_tail_share_at_k(recommended: np.ndarray, n_items: int, n_head: int, k: 
     tail = ((top >= n_head) & (top < n_items)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(listed > 0, tail / listed, np.nan)
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    r"""Great-circle distance in kilometres between points given in degrees (the haversine
+    formula, on a sphere of the Earth's mean radius :math:`R` = 6371.0088 km):
+
+    .. math:: d = 2R \arcsin \sqrt{\sin^2 \frac{\Delta\varphi}{2}
+                  + \cos\varphi_1 \cos\varphi_2 \sin^2 \frac{\Delta\lambda}{2}}
+
+    Examples
+    --------
+    >>> float(haversine_km(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))[0].round(1))
+    111.2
+    """
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    half_dphi = (phi2 - phi1) / 2.0
+    half_dlambda = np.radians(np.asarray(lon2) - np.asarray(lon1)) / 2.0
+    a = np.sin(half_dphi) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(half_dlambda) ** 2
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def median_distance_at_k(recommended: np.ndarray, item_lat: np.ndarray, item_lon: np.ndarray,
+                         user_lat: np.ndarray, user_lon: np.ndarray, k: int) -> float:
+    r"""Median distance (km) between each user's location and the items of their top ``k``,
+    over every (user, recommended item) pair of all the lists together:
+
+    .. math:: \operatorname{median}\{\, d(\ell_u, \ell_i) : u, \; i \in \mathrm{top}_k(u) \,\}
+
+    with :math:`d` the haversine distance (:func:`haversine_km`). Empty slots, items without
+    coordinates and users without a location are left out; NaN when nothing is left.
+
+    Parameters
+    ----------
+    recommended : ndarray of int, shape (n_users, K)
+        Item codes, the sentinel ``n_items`` (= ``item_lat.size``) for an empty slot.
+    item_lat, item_lon : ndarray of float, shape (n_items,)
+    user_lat, user_lon : ndarray of float, shape (n_users,)
+
+    Examples
+    --------
+    >>> lists = np.array([[0, 1], [1, 2]])  # user 1 has one item and an empty slot
+    >>> round(median_distance_at_k(lists, np.zeros(2), np.array([0.0, 1.0]), np.zeros(2), np.zeros(2), k=2), 1)
+    111.2
+    """
+    top = recommended[:, :k]
+    n_items = item_lat.size
+    users, slots = np.nonzero(top < n_items)
+    items = top[users, slots]
+    distance = haversine_km(user_lat[users], user_lon[users], item_lat[items], item_lon[items])
+    distance = distance[np.isfinite(distance)]
+    return float(np.median(distance)) if distance.size else float("nan")

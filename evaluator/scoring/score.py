@@ -143,12 +143,13 @@ def _slice_columns(instance: Instance, ids: pd.Index) -> pd.DataFrame:
     id_column = instance.spec.id_column
     by_table: dict[str, list[str]] = {}
     for part in instance.spec.slices:
-        by_table.setdefault(part.table, []).append(part.column)
-    aligned = []
+        if not part.per_answer:  # per-answer columns vary within a unit: the truth holds them
+            by_table.setdefault(part.table, []).append(part.column)
+    aligned = [pd.DataFrame(index=range(len(ids)))]
     for table, columns in by_table.items():
         frame = instance.read_columns(table, [id_column, *columns]).drop_duplicates(id_column)
-        aligned.append(frame.set_index(id_column).reindex(ids))
-    return pd.concat(aligned, axis=1).reset_index(drop=True)
+        aligned.append(frame.set_index(id_column).reindex(ids).reset_index(drop=True))
+    return pd.concat(aligned, axis=1)
 
 
 def _results(task: Task, scores: ModelScores, confidence: float) -> list[MetricResult]:

@@ -8,6 +8,11 @@ predictions take the subset of themselves), with each unit counted as often as t
 score's resamples drew it: the slice and the whole are judged on the same draws (as if the
 units outside the slice weighed 0).
 
+A per-answer slice (``SliceSpec.per_answer``) reads a column of the answers themselves, which
+varies within a unit (is the user a member of the event's group, for each event they said yes
+to): each of its slices keeps every unit's answers holding the value, and the units left with
+at least one; the task's truth does the restricting (:class:`~evaluator.tasks.base.AnswerUnits`).
+
 A slice is *much worse* than overall when its whole confidence interval lies more than
 ``MUCH_WORSE_MARGIN`` (in the metric's units) on the worse side of the overall point estimate:
 the model is then worse there by a margin that matters, not by the luck of a small sample.
@@ -24,7 +29,7 @@ import pandas as pd
 
 from cases.spec import SliceSpec
 from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
-from evaluator.tasks.base import ReportTable, Task, Truth, Units
+from evaluator.tasks.base import AnswerUnits, ReportTable, Task, Truth, Units
 
 MUCH_WORSE_MARGIN = 0.05
 
@@ -139,6 +144,36 @@ def slice_members(columns: pd.DataFrame, slices: tuple[SliceSpec, ...]) -> list[
     return found
 
 
+def answer_slice_members(truth: AnswerUnits, slices: tuple[SliceSpec, ...]
+                         ) -> list[tuple[SliceSpec, str, np.ndarray, AnswerUnits]]:
+    """Every per-answer slice: its value, the mask of the units with at least one answer
+    holding it, and the truth restricted to those answers (most frequent values first).
+
+    Examples
+    --------
+    >>> from evaluator.metrics.ranking import RelevantSets
+    >>> from evaluator.tasks.ranking import RankingTruth
+    >>> truth = RankingTruth(ids=pd.Index(["u1", "u2"]), items=pd.Index(["a", "b"]), history=None,
+    ...                      relevant=RelevantSets.from_pairs(np.array([0, 0, 1]), np.array([0, 1, 1]), 2),
+    ...                      answer_columns={"member": np.array(["yes", "no", "no"])})
+    >>> spec = SliceSpec("member", "Member", table="answers", per_answer=True, min_rows=1)
+    >>> [(value, mask.tolist()) for _, value, mask, _ in answer_slice_members(truth, (spec,))]
+    [('no', [True, True]), ('yes', [True, False])]
+    """
+    found = []
+    owners = np.repeat(np.arange(truth.n_units), truth.answer_counts)
+    for spec in slices:
+        values = truth.answer_values(spec.column)
+        units_per_value = pd.Series(owners).groupby(values).nunique()
+        frequent = units_per_value[units_per_value >= spec.min_rows]
+        ordered = [value for value, _ in sorted(frequent.items(), key=lambda item: (-item[1], item[0]))
+                   if value not in ("", "nan")]
+        for value in ordered[: spec.max_slices]:
+            restricted = truth.restrict_answers(values == value)
+            found.append((spec, str(value), restricted.answer_counts > 0, restricted))
+    return found
+
+
 def binned(values: pd.Series, edges: tuple[float, ...]) -> pd.Series:
     """Each number's range among ``edges``: ``< e0``, ``e0-e1``, ..., ``eN+`` (empty when missing).
 
@@ -188,17 +223,21 @@ def score_slices(
     ``overall`` is the primary metric on the whole test set.
     """
     primary = task.primary
-    members = slice_members(columns, task.spec.slices)
-    resampled = [task.resampled_metrics(truth.subset(mask), predictions.subset(mask), {primary.name})
-                 for _, _, mask in members]
+    per_unit = tuple(part for part in task.spec.slices if not part.per_answer)
+    per_answer = tuple(part for part in task.spec.slices if part.per_answer)
+    members = [(spec, value, mask, truth) for spec, value, mask in slice_members(columns, per_unit)]
+    if per_answer:
+        members += answer_slice_members(truth, per_answer)  # type: ignore[arg-type]  # several_answers_per_unit
+    resampled = [task.resampled_metrics(sliced.subset(mask), predictions.subset(mask), {primary.name})
+                 for _, _, mask, sliced in members]
 
     def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
         return {str(index): metric(weights[:, mask])[primary.name]
-                for index, (metric, (_, _, mask)) in enumerate(zip(resampled, members, strict=True))}
+                for index, (metric, (_, _, mask, _)) in enumerate(zip(resampled, members, strict=True))}
 
     draws = bootstrap_metrics(evaluate, truth.n_units, resamples, seed) if members else {}
     results = []
-    for index, (slice_spec, value, mask) in enumerate(members):
+    for index, (slice_spec, value, mask, _) in enumerate(members):
         point = float(resampled[index](np.ones((1, int(mask.sum()))))[primary.name][0])
         interval = percentile_interval(draws[str(index)], confidence)
         if primary.higher_is_better:

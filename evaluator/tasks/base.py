@@ -26,7 +26,7 @@ The contract, in the order the evaluator uses it:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
@@ -145,6 +145,23 @@ class Truth(Units, Protocol):
     def ids(self) -> pd.Index: ...
 
 
+class AnswerUnits(Truth, Protocol):
+    """A truth whose units hold several answers each (a ranking key: a user's relevant items)."""
+
+    @property
+    def answer_counts(self) -> np.ndarray:
+        """How many answers each unit has."""
+        ...
+
+    def answer_values(self, column: str) -> np.ndarray:
+        """An answer-key column, one value (as text) per answer, units in order."""
+        ...
+
+    def restrict_answers(self, keep: np.ndarray) -> AnswerUnits:
+        """The same units, in place, with only the answers where ``keep`` is True."""
+        ...
+
+
 TruthT = TypeVar("TruthT", bound=Truth)
 PredictionsT = TypeVar("PredictionsT", bound=Units)
 
@@ -193,7 +210,10 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says), ``unit``
     (what the bootstrap resamples, in words), ``registry`` (its metrics) and ``details_type``
     (the :class:`TaskDetails` subclass its :meth:`details` returns); a task that reads a
-    decision beside the submission sets ``default_decision``, the one assumed without a file.
+    decision beside the submission sets ``default_decision``, the one assumed without a file; a
+    task whose units hold several answers each (a ranking key's relevant pairs) sets
+    ``several_answers_per_unit``, and its truth is then :class:`AnswerUnits` (slices may break
+    the primary metric down by a column of the answers themselves).
     """
 
     name: ClassVar[str]
@@ -201,6 +221,7 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     registry: ClassVar[MetricRegistry]
     details_type: ClassVar[type[TaskDetails]]
     default_decision: ClassVar[Decision] = {}
+    several_answers_per_unit: ClassVar[bool] = False
     optional_output: ClassVar[str] = "class probabilities"
     """What a submission may leave out at the cost of some metrics, in words, for the scorecard's note."""
 
@@ -217,6 +238,10 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
                                     f"thing ({metric.definition.name} with {dict(metric.params)})")
             seen[key] = metric.name
         self.primary = self.metric(spec.primary_metric)
+        per_answer = [part.column for part in spec.slices if part.per_answer]
+        if per_answer and not self.several_answers_per_unit:
+            raise CaseSpecError(f"case {spec.slug!r}: slice(s) {per_answer} are per answer, but a {self.name} unit has "
+                                "one answer: slice by a column of the units instead")
         self.check_spec()
 
     def metric(self, name: str) -> Metric:
@@ -315,6 +340,21 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     @abstractmethod
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> TruthT:
         """The answer key decoded, in the key's unit order."""
+
+    def scoring_inputs(self) -> dict[str, list[str]]:
+        """The input tables, and their columns, that scoring reads beyond the answer key (e.g. the
+        items' locations for a distance diagnostic); none for most tasks."""
+        return {}
+
+    def load_truth(self, answers: pd.DataFrame, labels: tuple[str, ...],
+                   read_input: Callable[[str, list[str]], pd.DataFrame]) -> TruthT:
+        """The answer key decoded, with the input tables :meth:`scoring_inputs` names, read with
+        ``read_input(table, columns)``; a task that names some takes them as ``truth(..., inputs=)``."""
+        needed = self.scoring_inputs()
+        if not needed:
+            return self.truth(answers, labels)
+        inputs = {table: read_input(table, columns) for table, columns in needed.items()}
+        return self.truth(answers, labels, inputs=inputs)  # type: ignore[call-arg]
 
     @abstractmethod
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,

@@ -2,8 +2,10 @@
 
 Submission: long format, one row per recommended item, with the user (the spec's
 ``id_column``), the item (the submission's ``label_column``) and its ``rank_column``: ranks
-run 1, 2, 3, ... without gaps, up to :data:`MAX_LIST_LENGTH`. A test user may be left
-without a list; they then score 0 on every metric, and the scorecard says how many.
+run 1, 2, 3, ... without gaps, up to the submission's ``max_list_length`` (default
+:data:`MAX_LIST_LENGTH`). A test user may be left without a list; they then score 0 on every
+metric, and the scorecard says how many. Items are the case's labels: its catalogue, or, for
+a case whose test has a catalogue of its own (next week's events), that catalogue alone.
 
 The answer key holds one row per held-out relevant ``(user, item)`` pair, and optionally
 the user's number of training interactions (:data:`HISTORY_COLUMN`) for the cold / warm
@@ -11,17 +13,23 @@ slices. The case's ``labels`` are its item catalogue, most popular (in training)
 an item's code is its popularity rank: that is how the long-tail metrics and the head / tail
 slices tell head items (the first :data:`HEAD_SHARE` of the catalogue) from the tail.
 
+The answer key may carry more columns about each pair (is the place new to the user, is the
+user a member of the event's group): a per-user metric with ``only="column=value"`` counts
+only the answers holding that value as relevant (recall on new places), and a slice with
+``per_answer`` breaks the primary metric down by such a column.
+
 The bootstrap unit is the test user: every metric with an interval is a mean of per-user
-values (see :mod:`evaluator.metrics.ranking`); catalogue coverage, a property of all the
-lists together, has none.
+values (see :mod:`evaluator.metrics.ranking`); catalogue coverage and the median distance of
+the recommendations, properties of all the lists together, have none. The distance reads the
+items' and the users' coordinates from input tables (:meth:`RankingTask.scoring_inputs`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -59,22 +67,45 @@ DETAIL_K = 10
 _DECIMAL_ID = re.compile(r"(-?\d+)\.0*")
 
 _K = Parameter("k", int, description="the list depth: the top k items of each list are scored")
+_ONLY = Parameter("only", str, default="", description="'column=value': only the answers whose answer-key column "
+                                                        "holds value are relevant (users with none are left out)")
+_ITEM_LOCATION = Parameter("items", str, description="'table:latitude,longitude': the input table (keyed by the "
+                                                     "item column) and its columns giving each item's location")
+_USER_LOCATION = Parameter("users", str, description="'table:latitude,longitude': the input table (keyed by the "
+                                                     "user column) and its columns giving each user's location")
 REGISTRY = MetricRegistry("ranking", (
     MetricDefinition("ndcg", "higher", "Normalised discounted cumulative gain at k (binary relevance): "
-                                       "sum of 1 / log2(rank + 1) over hits, over its ideal.", (_K,)),
+                                       "sum of 1 / log2(rank + 1) over hits, over its ideal.", (_K, _ONLY)),
     MetricDefinition("map", "higher", "Average precision at k: mean of precision@rank over the hits, divided by "
-                                      "min(k, relevant items).", (_K,)),
-    MetricDefinition("recall", "higher", "Share of the user's relevant items in the top k.", (_K,)),
-    MetricDefinition("precision", "higher", "Share of the top k that is relevant.", (_K,)),
-    MetricDefinition("hit_rate", "higher", "Whether any of the top k is relevant.", (_K,)),
-    MetricDefinition("mrr", "higher", "Reciprocal rank of the first relevant item (0 without one)."),
+                                      "min(k, relevant items).", (_K, _ONLY)),
+    MetricDefinition("recall", "higher", "Share of the user's relevant items in the top k.", (_K, _ONLY)),
+    MetricDefinition("precision", "higher", "Share of the top k that is relevant.", (_K, _ONLY)),
+    MetricDefinition("hit_rate", "higher", "Whether any of the top k is relevant.", (_K, _ONLY)),
+    MetricDefinition("mrr", "higher", "Reciprocal rank of the first relevant item (0 without one).", (_ONLY,)),
     MetricDefinition("long_tail_share", "higher", "Share of the top k outside the most popular "
                                                   f"{HEAD_SHARE:.0%} of the catalogue.", (_K,)),
     MetricDefinition("coverage", "higher", "Share of the catalogue that appears in some user's top k (all the "
                                            "lists together: no per-user interval).", (_K,)),
+    MetricDefinition("median_distance", "lower", "Median distance in km between a user's location and the items "
+                                                 "of their top k, over all the lists together (a diagnostic: no "
+                                                 "per-user interval).", (_K, _ITEM_LOCATION, _USER_LOCATION)),
 ))
 # Catalogue-level metrics: properties of all the lists together, with no per-user values.
-CATALOGUE_METRICS = frozenset({"coverage"})
+CATALOGUE_METRICS = frozenset({"coverage", "median_distance"})
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Coordinates in degrees for a distance diagnostic: of every catalogue item (by item
+    code) and of every evaluated user (by user code); NaN where unknown."""
+
+    item_lat: np.ndarray
+    item_lon: np.ndarray
+    user_lat: np.ndarray
+    user_lon: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> Locations:
+        return replace(self, user_lat=self.user_lat[mask], user_lon=self.user_lon[mask])
 
 
 @dataclass(frozen=True)
@@ -83,17 +114,40 @@ class RankingTruth:
 
     ``ids`` are the evaluated users in the key's order (user code = position); ``items`` is
     the catalogue, most popular first (item code = position); ``history`` is each user's
-    number of training interactions, when the key records it.
+    number of training interactions, when the key records it. ``answer_columns`` holds the
+    answer-key columns that metrics and slices read per answer, one value per relevant pair in
+    the order of ``relevant.items``; ``locations`` the coordinates a distance diagnostic reads.
     """
 
     ids: pd.Index
     relevant: metrics.RelevantSets
     items: pd.Index
     history: np.ndarray | None
+    answer_columns: Mapping[str, np.ndarray] = field(default_factory=dict)
+    locations: Locations | None = None
 
     @property
     def n_units(self) -> int:
         return len(self.ids)
+
+    @property
+    def answer_counts(self) -> np.ndarray:
+        """How many answers (relevant items) each user has."""
+        return self.relevant.counts
+
+    def answer_values(self, column: str) -> np.ndarray:
+        """The answer-key column ``column``, one value per answer (as text)."""
+        return self.answer_columns[column]
+
+    def restrict_answers(self, keep: np.ndarray) -> RankingTruth:
+        """The same users (in place, some maybe left without answers) with only the answers
+        where ``keep`` is True: ``keep`` has one flag per relevant pair, as ``answer_values``."""
+        counts = np.bincount(self.relevant.users[keep], minlength=self.n_units)
+        indptr = np.zeros(counts.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        relevant = metrics.RelevantSets(indptr=indptr, items=self.relevant.items[keep])
+        return replace(self, relevant=relevant,
+                       answer_columns={name: values[keep] for name, values in self.answer_columns.items()})
 
     @property
     def n_items(self) -> int:
@@ -104,8 +158,11 @@ class RankingTruth:
         return math.ceil(HEAD_SHARE * self.n_items)
 
     def subset(self, mask: np.ndarray) -> RankingTruth:
+        pairs = np.repeat(mask, self.relevant.counts)
         return replace(self, ids=self.ids[mask], relevant=self.relevant.subset(mask),
-                       history=None if self.history is None else self.history[mask])
+                       history=None if self.history is None else self.history[mask],
+                       answer_columns={name: values[pairs] for name, values in self.answer_columns.items()},
+                       locations=None if self.locations is None else self.locations.subset(mask))
 
 
 @dataclass(frozen=True)
@@ -212,28 +269,72 @@ class RankingTask(Task[RankingTruth, RankedLists]):
     registry = REGISTRY
     details_type = RankingDetails
 
+    several_answers_per_unit = True
+
+    @property
+    def max_list_length(self) -> int:
+        """The longest list a submission may give: the case's limit, else :data:`MAX_LIST_LENGTH`."""
+        return self.spec.submission.max_list_length or MAX_LIST_LENGTH
+
     def check_spec(self) -> None:
         schema = self.spec.submission
+        slug = self.spec.slug
         if not schema.label_column or not schema.rank_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a ranking submission names its item column "
+            raise CaseSpecError(f"case {slug!r}: a ranking submission names its item column "
                                 "(label_column) and its rank column (rank_column)")
+        if not 1 <= self.max_list_length <= MAX_LIST_LENGTH:
+            raise CaseSpecError(f"case {slug!r}: max_list_length={schema.max_list_length} is outside 1.."
+                                f"{MAX_LIST_LENGTH}")
         for metric in self.metrics:
             if metric.definition.name in CATALOGUE_METRICS and metric.interval:
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r} ({metric.definition.name}) "
+                raise CaseSpecError(f"case {slug!r}: metric {metric.name!r} ({metric.definition.name}) "
                                     "is a property of all the lists together: it has no per-user interval "
                                     "(declare it with interval=False)")
             k = metric.params.get("k")
-            if k is not None and not 1 <= k <= MAX_LIST_LENGTH:
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: k={k} is outside 1.."
-                                    f"{MAX_LIST_LENGTH}, the longest list a submission may give")
+            if k is not None and not 1 <= k <= self.max_list_length:
+                raise CaseSpecError(f"case {slug!r}: metric {metric.name!r}: k={k} is outside 1.."
+                                    f"{self.max_list_length}, the longest list a submission may give")
+            if metric.params.get("only"):
+                answer_filter(slug, metric.name, metric.params["only"])
+            for parameter in ("items", "users"):
+                if parameter in metric.params:
+                    table_columns(slug, metric.name, parameter, metric.params[parameter])
+
+    def scoring_inputs(self) -> dict[str, list[str]]:
+        """The input tables (and columns) the distance diagnostics read: the items' locations
+        keyed by the item column, the users' keyed by the user column."""
+        schema = self.spec.submission
+        needed: dict[str, list[str]] = {}
+        for metric in self.metrics:
+            for parameter, key in (("items", schema.label_column), ("users", schema.id_column)):
+                if parameter in metric.params:
+                    table, columns = table_columns(self.spec.slug, metric.name, parameter, metric.params[parameter])
+                    listed = needed.setdefault(table, [])
+                    listed += [column for column in (key, *columns) if column not in listed]
+        return needed
+
+    def answer_columns_read(self) -> tuple[list[str], list[str]]:
+        """The answer-key columns read per answer: those the metrics' ``only`` filters need, and
+        those the per-answer slices read (an issued key has them; answers held locally may not)."""
+        needed = [answer_filter(self.spec.slug, metric.name, metric.params["only"])[0]
+                  for metric in self.metrics if metric.params.get("only")]
+        sliced = [part.column for part in self.spec.slices if part.per_answer and part.column not in needed]
+        return list(dict.fromkeys(needed)), list(dict.fromkeys(sliced))
+
+    def answer_columns(self, available: list[str]) -> list[str]:
+        """The id and the item, the training history when given, and the columns read per answer."""
+        needed, sliced = self.answer_columns_read()
+        extra = [column for column in (HISTORY_COLUMN, *needed, *sliced) if column in available]
+        return [self.spec.id_column, self.spec.target, *dict.fromkeys(extra)]
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "sample_group": self.spec.id_column}
 
     def describe_submission(self) -> str:
         schema = self.spec.submission
-        return (f"one row per recommended item: ``{schema.id_column}``, ``{schema.label_column}`` and "
-                f"``{schema.rank_column}`` (1, 2, 3, ... without gaps; at most {MAX_LIST_LENGTH} items per "
+        items = (f" (only items of ``{schema.catalogue_table}``)" if schema.catalogue_table else "")
+        return (f"one row per recommended item: ``{schema.id_column}``, ``{schema.label_column}``{items} and "
+                f"``{schema.rank_column}`` (1, 2, 3, ... without gaps; at most {self.max_list_length} items per "
                 f"{schema.id_column})")
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -276,13 +377,18 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         rows = np.arange(1, len(frame) + 1)
         if schema.label_column in frame.columns:
             _check_items(frame[schema.label_column], users, user_codes, rows, labels, schema.label_column, name,
-                         report)
+                         report, schema.catalogue_table)
         if schema.rank_column in frame.columns:
             _check_ranks(frame[schema.rank_column], users, user_codes, rows, schema.id_column, schema.rank_column,
-                         name, report)
+                         name, report, self.max_list_length)
 
-    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> RankingTruth:
-        """The answer key as codes: users in the key's order, items by their catalogue position."""
+    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...],
+              inputs: Mapping[str, pd.DataFrame] | None = None) -> RankingTruth:
+        """The answer key as codes: users in the key's order, items by their catalogue position.
+
+        ``inputs`` holds the tables :meth:`scoring_inputs` names (the locations a distance
+        diagnostic reads); the answer columns that metrics and slices read per answer are kept.
+        """
         spec = self.spec
         user_codes, users = factorize_runs(answers[spec.id_column])
         catalogue = pd.Index(labels)
@@ -292,13 +398,49 @@ class RankingTask(Task[RankingTruth, RankedLists]):
             raise ValueError(f"the answers name item {unknown!r}, which is not in the catalogue")
         # Each (user, item) pair once, hashed as one integer key rather than as a two-column
         # frame (a ten-million-row key keeps its peak memory down).
-        pairs = pd.unique(user_codes * len(catalogue) + item_codes)
+        keys = user_codes * len(catalogue) + item_codes
+        pairs = pd.unique(keys)
         relevant = metrics.RelevantSets.from_pairs(pairs // len(catalogue), pairs % len(catalogue), len(users))
         history = None
         if HISTORY_COLUMN in answers.columns:
             first_rows = np.unique(user_codes, return_index=True)[1]
             history = answers[HISTORY_COLUMN].iloc[first_rows].astype(np.int64).to_numpy()
-        return RankingTruth(ids=pd.Index(users), relevant=relevant, items=catalogue, history=history)
+        answer_columns = {}
+        needed, sliced = self.answer_columns_read()
+        missing = [column for column in needed if column not in answers.columns]
+        if missing:
+            raise ValueError(f"the answers have no column(s) {missing}, which the case's metrics read per answer")
+        wanted = needed + [column for column in sliced if column in answers.columns]
+        if wanted:
+            # Each pair's values from its first row, in the order from_pairs gives the pairs.
+            codes, _ = pd.factorize(keys)
+            first = np.empty(pairs.size, dtype=np.int64)
+            first[codes[::-1]] = np.arange(keys.size)[::-1]
+            first = first[np.argsort(pairs // len(catalogue), kind="stable")]
+            answer_columns = {column: answers[column].astype(str).to_numpy()[first] for column in wanted}
+        locations = self._locations(pd.Index(users), catalogue, inputs or {})
+        return RankingTruth(ids=pd.Index(users), relevant=relevant, items=catalogue, history=history,
+                            answer_columns=answer_columns, locations=locations)
+
+    def _locations(self, users: pd.Index, catalogue: pd.Index, inputs: Mapping[str, pd.DataFrame]) -> Locations | None:
+        """The items' and users' coordinates that a distance diagnostic reads, aligned to their codes."""
+        metric = next((metric for metric in self.metrics if metric.definition.name == "median_distance"), None)
+        if metric is None:
+            return None
+        schema = self.spec.submission
+        found = []
+        for parameter, key, index in (("items", schema.label_column, catalogue), ("users", schema.id_column, users)):
+            table, (lat, lon) = table_columns(self.spec.slug, metric.name, parameter, metric.params[parameter])
+            if table not in inputs:
+                raise ValueError(f"metric {metric.name!r} reads the input table {table!r}, which was not given")
+            frame = inputs[table]
+            missing = [column for column in (key, lat, lon) if column not in frame.columns]
+            if missing:
+                raise ValueError(f"metric {metric.name!r}: the input table {table!r} has no column(s) {missing}")
+            rows = frame.drop_duplicates(key).set_index(frame.drop_duplicates(key)[key].astype(str)).reindex(index)
+            found += [pd.to_numeric(rows[lat], errors="coerce").to_numpy(dtype=float),
+                      pd.to_numeric(rows[lon], errors="coerce").to_numpy(dtype=float)]
+        return Locations(*found)
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> RankedLists:
@@ -319,11 +461,24 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         return RankedLists(recommended=recommended, n_items=len(labels))
 
     def user_values(self, truth: RankingTruth, lists: RankedLists) -> dict[str, np.ndarray]:
-        """Every per-user metric of the case: one value per evaluated user (NaN: not defined)."""
-        hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
-        counts = truth.relevant.counts
+        """Every per-user metric of the case: one value per evaluated user (NaN: not defined).
+
+        A metric with ``only`` sees the answers holding its value as the only relevant items;
+        a user with none has no value.
+        """
+        whole = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items), truth.relevant.counts
+        filtered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         values = {}
         for metric in self.metrics:
+            hits, counts = whole
+            only = metric.params.get("only")
+            if only:
+                if only not in filtered:
+                    column, value = answer_filter(self.spec.slug, metric.name, only)
+                    kept = truth.restrict_answers(truth.answer_values(column) == value).relevant
+                    filtered[only] = metrics.hit_matrix(lists.recommended, kept, truth.n_items), kept.counts
+                hits, counts = filtered[only]
+                counts = np.maximum(counts, 1)  # users without such answers: NaN below
             # The registry gives every measure with a depth its k; MRR has none.
             measure, k = metric.definition.name, int(metric.params.get("k", 0))
             if measure == "ndcg":
@@ -340,6 +495,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
                 values[metric.name] = metrics.reciprocal_rank(hits)
             elif measure == "long_tail_share":
                 values[metric.name] = metrics.long_tail_share_at_k(lists.recommended, truth.n_items, truth.n_head, k)
+            if only and metric.name in values:
+                values[metric.name] = np.where(filtered[only][1] > 0, values[metric.name], np.nan)
         return values
 
     def point_metrics(self, truth: RankingTruth, lists: RankedLists) -> dict[str, float]:
@@ -351,6 +508,12 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         for metric in self.metrics:
             if metric.definition.name == "coverage":
                 points[metric.name] = metrics.catalog_coverage(lists.recommended, truth.n_items, metric.params["k"])
+            elif metric.definition.name == "median_distance":
+                places = truth.locations
+                assert places is not None  # truth() reads them for this metric
+                points[metric.name] = metrics.median_distance_at_k(lists.recommended, places.item_lat, places.item_lon,
+                                                                   places.user_lat, places.user_lon,
+                                                                   metric.params["k"])
         return {metric.name: points[metric.name] for metric in self.metrics}
 
     def resampled_metrics(self, truth: RankingTruth, lists: RankedLists, names: set[str]) -> ResampledMetrics:
@@ -441,7 +604,7 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         tables and ``recommend(users, k)`` returning a submission-format table.
         """
         estimator.fit(inputs)
-        return estimator.recommend(inputs["test"][self.spec.id_column].to_numpy(), MAX_LIST_LENGTH)
+        return estimator.recommend(inputs["test"][self.spec.id_column].to_numpy(), self.max_list_length)
 
 
 def _cell(value: float | None) -> str:
@@ -462,8 +625,13 @@ def _check_items(
     column: str,
     name: str,
     report: ValidationReport,
+    catalogue_table: str | None = None,
 ) -> None:
     where = _cell_locator(name, users, column)
+    # A case whose test has a catalogue of its own says where it is: the items of other tables
+    # (past events) are known ids, but not ones a list may name.
+    catalogue_name = f"the items of {catalogue_table}.csv, the only ones a list may name" if catalogue_table \
+        else "the catalogue"
     item_codes, distinct = pd.factorize(items)
     empty = _per_row(distinct.str.strip() == "", item_codes)
     add_row_problems(report, "empty_item", empty, rows, users, column,
@@ -471,7 +639,7 @@ def _check_items(
     catalogue = pd.Index(labels)
     unknown = _per_row(~distinct.isin(catalogue), item_codes) & ~empty
     add_row_problems(report, "unknown_item", unknown, rows, users, column,
-                     lambda row, value: f"{where(row)}: item {value!r} is not in the catalogue"
+                     lambda row, value: f"{where(row)}: item {value!r} is not in {catalogue_name}"
                                         f"{suspicious_characters(value)}{decimal_hint(value, catalogue)}",
                      values=items)
     pairs = pd.Series(user_codes.astype(np.int64) * len(distinct) + item_codes)
@@ -490,6 +658,7 @@ def _check_ranks(
     column: str,
     name: str,
     report: ValidationReport,
+    limit: int = MAX_LIST_LENGTH,
 ) -> None:
     where = _cell_locator(name, users, column)
     ranks = rank_values(text)
@@ -499,13 +668,13 @@ def _check_ranks(
     below = whole & (ranks < 1)
     add_row_problems(report, "rank_out_of_range", below, rows, users, column,
                      lambda row, value: f"{where(row)}: rank {value} is below 1; ranks start at 1", values=text)
-    beyond = whole & (ranks > MAX_LIST_LENGTH)
+    beyond = whole & (ranks > limit)
     add_row_problems(report, "rank_beyond_k", beyond, rows, users, column,
-                     lambda row, value: f"{where(row)}: rank {value} is beyond {MAX_LIST_LENGTH}, the longest "
+                     lambda row, value: f"{where(row)}: rank {value} is beyond {limit}, the longest "
                                         "list allowed", values=text)
 
     usable = whole & ~below & ~beyond
-    keys = pd.Series(user_codes.astype(np.int64) * (MAX_LIST_LENGTH + 1) + np.where(usable, ranks, 0).astype(np.int64))
+    keys = pd.Series(user_codes.astype(np.int64) * (limit + 1) + np.where(usable, ranks, 0).astype(np.int64))
     repeated = keys.duplicated().to_numpy() & usable
     add_row_problems(report, "duplicate_rank", repeated, rows, users, column,
                      lambda row, value: f"{where(row)}: rank {value} is already taken in this user's list",
@@ -530,6 +699,37 @@ def _check_ranks(
     if len(gapped) > EXAMPLES_PER_PROBLEM:
         report.problems.append(Problem("missing_rank", f"{name}: ... and {len(gapped) - EXAMPLES_PER_PROBLEM:,} more "
                                                        "user(s) whose ranks have gaps", column=column))
+
+
+def answer_filter(case: str, metric: str, only: str) -> tuple[str, str]:
+    """``only="column=value"`` as ``(column, value)``; :class:`CaseSpecError` when malformed.
+
+    Examples
+    --------
+    >>> answer_filter("places", "recall_new", "visit=new")
+    ('visit', 'new')
+    """
+    column, separator, value = only.partition("=")
+    if not separator or not column.strip() or not value.strip():
+        raise CaseSpecError(f"case {case!r}: metric {metric!r}: only={only!r} is not 'column=value' (an answer-key "
+                            "column and the value of the answers it keeps)")
+    return column.strip(), value.strip()
+
+
+def table_columns(case: str, metric: str, parameter: str, text: str) -> tuple[str, tuple[str, str]]:
+    """``"table:latitude,longitude"`` as ``(table, (latitude, longitude))``; :class:`CaseSpecError`
+    when malformed.
+
+    Examples
+    --------
+    >>> table_columns("places", "distance", "items", "places:latitude,longitude")
+    ('places', ('latitude', 'longitude'))
+    """
+    table, separator, rest = text.partition(":")
+    columns = tuple(column.strip() for column in rest.split(","))
+    if not separator or not table.strip() or len(columns) != 2 or not all(columns):
+        raise CaseSpecError(f"case {case!r}: metric {metric!r}: {parameter}={text!r} is not 'table:latitude,longitude'")
+    return table.strip(), (columns[0], columns[1])
 
 
 def decimal_hint(value: object, known: pd.Index) -> str:

@@ -36,7 +36,7 @@ def main() -> int:
     started = time.perf_counter()
     model = train.train_model(fit)
     fit_seconds = time.perf_counter() - started
-    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION)
+    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION, inputs=held_out)
     print(f"held-out part of train ({answers[config.ID].nunique():,} {config.ID} values):")
     for name, value in scores.items():
         print(f"  {name:<24} {value:.4f}")
@@ -70,7 +70,10 @@ def log_run(scores: dict[str, float], fit_seconds: float, train_rows: int) -> No
 
     mlflow.set_experiment(config.EXPERIMENT)
     with mlflow.start_run(run_name="development", tags={"casekit.role": "development"}):
-        mlflow.log_params({"holdout_fraction": holdout.FRACTION, "train_rows": train_rows, **(DECISION or {})})
+        # A hold-out by share of rows says its share; one by calendar (the last week) need not.
+        fraction = getattr(holdout, "FRACTION", None)
+        held_out = {} if fraction is None else {"holdout_fraction": fraction}
+        mlflow.log_params({**held_out, "train_rows": train_rows, **(DECISION or {})})
         mlflow.log_metrics({f"holdout_{name}": value for name, value in scores.items() if math.isfinite(value)})
         mlflow.log_metric("fit_seconds", fit_seconds)
     print(f"logged the run to MLflow at {mlflow.get_tracking_uri()}")

@@ -1,0 +1,232 @@
+"""The ranking task's generic extensions: a per-case list length, a catalogue table of the
+test's own, metrics over the answers holding a value, per-answer slices and the median-distance
+diagnostic, each against a reference implementation or a hand count."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics.pairwise import haversine_distances
+
+import cases
+from cases.errors import CaseSpecError
+from cases.prepared import PreparedData, PrepareError, check_ranking_prepared
+from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from evaluator import tasks
+from evaluator.metrics import ranking
+from evaluator.metrics.bootstrap import bootstrap_metrics
+from evaluator.scoring.slices import answer_slice_members, score_slices
+from evaluator.tasks.ranking import RankedLists
+
+N_USERS, N_ITEMS = 300, 80
+RECOMMENDATIONS = cases.get("recommendations")
+
+
+def places_like(**changes) -> tasks.Task:
+    """The recommendations case with the extensions the places case uses."""
+    fields = {
+        "submission": replace(RECOMMENDATIONS.submission, max_list_length=50),
+        "metrics": (
+            MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
+            MetricSpec("recall_new", "Recall@10 on new", "recall", params={"k": 10, "only": "visit=new"}),
+            MetricSpec("ndcg_new", "NDCG@10 on new", "ndcg", params={"k": 10, "only": "visit=new"}),
+            MetricSpec("distance", "Median distance", "median_distance", interval=False,
+                       params={"k": 10, "items": "items:lat,lon", "users": "test:lat,lon"}),
+        ),
+        "primary_metric": "ndcg_at_10",
+        "slices": (SliceSpec("visit", "Answer", table="answers", per_answer=True, min_rows=5),),
+    }
+    return tasks.for_case(replace(RECOMMENDATIONS, **{**fields, **changes}))
+
+
+@pytest.fixture(scope="module")
+def scored():
+    """Random answers (each flagged new or revisit), random lists and random coordinates."""
+    rng = np.random.default_rng(7)
+    users = [f"u{i:03d}" for i in range(N_USERS)]
+    items = tuple(f"i{i:02d}" for i in range(N_ITEMS))
+    rows = []
+    for user in users:
+        for item in rng.choice(N_ITEMS, rng.integers(1, 8), replace=False):
+            rows.append((user, items[item], "new" if rng.random() < 0.35 else "revisit"))
+    answers = pd.DataFrame(rows, columns=["user_id", "item_id", "visit"])
+    lists = pd.DataFrame([(user, items[item], rank + 1) for user in users
+                          for rank, item in enumerate(rng.choice(N_ITEMS, 20, replace=False))],
+                         columns=["user_id", "item_id", "rank"])
+    inputs = {"items": pd.DataFrame({"item_id": items, "lat": rng.uniform(52.3, 52.4, N_ITEMS),
+                                     "lon": rng.uniform(4.8, 5.0, N_ITEMS)}),
+              "test": pd.DataFrame({"user_id": users, "lat": rng.uniform(52.3, 52.4, N_USERS),
+                                    "lon": rng.uniform(4.8, 5.0, N_USERS)})}
+    task = places_like()
+    truth = task.truth(answers, items, inputs)
+    predictions = task.decode(lists.astype({"rank": str}), items, truth.ids)
+    return task, truth, predictions, answers, lists, inputs
+
+
+def reference_ndcg_recall(answers: pd.DataFrame, lists: pd.DataFrame, k: int = 10) -> pd.DataFrame:
+    """Per-user NDCG@k and recall@k from their definitions, user by user."""
+    values = {}
+    for user, relevant in answers.groupby("user_id")["item_id"]:
+        ranked = lists[lists["user_id"] == user].sort_values("rank")["item_id"].tolist()[:k]
+        gains = [1.0 / np.log2(rank + 2) for rank, item in enumerate(ranked) if item in set(relevant)]
+        ideal = sum(1.0 / np.log2(rank + 2) for rank in range(min(k, len(relevant))))
+        values[user] = (sum(gains) / ideal, len(gains) / len(relevant))
+    return pd.DataFrame.from_dict(values, orient="index", columns=["ndcg", "recall"])
+
+
+def test_a_metric_over_the_new_answers_scores_only_them_and_leaves_out_users_without_any(scored):
+    task, truth, predictions, answers, lists, _ = scored
+    values = task.user_values(truth, predictions)
+    reference = reference_ndcg_recall(answers[answers["visit"] == "new"], lists).reindex(truth.ids)
+    np.testing.assert_allclose(values["recall_new"], reference["recall"].to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(values["ndcg_new"], reference["ndcg"].to_numpy(), atol=1e-12)
+    assert np.isnan(values["recall_new"]).sum() == truth.n_units - answers.loc[answers["visit"] == "new",
+                                                                                  "user_id"].nunique()
+    points = task.point_metrics(truth, predictions)
+    assert points["recall_new"] == pytest.approx(reference["recall"].mean())
+
+
+def test_the_median_distance_matches_sklearns_haversine(scored):
+    task, truth, predictions, _, lists, inputs = scored
+    top = lists[lists["rank"] <= 10]
+    users = inputs["test"].set_index("user_id").loc[top["user_id"]]
+    items = inputs["items"].set_index("item_id").loc[top["item_id"]]
+    radians = np.radians(np.column_stack([users["lat"], users["lon"], items["lat"], items["lon"]]))
+    distances = [haversine_distances(row[None, :2], row[None, 2:])[0, 0] for row in radians]
+    expected = np.median(distances) * ranking.EARTH_RADIUS_KM
+    assert task.point_metrics(truth, predictions)["distance"] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_per_answer_slice_scores_each_users_answers_holding_its_value(scored):
+    task, truth, predictions, answers, lists, _ = scored
+    report = score_slices(task, pd.DataFrame(index=range(truth.n_units)), truth, predictions, 0.5,
+                          resamples=200, seed=1, confidence=0.95)
+    by_value = {row.value: row for row in report.slices}
+    assert set(by_value) == {"new", "revisit"}
+    for value in ("new", "revisit"):
+        reference = reference_ndcg_recall(answers[answers["visit"] == value], lists)
+        assert by_value[value].units == len(reference)
+        assert by_value[value].point == pytest.approx(reference["ndcg"].mean())
+
+
+def test_a_per_answer_slice_is_resampled_on_the_overall_draws(scored):
+    task, truth, predictions, _, _, _ = scored
+    (_, _, mask, restricted), = [member for member in answer_slice_members(truth, task.spec.slices)
+                                 if member[1] == "new"]
+    metric = task.resampled_metrics(restricted.subset(mask), predictions.subset(mask), {"ndcg_at_10"})
+    whole = bootstrap_metrics(lambda weights: metric(weights[:, mask]), truth.n_units, 50, 3)["ndcg_at_10"]
+    report = score_slices(task, pd.DataFrame(index=range(truth.n_units)), truth, predictions, 0.5,
+                          resamples=50, seed=3, confidence=0.95)
+    new = next(row for row in report.slices if row.value == "new")
+    assert new.ci_low == pytest.approx(np.percentile(whole, 2.5))
+
+
+def test_recommendations_scores_do_not_move(scored):
+    # The case without the extensions: its metrics read no answer column and its lists stay 100 long.
+    task = tasks.load_case("recommendations")
+    _, truth, predictions, _, _, _ = scored
+    plain = task.truth(scored[3][["user_id", "item_id"]], truth.items.to_numpy().tolist())
+    assert task.max_list_length == 100 and not plain.answer_columns and plain.locations is None
+    hits = ranking.hit_matrix(predictions.recommended, plain.relevant, plain.n_items)
+    assert task.point_metrics(plain, predictions)["ndcg_at_10"] == pytest.approx(
+        ranking.ndcg_at_k(hits, plain.relevant.counts, 10).mean())
+
+
+@pytest.mark.parametrize(("only", "message"), [("visit", "not 'column=value'"), ("=new", "not 'column=value'"),
+                                               ("visit=", "not 'column=value'")])
+def test_a_malformed_answer_filter_fails_at_load(only, message):
+    spec = replace(RECOMMENDATIONS, metrics=(MetricSpec("recall", "Recall", params={"k": 10, "only": only}),),
+                   primary_metric="recall", slices=())
+    with pytest.raises(CaseSpecError, match=message):
+        tasks.for_case(spec)
+
+
+def test_a_malformed_location_parameter_fails_at_load():
+    with pytest.raises(CaseSpecError, match=r"items='items' is not 'table:latitude,longitude'"):
+        places_like(metrics=(MetricSpec("ndcg", "NDCG", params={"k": 10}),
+                             MetricSpec("distance", "D", "median_distance", interval=False,
+                                        params={"k": 10, "items": "items", "users": "test:a,b"})),
+                    primary_metric="ndcg")
+
+
+def test_the_median_distance_must_be_declared_without_an_interval():
+    with pytest.raises(CaseSpecError, match="no per-user interval"):
+        places_like(metrics=(MetricSpec("ndcg", "NDCG", params={"k": 10}),
+                             MetricSpec("distance", "D", "median_distance",
+                                        params={"k": 10, "items": "items:a,b", "users": "test:a,b"})),
+                    primary_metric="ndcg")
+
+
+def test_a_metric_deeper_than_the_cases_list_length_fails_at_load():
+    with pytest.raises(CaseSpecError, match=r"k=60 is outside 1..50"):
+        places_like(metrics=(MetricSpec("ndcg", "NDCG", params={"k": 60}),), primary_metric="ndcg")
+
+
+def test_a_per_answer_slice_needs_a_task_with_several_answers_per_unit():
+    tickets = cases.get("tickets")
+    with pytest.raises(CaseSpecError, match="per answer"):
+        tasks.for_case(replace(tickets, slices=(SliceSpec("x", "X", table="answers", per_answer=True),)))
+    with pytest.raises(CaseSpecError, match="reads the answer key"):
+        SliceSpec("x", "X", per_answer=True)
+
+
+def test_a_rank_beyond_the_cases_list_length_is_a_problem_naming_it(tmp_path: Path):
+    task = places_like()
+    path = tmp_path / "predictions.csv"
+    pd.DataFrame({"user_id": ["u1"] * 51, "item_id": [f"i{i}" for i in range(51)], "rank": range(1, 52)}).to_csv(
+        path, index=False)
+    report = task.check_submission(path, tuple(f"i{i}" for i in range(60)), pd.Index(["u1"])).report
+    assert report.codes == {"rank_beyond_k"}
+    assert "row 51 (user 'u1'), column 'rank': rank 51 is beyond 50" in report.problems[0].message
+
+
+def test_an_item_outside_the_catalogue_table_names_the_table(tmp_path: Path):
+    spec = replace(RECOMMENDATIONS, submission=SubmissionSchema("user_id", "item_id", rank_column="rank",
+                                                                catalogue_table="test_items"))
+    path = tmp_path / "predictions.csv"
+    pd.DataFrame({"user_id": ["u1", "u1"], "item_id": ["a", "past"], "rank": [1, 2]}).to_csv(path, index=False)
+    report = tasks.for_case(spec).check_submission(path, ("a", "b"), pd.Index(["u1"])).report
+    assert report.codes == {"unknown_item"}
+    assert ("predictions.csv: row 2 (user 'u1'), column 'item_id': item 'past' is not in the items of "
+            "test_items.csv, the only ones a list may name") in report.problems[0].message
+
+
+def test_the_answers_must_carry_the_column_an_answer_filter_reads(scored):
+    task, truth, _, answers, _, inputs = scored
+    with pytest.raises(ValueError, match=r"no column\(s\) \['visit'\]"):
+        task.truth(answers.drop(columns="visit"), tuple(truth.items), inputs)
+
+
+def past_and_next(**changes) -> PreparedData:
+    parts = {"train": pd.DataFrame({"user_id": ["u1"], "item_id": ["old"]}),
+             "past": pd.DataFrame({"item_id": ["old"]}), "next": pd.DataFrame({"item_id": ["new1", "new2"]}),
+             "test": pd.DataFrame({"user_id": ["u1"]}),
+             "answers": pd.DataFrame({"user_id": ["u1"], "item_id": ["new1"]})}
+    parts.update(changes)
+    return PreparedData(inputs={name: parts[name] for name in ("train", "past", "next", "test")},
+                        answers=parts["answers"], labels=("new1", "new2"))
+
+
+def check_past_and_next(prepared: PreparedData) -> None:
+    check_ranking_prepared(prepared, user_column="user_id", item_column="item_id",
+                           columns={"test": ["user_id"]}, answer_columns=["user_id", "item_id"],
+                           catalogue_table="next", past_items_table="past")
+
+
+def test_inputs_may_name_past_items_that_no_list_may_name():
+    check_past_and_next(past_and_next())
+    with pytest.raises(PrepareError, match="also in the catalogue"):
+        check_past_and_next(past_and_next(past=pd.DataFrame({"item_id": ["old", "new2"]})))
+    with pytest.raises(PrepareError, match="answers: names items"):
+        check_past_and_next(past_and_next(answers=pd.DataFrame({"user_id": ["u1"], "item_id": ["old"]})))
+
+
+def test_ranked_lists_keep_their_users_in_a_subset(scored):
+    _, truth, predictions, _, _, _ = scored
+    mask = np.arange(truth.n_units) % 2 == 0
+    assert isinstance(predictions.subset(mask), RankedLists)
+    assert truth.subset(mask).answer_values("visit").size == truth.subset(mask).relevant.items.size
