@@ -49,10 +49,8 @@ def scored():
     rng = np.random.default_rng(7)
     users = [f"u{i:03d}" for i in range(N_USERS)]
     items = tuple(f"i{i:02d}" for i in range(N_ITEMS))
-    rows = []
-    for user in users:
-        for item in rng.choice(N_ITEMS, rng.integers(1, 8), replace=False):
-            rows.append((user, items[item], "new" if rng.random() < 0.35 else "revisit"))
+    rows = [(user, items[item], "new" if rng.random() < 0.35 else "revisit")
+            for user in users for item in rng.choice(N_ITEMS, rng.integers(1, 8), replace=False)]
     answers = pd.DataFrame(rows, columns=["user_id", "item_id", "visit"])
     lists = pd.DataFrame([(user, items[item], rank + 1) for user in users
                           for rank, item in enumerate(rng.choice(N_ITEMS, 20, replace=False))],

@@ -246,7 +246,7 @@ def _events(city: _City, rng: np.random.Generator) -> _Events:
 
     topic_names = list(TOPICS)
     titles, descriptions = [], []
-    for topic, score in zip(city.group_topic[group], rng.random(n)):
+    for topic, score in zip(city.group_topic[group], rng.random(n), strict=True):
         words = TOPICS[topic_names[topic]]
         picks = rng.choice(len(words), 6, replace=False)
         titles.append(f"{words[picks[0]].title()} {words[picks[1]]} {KINDS[int(score * len(KINDS))]}")

@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import json
 import math
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cases.downloads import fetch
-from cases.prepared import fresh_ids
 from cases.spec import RemoteFile
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 DATASET = "qvhighlights"
 COMMIT = "b7e553ac3b0c898ee6b85e03ee507c064eab89ca"
@@ -62,6 +63,11 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
         ``detr_saliency``, ``detr_window``, then ``importance`` (the raters' mean),
         ``importance_rater_k`` (0-4) and ``selected_rater_k`` (0 to 1).
     """
+    import numpy as np  # imported on use: the case's spec imports this module, and `casekit --help` stays light
+    import pandas as pd
+
+    from cases.prepared import fresh_ids
+
     paths = fetch(DATASET, FILES)
     annotations = _jsonl(paths["highlight_val_release.jsonl"])[:QUERIES]
     predictions = {row["qid"]: row for row in _jsonl(paths["inference_hl_val_test_code_preds.jsonl"])}
@@ -91,6 +97,8 @@ def _jsonl(path) -> list[dict]:
 
 def _clips(row: dict, prediction: dict) -> dict[str, list]:
     """One query's clips as columns: position, timing, budget, Moment-DETR's signals, the ratings."""
+    import numpy as np
+
     n = row["duration"] // CLIP_SECONDS
     ratings = np.zeros((n, len(RATERS)))
     ratings[row["relevant_clip_ids"]] = row["saliency_scores"]
@@ -123,11 +131,14 @@ def tvsum_cut(ratings: np.ndarray, places: int) -> np.ndarray:
 
     Examples
     --------
+    >>> import numpy as np
     >>> tvsum_cut(np.array([4, 3, 3, 3, 0]), 3).round(3).tolist()
     [1.0, 0.667, 0.667, 0.667, 0.0]
     >>> tvsum_cut(np.array([2, 0, 0]), 2).tolist()
     [1.0, 0.0, 0.0]
     """
+    import numpy as np
+
     membership = np.zeros(ratings.size)
     left = places
     for value in sorted(set(ratings[ratings > 0].tolist()), reverse=True):

@@ -84,7 +84,7 @@ class PairFeatures:
         hours = np.zeros((n_places, 24))
         np.add.at(hours, (cols, times.dt.hour.to_numpy()), 1.0)
         request_hour = request.dt.hour.to_numpy()
-        near = sum(hours[:, (request_hour + shift) % 24] for shift in (-1, 0, 1)).T
+        near = np.stack([hours[:, (request_hour + shift) % 24] for shift in (-1, 0, 1)]).sum(axis=0).T
         hour_share = (near + 1.0) / (popularity[None, :] + 8.0)
 
         category = pd.factorize(places["category"].astype(str))[0]

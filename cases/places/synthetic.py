@@ -187,4 +187,4 @@ def _names(category: np.ndarray, names: list[str], rng: np.random.Generator) -> 
     first = ("Golden", "Little", "Blue", "Corner", "Old", "Green", "Canal", "North", "Royal", "Happy", "Red", "Oak")
     picks = rng.integers(0, len(first), category.size)
     return np.array([f"{first[pick]} {names[code].title()} {index}" for index, (pick, code)
-                     in enumerate(zip(picks, category))])
+                     in enumerate(zip(picks, category, strict=True))])

@@ -304,6 +304,7 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         """The input tables (and columns) the distance diagnostics read: the items' locations
         keyed by the item column, the users' keyed by the user column."""
         schema = self.spec.submission
+        assert schema.label_column  # check_spec
         needed: dict[str, list[str]] = {}
         for metric in self.metrics:
             for parameter, key in (("items", schema.label_column), ("users", schema.id_column)):
