@@ -65,7 +65,8 @@ class SubmissionSchema:
     Classification cases name an id column and a label column; they may also accept one
     probability column per class, named ``probability_prefix + label``, all or none. Ranking
     cases name the user as the id column, the recommended item as the label column, and its
-    position in the user's list as the ``rank_column``.
+    position in the user's list as the ``rank_column``. Generation cases name the text column as
+    the label column and cap its length with ``max_text_length``.
     """
 
     id_column: str
@@ -75,6 +76,8 @@ class SubmissionSchema:
     rank_column: str | None = None
     positive_label: str | None = None
     """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
+    max_text_length: int | None = None
+    """Generation cases: the most characters a submitted text (in ``label_column``) may have."""
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:

@@ -19,7 +19,7 @@ from evaluator.errors import InvalidSubmissionError, UsageError
 from evaluator.files.fingerprint import csv_bytes
 from evaluator.instances.bundle import BundleMetadata, find_project
 from evaluator.submissions.checks import ValidationReport
-from evaluator.tasks.base import DECISION_FILE
+from evaluator.tasks.base import DECISION_FILE, Task
 
 
 def validate_predictions(
@@ -76,16 +76,31 @@ def score_predictions(
     InvalidSubmissionError
         When the predictions do not follow the submission format.
     """
-    _, bundle = _project(project)
+    root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
     answers = answers[[task.spec.id_column, task.spec.target]].astype(str)
+    answers = _with_truth_inputs(task, answers, root)
     truth = task.truth(answers, labels)
     with _as_file(predictions, decision) as path:
         checked = task.check_submission(path, labels, truth.ids)
     if not checked.report.ok or checked.frame is None:
         raise InvalidSubmissionError(checked.report)
     return task.point_metrics(truth, task.decode(checked.frame, labels, truth.ids, checked.decision))
+
+
+def _with_truth_inputs(task: Task, answers: pd.DataFrame, root: Path) -> pd.DataFrame:
+    """``answers`` with the input columns the task's truth needs, looked up by id in the
+    project's ``train`` and ``test`` tables (held-out rows of train, or test rows)."""
+    columns = task.truth_inputs()
+    if not columns:
+        return answers
+    id_column = task.spec.id_column
+    tables = [pd.read_csv(root / "data" / f"{name}.csv", dtype=str, keep_default_na=False,
+                          usecols=lambda column: column in {id_column, *columns})
+              for name in ("train", "test") if (root / "data" / f"{name}.csv").is_file()]
+    inputs = pd.concat(tables, ignore_index=True).drop_duplicates(id_column)
+    return answers.merge(inputs, on=id_column, how="left", sort=False)
 
 
 def _project(start: str | Path) -> tuple[Path, BundleMetadata]:

@@ -61,8 +61,14 @@ class Instance:
 
     @cached_property
     def truth(self) -> Truth:
-        """The answer key, decoded by the task."""
-        return self.task.truth(self.key.answers, self.labels)
+        """The answer key, decoded by the task (with the test inputs it needs, joined by id)."""
+        answers = self.key.answers
+        columns = self.task.truth_inputs()
+        if columns:
+            id_column = self.spec.id_column
+            inputs = self.read_columns("test", [id_column, *columns])
+            answers = answers.merge(inputs, on=id_column, how="left", sort=False)
+        return self.task.truth(answers, self.labels)
 
     def input_path(self, name: str) -> Path:
         """The key store's copy of the input table ``name``, verified against the key record."""

@@ -39,7 +39,8 @@ from cases.spec import CaseSpec, MetricSpec
 from evaluator.metrics.bootstrap import ResampledMetrics
 from evaluator.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 
-Direction = Literal["higher", "lower"]
+Direction = Literal["higher", "lower", "closer to 1"]
+"""Which values of a metric are better; a "closer to 1" metric (a length ratio) is never primary."""
 Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
 DECISION_FILE = "decision.json"
@@ -215,6 +216,10 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
                                     f"thing ({metric.definition.name} with {dict(metric.params)})")
             seen[key] = metric.name
         self.primary = self.metric(spec.primary_metric)
+        if self.primary.direction not in ("higher", "lower"):
+            raise CaseSpecError(f"case {spec.slug!r}: the primary metric {self.primary.name!r} is better "
+                                f"{self.primary.direction}, so it cannot rank submissions; pick one that is better "
+                                "higher or lower")
         self.check_spec()
 
     def metric(self, name: str) -> Metric:
@@ -279,6 +284,12 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
         return {}
 
     # -- truth and predictions -----------------------------------------------------------------
+
+    def truth_inputs(self) -> list[str]:
+        """Columns of the test inputs that :meth:`truth` needs beside the answer key (none by
+        default; a generation case's faithfulness metric checks texts against some). Whoever
+        decodes the truth joins them to the answers by id."""
+        return []
 
     @abstractmethod
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> TruthT:
