@@ -174,7 +174,8 @@ def pair_matches(grams: GramCounts, n_rows: int, ref_row: np.ndarray) -> np.ndar
     text_keys = generated.text * grams.n_codes + generated.code
     wanted = ref_row[reference.text - n_rows] * grams.n_codes + reference.code
     found, position = _lookup(text_keys, wanted)
-    matched = np.where(found, np.minimum(generated.count[position], reference.count), 0)
+    theirs = generated.count[position] if generated.count.size else np.zeros_like(position)
+    matched = np.where(found, np.minimum(theirs, reference.count), 0)
     return np.bincount(reference.text - n_rows, weights=matched, minlength=ref_row.size).astype(np.int64)
 
 
