@@ -66,10 +66,10 @@ def prepare_emails(tables: dict[str, pd.DataFrame], seed: int) -> PreparedData:
     emails = emails.assign(**{EMAIL_ID: fresh_ids(len(emails), "M-", rng)})
     train = emails[emails["split"].isin(["train", "dev"])]
     test = emails[emails["split"] == "test"]
-    references = test.melt(id_vars=[EMAIL_ID], value_vars=[SUBJECT, "ann0", "ann1", "ann2"], var_name="source",
-                           value_name=SUBJECT)
-    order = {SUBJECT: 0, "ann0": 1, "ann1": 2, "ann2": 3}
-    references = references.assign(position=references["source"].map(order)).sort_values([EMAIL_ID, "position"])
+    sources = [SUBJECT, "ann0", "ann1", "ann2"]
+    references = pd.concat([pd.DataFrame({EMAIL_ID: test[EMAIL_ID].to_numpy(), SUBJECT: test[source].to_numpy(),
+                                          "position": position}) for position, source in enumerate(sources)])
+    references = references.sort_values([EMAIL_ID, "position"], kind="stable")
     prepared = PreparedData(
         inputs={"train": train[[EMAIL_ID, *EMAIL_COLUMNS, SUBJECT]].sort_values(EMAIL_ID, ignore_index=True),
                 "test": test[[EMAIL_ID, *EMAIL_COLUMNS]].sort_values(EMAIL_ID, ignore_index=True)},
