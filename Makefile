@@ -35,6 +35,7 @@ test: $(INSTALLED)  ## Run the whole test suite
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
 	$(BIN)/python bench/ranking.py
+	$(BIN)/python bench/generation.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist
