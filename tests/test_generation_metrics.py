@@ -24,17 +24,20 @@ from evaluator.metrics.rouge import lcs_lengths, rouge_scores
 
 SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
 # Letters, digits, punctuation 13a splits, spaces of several kinds, accents and emoji.
-ALPHABET = st.sampled_from(list("abcdeé fgh-.,:;()&<>0123456789 \t\u00a0XYZ") + ["&amp;", "ing ", "Ω", "\U0001f525"])
+ALPHABET = st.sampled_from([*"abcdeé fgh-.,:;()&<>0123456789 \t\u00a0XYZ", "&amp;", "ing ", "Ω", "\U0001f525"])
 TEXTS = st.lists(ALPHABET, max_size=40).map("".join)
 
 
 def corpus(rng: np.random.Generator, rows: int, words: list[str]) -> tuple[list[str], list[list[str | None]]]:
     """Texts and up to three references per row (the second and third sometimes missing)."""
+
     def text() -> str:
         return " ".join(rng.choice(words, size=rng.integers(0, 14)))
+
     texts = [text() for _ in range(rows)]
-    references = [[text() for _ in range(rows)]] + [[text() if rng.random() < 0.8 else None for _ in range(rows)]
-                                                    for _ in range(2)]
+    references = [[text() for _ in range(rows)]] + [
+        [text() if rng.random() < 0.8 else None for _ in range(rows)] for _ in range(2)
+    ]
     return texts, references
 
 
@@ -61,8 +64,9 @@ def assert_agrees(texts: list[str], references: list[list[str | None]]) -> None:
     assert corpus_bleu(statistics)[0] == pytest.approx(bleu.score, rel=1e-9, abs=1e-9)
     assert length_ratio(statistics)[0] == pytest.approx(bleu.ratio, rel=1e-12)
     expected_chrf = sacrebleu.corpus_chrf(texts, references).score
-    assert chrf(chrf_statistics(texts, flat, rows).sum(axis=0, keepdims=True))[0] == pytest.approx(expected_chrf,
-                                                                                                  rel=1e-9)
+    assert chrf(chrf_statistics(texts, flat, rows).sum(axis=0, keepdims=True))[0] == pytest.approx(
+        expected_chrf, rel=1e-9
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -95,16 +99,20 @@ def test_every_metric_agrees_with_its_library_on_real_email_subjects():
     needs_mirror("aeslc-email-subject")
     with zipfile.ZipFile(MIRROR / "aeslc-email-subject" / "AESLC-master.zip") as archive:
         names = sorted(name for name in archive.namelist() if "/test/" in name and name.endswith(".subject"))[:150]
-        emails = [dict(block.split("\n", 1) for block in archive.read(name).decode().split("\n\n@")[1:])
-                  for name in names]
+        emails = [
+            dict(block.split("\n", 1) for block in archive.read(name).decode().split("\n\n@")[1:]) for name in names
+        ]
     texts = [email["ann0"] for email in emails]
     references = [[email[key] for email in emails] for key in ("subject", "ann1", "ann2")]
     assert_agrees(texts, references)
 
 
 def test_a_bootstrap_resample_is_a_weighted_sum_of_row_statistics():
-    texts, references = corpus(np.random.default_rng(5), 300, "disk full on db-1 kafka lag after deploy v2.1.0 "
-                                                               "errors 503 checkout-api the".split())
+    texts, references = corpus(
+        np.random.default_rng(5),
+        300,
+        ["disk", "full", "on", "db-1", "kafka", "lag", "after", "deploy", "v2.1.0", "errors", "503", "checkout-api", "the"],
+    )
     flat, rows = flatten(references)
     bleu_rows, chrf_rows = bleu_statistics(texts, flat, rows), chrf_statistics(texts, flat, rows)
     counts = np.bincount(np.random.default_rng(6).integers(0, len(texts), len(texts)), minlength=len(texts))
@@ -112,8 +120,9 @@ def test_a_bootstrap_resample_is_a_weighted_sum_of_row_statistics():
     resampled = [texts[row] for row in drawn]
     streams = [[stream[row] for row in drawn] for stream in references]
     weights = counts[None, :].astype(float)
-    assert corpus_bleu(weights @ bleu_rows)[0] == pytest.approx(sacrebleu.corpus_bleu(resampled, streams).score,
-                                                                rel=1e-9)
+    assert corpus_bleu(weights @ bleu_rows)[0] == pytest.approx(
+        sacrebleu.corpus_bleu(resampled, streams).score, rel=1e-9
+    )
     assert chrf(weights @ chrf_rows)[0] == pytest.approx(sacrebleu.corpus_chrf(resampled, streams).score, rel=1e-9)
 
 
@@ -132,12 +141,16 @@ def test_the_bit_parallel_lcs_matches_the_textbook_table_for_long_texts():
             previous = current
         return previous[-1]
 
-    assert lcs_lengths(texts, left, right).tolist() == [table(tokens[a], tokens[b]) for a, b in zip(left, right)]
+    assert lcs_lengths(texts, left, right).tolist() == [
+        table(tokens[a], tokens[b]) for a, b in zip(left, right, strict=True)
+    ]
 
 
 def test_faithfulness_finds_identifiers_as_whole_tokens_case_insensitively():
-    result = faithfulness(["Checkout-API down", "checkout-api down", "v2.1 rollback", "no identifier"],
-                          ["alert: checkout-api 5xx", "alert: checkout-api-canary 5xx", "deployed v2.14", ""],
-                          [r"(?i)\b[a-z]+(?:-[a-z]+)*-api\b", r"\bv\d+\.\d+\b"])
+    result = faithfulness(
+        ["Checkout-API down", "checkout-api down", "v2.1 rollback", "no identifier"],
+        ["alert: checkout-api 5xx", "alert: checkout-api-canary 5xx", "deployed v2.14", ""],
+        [r"(?i)\b[a-z]+(?:-[a-z]+)*-api\b", r"\bv\d+\.\d+\b"],
+    )
     assert result.faithful.tolist() == [True, False, False, True]
     assert result.unsupported == [[], ["checkout-api"], ["v2.1"], []]

@@ -48,7 +48,7 @@ def prepare_incidents(tables: dict[str, pd.DataFrame], seed: int) -> PreparedDat
         answers=answers.sort_values(INCIDENT_ID, kind="stable", ignore_index=True),
         notes={"split": f"temporal: the latest {TEST_FRACTION:.0%} of incidents by opened_at are the test set",
                "train_until": str(train["opened_at"].max()), "test_from": str(test["opened_at"].min()),
-               "train_rows": int(len(train)), "test_rows": int(len(test)),
+               "train_rows": len(train), "test_rows": len(test),
                "references": "two or three titles per test incident, by different engineers"},
     )
     check_generation_prepared(prepared, id_column=INCIDENT_ID, target=TITLE,
@@ -76,7 +76,7 @@ def prepare_emails(tables: dict[str, pd.DataFrame], seed: int) -> PreparedData:
         answers=references[[EMAIL_ID, SUBJECT]].reset_index(drop=True),
         notes={"split": "AESLC's official split: train and dev are the training set, test is the test set",
                "references": "four per test email: the sender's subject and three written by annotators",
-               "train_rows": int(len(train)), "test_rows": int(len(test))},
+               "train_rows": len(train), "test_rows": len(test)},
     )
     check_generation_prepared(prepared, id_column=EMAIL_ID, target=SUBJECT,
                               train_columns=[EMAIL_ID, *EMAIL_COLUMNS, SUBJECT],

@@ -40,10 +40,28 @@ START = pd.Timestamp("2023-01-02T00:00:00Z")
 ENVIRONMENTS = {"prod": 0.7, "eu-prod": 0.15, "staging": 0.15}
 
 SERVICES = (
-    "checkout-api", "payments-api", "cart-api", "search-api", "catalog-api", "pricing-api", "shipping-api",
-    "profile-api", "webhooks-api", "auth-gateway", "graphql-gateway", "orders-worker", "billing-worker",
-    "fraud-worker", "email-worker", "ledger-db", "inventory-db", "sessions-cache", "notifications-queue",
-    "media-proxy", "reports-scheduler", "analytics-indexer",
+    "checkout-api",
+    "payments-api",
+    "cart-api",
+    "search-api",
+    "catalog-api",
+    "pricing-api",
+    "shipping-api",
+    "profile-api",
+    "webhooks-api",
+    "auth-gateway",
+    "graphql-gateway",
+    "orders-worker",
+    "billing-worker",
+    "fraud-worker",
+    "email-worker",
+    "ledger-db",
+    "inventory-db",
+    "sessions-cache",
+    "notifications-queue",
+    "media-proxy",
+    "reports-scheduler",
+    "analytics-indexer",
 )
 TOPICS = ("orders.created", "payments.settled", "inventory.updated", "emails.outbound", "audit.events")
 HOSTS = ("ip-10-0-3-17", "ip-10-0-7-42", "ip-10-0-1-88", "ip-10-0-9-5")
@@ -75,58 +93,178 @@ class Archetype:
 
 
 ARCHETYPES = (
-    Archetype("bad_deploy", ("elevated 5xx errors", "5xx error spike", "HTTP {code} errors"), "5xx spike", ("after {version} deploy", "bad {version} rollout"), "bad config in {version}",
-              "HighErrorRate", "5xx rate above 5% for 5m", "http_5xx_rate {big}% (baseline 0.2%)",
-              ("HTTP {code} POST /v1/{path}: NullPointerException in {handler}", "HTTP {code} GET /v1/{path}"),
-              ("500", "502"), "{service} throwing {code}s since the deploy?", (1, 2, 2, 3), deploy=True),
-    Archetype("pool_exhausted", ("high latency", "p99 latency above SLO", "slow requests"), "slow responses", ("database connection pool exhausted", "DB connections saturated"),
-              "slow query after index drop", "LatencySLOBurn", "p99 latency above SLO for 10m",
-              "p99_latency {slow}ms (baseline 180ms)",
-              ("timeout acquiring connection from pool (max=50) ETIMEDOUT", "HTTP {code} GET /v1/{path} after 30000ms"),
-              ("503", "504"), "{service} latency way up, db looks saturated", (2, 2, 3)),
-    Archetype("upstream_timeout", ("request timeouts", "{code} gateway timeouts", "timeouts to {upstream}"), "timeouts", ("{upstream} degraded", "slow {upstream} responses"), "{upstream} network partition",
-              "HighErrorRate", "5xx rate above 5% for 5m", "upstream_latency_p99 {slow}ms (baseline 90ms)",
-              ("upstream {upstream} timed out after 3000ms", "HTTP {code} from {upstream} ECONNRESET"),
-              ("504", "502"), "{service} timing out, maybe {upstream}?", (2, 3, 3), upstream=True),
-    Archetype("consumer_lag", ("consumer lag on {topic}", "{topic} consumers falling behind", "growing lag on {topic}"), "lag on {topic}", ("slow downstream writes", "slow database writes"),
-              "stuck partition after rebalance", "KafkaConsumerLag", "consumer lag above 10000 for 15m",
-              "consumer_lag {lag} messages on {topic}", ("commit failed for {topic}: rebalance in progress",
-                                                         "processing batch took 48000ms"),
-              (), "lag building on {topic}, consumers look slow", (3, 3, 4)),
-    Archetype("disk_full", ("disk almost full", "disk full on {host}", "ENOSPC write failures"), "disk full", ("log volume growth", "verbose logging"), "retention job stopped",
-              "DiskSpaceLow", "disk usage above 90% on {host}", "disk_used 96% on {host}",
-              ("write failed: ENOSPC no space left on device", "failed to rotate logs: ENOSPC"),
-              (), "{host} disk filling up, {service} logs?", (3, 4, 4)),
-    Archetype("oom", ("pods OOMKilled and restarting", "crashlooping pods", "OOM kills"), "OOM restarts", ("memory leak after {version} deploy", "memory leak in {version}"),
-              "unbounded cache in {version}", "PodCrashLooping", "pods restarting more than 5 times in 10m",
-              "container_memory {mem}Mi of 2048Mi limit", ("OOMKilled: container exceeded memory limit",
-                                                          "back-off restarting failed container"),
-              (), "{service} pods crashlooping, OOM", (2, 3, 3), deploy=True),
-    Archetype("cert_expired", ("TLS handshake failures", "failing probes", "certificate errors"), "TLS errors", ("expired certificate", "certificate not renewed"),
-              "cert-manager renewal failed", "ProbeFailed", "synthetic probe failing for 5m",
-              "tls_handshake_errors {big}/s", ("x509: certificate has expired or is not yet valid",
-                                              "remote error: tls: bad certificate"),
-              ("495", "502"), "probes failing on {service}, cert?", (1, 2)),
-    Archetype("dns_failure", ("DNS resolution failures", "cannot resolve {upstream}", "ENOTFOUND errors"), "DNS errors", ("resolver misconfiguration", "DNS config change"),
-              "bad CoreDNS rollout", "HighErrorRate", "5xx rate above 5% for 5m", "dns_lookup_failures {big}/s",
-              ("getaddrinfo ENOTFOUND {upstream}.internal", "dial tcp: lookup {upstream}.internal: no such host"),
-              ("503",), "{service} cannot resolve {upstream}", (1, 2, 2), upstream=True),
-    Archetype("rate_limited", ("429 rate limiting", "partners rate limited", "throttled requests"), "429s", ("traffic spike from a partner", "partner traffic surge"),
-              "retry storm from a client", "HighErrorRate", "4xx rate above 10% for 5m", "http_429_rate {big}%",
-              ("HTTP {code} rate limit exceeded for client partner-{client}",), ("429",),
-              "{service} returning 429s to partners", (3, 3, 4)),
-    Archetype("auth_failures", ("login failures", "401 errors on login", "users unable to log in"), "401s", ("signing key rotation", "rotated signing keys"), "stale JWKS cache",
-              "LoginSuccessRateLow", "login success rate below 90% for 5m", "login_success_rate {low}%",
-              ("HTTP {code} invalid token signature", "jwt verification failed: unknown kid"), ("401",),
-              "users cannot log in, {service} rejecting tokens", (1, 2), ),
-    Archetype("replica_lag", ("replica lag", "stale reads from replicas", "replication delay"), "replica lag", ("long-running migration", "schema migration"), "vacuum blocked by a stuck txn",
-              "ReplicationLagHigh", "replication lag above 300s", "replication_lag {lag}s",
-              ("canceling statement due to conflict with recovery",), (),
-              "{service} replicas behind, reads stale", (3, 4)),
-    Archetype("queue_backlog", ("queue backlog", "jobs piling up", "growing queue depth"), "backlog", ("worker pool scaled down", "too few workers"), "autoscaler misconfigured",
-              "QueueDepthHigh", "queue depth above 50000 for 10m", "queue_depth {lag} messages",
-              ("worker heartbeat missed", "job took 120000ms, over the 60000ms budget"), (),
-              "{service} backlog growing", (3, 3, 4)),
+    Archetype(
+        "bad_deploy",
+        ("elevated 5xx errors", "5xx error spike", "HTTP {code} errors"),
+        "5xx spike",
+        ("after {version} deploy", "bad {version} rollout"),
+        "bad config in {version}",
+        "HighErrorRate",
+        "5xx rate above 5% for 5m",
+        "http_5xx_rate {big}% (baseline 0.2%)",
+        ("HTTP {code} POST /v1/{path}: NullPointerException in {handler}", "HTTP {code} GET /v1/{path}"),
+        ("500", "502"),
+        "{service} throwing {code}s since the deploy?",
+        (1, 2, 2, 3),
+        deploy=True,
+    ),
+    Archetype(
+        "pool_exhausted",
+        ("high latency", "p99 latency above SLO", "slow requests"),
+        "slow responses",
+        ("database connection pool exhausted", "DB connections saturated"),
+        "slow query after index drop",
+        "LatencySLOBurn",
+        "p99 latency above SLO for 10m",
+        "p99_latency {slow}ms (baseline 180ms)",
+        ("timeout acquiring connection from pool (max=50) ETIMEDOUT", "HTTP {code} GET /v1/{path} after 30000ms"),
+        ("503", "504"),
+        "{service} latency way up, db looks saturated",
+        (2, 2, 3),
+    ),
+    Archetype(
+        "upstream_timeout",
+        ("request timeouts", "{code} gateway timeouts", "timeouts to {upstream}"),
+        "timeouts",
+        ("{upstream} degraded", "slow {upstream} responses"),
+        "{upstream} network partition",
+        "HighErrorRate",
+        "5xx rate above 5% for 5m",
+        "upstream_latency_p99 {slow}ms (baseline 90ms)",
+        ("upstream {upstream} timed out after 3000ms", "HTTP {code} from {upstream} ECONNRESET"),
+        ("504", "502"),
+        "{service} timing out, maybe {upstream}?",
+        (2, 3, 3),
+        upstream=True,
+    ),
+    Archetype(
+        "consumer_lag",
+        ("consumer lag on {topic}", "{topic} consumers falling behind", "growing lag on {topic}"),
+        "lag on {topic}",
+        ("slow downstream writes", "slow database writes"),
+        "stuck partition after rebalance",
+        "KafkaConsumerLag",
+        "consumer lag above 10000 for 15m",
+        "consumer_lag {lag} messages on {topic}",
+        ("commit failed for {topic}: rebalance in progress", "processing batch took 48000ms"),
+        (),
+        "lag building on {topic}, consumers look slow",
+        (3, 3, 4),
+    ),
+    Archetype(
+        "disk_full",
+        ("disk almost full", "disk full on {host}", "ENOSPC write failures"),
+        "disk full",
+        ("log volume growth", "verbose logging"),
+        "retention job stopped",
+        "DiskSpaceLow",
+        "disk usage above 90% on {host}",
+        "disk_used 96% on {host}",
+        ("write failed: ENOSPC no space left on device", "failed to rotate logs: ENOSPC"),
+        (),
+        "{host} disk filling up, {service} logs?",
+        (3, 4, 4),
+    ),
+    Archetype(
+        "oom",
+        ("pods OOMKilled and restarting", "crashlooping pods", "OOM kills"),
+        "OOM restarts",
+        ("memory leak after {version} deploy", "memory leak in {version}"),
+        "unbounded cache in {version}",
+        "PodCrashLooping",
+        "pods restarting more than 5 times in 10m",
+        "container_memory {mem}Mi of 2048Mi limit",
+        ("OOMKilled: container exceeded memory limit", "back-off restarting failed container"),
+        (),
+        "{service} pods crashlooping, OOM",
+        (2, 3, 3),
+        deploy=True,
+    ),
+    Archetype(
+        "cert_expired",
+        ("TLS handshake failures", "failing probes", "certificate errors"),
+        "TLS errors",
+        ("expired certificate", "certificate not renewed"),
+        "cert-manager renewal failed",
+        "ProbeFailed",
+        "synthetic probe failing for 5m",
+        "tls_handshake_errors {big}/s",
+        ("x509: certificate has expired or is not yet valid", "remote error: tls: bad certificate"),
+        ("495", "502"),
+        "probes failing on {service}, cert?",
+        (1, 2),
+    ),
+    Archetype(
+        "dns_failure",
+        ("DNS resolution failures", "cannot resolve {upstream}", "ENOTFOUND errors"),
+        "DNS errors",
+        ("resolver misconfiguration", "DNS config change"),
+        "bad CoreDNS rollout",
+        "HighErrorRate",
+        "5xx rate above 5% for 5m",
+        "dns_lookup_failures {big}/s",
+        ("getaddrinfo ENOTFOUND {upstream}.internal", "dial tcp: lookup {upstream}.internal: no such host"),
+        ("503",),
+        "{service} cannot resolve {upstream}",
+        (1, 2, 2),
+        upstream=True,
+    ),
+    Archetype(
+        "rate_limited",
+        ("429 rate limiting", "partners rate limited", "throttled requests"),
+        "429s",
+        ("traffic spike from a partner", "partner traffic surge"),
+        "retry storm from a client",
+        "HighErrorRate",
+        "4xx rate above 10% for 5m",
+        "http_429_rate {big}%",
+        ("HTTP {code} rate limit exceeded for client partner-{client}",),
+        ("429",),
+        "{service} returning 429s to partners",
+        (3, 3, 4),
+    ),
+    Archetype(
+        "auth_failures",
+        ("login failures", "401 errors on login", "users unable to log in"),
+        "401s",
+        ("signing key rotation", "rotated signing keys"),
+        "stale JWKS cache",
+        "LoginSuccessRateLow",
+        "login success rate below 90% for 5m",
+        "login_success_rate {low}%",
+        ("HTTP {code} invalid token signature", "jwt verification failed: unknown kid"),
+        ("401",),
+        "users cannot log in, {service} rejecting tokens",
+        (1, 2),
+    ),
+    Archetype(
+        "replica_lag",
+        ("replica lag", "stale reads from replicas", "replication delay"),
+        "replica lag",
+        ("long-running migration", "schema migration"),
+        "vacuum blocked by a stuck txn",
+        "ReplicationLagHigh",
+        "replication lag above 300s",
+        "replication_lag {lag}s",
+        ("canceling statement due to conflict with recovery",),
+        (),
+        "{service} replicas behind, reads stale",
+        (3, 4),
+    ),
+    Archetype(
+        "queue_backlog",
+        ("queue backlog", "jobs piling up", "growing queue depth"),
+        "backlog",
+        ("worker pool scaled down", "too few workers"),
+        "autoscaler misconfigured",
+        "QueueDepthHigh",
+        "queue depth above 50000 for 10m",
+        "queue_depth {lag} messages",
+        ("worker heartbeat missed", "job took 120000ms, over the 60000ms budget"),
+        (),
+        "{service} backlog growing",
+        (3, 3, 4),
+    ),
 )
 
 STYLES = ("house", "terse", "sentence", "cause_first")
@@ -140,8 +278,9 @@ def load(seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     draws = Draws(rng)
     count = max(200, round(DEFAULT_INCIDENTS * scale))
-    preferred = [draws.weighted({"house": 0.25, "terse": 0.3, "sentence": 0.3, "cause_first": 0.15})
-                 for _ in range(ENGINEERS)]
+    preferred = [
+        draws.weighted({"house": 0.25, "terse": 0.3, "sentence": 0.3, "cause_first": 0.15}) for _ in range(ENGINEERS)
+    ]
     seconds = np.sort(rng.integers(0, HISTORY_DAYS * 86400, size=count))
     incidents, titles = [], []
     for number, offset in enumerate(seconds.tolist()):
@@ -175,36 +314,51 @@ def _incident(draws: Draws, number: int, opened: pd.Timestamp) -> _Incident:
     severity = draws.pick(archetype.severities)
     version = f"v{draws.integer(1, 4)}.{draws.integer(0, 30)}.{draws.integer(0, 9)}"
     slots = {
-        "service": service, "upstream": upstream, "version": version, "topic": draws.pick(TOPICS),
-        "host": draws.pick(HOSTS), "code": draws.pick(archetype.codes) if archetype.codes else "",
+        "service": service,
+        "upstream": upstream,
+        "version": version,
+        "topic": draws.pick(TOPICS),
+        "host": draws.pick(HOSTS),
+        "code": draws.pick(archetype.codes) if archetype.codes else "",
         "path": draws.pick(["orders", "cart", "charges", "sessions", "items", "refunds"]),
         "handler": draws.pick(["OrderHandler", "ChargeService", "CartMapper", "TokenFilter"]),
-        "big": f"{draws.integer(5, 40)}.{draws.integer(0, 9)}", "slow": str(draws.integer(900, 9000)),
-        "lag": str(draws.integer(12, 900) * 100), "mem": str(draws.integer(1900, 2048)),
-        "low": str(draws.integer(40, 85)), "client": str(draws.integer(10, 99)),
+        "big": f"{draws.integer(5, 40)}.{draws.integer(0, 9)}",
+        "slow": str(draws.integer(900, 9000)),
+        "lag": str(draws.integer(12, 900) * 100),
+        "mem": str(draws.integer(1900, 2048)),
+        "low": str(draws.integer(40, 85)),
+        "client": str(draws.integer(10, 99)),
     }
     alerts = [f"{archetype.alert} service={service} env={environment}: {archetype.alert_text.format(**slots)}"]
     if archetype.upstream and draws.chance(0.5):
         alerts.append(f"LatencySLOBurn service={upstream} env={environment}: p99 latency above SLO for 10m")
     if draws.chance(0.3):
         noise = draws.pick([other for other in SERVICES if other not in (service, upstream)])
-        alerts.insert(draws.integer(0, len(alerts)), f"{draws.pick(['CPUThrottling', 'HighErrorRate', 'ProbeFailed'])}"
-                                                     f" service={noise} env={environment}: threshold crossed")
+        alerts.insert(
+            draws.integer(0, len(alerts)),
+            f"{draws.pick(['CPUThrottling', 'HighErrorRate', 'ProbeFailed'])}"
+            f" service={noise} env={environment}: threshold crossed",
+        )
     logs = [f"{service} ERROR {line.format(**slots)}" for line in draws.sample(archetype.logs, draws.integer(1, 2))]
     deploys = []
     if archetype.deploy and draws.chance(0.85):
         deploys.append(f"{service} {version} by ci-bot {draws.integer(5, 40)} min before")
     for _ in range(draws.integer(0, 2)):
         other = draws.pick([other for other in SERVICES if other != service])
-        deploys.append(f"{other} v{draws.integer(1, 4)}.{draws.integer(0, 30)}.{draws.integer(0, 9)} by "
-                       f"{draws.pick(['ci-bot', 'alice', 'ravi', 'mei'])} {draws.integer(20, 120)} min before")
+        deploys.append(
+            f"{other} v{draws.integer(1, 4)}.{draws.integer(0, 30)}.{draws.integer(0, 9)} by "
+            f"{draws.pick(['ci-bot', 'alice', 'ravi', 'mei'])} {draws.integer(20, 120)} min before"
+        )
     if len(deploys) > 1 and draws.chance(0.5):
         deploys.reverse()
     note_service = upstream if archetype.upstream and draws.chance(0.2) else service
     note = archetype.note.format(**{**slots, "service": note_service})
     opener = draws.pick(["", "ack. ", "paged, ", "on it. ", "looking: "])
-    note = opener + (note if draws.chance(0.8) else draws.pick(["something is off, checking dashboards",
-                                                                "investigating alerts, no idea yet"]))
+    note = opener + (
+        note
+        if draws.chance(0.8)
+        else draws.pick(["something is off, checking dashboards", "investigating alerts, no idea yet"])
+    )
     inputs = {
         "incident": number,
         "opened_at": opened.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -226,8 +380,11 @@ def _title(draws: Draws, incident: _Incident, style: str) -> str:
     canonical = style == "house" and draws.chance(0.6)
     symptom = (archetype.symptoms[0] if canonical else draws.pick(archetype.symptoms)).format(**slots)
     terse = archetype.terse.format(**slots)
-    cause_template = archetype.hidden_cause if incident.hidden else (
-        archetype.causes[0] if canonical else draws.pick(archetype.causes))
+    cause_template = (
+        archetype.hidden_cause
+        if incident.hidden
+        else (archetype.causes[0] if canonical else draws.pick(archetype.causes))
+    )
     if "{version}" in cause_template and not slots["deployed"]:
         # Nobody names a version that was not deployed.
         cause_template = re.sub(r"\s*(after|in) \{version\}( deploy)?", "", cause_template) or "a recent change"

@@ -25,6 +25,7 @@ submission) pair and shared by the point metrics, the bootstrap and the details.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass, field, replace
@@ -504,7 +505,8 @@ def as_one_line(text: object, cap: int) -> str:
 
 def _length_bins(text_words: np.ndarray, reference_words: np.ndarray) -> list[LengthBin]:
     edges = np.asarray(LENGTH_BINS)
-    names = [f"{low}-{high - 1}" for low, high in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)] + [f"{LENGTH_BINS[-1]}+"]
+    names = [f"{low}-{high - 1}" for low, high in itertools.pairwise(LENGTH_BINS)]
+    names.append(f"{LENGTH_BINS[-1]}+")
     texts = np.bincount(np.searchsorted(edges, text_words, side="right") - 1, minlength=len(names))
     references = np.bincount(np.searchsorted(edges, reference_words, side="right") - 1, minlength=len(names))
     return [LengthBin(name, int(count), int(ref_count))
