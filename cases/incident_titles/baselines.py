@@ -35,6 +35,7 @@ HOUSE_STYLE = re.compile(r"^\[SEV(\d)\] (\S+): (.+?)(?: \((.+)\))?$")
 _SERVICE = re.compile(identifiers.SERVICE)
 _VERSION = re.compile(identifiers.VERSION)
 _STATUS = re.compile(identifiers.HTTP_STATUS)
+_TOPIC = re.compile(r"\b[a-z]+\.[a-z]+\b")
 _WORD = re.compile(r"\w+")
 # LightGBM's OpenMP threads spin-wait; one thread is faster on a busy two-core machine.
 LIGHTGBM = {"n_jobs": 1, "verbose": -1, "random_state": 0}
@@ -120,7 +121,8 @@ class SlotFillingTitler:
     def fit(self, frame: pd.DataFrame, titles: pd.Series) -> SlotFillingTitler:
         parsed = [HOUSE_STYLE.match(str(title)) for title in titles]
         house = np.array([match is not None for match in parsed])
-        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=20_000,
+        # Words only (no names, numbers or versions): what kind of failure it is, not where.
+        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, min_df=5, max_features=2_000, binary=True,
                                            token_pattern=r"[A-Za-z][A-Za-z_]+")
         features = self.vectorizer_.fit_transform(row_text(frame))
         symptoms = [_template(match.group(3)) for match in parsed if match]
@@ -141,11 +143,13 @@ class SlotFillingTitler:
     @staticmethod
     def _classifier(features, classes: list[str]) -> LGBMClassifier | str:
         counts = Counter(classes)
-        kept = {name for name, count in counts.items() if count >= 3} or set(counts)
+        kept = {name for name, count in counts.items() if count >= 10} or set(counts)
         if len(kept) == 1:
             return next(iter(kept))
         mask = np.array([name in kept for name in classes])
-        model = LGBMClassifier(n_estimators=40, learning_rate=0.15, num_leaves=15, min_child_samples=5,
+        # A small learning rate: with a few dozen classes on sparse words, larger steps made
+        # some seeds' boosting collapse onto one class.
+        model = LGBMClassifier(n_estimators=100, learning_rate=0.05, num_leaves=15, min_child_samples=20,
                                colsample_bytree=0.5, **LIGHTGBM)
         return model.fit(features[mask], np.array(classes)[mask])
 
@@ -188,6 +192,11 @@ class SlotFillingTitler:
             if not others:
                 return ""
             cause = cause.replace("{service}", others[0])
+        if "{topic}" in cause:
+            topics = _TOPIC.findall(str(row.get("metric_anomalies", "")) + " " + str(row.get("error_logs", "")))
+            if not topics:
+                return ""
+            cause = cause.replace("{topic}", topics[0])
         if "{code}" in cause:
             codes = Counter(_STATUS.findall(str(row.get("error_logs", ""))))
             if not codes:
@@ -197,8 +206,9 @@ class SlotFillingTitler:
 
 
 def _template(phrase: str) -> str:
-    """A phrase with its versions, services and status codes made placeholders."""
-    return _STATUS.sub("{code}", _SERVICE.sub("{service}", _VERSION.sub("{version}", phrase)))
+    """A phrase with its versions, services, status codes and topics made placeholders."""
+    phrase = _TOPIC.sub("{topic}", _VERSION.sub("{version}", phrase))
+    return _STATUS.sub("{code}", _SERVICE.sub("{service}", phrase))
 
 
 def _service_candidates(row: dict) -> dict[str, list[float]]:
