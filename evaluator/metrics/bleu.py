@@ -43,6 +43,8 @@ _13A_RULES = (
     (re.compile(r"([\.,])([^0-9])"), r" \1 \2"),
     (re.compile(r"([0-9])(-)"), r"\1 \2 "),
 )
+# None of the three rules below has anything to do in a text without one of these.
+_13A_NEEDED = re.compile(r"[^0-9][\.,]|[\.,][^0-9]|[0-9]-")
 _ENTITIES = (("&quot;", '"'), ("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"))
 
 
@@ -62,7 +64,7 @@ def tokenize_13a(text: str) -> list[str]:
     for character in _13A_SPACED:
         if character in line:
             line = line.replace(character, f" {character} ")
-    if "." in line or "," in line or "-" in line:
+    if _13A_NEEDED.search(line):
         for pattern, replacement in _13A_RULES:
             line = pattern.sub(replacement, line)
     return line.split()
@@ -81,7 +83,9 @@ def bleu_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     """
     ref_row = np.asarray(ref_row, dtype=np.int64)
     n_rows = len(texts)
-    corpus = Sequences.from_tokens([tokenize_13a(text) for text in [*texts, *references]])
+    everything = [*texts, *references]
+    distinct = {text: tokenize_13a(text) for text in dict.fromkeys(everything)}
+    corpus = Sequences.from_tokens([distinct[text] for text in everything])
     text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
     statistics = np.zeros((n_rows, STATISTICS), dtype=np.int64)
     statistics[:, 0] = text_lengths

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from evaluator.metrics.ngrams import Sequences, grams_by_order, pair_matches
 
@@ -76,10 +77,42 @@ def rouge_tokens(texts: Sequence[str]) -> list[list[str]]:
 
 
 def _rouge_corpus(texts: Sequence[str]) -> Sequences:
-    """Every text's ROUGE tokens as codes, each distinct text tokenised once."""
-    distinct = dict.fromkeys(texts)
-    tokens = dict(zip(distinct, rouge_tokens(list(distinct)), strict=True))
-    return Sequences.from_tokens([tokens[text] for text in texts])
+    """Every text's ROUGE tokens as codes: :func:`rouge_tokens`, vectorised.
+
+    Python lower-cases each text (its rules, which Arrow's differ from for a few characters
+    such as U+0130); Arrow splits them all at runs of characters other than ``[a-z0-9]``; the
+    Porter stemmer runs once per distinct word.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pieces = pc.split_pattern_regex(pa.array([text.lower() for text in texts], type=pa.large_string()),
+                                    r"[^a-z0-9]+")
+    words = pc.list_flatten(pieces)
+    owners = pc.list_parent_indices(pieces).to_numpy()
+    kept = pc.not_equal(words, "").to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(words.filter(pa.array(kept)))
+    vocabulary = encoded.dictionary.to_pylist()
+    stems = pd.factorize(np.array(_stemmed(vocabulary), dtype=object))[0]
+    codes = stems[encoded.indices.to_numpy()] if len(vocabulary) else np.zeros(0, dtype=np.int64)
+    lengths = np.bincount(owners[kept], minlength=len(texts))
+    return Sequences.from_codes(codes, lengths)
+
+
+def count_tokenless(texts: Sequence[str]) -> int:
+    """How many texts have no ROUGE token (no ``[a-z0-9]`` once lower-cased): ROUGE scores them 0.
+
+    Examples
+    --------
+    >>> count_tokenless(["disk full", "\U0001f525", "!!"])
+    2
+    """
+    return sum(1 for text in texts if _TOKEN.search(text.lower()) is None)
+
+
+def _stemmed(words: list[str]) -> list[str]:
+    stem = _stemmer().stem
+    return [stem(word) if len(word) >= _STEM_FROM else word for word in words]
 
 
 def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.ndarray) -> RougeScores:

@@ -427,7 +427,7 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
 
     def notes(self, truth: GenerationTruth, predictions: GeneratedTexts) -> list[str]:
         """How many texts have no word ROUGE can match (emoji, punctuation or non-Latin text only)."""
-        tokenless = sum(1 for tokens in rouge.rouge_tokens(list(predictions.texts)) if not tokens)
+        tokenless = rouge.count_tokenless(list(predictions.texts))
         if not tokenless:
             return []
         return [f"{tokenless:,} of {truth.n_units:,} texts have no [a-z0-9] word after lower-casing, so ROUGE scores "
