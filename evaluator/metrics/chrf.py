@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evaluator.metrics.ngrams import Sequences, grams_by_order, pair_matches
+from evaluator.metrics.ngrams import Sequences, pair_matches_by_order
 
 CHAR_ORDER = 6
 BETA = 2
@@ -46,12 +46,12 @@ def chrf_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     corpus = Sequences.from_characters(["".join(text.split()) for text in [*texts, *references]])
     text_lengths, ref_lengths = corpus.lengths[:n_rows][ref_row], corpus.lengths[n_rows:]
     per_reference = np.zeros((ref_row.size, STATISTICS), dtype=np.int64)
-    for order, grams in enumerate(grams_by_order(corpus, CHAR_ORDER), start=1):
+    for order, matches in enumerate(pair_matches_by_order(corpus, n_rows, ref_row, CHAR_ORDER), start=1):
         wanted = np.maximum(ref_lengths - order + 1, 0)
         column = 3 * (order - 1)
         per_reference[:, column] = np.where(wanted > 0, np.maximum(text_lengths - order + 1, 0), 0)
         per_reference[:, column + 1] = wanted
-        per_reference[:, column + 2] = pair_matches(grams, n_rows, ref_row)
+        per_reference[:, column + 2] = matches
     scores = chrf(per_reference)
     firsts = np.flatnonzero(np.r_[True, ref_row[1:] != ref_row[:-1]])
     best = np.maximum.reduceat(scores, firsts)

@@ -203,6 +203,66 @@ def row_matches_against_any_reference(grams: GramCounts, n_rows: int, ref_row: n
     return np.bincount(generated.text, weights=matched, minlength=n_rows).astype(np.int64)
 
 
+def pair_matches_by_order(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int) -> Iterator[np.ndarray]:
+    """Yield, for n = 1 .. ``max_order``, :func:`pair_matches` of the n-grams: the clipped matches
+    between each reference and its row's text.
+
+    When a row number, ``max_order`` symbols and a reference's slot in its row fit in 63 bits
+    (characters of a few dozen alphabets, or two words of a large vocabulary), every n-gram
+    position gets one key ``(row, the next max_order symbols, slot)``, and one sort makes the
+    equal n-grams of a row neighbours for every order: counting them per slot needs no search.
+    Otherwise the n-grams are counted order by order (:func:`grams_by_order`).
+
+    Examples
+    --------
+    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "a"]])
+    >>> [matches.tolist() for matches in pair_matches_by_order(texts, 1, np.array([0, 0]), 2)]
+    [[1, 2], [0, 1]]
+    """
+    ref_row = np.asarray(ref_row, dtype=np.int64)
+    firsts = np.flatnonzero(np.r_[True, ref_row[1:] != ref_row[:-1]]) if ref_row.size else ref_row
+    slot = np.arange(ref_row.size) - np.repeat(firsts, np.diff(np.r_[firsts, ref_row.size])) + 1
+    slots = int(slot.max()) + 1 if slot.size else 1
+    slot_bits = _bits(slots)
+    symbols = pd.factorize(texts.values)[0].astype(np.int64) + 1 if texts.values.size else texts.values
+    symbol_bits = _bits(int(symbols.max()) + 1 if symbols.size else 2)
+    if _bits(max(n_rows, 1)) + max_order * symbol_bits + slot_bits > 63 or symbols.size == 0:
+        for grams in grams_by_order(texts, max_order):
+            yield pair_matches(grams, n_rows, ref_row)
+        return
+    owner = np.repeat(np.arange(texts.count, dtype=np.int64), texts.lengths)
+    row_of_text = np.r_[np.arange(n_rows, dtype=np.int64), ref_row]
+    slot_of_text = np.r_[np.zeros(n_rows, dtype=np.int64), slot]
+    ends = texts.offsets[1:][owner]
+    positions = np.arange(symbols.size, dtype=np.int64)
+    keys = row_of_text[owner]
+    for shift in range(max_order):
+        ahead = positions + shift
+        keys = (keys << symbol_bits) | np.where(ahead < ends, symbols[np.minimum(ahead, symbols.size - 1)], 0)
+    keys = (keys << slot_bits) | slot_of_text[owner]
+    keys.sort()
+    last_symbol = (1 << symbol_bits) - 1
+    for order in range(1, max_order + 1):
+        prefixes = keys >> (slot_bits + symbol_bits * (max_order - order))
+        valid = (prefixes & last_symbol) != 0
+        prefixes, sources = prefixes[valid], keys[valid] & ((1 << slot_bits) - 1)
+        if prefixes.size == 0:
+            yield np.zeros(ref_row.size, dtype=np.int64)
+            continue
+        starts = np.r_[True, prefixes[1:] != prefixes[:-1]]
+        group = np.cumsum(starts) - 1
+        in_text = np.bincount(group, weights=sources == 0)
+        # Only the n-grams the row's text has can match: the rest are set aside before counting.
+        shared = in_text[group] > 0
+        group, sources = group[shared], sources[shared]
+        group_row = prefixes[starts] >> (symbol_bits * order)
+        matches = np.zeros((n_rows, slots), dtype=np.int64)
+        for k in range(1, slots):
+            in_reference = np.bincount(group, weights=sources == k, minlength=in_text.size)
+            matches[:, k] = np.bincount(group_row, weights=np.minimum(in_text, in_reference), minlength=n_rows)
+        yield matches[ref_row, slot]
+
+
 def _split(grams: GramCounts, n_rows: int) -> tuple[GramCounts, GramCounts]:
     """The counts of the generated texts, and those of the references (texts are sorted)."""
     cut = int(np.searchsorted(grams.text, n_rows))

@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from evaluator.metrics.ngrams import Sequences, grams_by_order, pair_matches
+from evaluator.metrics.ngrams import Sequences, pair_matches_by_order
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD_BITS = 64
@@ -139,8 +139,7 @@ def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.nd
     text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
     pair_text_lengths = text_lengths[ref_row]
     per_reference = []
-    for order, grams in enumerate(grams_by_order(corpus, 2), start=1):
-        matches = pair_matches(grams, n_rows, ref_row)
+    for order, matches in enumerate(pair_matches_by_order(corpus, n_rows, ref_row, 2), start=1):
         generated = np.maximum(pair_text_lengths - order + 1, 0)
         wanted = np.maximum(ref_lengths - order + 1, 0)
         per_reference.append(_f1(matches / np.maximum(generated, 1), matches / np.maximum(wanted, 1)))
