@@ -8,7 +8,6 @@ import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -18,8 +17,10 @@ from conftest import casekit
 from evaluator.instances.bundle import BundleMetadata
 from evaluator.instances.instance import open_instance
 from evaluator.scoring.score import score_submission
+from evaluator.scoring.scorecard import Scorecard
 
-pytestmark = pytest.mark.slow
+# One group: the issued project (casekit new, make run) is made once, on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incident-titles")]
 SCALE = "0.1"
 
 
@@ -39,7 +40,9 @@ def issued(tmp_path_factory) -> SimpleNamespace:
 def test_evaluate_scores_the_baseline_starter_with_intervals(issued):
     result = casekit("evaluate", str(issued.project), "--no-track")
     assert result.returncode == 0, result.stdout + result.stderr
-    card = json.loads(next((issued.project / "evaluation").glob("*/scorecard.json")).read_text())
+    path = next((issued.project / "evaluation").glob("*/scorecard.json"))
+    card = json.loads(path.read_text())
+    assert Scorecard.from_json(path.read_text()).details.worst, "the details survive a JSON round trip"
     primary = next(metric for metric in card["metrics"] if metric["name"] == "rouge_l")
     assert primary["ci_low"] <= primary["value"] <= primary["ci_high"]
     assert {metric["name"] for metric in card["metrics"]} >= {"chrf", "bleu", "length_ratio", "faithfulness"}
@@ -91,13 +94,3 @@ def test_hostile_titles_are_refused_by_name_or_shown_escaped(issued, tmp_path):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
     assert card.details.unfaithful_count >= 1
     assert any("v9.9.9" in example.unsupported for example in card.details.unfaithful)
-
-
-def test_the_scorecards_details_survive_a_json_round_trip(issued):
-    from evaluator.scoring.scorecard import Scorecard
-
-    path = next((issued.project / "evaluation").glob("*/scorecard.json"), None)
-    if path is None:
-        pytest.skip("no evaluation yet")
-    card = Scorecard.from_json(Path(path).read_text())
-    assert card.details.tables() and card.details.worst
