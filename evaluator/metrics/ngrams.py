@@ -7,9 +7,10 @@ submission scored with three references a row, so here the whole corpus is one a
 
 A corpus is :class:`Sequences`: every text as a run of integer codes (word ids, or
 characters) in one flat array. Texts ``0 .. n-1`` are the generated ones (one per row) and
-texts ``n ..`` the references, each tied to its row. An n-gram gets a dense integer code,
-built one order at a time (the code of ``a b c`` is a dense code of the pair (code of
-``a b``, ``c``)), so n-grams of any order compare as integers and codes never overflow.
+texts ``n ..`` the references, each tied to its row. An n-gram is an integer: its symbols
+packed side by side when they fit in 63 bits with what else the key holds, else a dense code
+built one order at a time (the code of ``a b c`` is a dense code of the pair (code of ``a b``,
+``c``)). Either way n-grams compare as integers, and one sort brings equal ones together.
 """
 
 from __future__ import annotations
