@@ -68,10 +68,12 @@ CASE = CaseSpec(
                              "cases.incident_titles.baselines:first_words"),
                     Baseline("nearest_subject", "Nearest email's subject (TF-IDF)", "classical",
                              "The subject of the most similar training email by TF-IDF cosine, its numbers and "
-                             "acronyms swapped for this email's.", "cases.incident_titles.baselines:nearest_email_subject"),
-                    Baseline("extractive_lightgbm", "LightGBM extractive span", "strong",
-                             "LightGBM scores the first 2-8 words of the body's first lines by the subject words "
-                             "they would recover; the best span is the subject.",
+                             "acronyms swapped for this email's.",
+                             "cases.incident_titles.baselines:nearest_email_subject"),
+                    Baseline("extractive_lightgbm", "LightGBM extractive span or borrowed subject", "strong",
+                             "LightGBM scores the first 2-8 words of the body's first lines and the three most "
+                             "similar emails' subjects by the subject words they would recover, less a penalty for "
+                             "numbers or acronyms the body lacks; the best one is the subject.",
                              "cases.incident_titles.baselines:extractive"),
                 ),
                 "slices": (),
