@@ -8,6 +8,8 @@ import sys
 import pandas as pd
 from conftest import casekit
 
+import cases
+
 
 def test_help_does_not_import_the_heavy_libraries():
     probe = ("import sys; from evaluator.cli import app; import cases; cases.all(); "
@@ -31,7 +33,7 @@ def test_list_shows_one_line_per_case():
     assert len(fake_news) == 1 and "Fake-news detection" in fake_news[0]
     assert "liar, liar-6way" in fake_news[0]
     assert len(recommendations) == 1 and "sources: synthetic, movielens" in recommendations[0]
-    assert len(lines) == len({line.split()[0] for line in lines}) == 3
+    assert len(lines) == len({line.split()[0] for line in lines}) == len(cases.all())
 
 
 def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):

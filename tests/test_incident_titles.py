@@ -71,6 +71,17 @@ def test_review_ranks_a_project_a_pack_and_a_bare_file(issued):
     assert order == ["Ada", "Bob", "Carol"] and all(row["status"] == "scored" for row in rows)
 
 
+def test_a_title_with_an_escape_sequence_reaches_the_terminal_inert(issued, tmp_path):
+    test = pd.read_csv(issued.project / "data" / "test.csv", dtype=str, keep_default_na=False)
+    titles = ["disk full"] * len(test)
+    titles[0] = "\x1b[2J\x1b[31mred [bold red]pwned[/bold red]"
+    path = tmp_path / "predictions.csv"
+    pd.DataFrame({"incident_id": test["incident_id"], "title": titles}).to_csv(path, index=False)
+    result = casekit("evaluate", str(issued.project), "--submission", str(path), "--no-track")
+    assert result.returncode == 1
+    assert "\x1b[2J" not in result.stderr and "U+001B" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_hostile_titles_are_refused_by_name_or_shown_escaped(issued, tmp_path):
     instance = open_instance(issued.project)
     ids = list(instance.test_ids)
