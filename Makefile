@@ -40,6 +40,7 @@ bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/ranking.py
 	$(BIN)/python bench/knapsack.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/generation.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

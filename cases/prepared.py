@@ -215,3 +215,34 @@ def check_selection_prepared(
         for prefix in ("selected_", "importance_"):
             if f"{prefix}{editor}" not in answers.columns:
                 raise PrepareError(f"answers: editor {editor!r} has no column {prefix}{editor!r}")
+
+
+def check_generation_prepared(
+    prepared: PreparedData,
+    *,
+    id_column: str,
+    target: str,
+    train_columns: list[str],
+    test_columns: list[str],
+) -> None:
+    """Assert the contract of a text-generation split; raise :class:`PrepareError`.
+
+    The answer key holds one row per reference (an id once for each); every test id has one at
+    least, every reference is one non-empty line, and the ids of train and test are distinct.
+    """
+    train, test, answers = prepared.inputs["train"], prepared.inputs["test"], prepared.answers
+    _expect_columns(train, train_columns, "train")
+    _expect_columns(test, test_columns, "test")
+    _expect_columns(answers, [id_column, target], "answers")
+    if target in test.columns:
+        raise PrepareError(f"the target {target!r} leaks into the test inputs")
+    for name, frame in (("train", train), ("test", test)):
+        if frame[id_column].isna().any() or frame[id_column].duplicated().any():
+            raise PrepareError(f"{name}: missing or duplicate ids in {id_column!r}")
+    if set(train[id_column]) & set(test[id_column]):
+        raise PrepareError("some ids are in both train and test")
+    if set(answers[id_column]) != set(test[id_column]):
+        raise PrepareError("the answers do not cover exactly the test rows")
+    texts = answers[target].astype(str)
+    if (texts.str.strip() == "").any() or texts.str.contains(r"[\n\r]").any():
+        raise PrepareError("answers: every reference must be one non-empty line")

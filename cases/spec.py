@@ -69,7 +69,8 @@ class SubmissionSchema:
     ``max_list_length`` items (the task's own limit otherwise), and name a ``catalogue_table``:
     the input table whose items are the only ones a list may name, when the test has a catalogue
     of its own (next week's events, not the past ones). A project's local hold-out then takes its
-    catalogue from the same table of its held-out part.
+    catalogue from the same table of its held-out part. Generation cases name the text column as
+    the label column and cap its length with ``max_text_length``.
     """
 
     id_column: str
@@ -81,6 +82,8 @@ class SubmissionSchema:
     """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
     max_list_length: int | None = None
     catalogue_table: str | None = None
+    max_text_length: int | None = None
+    """Generation cases: the most characters a submitted text (in ``label_column``) may have."""
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:

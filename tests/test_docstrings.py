@@ -14,8 +14,14 @@ MODULES = [
     "evaluator.metrics.binary",
     "evaluator.metrics.classification",
     "evaluator.metrics.ranking",
+    "evaluator.metrics.ngrams",
+    "evaluator.metrics.rouge",
+    "evaluator.metrics.bleu",
+    "evaluator.metrics.chrf",
+    "evaluator.metrics.faithfulness",
     "evaluator.scoring.slices",
     "evaluator.tasks.ranking",
+    "evaluator.tasks.generation",
     "evaluator.submissions.checks",
 ]
 

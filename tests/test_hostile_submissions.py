@@ -23,8 +23,9 @@ def cases_where(applies) -> list[str]:
 
 
 RANKED = cases_where(lambda spec: spec.task == "ranking")
-# Submissions with a text column (a label, an item id) that candidates write by hand.
-WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None)
+# Submissions with a text column from a closed set (a label, an item id) that candidates write by
+# hand. Free text (a generated title) is any text but a few faults: its own hostile entries check it.
+WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None and spec.task != "generation")
 
 
 @pytest.fixture(scope="module", params=CASES)

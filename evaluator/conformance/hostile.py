@@ -218,7 +218,41 @@ def _selection_entries(valid: pd.DataFrame, id_column: str, text_column: str | N
     return selection_entries(valid, id_column, text_column, number_column)
 
 
-TASK_ENTRIES = {"ranking": ranked_list_entries, "selection": _selection_entries}
+def generated_text_entries(valid: pd.DataFrame, id_column: str, text: str | None,
+                           number: str | None) -> list[tuple[str, bytes]]:
+    """Hostile variants particular to generated texts (one line of text per id)."""
+    assert text  # a generation case names its text column
+    entries: list[tuple[str, bytes]] = []
+
+    def add(name: str, value: str) -> None:
+        frame = valid.astype(object)
+        frame.iloc[0, frame.columns.get_loc(text)] = value
+        entries.append((name, frame.to_csv(index=False, lineterminator="\n").encode()))
+
+    add("text-empty", "")
+    add("text-whitespace-only", " \u00a0 ")
+    add("text-nan-marker", "NaN")
+    add("text-over-the-cap", "disk full " * 1_000)
+    add("text-crlf-inside", "disk full\r\non db-1")
+    add("text-line-separator", "disk full\u2028on db-1")
+    add("text-tab", "disk full\ton db-1")
+    add("text-ansi-escape", ANSI + " disk full")
+    add("text-html", "<img src=x onerror=alert(1)> " + SCRIPT)
+    add("text-formula", FORMULA)
+    add("text-markup", MARKUP)
+    add("text-emoji-only", "\U0001f525\U0001f525\U0001f525")
+    add("text-right-to-left", "\u062e\u0637\u0623 \u0641\u064a \u0627\u0644\u062e\u062f\u0645\u0629")
+    add("text-bidi-override", RTL_OVERRIDE + "disk full")
+    latin1 = valid.astype(object)
+    latin1.iloc[0, latin1.columns.get_loc(text)] = "caf\u00e9 down"
+    entries.append(("text-latin1-byte", latin1.to_csv(index=False, lineterminator="\n").encode("latin-1")))
+    entries.append(("text-duplicate-id", pd.concat([valid, valid.iloc[:1]]).to_csv(
+        index=False, lineterminator="\n").encode()))
+    return entries
+
+
+
+TASK_ENTRIES = {"ranking": ranked_list_entries, "selection": _selection_entries, "generation": generated_text_entries}
 # What each task-specific entry must end in: a score, or an error with this problem code.
 TASK_EXPECTED = {
     "ranking": {
@@ -241,6 +275,14 @@ TASK_EXPECTED = {
         "selected-without-score": "missing_columns", "nothing-selected": "scored", "selected-items-only": "scored",
         "selected-items-only-one-group": "scored", "selected-items-only-everything": "over_budget",
         "rows-listed-backwards": "scored",
+    },
+    "generation": {
+        "text-empty": "missing_text", "text-whitespace-only": "blank_text", "text-nan-marker": "missing_text",
+        "text-over-the-cap": "text_too_long", "text-crlf-inside": "line_break", "text-line-separator": "line_break",
+        "text-tab": "control_character", "text-ansi-escape": "control_character", "text-html": "scored",
+        "text-formula": "scored", "text-markup": "scored", "text-emoji-only": "scored",
+        "text-right-to-left": "scored", "text-bidi-override": "scored", "text-latin1-byte": "undecodable",
+        "text-duplicate-id": "duplicate_id",
     },
 }
 

@@ -20,6 +20,7 @@ TASK_TYPES = {
     "binary": "evaluator.tasks.binary:BinaryTask",
     "ranking": "evaluator.tasks.ranking:RankingTask",
     "selection": "evaluator.tasks.selection:SelectionTask",
+    "generation": "evaluator.tasks.generation:GenerationTask",
 }
 
 

@@ -39,7 +39,8 @@ from cases.spec import CaseSpec, MetricSpec
 from evaluator.metrics.bootstrap import ResampledMetrics
 from evaluator.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 
-Direction = Literal["higher", "lower"]
+Direction = Literal["higher", "lower", "closer to 1"]
+"""Which values of a metric are better; a "closer to 1" metric (a length ratio) is never primary."""
 Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
 DECISION_FILE = "decision.json"
@@ -242,6 +243,10 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
         if per_answer and not self.several_answers_per_unit:
             raise CaseSpecError(f"case {spec.slug!r}: slice(s) {per_answer} are per answer, but a {self.name} unit has "
                                 "one answer: slice by a column of the units instead")
+        if self.primary.direction not in ("higher", "lower"):
+            raise CaseSpecError(f"case {spec.slug!r}: the primary metric {self.primary.name!r} is better "
+                                f"{self.primary.direction}, so it cannot rank submissions; pick one that is better "
+                                "higher or lower")
         self.check_spec()
 
     def metric(self, name: str) -> Metric:
@@ -343,7 +348,8 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
 
     def scoring_inputs(self) -> dict[str, list[str]]:
         """The input tables, and their columns, that scoring reads beyond the answer key (e.g. the
-        items' locations for a distance diagnostic); none for most tasks."""
+        items' locations for a distance diagnostic, the test inputs a generated text must be
+        faithful to); none for most tasks."""
         return {}
 
     def load_truth(self, answers: pd.DataFrame, labels: tuple[str, ...],

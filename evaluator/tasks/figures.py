@@ -176,3 +176,23 @@ def selection_timelines_png(groups: Sequence[tuple[str, list[int], list[bool], d
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def length_histogram_png(bins: list[str], texts: list[int], references: list[int]) -> bytes:
+    """Side-by-side bars of the share of texts and of references in each length bin (words)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    positions = np.arange(len(bins))
+    text_share = np.asarray(texts, dtype=float) / max(sum(texts), 1)
+    reference_share = np.asarray(references, dtype=float) / max(sum(references), 1)
+    figure, axes = plt.subplots(figsize=(6.5, 4.0))
+    axes.bar(positions - 0.2, text_share, width=0.4, color="#2a6fb0", label="submitted texts")
+    axes.bar(positions + 0.2, reference_share, width=0.4, color="#b0b0b0", label="references")
+    axes.set_xticks(positions, bins)
+    axes.set_xlabel("length (words)")
+    axes.set_ylabel("share")
+    axes.set_title("Length of the texts and of the references")
+    return _png(figure, axes)

@@ -1,0 +1,539 @@
+"""Text generation: one short text per id (a title, a subject line), judged against what people wrote.
+
+Submission: the id and the text column the spec names (``SubmissionSchema.label_column``), one
+row per test id. A text is one line of at most ``SubmissionSchema.max_text_length`` characters;
+a missing, blank or over-long text, a line break or another control character is a problem
+named with its row, id and column. Texts are data, never markup: reports escape them, and
+problems quote them shortened.
+
+**The answer key** holds one row per reference: the id and the target column, an id repeated
+once for each person who wrote one (in the order they were collected). Ids may have different
+numbers of references; each has one at least.
+
+**Metrics** (registry below): ROUGE-1, ROUGE-2 and ROUGE-L F1 of each text against its best
+reference, averaged over ids (the numbers of Google's ``rouge-score`` with stemming); corpus
+chrF and corpus BLEU (0-100, the numbers of ``sacrebleu``'s defaults), computed from per-id
+sufficient statistics so that a bootstrap resample of ids is a weighted sum; the length ratio
+(BLEU's: total tokens over total closest-reference tokens; 1 is best); and faithfulness, the
+share of texts whose identifiers (matches of the case's patterns) all occur in the id's inputs
+(the case names the input columns). See :mod:`evaluator.metrics.rouge`, ``.bleu``, ``.chrf``
+and ``.faithfulness``.
+
+The expensive part, scoring every id against its references, is done once per (answer key,
+submission) pair and shared by the point metrics, the bootstrap and the details.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cases.errors import CaseSpecError
+from cases.spec import CaseSpec
+from evaluator.metrics import bleu, chrf, faithfulness, rouge
+from evaluator.submissions.checks import ValidationReport, add_row_problems, suspicious_characters
+from evaluator.tasks.base import (
+    Decision,
+    Metric,
+    MetricDefinition,
+    MetricRegistry,
+    Parameter,
+    ReportTable,
+    ResampledMetrics,
+    Task,
+    TaskDetails,
+)
+
+SAMPLE_TEXT = "untitled"
+MISSING_TEXT = frozenset({"nan", "none", "null", "na", "n/a"})
+# What str.splitlines() breaks a line at: none of them belongs in a one-line text.
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
+_CONTROL = re.compile(r"[\x00-\x09\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+# Problems quote at most this many characters of a text.
+QUOTED_CHARACTERS = 60
+# The details show this many texts at each end of the ROUGE-L ranking, and of the unfaithful ones.
+DETAIL_EXAMPLES = 10
+LENGTH_BINS = (0, 4, 7, 10, 13, 16, 21)
+"""Lower edges of the word-count bins of the length table (the last bin is open)."""
+
+ROUGE_MEASURES = ("rouge1", "rouge2", "rouge_l")
+REGISTRY = MetricRegistry("generation", (
+    MetricDefinition("rouge1", "higher", "Mean over ids of the best ROUGE-1 F1 against the id's references "
+                                         "(rouge-score tokens, Porter stems)."),
+    MetricDefinition("rouge2", "higher", "Mean over ids of the best ROUGE-2 F1 against the id's references."),
+    MetricDefinition("rouge_l", "higher", "Mean over ids of the best ROUGE-L F1 (longest common subsequence of "
+                                          "tokens) against the id's references."),
+    MetricDefinition("chrf", "higher", "Corpus chrF (0-100): character 1- to 6-gram F-score, beta 2, from the "
+                                       "counts of each id's best reference summed over ids (sacrebleu's default)."),
+    MetricDefinition("bleu", "higher", "Corpus BLEU (0-100): 13a tokens, 1- to 4-gram precisions clipped by any "
+                                       "reference, brevity penalty, exp smoothing (sacrebleu's default)."),
+    MetricDefinition("length_ratio", "closer to 1", "Total text tokens over total closest-reference tokens (BLEU's "
+                                                    "ratio): above 1, texts run longer than what people wrote."),
+    MetricDefinition("faithfulness", "higher", "Share of texts whose identifiers (matches of the patterns) all "
+                                               "occur, case-insensitively and as whole tokens, in the id's inputs.", (
+        Parameter("columns", tuple, description="the input columns (of the test table) a text may take identifiers "
+                                                "from"),
+        Parameter("patterns", tuple, description="regular expressions for identifiers (service names, error codes, "
+                                                 "versions); use (?i) for case-insensitive ones"),
+    )),
+))
+
+
+@dataclass(frozen=True)
+class GenerationTruth:
+    """The answer key: every id's references, and the inputs the faithfulness metric checks against.
+
+    ``references[k]`` belongs to the id at position ``ref_row[k]`` (non-decreasing); ``inputs``
+    maps an input column to one text per id.
+    """
+
+    ids: pd.Index
+    references: np.ndarray
+    ref_row: np.ndarray
+    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.ids)
+
+    def subset(self, mask: np.ndarray) -> GenerationTruth:
+        kept = mask[self.ref_row]
+        renumbered = np.cumsum(mask) - 1
+        return GenerationTruth(self.ids[mask], self.references[kept], renumbered[self.ref_row[kept]],
+                               {column: values[mask] for column, values in self.inputs.items()})
+
+
+@dataclass(frozen=True)
+class GeneratedTexts:
+    """A submission's texts aligned to the answer key's ids."""
+
+    texts: np.ndarray
+
+    @property
+    def n_units(self) -> int:
+        return self.texts.size
+
+    def subset(self, mask: np.ndarray) -> GeneratedTexts:
+        return replace(self, texts=self.texts[mask])
+
+
+@dataclass(frozen=True)
+class RowScores:
+    """Every id's scores against its references: what all the metrics are sums or means of."""
+
+    rouge: rouge.RougeScores
+    bleu: np.ndarray
+    chrf: np.ndarray
+    faithfulness: dict[str, faithfulness.Faithfulness]
+
+
+@dataclass(frozen=True)
+class TextExample:
+    """One id's text, its best reference by ROUGE-L and that score."""
+
+    id: str
+    text: str
+    reference: str
+    rouge_l: float
+
+
+@dataclass(frozen=True)
+class UnfaithfulExample:
+    """A text that names identifiers its inputs do not hold."""
+
+    id: str
+    text: str
+    unsupported: list[str]
+
+
+@dataclass(frozen=True)
+class LengthBin:
+    """How many texts, and how many references, have a word count in ``[low, high)``."""
+
+    words: str
+    texts: int
+    references: int
+
+
+@dataclass(frozen=True)
+class GenerationDetails(TaskDetails):
+    """The lowest and highest ROUGE-L texts with their references, texts naming identifiers not in
+    their inputs, and the length distribution of texts and references (words)."""
+
+    ids: int
+    references: int
+    references_per_id: dict[str, int]
+    worst: list[TextExample]
+    best: list[TextExample]
+    unfaithful: list[UnfaithfulExample]
+    unfaithful_count: int
+    naming_identifiers: int
+    lengths: list[LengthBin]
+    mean_words_text: float
+    mean_words_reference: float
+
+    def tables(self) -> list[ReportTable]:
+        per_id = ", ".join(f"{count:,} ids with {number}" for number, count in self.references_per_id.items())
+        tables = [ReportTable("What was scored", ["", "value"], [
+            ["ids", f"{self.ids:,}"],
+            ["references", f"{self.references:,} ({per_id})"],
+            ["texts naming an identifier", f"{self.naming_identifiers:,}"],
+            ["texts naming an identifier not in their inputs", f"{self.unfaithful_count:,}"],
+            ["mean words: texts / references", f"{self.mean_words_text:.1f} / {self.mean_words_reference:.1f}"],
+        ])]
+        for title, examples in ((f"The {len(self.worst)} texts with the lowest ROUGE-L", self.worst),
+                                (f"The {len(self.best)} texts with the highest ROUGE-L", self.best)):
+            tables.append(ReportTable(title, ["id", "text", "closest reference", "ROUGE-L"],
+                                      [[row.id, row.text, row.reference, f"{row.rouge_l:.3f}"] for row in examples]))
+        if self.unfaithful:
+            tables.append(ReportTable(
+                f"Texts naming identifiers that are not in their inputs (first {len(self.unfaithful)} of "
+                f"{self.unfaithful_count:,})", ["id", "text", "not in the inputs"],
+                [[row.id, row.text, ", ".join(row.unsupported)] for row in self.unfaithful]))
+        tables.append(ReportTable("Length in words", ["words", "texts", "references"],
+                                  [[row.words, f"{row.texts:,}", f"{row.references:,}"] for row in self.lengths]))
+        return tables
+
+    def figures(self) -> dict[str, bytes]:
+        from evaluator.tasks.figures import length_histogram_png
+
+        return {"length_histogram.png": length_histogram_png(
+            [row.words for row in self.lengths], [row.texts for row in self.lengths],
+            [row.references for row in self.lengths])}
+
+
+class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
+    """One line of text per id, scored against several references and against its inputs."""
+
+    name = "generation"
+    registry = REGISTRY
+    details_type = GenerationDetails
+
+    def __init__(self, spec: CaseSpec) -> None:
+        self._scores_lock = threading.Lock()
+        self._scored: tuple[GenerationTruth, GeneratedTexts, RowScores] | None = None
+        super().__init__(spec)
+
+    # -- the spec ------------------------------------------------------------------------------
+
+    def check_spec(self) -> None:
+        schema = self.spec.submission
+        if not schema.label_column:
+            raise CaseSpecError(f"case {self.spec.slug!r}: a generation submission names its text column "
+                                "(label_column)")
+        if not isinstance(schema.max_text_length, int) or schema.max_text_length < 1:
+            raise CaseSpecError(f"case {self.spec.slug!r}: a generation submission sets max_text_length, the most "
+                                "characters a text may have")
+        for metric in self.metrics:
+            if metric.definition.name != "faithfulness":
+                continue
+            columns, patterns = metric.params["columns"], metric.params["patterns"]
+            if not columns or not all(isinstance(column, str) and column for column in columns):
+                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: 'columns' must name input "
+                                    f"columns, got {columns!r}")
+            if not patterns or not all(isinstance(pattern, str) and pattern for pattern in patterns):
+                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: 'patterns' must be regular "
+                                    f"expressions, got {patterns!r}")
+            try:
+                faithfulness.compile_patterns(patterns)
+            except re.error as error:
+                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: {error}") from error
+
+    def scoring_inputs(self) -> dict[str, list[str]]:
+        """The test inputs' columns the faithfulness metrics check texts against, with the id."""
+        columns: dict[str, None] = {}
+        for metric in self._faithfulness_metrics():
+            columns.update(dict.fromkeys(metric.params["columns"]))
+        return {"test": [self.spec.id_column, *columns]} if columns else {}
+
+    def describe_submission(self) -> str:
+        schema = self.spec.submission
+        return (f"``{schema.id_column}`` and ``{schema.label_column}``, one line of text of at most "
+                f"{schema.max_text_length} characters per row")
+
+    @property
+    def text_column(self) -> str:
+        column = self.spec.submission.label_column
+        assert column  # check_spec
+        return column
+
+    # -- reading and checking ------------------------------------------------------------------
+
+    def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
+        return [self.spec.submission.id_column, self.text_column], []
+
+    def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
+        """Record missing, blank and over-long texts, line breaks and other control characters."""
+        column, id_column = self.text_column, self.spec.submission.id_column
+        if column not in frame.columns:
+            return
+        texts = frame[column].astype(str)
+        ids = frame[id_column]
+        rows = np.arange(1, len(frame) + 1)
+        cap = self.spec.submission.max_text_length
+        stripped = texts.str.strip()
+
+        def where(row: int) -> str:
+            return f"{name}: row {row} ({id_column}={_quote(ids.iloc[row - 1])}), column '{column}'"
+
+        missing = ((texts == "") | stripped.str.lower().isin(MISSING_TEXT)).to_numpy()
+        blank = ((stripped == "") & (texts != "")).to_numpy()
+        lengths = texts.str.len().to_numpy()
+        too_long = lengths > cap
+        breaks = texts.str.contains(_LINE_BREAK).to_numpy(dtype=bool)
+        controls = texts.str.contains(_CONTROL).to_numpy(dtype=bool)
+        add_row_problems(report, "missing_text", missing, rows, ids, column,
+                         lambda row, value: f"{where(row)}: no text ({_quote(value)}); every id needs one",
+                         values=texts)
+        add_row_problems(report, "blank_text", blank, rows, ids, column,
+                         lambda row, value: f"{where(row)}: the text is only whitespace", values=texts)
+        add_row_problems(report, "text_too_long", too_long, rows, ids, column,
+                         lambda row, value: f"{where(row)}: {len(value):,} characters, over the cap of {cap}; "
+                                            f"starts {_quote(value)}", values=texts)
+        add_row_problems(report, "line_break", breaks, rows, ids, column,
+                         lambda row, value: f"{where(row)}: the text holds a line break"
+                                            f"{suspicious_characters(_first(_LINE_BREAK, value))}; a text "
+                                            f"is one line: {_quote(value)}", values=texts)
+        add_row_problems(report, "control_character", controls & ~breaks, rows, ids, column,
+                         lambda row, value: f"{where(row)}: the text holds a control character"
+                                            f"{suspicious_characters(_first(_CONTROL, value))}: "
+                                            f"{_quote(value)}", values=texts)
+
+    # -- truth and predictions -----------------------------------------------------------------
+
+    def truth(self, answers: pd.DataFrame, labels: tuple[str, ...],
+              inputs: Mapping[str, pd.DataFrame] | None = None) -> GenerationTruth:
+        """The long-format answer key (one row per reference) grouped by id, in first-appearance
+        order; with the test inputs' columns that :meth:`scoring_inputs` names, looked up by id."""
+        id_column = self.spec.id_column
+        codes, ids = pd.factorize(answers[id_column])
+        order = np.argsort(codes, kind="stable")
+        references = answers[self.spec.target].astype(str).to_numpy(dtype=object)[order]
+        columns: dict[str, np.ndarray] = {}
+        if inputs and "test" in inputs:
+            rows = inputs["test"].drop_duplicates(id_column).set_index(id_column).reindex(ids)
+            columns = {column: rows[column].fillna("").astype(str).to_numpy(dtype=object) for column in rows.columns}
+        return GenerationTruth(pd.Index(ids), references, codes[order].astype(np.int64), columns)
+
+    def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
+               decision: Decision | None = None) -> GeneratedTexts:
+        aligned = frame.set_index(self.spec.submission.id_column)[self.text_column].reindex(ids)
+        return GeneratedTexts(aligned.fillna("").astype(str).to_numpy(dtype=object))
+
+    # -- metrics -------------------------------------------------------------------------------
+
+    def row_scores(self, truth: GenerationTruth, predictions: GeneratedTexts) -> RowScores:
+        """Every id scored against its references, computed once per (truth, predictions) pair."""
+        with self._scores_lock:
+            if self._scored is not None and self._scored[0] is truth and self._scored[1] is predictions:
+                return self._scored[2]
+            texts, references, ref_row = list(predictions.texts), list(truth.references), truth.ref_row
+            wanted = {metric.definition.name for metric in self.metrics}
+            empty = np.zeros((truth.n_units, 0))
+            scores = RowScores(
+                rouge=rouge.rouge_scores(texts, references, ref_row),
+                bleu=bleu.bleu_statistics(texts, references, ref_row) if wanted & {"bleu", "length_ratio"} else empty,
+                chrf=chrf.chrf_statistics(texts, references, ref_row) if "chrf" in wanted else empty,
+                faithfulness={metric.name: faithfulness.faithfulness(texts, self._inputs(truth, metric),
+                                                                     metric.params["patterns"])
+                              for metric in self._faithfulness_metrics()},
+            )
+            self._scored = (truth, predictions, scores)
+            return scores
+
+    def point_metrics(self, truth: GenerationTruth, predictions: GeneratedTexts) -> dict[str, float]:
+        ones = np.ones((1, truth.n_units))
+        return {name: float(values[0]) for name, values in self._evaluate(truth, predictions, None)(ones).items()}
+
+    def resampled_metrics(self, truth: GenerationTruth, predictions: GeneratedTexts,
+                          names: set[str]) -> ResampledMetrics:
+        return self._evaluate(truth, predictions, names)
+
+    def _evaluate(self, truth: GenerationTruth, predictions: GeneratedTexts,
+                  names: set[str] | None) -> ResampledMetrics:
+        """A function of a ``(b, n_units)`` weight matrix: means of per-id values, corpus scores of
+        weighted sums of per-id statistics."""
+        scores = self.row_scores(truth, predictions)
+        metrics = [metric for metric in self.metrics if names is None or metric.name in names]
+        means: dict[str, np.ndarray] = {}
+        for metric in metrics:
+            measure = metric.definition.name
+            if measure in ROUGE_MEASURES:
+                means[metric.name] = getattr(scores.rouge, measure)
+            elif measure == "faithfulness":
+                means[metric.name] = scores.faithfulness[metric.name].faithful.astype(np.float64)
+        columns = list(means)
+        per_id = np.column_stack([means[name] for name in columns]) if columns else np.zeros((truth.n_units, 0))
+        statistics = np.hstack([per_id, scores.bleu, scores.chrf]).astype(np.float64)
+        bleu_columns = slice(len(columns), len(columns) + scores.bleu.shape[1])
+        chrf_columns = slice(bleu_columns.stop, None)
+
+        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
+            sums = weights @ statistics
+            totals = weights.sum(axis=1)
+            result = {name: sums[:, position] / totals for position, name in enumerate(columns)}
+            for metric in metrics:
+                measure = metric.definition.name
+                if measure == "bleu":
+                    result[metric.name] = bleu.corpus_bleu(sums[:, bleu_columns])
+                elif measure == "length_ratio":
+                    result[metric.name] = bleu.length_ratio(sums[:, bleu_columns])
+                elif measure == "chrf":
+                    result[metric.name] = chrf.chrf(sums[:, chrf_columns])
+            return result
+
+        return evaluate
+
+    def details(self, truth: GenerationTruth, predictions: GeneratedTexts) -> GenerationDetails:
+        scores = self.row_scores(truth, predictions)
+        rouge_l = scores.rouge.rouge_l
+        ids = truth.ids.astype(str).to_numpy()
+        order = np.lexsort((ids, rouge_l))
+        chosen = np.r_[order[:DETAIL_EXAMPLES], order[::-1][:DETAIL_EXAMPLES]]
+        closest = self._closest_references(truth, predictions, chosen)
+
+        def example(row: int) -> TextExample:
+            return TextExample(str(ids[row]), _shown(predictions.texts[row]), _shown(closest[row]),
+                               round(float(rouge_l[row]), 6))
+
+        unsupported: dict[int, list[str]] = {}
+        named = np.zeros(truth.n_units, dtype=bool)
+        for result in scores.faithfulness.values():
+            named |= result.named > 0
+            for row in np.flatnonzero(~result.faithful):
+                unsupported.setdefault(int(row), []).extend(result.unsupported[row])
+        unfaithful_rows = sorted(unsupported)
+        text_words = np.array([len(text.split()) for text in predictions.texts])
+        reference_words = np.array([len(text.split()) for text in truth.references])
+        per_id = pd.Series(np.bincount(truth.ref_row, minlength=truth.n_units)).value_counts().sort_index()
+        return GenerationDetails(
+            ids=truth.n_units,
+            references=int(truth.references.size),
+            references_per_id={str(number): int(count) for number, count in per_id.items()},
+            worst=[example(row) for row in order[:DETAIL_EXAMPLES]],
+            best=[example(row) for row in order[::-1][:DETAIL_EXAMPLES]],
+            unfaithful=[UnfaithfulExample(str(ids[row]), _shown(predictions.texts[row]),
+                                          [_shown(name) for name in dict.fromkeys(unsupported[row])])
+                        for row in unfaithful_rows[:DETAIL_EXAMPLES]],
+            unfaithful_count=len(unfaithful_rows),
+            naming_identifiers=int(named.sum()),
+            lengths=_length_bins(text_words, reference_words),
+            mean_words_text=round(float(text_words.mean()), 3) if text_words.size else 0.0,
+            mean_words_reference=round(float(reference_words.mean()), 3) if reference_words.size else 0.0,
+        )
+
+    def notes(self, truth: GenerationTruth, predictions: GeneratedTexts) -> list[str]:
+        """How many texts have no word ROUGE can match (emoji, punctuation or non-Latin text only)."""
+        tokenless = rouge.count_tokenless(list(predictions.texts))
+        if not tokenless:
+            return []
+        return [f"{tokenless:,} of {truth.n_units:,} texts have no [a-z0-9] word after lower-casing, so ROUGE scores "
+                "them 0 (as rouge-score does)."]
+
+    def _closest_references(self, truth: GenerationTruth, predictions: GeneratedTexts,
+                            rows: np.ndarray) -> dict[int, str]:
+        """For each of ``rows``, its reference with the highest ROUGE-L (the first on a tie)."""
+        rows = np.unique(rows)
+        members = np.flatnonzero(np.isin(truth.ref_row, rows))
+        if members.size == 0:
+            return {}
+        single = np.arange(members.size)
+        scores = rouge.rouge_scores([predictions.texts[row] for row in truth.ref_row[members]],
+                                    list(truth.references[members]), single).rouge_l
+        closest: dict[int, str] = {}
+        best: dict[int, float] = {}
+        for member, score in zip(members, scores, strict=True):
+            row = int(truth.ref_row[member])
+            if row not in best or score > best[row]:
+                best[row], closest[row] = float(score), str(truth.references[member])
+        return closest
+
+    def _faithfulness_metrics(self) -> list[Metric]:
+        return [metric for metric in self.metrics if metric.definition.name == "faithfulness"]
+
+    @staticmethod
+    def _inputs(truth: GenerationTruth, metric: Metric) -> list[str]:
+        """Per id, the text of the metric's input columns (an absent column counts as empty)."""
+        columns = [truth.inputs.get(column) for column in metric.params["columns"]]
+        present = [values for values in columns if values is not None]
+        if not present:
+            return [""] * truth.n_units
+        return ["\n".join(parts) for parts in zip(*present, strict=True)]
+
+    # -- producing submissions -----------------------------------------------------------------
+
+    def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
+        """A well-formed submission that gives every test id the same placeholder text."""
+        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
+                             self.text_column: SAMPLE_TEXT})
+
+    def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
+                            labels: tuple[str, ...]) -> pd.DataFrame:
+        """Fit a text generator on the train table and return its texts for the test table, made
+        into valid texts (one line, within the cap; a placeholder for an empty one).
+
+        ``estimator`` follows scikit-learn's protocol: ``fit(features, texts)`` on the train
+        table without the id and the target, and ``predict(features)`` returning one text per row.
+        """
+        spec = self.spec
+        train, test = inputs["train"], inputs["test"]
+        estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target].astype(str))
+        texts = estimator.predict(test.drop(columns=[spec.id_column]))
+        cap = spec.submission.max_text_length
+        assert cap is not None  # check_spec
+        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
+                             self.text_column: [as_one_line(text, cap) for text in texts]})
+
+
+def as_one_line(text: object, cap: int) -> str:
+    """``text`` as a valid submission text: whitespace and control characters collapsed to single
+    spaces, cut to ``cap`` characters, and the placeholder when nothing is left.
+
+    Examples
+    --------
+    >>> as_one_line("  disk full\\non\\tdb-1 ", 80)
+    'disk full on db-1'
+    >>> as_one_line("", 80)
+    'untitled'
+    """
+    line = " ".join(_CONTROL.sub(" ", _LINE_BREAK.sub(" ", str(text))).split())[:cap].strip()
+    return line or SAMPLE_TEXT
+
+
+def _length_bins(text_words: np.ndarray, reference_words: np.ndarray) -> list[LengthBin]:
+    edges = np.asarray(LENGTH_BINS)
+    names = [f"{low}-{high - 1}" for low, high in itertools.pairwise(LENGTH_BINS)]
+    names.append(f"{LENGTH_BINS[-1]}+")
+    texts = np.bincount(np.searchsorted(edges, text_words, side="right") - 1, minlength=len(names))
+    references = np.bincount(np.searchsorted(edges, reference_words, side="right") - 1, minlength=len(names))
+    return [LengthBin(name, int(count), int(ref_count))
+            for name, count, ref_count in zip(names, texts, references, strict=True)]
+
+
+def _shown(text: object, limit: int = 200) -> str:
+    """A text as the report shows it: at most ``limit`` characters (the report escapes it)."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _first(pattern: re.Pattern[str], value: str) -> str:
+    """The first match of ``pattern`` in ``value`` (one the checks have already found)."""
+    match = pattern.search(value)
+    return match.group(0) if match else ""
+
+
+def _quote(value: object) -> str:
+    """A cell quoted for a problem message: its repr, shortened (a hostile cell cannot flood it)."""
+    text = str(value)
+    if len(text) > QUOTED_CHARACTERS:
+        return repr(text[:QUOTED_CHARACTERS]) + f"... ({len(text):,} characters)"
+    return repr(text)
+
