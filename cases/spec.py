@@ -29,11 +29,18 @@ TIERS: tuple[BaselineTier, ...] = ("trivial", "classical", "strong")
 
 
 def resolve(reference: str) -> Any:
-    """Import ``"package.module:attribute"`` and return the attribute."""
+    """Import ``"package.module:attribute"`` and return the attribute.
+
+    As in an entry point, the attribute may be a dotted path (``"mycase:BASELINES.linear"``:
+    a method of an object the module declares).
+    """
     module_name, _, attribute = reference.partition(":")
     if not attribute:
         raise ValueError(f"expected 'module:attribute', got {reference!r}")
-    return getattr(importlib.import_module(module_name), attribute)
+    value = importlib.import_module(module_name)
+    for name in attribute.split("."):
+        value = getattr(value, name)
+    return value
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,8 @@ class SubmissionSchema:
     Classification cases name an id column and a label column; they may also accept one
     probability column per class, named ``probability_prefix + label``, all or none. Ranking
     cases name the user as the id column, the recommended item as the label column, and its
-    position in the user's list as the ``rank_column``.
+    position in the user's list as the ``rank_column``. Regression cases name the column of
+    the predicted number, ``value_column``.
     """
 
     id_column: str
@@ -75,6 +83,7 @@ class SubmissionSchema:
     rank_column: str | None = None
     positive_label: str | None = None
     """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
+    value_column: str | None = None
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:
@@ -185,6 +194,9 @@ class CaseSpec:
     that the test set was held out by (latest last), if it was held out by time: the
     generated project's local hold-out then does the same. ``folder`` holds ``brief.md``,
     ``rubric.toml`` (optional: the generic rubric applies without one) and ``starter/``.
+    ``accepted_risks`` are the findings of a leak audit that the case's author chose to
+    accept (``casekit case new --accept-risk``), one sentence each: every scorecard and report
+    repeats them, so no score is read without them.
     """
 
     slug: str
@@ -203,6 +215,7 @@ class CaseSpec:
     time_box_hours: float = 4.0
     slices: tuple[SliceSpec, ...] = ()
     time_column: str | None = None
+    accepted_risks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]

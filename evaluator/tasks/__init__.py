@@ -19,6 +19,7 @@ TASK_TYPES = {
     "multiclass": "evaluator.tasks.multiclass:MulticlassTask",
     "binary": "evaluator.tasks.binary:BinaryTask",
     "ranking": "evaluator.tasks.ranking:RankingTask",
+    "regression": "evaluator.tasks.regression:RegressionTask",
 }
 
 
