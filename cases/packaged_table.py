@@ -1,10 +1,11 @@
 """A table shipped inside a case package, pinned by sha256: the source of an authored case.
 
 ``casekit case new --from`` copies the team's table into the package it writes, as Parquet:
-a tenth of a CSV's size or less, column types kept (a number stays a number, a date a
-timestamp, an id with leading zeros text), and read back byte-for-byte the same way by every
-pandas and pyarrow. Its sha256 is written into the package beside it, and checked on every
-load: a table edited after the case was authored (and audited) is refused, not issued.
+compressed (about a third of the CSV's size on text and rating tables), with the column types
+the profile found (a number stays a number, a date a timestamp, an id with leading zeros
+text), and read back the same way by every pandas and pyarrow. Its sha256 is written into
+the package beside it, and checked on every load: a table edited after the case was authored
+(and audited) is refused, not issued.
 """
 
 from __future__ import annotations

@@ -82,7 +82,7 @@ class TableBaselines:
 
         from cases.table_features import tree_features
 
-        settings = {
+        settings: dict[str, Any] = {
             "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 20, "subsample": 0.8,
             "subsample_freq": 1, "colsample_bytree": 0.8, "reg_lambda": 1.0, "cat_smooth": 50.0,
             "min_data_per_group": 50, "cat_l2": 10.0, "random_state": 0,

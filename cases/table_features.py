@@ -57,8 +57,7 @@ def tree_features(columns: ColumnRoles, classification: bool) -> ColumnTransform
                       list(columns.numeric)))
     if columns.categorical:
         parts.append(("categorical", CategoryCodes(), list(columns.categorical)))
-    for column in columns.text:
-        parts.append((f"text_{column}", OutOfFoldScores(classification), [column]))
+    parts.extend((f"text_{column}", OutOfFoldScores(classification), [column]) for column in columns.text)
     if columns.datetime:
         parts.append(("datetime", FunctionTransformer(calendar_frame, feature_names_out=calendar_names),
                       list(columns.datetime)))

@@ -88,7 +88,8 @@ def customers(folder: Path, *, leaks: bool, rows: int = 800, seed: int = 1) -> P
     """
     rng = np.random.default_rng(seed)
     signed_up = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365 * 24, rows), unit="h")
-    words = np.array("slow crash billing refund login password export invoice great love cancel price".split())
+    words = np.array(["slow", "crash", "billing", "refund", "login", "password", "export", "invoice", "great", "love",
+                      "cancel", "price"])
     notes = [" ".join(rng.choice(words, 6)) for _ in range(rows)]
     age = rng.integers(18, 80, rows)
     plan = rng.choice(["free", "pro", "team"], rows, p=[0.5, 0.3, 0.2])

@@ -218,8 +218,8 @@ def _counter_evidence(values: pd.Series, times: pd.Series | None) -> str | None:
         return None
     order = spearmanr(np.arange(len(present)), present.to_numpy()).statistic
     if abs(order) >= MONOTONE_RHO:
-        return (f"whole numbers, {present.nunique():,} distinct on {len(values):,} rows, following the file's row order "
-                f"(Spearman rho {order:+.3f}): a counter, which tells early rows from late ones")
+        return (f"whole numbers, {present.nunique():,} distinct on {len(values):,} rows, following the file's row "
+                f"order (Spearman rho {order:+.3f}): a counter, which tells early rows from late ones")
     if times is not None:
         moments = _utc(times)
         both = present.index.intersection(moments.dropna().index)
@@ -253,10 +253,11 @@ def _single_column_findings(rows: pd.DataFrame, plan: AuditPlan) -> list[Finding
         if score is None or score < WARNING_SCORE:
             continue
         blocking = score >= BLOCKING_SCORE
+        threshold = f"blocking at {BLOCKING_SCORE}" if blocking else f"warning at {WARNING_SCORE}"
         findings.append(Finding(
             "predicts the target alone", column, "blocking" if blocking else "warning",
             f"a model on {column!r} alone scores a cross-validated {metric} of {score:.3f} ({FOLDS} folds, "
-            f"{len(sample):,} rows; {'blocking' if blocking else 'warning'} at {BLOCKING_SCORE if blocking else WARNING_SCORE})",
+            f"{len(sample):,} rows; {threshold})",
             f"check that {column!r} is known before the target is; if it is not, --drop {column}"
             + ("" if not blocking else f"; if it is, pass --accept-risk {column}")))
     return findings

@@ -127,7 +127,4 @@ def check_case(case: CaseSpec, workdir: Path, on_start: Callable[[str, Check], N
 def _baselines_trained(subject: CaseUnderTest) -> bool:
     """Whether the checks trained the baselines of ``subject``'s instance (evaluate and the tier
     check do): the ladder then costs a few bootstrap resamples, not a training."""
-    try:
-        return (subject.instance.key.baselines_dir / RECORD_FILE).is_file()
-    except Exception:  # the instance could not be issued: its checks say why
-        return False
+    return subject.issued("baseline") and (subject.instance.key.baselines_dir / RECORD_FILE).is_file()

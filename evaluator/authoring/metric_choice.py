@@ -82,9 +82,9 @@ def _primary(target: TargetProfile) -> tuple[str, str]:
         positives = dict(target.classes)[str(target.positive_label)]
         share = positives / rows
         if share < RARE_POSITIVE:
-            return "pr_auc", (f"only {share:.1%} of the rows are {target.positive_label!r}: PR-AUC measures how well the "
-                              "probabilities find those few, where ROC-AUC would mostly reward ranking the many easy "
-                              "negatives")
+            return "pr_auc", (f"only {share:.1%} of the rows are {target.positive_label!r}: PR-AUC measures how well "
+                              "the probabilities find those few, where ROC-AUC would mostly reward ranking the many "
+                              "easy negatives")
         return "roc_auc", (f"{share:.0%} of the rows are {target.positive_label!r}: ROC-AUC measures how well the "
                            "probabilities rank them above the others, whatever threshold the team then picks")
     if target.task == "multiclass":
@@ -93,8 +93,8 @@ def _primary(target: TargetProfile) -> tuple[str, str]:
             return "macro_f1", (f"the classes are imbalanced (the largest has {largest:,} rows, the smallest "
                                 f"{smallest:,}): macro-F1 weighs every class equally, where accuracy would reward "
                                 "predicting the large ones")
-        return "accuracy", ("the classes are about balanced, so accuracy, the share of rows classed right, is the plain "
-                            "measure and macro-F1 says nearly the same")
+        return "accuracy", ("the classes are about balanced, so accuracy, the share of rows classed right, is the "
+                            "plain measure and macro-F1 says nearly the same")
     skewness = target.stats["skewness"]
     if abs(skewness) > HEAVY_TAIL_SKEW:
         return "mae", (f"the target is heavy-tailed (skewness {skewness:+.1f}): MAE, in the target's units, is not "

@@ -27,9 +27,9 @@ import pandas as pd
 import cases
 import evaluator
 from cases.packaged_table import file_sha256
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
 from cases.table_baselines import ColumnRoles
-from cases.table_split import TableSplit, label_text
+from cases.table_split import TableSplit
 from evaluator import tasks
 from evaluator.authoring import package as files
 from evaluator.authoring.audit import Audit, AuditPlan, audit_table, row_keys
@@ -203,11 +203,11 @@ def _check_options(options: AuthoringOptions, destination: Path) -> None:
 
 
 def _check_columns(raw: pd.DataFrame, options: AuthoringOptions) -> None:
-    named = {"--target": [options.target], "--id": [options.id_column], "--time": [options.time_column],
+    named: dict[str, list[str | None]] = {"--target": [options.target], "--id": [options.id_column], "--time": [options.time_column],
              "--group": [options.group_column], "--text": list(options.text_columns), "--drop": list(options.drop)}
     columns = [str(column) for column in raw.columns]
     for option, values in named.items():
-        unknown = [value for value in values if value is not None and value not in columns]
+        unknown = [str(value) for value in values if value is not None and value not in columns]
         if unknown:
             raise TableError(f"{options.table}: {option} {', '.join(unknown)}: no such column; the table's columns "
                              f"are: {', '.join(columns)}")
@@ -240,7 +240,7 @@ def _check_size(profile: TableProfile, options: AuthoringOptions) -> None:
 
 
 def _profile(typed: pd.DataFrame, options: AuthoringOptions) -> TableProfile:
-    declared: dict[str, ColumnKind] = {column: "text" for column in options.text_columns}
+    declared: dict[str, ColumnKind] = dict.fromkeys(options.text_columns, "text")
     if options.time_column:
         time_values = typed[options.time_column]
         declared[options.time_column] = "datetime" if pd.api.types.is_datetime64_any_dtype(time_values) else "numeric"

@@ -79,12 +79,13 @@ def starter_files(spec: CaseSpec, columns: ColumnRoles) -> dict[str, str]:
         "target_type": "str" if classification else "float",
     }
     schema = spec.submission
-    predict = {
+    by_task: dict[str, dict[str, str]] = {
         "binary": {"positive": repr(schema.positive_label),
                    "column": repr(f"{schema.probability_prefix}{schema.positive_label}")},
-        "multiclass": {"prefix": schema.probability_prefix},
+        "multiclass": {"prefix": str(schema.probability_prefix)},
         "regression": {"column": repr(schema.value_column)},
-    }[spec.task]
+    }
+    predict = by_task[spec.task]
     files = {
         "features.py": templates.get_template("features.py.j2").render(**lists),
         "train.py": templates.get_template("train.py.j2").render(**model),

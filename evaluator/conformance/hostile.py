@@ -8,6 +8,8 @@ entries of its own (:data:`TASK_ENTRIES`), each with the outcome it must end in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from evaluator.tasks.base import Task
@@ -189,7 +191,9 @@ def predicted_value_entries(valid: pd.DataFrame, id_column: str, text_column: st
     return entries
 
 
-TASK_ENTRIES = {"ranking": ranked_list_entries, "regression": predicted_value_entries}
+TASK_ENTRIES: dict[str, Callable[..., list[tuple[str, bytes]]]] = {
+    "ranking": ranked_list_entries, "regression": predicted_value_entries,
+}
 # What each task-specific entry must end in: a score, or an error with this problem code.
 TASK_EXPECTED = {
     "ranking": {

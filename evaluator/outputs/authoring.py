@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import JustifyMethod
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -26,8 +27,9 @@ def print_authored(authored: AuthoredCase) -> None:
     """The profile, the task and metric chosen (and why), the audit, and what was written."""
     profile, target = authored.profile, authored.profile.target
     columns = Table(title=f"Columns of the table ({profile.rows:,} rows)", title_justify="left")
-    for header, justify in (("column", "left"), ("kind", "left"), ("missing", "right"), ("distinct", "right"),
-                            ("why", "left")):
+    headers: list[tuple[str, JustifyMethod]] = [("column", "left"), ("kind", "left"), ("missing", "right"),
+                                                 ("distinct", "right"), ("why", "left")]
+    for header, justify in headers:
         columns.add_column(header, justify=justify)
     for column in profile.columns:
         kind = "target" if column.name == target.name else column.kind
@@ -86,8 +88,9 @@ def check_progress(case: CaseSpec) -> Iterator[tuple[Callable[[str, Check], None
 def print_case_check(result: CaseCheck) -> None:
     """A table of every check's outcome, then the baseline ladder of each source."""
     table = Table(title=f"casekit case check {result.case.slug}", title_justify="left")
-    for header, justify in (("source", "left"), ("check", "left"), ("result", "left"), ("seconds", "right"),
-                            ("what it found", "left")):
+    headers: list[tuple[str, JustifyMethod]] = [("source", "left"), ("check", "left"), ("result", "left"),
+                                                 ("seconds", "right"), ("what it found", "left")]
+    for header, justify in headers:
         table.add_column(header, justify=justify)
     for outcome in result.outcomes:
         verdict = Text("passed", style="green") if outcome.passed else Text("FAILED", style="bold red")
@@ -101,9 +104,10 @@ def print_case_check(result: CaseCheck) -> None:
             errors.print(Text(outcome.detail))
     for source, ladder in result.ladders.items():
         rungs = Table(title=f"Baselines on {ladder.metric} ({source}), 95% intervals", title_justify="left")
-        for header, justify in (("tier", "left"), ("baseline", "left"), (ladder.metric, "right"),
-                                ("interval", "right")):
-            rungs.add_column(header, justify=justify)
+        rungs.add_column("tier")
+        rungs.add_column("baseline")
+        rungs.add_column(ladder.metric, justify="right")
+        rungs.add_column("interval", justify="right")
         for rung in ladder.rungs:
             rungs.add_row(rung.tier, Text(rung.title), fmt(rung.value), f"[{fmt(rung.low)}, {fmt(rung.high)}]")
         console.print(rungs)

@@ -10,9 +10,16 @@ sent (``casekit case check`` prints it), not a promise the data must keep.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from evaluator.instances.instance import Instance
-from evaluator.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, percentile_interval, verdict
+from evaluator.metrics.bootstrap import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    percentile_interval,
+    verdict,
+)
 from evaluator.scoring.baselines import baseline_scores
 
 
@@ -68,7 +75,7 @@ def baseline_ladder(instance: Instance, resamples: int = DEFAULT_RESAMPLES, seed
         rungs.append(Rung(baseline.name, baseline.title, baseline.tier, scores[baseline.name].points[primary.name],
                           interval.low, interval.high))
     steps = []
-    for lower, upper in zip(baselines, baselines[1:]):
+    for lower, upper in pairwise(baselines):
         draws = scores[upper.name].draws[primary.name] - scores[lower.name].draws[primary.name]
         interval = percentile_interval(draws, confidence)
         delta = scores[upper.name].points[primary.name] - scores[lower.name].points[primary.name]

@@ -152,7 +152,8 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
 
     def describe_submission(self) -> str:
         schema = self.spec.submission
-        return f"``{schema.id_column}`` and ``{schema.value_column}``, the predicted {self.spec.target} (a finite number)"
+        return (f"``{schema.id_column}`` and ``{schema.value_column}``, the predicted {self.spec.target} (a finite "
+                "number)")
 
     def text_columns(self) -> list[str]:
         """The id, and the values too: they are parsed here, so that ``True`` or ``0x1`` is
