@@ -128,6 +128,7 @@ def small_table(rows: int = 160, seed: int = 0) -> pd.DataFrame:
 
 
 def audit_of(frame: pd.DataFrame, folder: Path, **settings):
+    folder.mkdir(parents=True, exist_ok=True)
     frame.to_csv(folder / "table.csv", index=False)
     return author_case(AuthoringOptions(slug="small", table=folder / "table.csv", output=folder / "small",
                                         target="label", **settings))
@@ -171,3 +172,16 @@ def test_a_real_tables_own_leak_is_found_the_meetup_response_gives_its_rating_aw
     assert [(finding.subject, finding.check) for finding in authored.audit.blocking] == [
         ("rsvpResponse", "predicts the target alone")]
     assert "ROC-AUC of 1.000" in authored.audit.blocking[0].evidence
+
+
+def test_a_group_split_keeps_repeated_rows_of_one_group_on_one_side(tmp_path):
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"account": [f"a{i // 4}" for i in range(400)],
+                          "note": [" ".join(rng.choice(["late", "refund", "broken", "thanks", "card"], 5))
+                                   for _ in range(400)],
+                          "label": rng.choice(["a", "b"], 400)})
+    frame.loc[1::4, "note"] = frame.loc[0::4, "note"].to_numpy()  # each account files its first note twice
+    random_split = audit_of(frame, tmp_path / "random")
+    by_account = audit_of(frame, tmp_path / "grouped", group_column="account")
+    assert "duplicates" in {finding.subject for finding in random_split.audit.blocking}
+    assert "duplicates" not in {finding.subject for finding in by_account.audit.findings if finding.blocks}

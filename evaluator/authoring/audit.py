@@ -18,9 +18,9 @@ evidence in figures, and what the author can do. A *blocking* finding stops
 * **duplicates across the split**: test rows equal to a training row on every column but
   identifiers, exactly, or with text normalised (case, punctuation, spacing) and times left
   out (the same record entered again later), in the split drawn with seed 0. Blocking at
-  :data:`DUPLICATE_SHARE` of the test rows or more. Only tables whose rows are mostly
-  distinct (:data:`DISTINCT_ROWS`) are checked: in a table of a few categories, equal rows
-  are the nature of the data, not copies;
+  :data:`DUPLICATE_SHARE` of the test rows or more. Only tables with a distinctive column
+  (text, or values distinct on at least :data:`DISTINCTIVE_SHARE` of the rows) are checked:
+  in a table of a few categories, equal rows are the nature of the data, not copies;
 * **with a time column**: a datetime column later than the row's time on at least
   :data:`LATER_SHARE` of the rows (a value known only after the fact; blocking), and rows
   whose time is missing, before 1971 or in the future (they cannot be placed in the split,
@@ -39,6 +39,15 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import r2_score, roc_auc_score
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from threadpoolctl import threadpool_limits
 
 from cases.table_split import TableSplit, label_text
 from evaluator.authoring.profile import ColumnKind, TableProfile
@@ -52,7 +61,7 @@ WARNING_SCORE = 0.90
 MONOTONE_RHO = 0.99
 COUNTER_DISTINCT_SHARE = 0.9
 DUPLICATE_SHARE = 0.01
-DISTINCT_ROWS = 0.9
+DISTINCTIVE_SHARE = 0.5
 LATER_SHARE = 0.01
 MIN_CLASS_ROWS = 20
 EARLIEST_TIME = pd.Timestamp("1971-01-01", tz="UTC")
@@ -118,10 +127,9 @@ class Audit:
 
 def audit_table(table: pd.DataFrame, profile: TableProfile, plan: AuditPlan) -> Audit:
     """Run every check on ``table`` (typed, with the dropped columns already gone)."""
-    from threadpoolctl import threadpool_limits
-
     # The one-column models are small: BLAS threads spin-waiting beside another busy process
-    # cost more than they give (a 900-row text table took 42 s with them, 8 s without).
+    # cost more than they give (a 900-row text table took 42 s with them, 8 s without). The
+    # libraries are imported above, so that the limit reaches them.
     with threadpool_limits(limits=1):
         return _audit(table, profile, plan)
 
@@ -207,8 +215,6 @@ def _identifier_findings(table: pd.DataFrame, plan: AuditPlan) -> list[Finding]:
 
 def _counter_evidence(values: pd.Series, times: pd.Series | None) -> str | None:
     """Why ``values`` looks like a counter that follows the rows' order or time, if it does."""
-    from scipy.stats import spearmanr
-
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return None
     present = values.dropna().astype(float)
@@ -265,8 +271,6 @@ def _single_column_findings(rows: pd.DataFrame, plan: AuditPlan) -> list[Finding
 
 def single_column_score(values: pd.Series, target: pd.Series, kind: ColumnKind, task: str) -> float | None:
     """The cross-validated score of a model that sees ``values`` alone (ROC-AUC or R²)."""
-    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
-
     classification = task != "regression"
     model = _one_column_model(values, kind, classification)
     if model is None:
@@ -278,18 +282,10 @@ def single_column_score(values: pd.Series, target: pd.Series, kind: ColumnKind, 
     if classification:
         proba = cross_val_predict(model, features, y, cv=folds, method="predict_proba")
         return _roc_auc(y, proba)
-    from sklearn.metrics import r2_score
-
     return float(r2_score(y, cross_val_predict(model, features, y, cv=folds)))
 
 
 def _one_column_model(values: pd.Series, kind: ColumnKind, classification: bool):
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression, Ridge
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
-
     tree = (DecisionTreeClassifier if classification else DecisionTreeRegressor)(
         max_leaf_nodes=64, min_samples_leaf=5, random_state=AUDIT_SEED)
     linear = LogisticRegression(C=10.0, max_iter=1000) if classification else Ridge(alpha=1.0)
@@ -322,8 +318,6 @@ def _one_column_input(values: pd.Series, kind: ColumnKind):
 
 
 def _roc_auc(y: np.ndarray, proba: np.ndarray) -> float:
-    from sklearn.metrics import roc_auc_score
-
     classes = np.unique(y)
     if len(classes) == 2:
         return float(roc_auc_score(y == classes[1], proba[:, 1]))
@@ -339,9 +333,10 @@ def _duplicate_findings(rows: pd.DataFrame, in_test: np.ndarray, plan: AuditPlan
     contents = [column for column in compared if kinds[column] != "datetime"]
     if not contents or not in_test.any():
         return []
-    exact = row_keys(rows[compared], kinds, normalise=False)
-    if exact.nunique() < DISTINCT_ROWS * len(exact):
+    if not any(kinds[column] == "text" or rows[column].nunique() >= DISTINCTIVE_SHARE * len(rows)
+               for column in contents):
         return []  # a table of a few categories repeats rows by nature: equal rows are not copies there
+    exact = row_keys(rows[compared], kinds, normalise=False)
     near = row_keys(rows[contents], kinds, normalise=True)
     repeated = near.duplicated(keep=False)
     if not repeated.any():

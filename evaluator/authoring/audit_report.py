@@ -47,8 +47,8 @@ def render_audit(audit: Audit, *, slug: str, source_name: str) -> str:
         "Blocking.",
         "- **Duplicates across the split**: test rows equal to a training row on every column but identifiers, "
         "exactly or with text normalised and times left out, in the split drawn with seed "
-        f"{checks.AUDIT_SEED}; blocking from {checks.DUPLICATE_SHARE:.0%} of the test rows (checked when at least "
-        f"{checks.DISTINCT_ROWS:.0%} of the rows are distinct).",
+        f"{checks.AUDIT_SEED}; blocking from {checks.DUPLICATE_SHARE:.0%} of the test rows (checked when a column is "
+        f"text, or distinct on at least {checks.DISTINCTIVE_SHARE:.0%} of the rows).",
         "- **With a time column**: datetime columns later than the row's time (blocking from "
         f"{checks.LATER_SHARE:.0%} of the rows), and rows with no time, a time before 1971 or in the future "
         "(blocking).",

@@ -143,34 +143,14 @@ def author_case(options: AuthoringOptions, status: Status | None = None) -> Auth
     tasks.for_case(spec)  # a spec the task cannot honour fails here, before anything is written
 
     def write(folder: Path) -> int | None:
-        audit_text = render_audit(audit, slug=options.slug, source_name=options.table.name)
-        (folder / files.AUDIT_FILE).write_text(audit_text, encoding="utf-8")
+        (folder / files.AUDIT_FILE).write_text(render_audit(audit, slug=options.slug, source_name=options.table.name),
+                                               encoding="utf-8")
         if audit.blocking:
             return None
         say("writing the case package")
-        package = folder / names.package
-        (package / files.STARTER_DIR).mkdir(parents=True)
-        stored = package / files.TABLE_FILE
-        typed[[*features, options.target]].to_parquet(stored, index=False, compression="zstd")
-        table_sha256 = file_sha256(stored)
-        _check_round_trip(stored, split)
-        (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
-        brief = _brief(declaration, spec, rows=len(typed), train_rows=len(rows) - test_rows, test_rows=test_rows,
-                       left_out=left_out)
-        (package / files.BRIEF_FILE).write_text(brief, encoding="utf-8")
-        shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
-        for name, text in files.starter_files(spec, roles).items():
-            (package / files.STARTER_DIR / name).write_text(text, encoding="utf-8")
-        (package / files.RECORD_FILE).write_text(files.record(declaration.record(
-            table_sha256, stored.stat().st_size, left_out)), encoding="utf-8")
-        (folder / "pyproject.toml").write_text(files.pyproject(names, title, options.table.name,
-                                                               evaluator.__version__), encoding="utf-8")
-        note = (f"the table ({len(typed):,} rows; the columns the case uses), stored as Parquet "
-                f"({stored.stat().st_size / 1024:,.0f} KB): compressed, and a number stays a number and a date a "
-                f"timestamp. Pinned by sha256 in `__init__.py`.")
-        (folder / "README.md").write_text(files.team_readme(names, title, destination, options.table.name, note),
-                                          encoding="utf-8")
-        return stored.stat().st_size
+        stored = typed[[*features, options.target]]
+        brief = {"rows": len(typed), "train_rows": len(rows) - test_rows, "test_rows": test_rows}
+        return _write_package(folder, declaration, spec, stored, brief, left_out)
 
     stored_bytes = _publish(destination, write)
     return AuthoredCase(destination, names, profile, audit, choice, split, written=not audit.blocking,
@@ -203,8 +183,10 @@ def _check_options(options: AuthoringOptions, destination: Path) -> None:
 
 
 def _check_columns(raw: pd.DataFrame, options: AuthoringOptions) -> None:
-    named: dict[str, list[str | None]] = {"--target": [options.target], "--id": [options.id_column], "--time": [options.time_column],
-             "--group": [options.group_column], "--text": list(options.text_columns), "--drop": list(options.drop)}
+    named: dict[str, list[str | None]] = {
+        "--target": [options.target], "--id": [options.id_column], "--time": [options.time_column],
+        "--group": [options.group_column], "--text": list(options.text_columns), "--drop": list(options.drop),
+    }
     columns = [str(column) for column in raw.columns]
     for option, values in named.items():
         unknown = [str(value) for value in values if value is not None and value not in columns]
@@ -287,6 +269,34 @@ def _roles(kinds: dict[str, ColumnKind], features: tuple[str, ...], typed: pd.Da
             kind = "numeric" if numeric else "categorical"
         roles[kind].append(column)
     return ColumnRoles(**{role: tuple(columns) for role, columns in roles.items()})
+
+
+def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, table: pd.DataFrame,
+                   counts: dict[str, int], left_out: dict[str, int]) -> int:
+    """Write the case package into ``folder``; return the stored table's size in bytes."""
+    names, options = declaration.names, declaration.options
+    package = folder / names.package
+    (package / files.STARTER_DIR).mkdir(parents=True)
+    stored = package / files.TABLE_FILE
+    table.to_parquet(stored, index=False, compression="zstd")
+    table_sha256 = file_sha256(stored)
+    _check_round_trip(stored, declaration.split)
+    (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
+    (package / files.BRIEF_FILE).write_text(_brief(declaration, spec, left_out=left_out, **counts), encoding="utf-8")
+    shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
+    for name, text in files.starter_files(spec, declaration.roles).items():
+        (package / files.STARTER_DIR / name).write_text(text, encoding="utf-8")
+    size = stored.stat().st_size
+    (package / files.RECORD_FILE).write_text(files.record(declaration.record(table_sha256, size, left_out)),
+                                             encoding="utf-8")
+    (folder / "pyproject.toml").write_text(files.pyproject(names, declaration.title, options.table.name,
+                                                           evaluator.__version__), encoding="utf-8")
+    note = (f"the table ({len(table):,} rows; only the columns the case uses), stored as Parquet ({size / 1024:,.0f} "
+            "KB): compressed, and a number stays a number and a date a timestamp. Pinned by sha256 in `__init__.py`.")
+    readme = files.team_readme(names, declaration.title, options.output.expanduser().resolve(), options.table.name,
+                               note)
+    (folder / "README.md").write_text(readme, encoding="utf-8")
+    return size
 
 
 def _check_round_trip(stored: Path, split: TableSplit) -> None:

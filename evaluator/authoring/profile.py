@@ -289,7 +289,10 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 
 def _short(value: float) -> str:
-    return f"{value:,.4g}"
+    """A number as a data dictionary shows it: whole numbers in full (a year is 1997), others to 4 digits."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4g}"
 
 
 def _quote(text: str, width: int = 30) -> str:
