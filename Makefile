@@ -29,8 +29,11 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 # Two workers, one group of tests each at a time (a test file, or one case and source of the
 # conformance suite): a group shares costly fixtures (an issued instance, a trained project),
 # and CI machines have two cores.
-test: $(INSTALLED)  ## Run the whole test suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+# Lint and types first (seconds), then the tests; caches go under .venv so the checkout stays clean.
+test: $(INSTALLED)  ## Run ruff, mypy and the whole test suite
+	$(BIN)/ruff check cases evaluator tests bench
+	$(BIN)/mypy
+	PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py

@@ -85,18 +85,18 @@ def as_tables(recommended: np.ndarray, rel_users: np.ndarray, rel_items: np.ndar
     return answers, submission, tuple(item_ids)
 
 
-def accuracy_spec():
+def accuracy_task():
+    """The recommendations case's ranking task, with only the metrics ranx computes too."""
     import cases
+    from evaluator import tasks
 
     spec = cases.get("recommendations")
-    return replace(spec, metrics=tuple(m for m in spec.metrics if m.name in ACCURACY))
+    return tasks.for_case(replace(spec, metrics=tuple(m for m in spec.metrics if m.name in ACCURACY)))
 
 
-def casekit_from_tables(answers: pd.DataFrame, submission: pd.DataFrame, labels, spec) -> dict[str, float]:
-    from evaluator.tasks import ranking
-
-    truth = ranking.truth(answers, spec, labels)
-    return ranking.point_metrics(truth, ranking.decode(submission, spec, labels, truth.ids), spec)
+def casekit_from_tables(answers: pd.DataFrame, submission: pd.DataFrame, labels, task) -> dict[str, float]:
+    truth = task.truth(answers, labels)
+    return task.point_metrics(truth, task.decode(submission, labels, truth.ids))
 
 
 def ranx_from_tables(answers: pd.DataFrame, submission: pd.DataFrame) -> dict[str, float]:
@@ -160,31 +160,31 @@ def median_time(function, repeat: int) -> tuple[float, object]:
 
 def speed(n_users: int, repeat: int) -> list[tuple]:
     from evaluator.metrics import ranking as metrics
-    from evaluator.tasks import ranking
 
-    spec = accuracy_spec()
+    task = accuracy_task()
     recommended, rel_users, rel_items = random_codes(n_users, 100, seed=0)
     answers, submission, labels = as_tables(recommended, rel_users, rel_items)
-    truth = ranking.truth(answers, spec, labels)
-    lists = ranking.decode(submission, spec, labels, truth.ids)
+    truth = task.truth(answers, labels)
+    lists = task.decode(submission, labels, truth.ids)
 
     small_answers, small_submission, _ = as_tables(*random_codes(50, 100, seed=1))
     ranx_from_tables(small_answers, small_submission)  # numba compiles here, not in the timing
 
-    ours_tables, ours = median_time(lambda: casekit_from_tables(answers, submission, labels, spec), repeat)
+    ours_tables, ours = median_time(lambda: casekit_from_tables(answers, submission, labels, task), repeat)
     ranx_seconds, theirs = median_time(lambda: ranx_from_tables(answers, submission), 1)
-    ours_codes, _ = median_time(lambda: ranking.point_metrics(truth, lists, spec), repeat)
+    ours_codes, _ = median_time(lambda: task.point_metrics(truth, lists), repeat)
     floor, plain = median_time(lambda: numpy_lower_bound(recommended, rel_users, rel_items), repeat)
     hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
     arithmetic, _ = median_time(lambda: arithmetic_only(hits, truth.relevant.counts), repeat)
 
     # ranx divides AP by |relevant|, casekit by min(10, |relevant|): compare the rest exactly.
-    for name, ranx_name in zip(ACCURACY, RANX_NAMES):
+    for name, ranx_name in zip(ACCURACY, RANX_NAMES, strict=True):
         if name != "map_at_10":
             assert abs(ours[name] - theirs[ranx_name]) < 1e-9, (name, ours[name], theirs[ranx_name])
         assert abs(ours[name] - plain[name]) < 1e-9, name
     return [
-        (f"metrics from tables, {n_users // 1000}k x 100", ours_tables, "ranx Qrels/Run.from_df + evaluate", ranx_seconds,
+        (f"metrics from tables, {n_users // 1000}k x 100", ours_tables, "ranx Qrels/Run.from_df + evaluate",
+         ranx_seconds,
          f">= 20x faster: {'ok' if ranx_seconds / ours_tables >= 20 else 'MISSED'}"),
         (f"metrics from codes, {n_users // 1000}k x 100", ours_codes, "numpy lower bound (same codes)", floor,
          f"<= 2x: {'ok' if ours_codes / floor <= 2 else 'MISSED'}"),
@@ -200,21 +200,19 @@ def memory_child(n_users: int) -> None:
     inputs are built, so that building the random data does not count. ``ru_maxrss`` would
     not do: a child started from a large parent inherits the parent's peak.
     """
+    from evaluator import tasks
     from evaluator.metrics.bootstrap import bootstrap_metrics
-    from evaluator.tasks import ranking
 
-    import cases
-
-    spec = cases.get("recommendations")
+    task = tasks.load_case("recommendations")
     answers, submission, labels = as_tables(*random_codes(n_users, 10, seed=2))
     inputs_mb = _resident_mb("VmRSS")
     reset = _reset_peak()
     started = time.perf_counter()
-    truth = ranking.truth(answers, spec, labels)
-    lists = ranking.decode(submission, spec, labels, truth.ids)
-    ranking.point_metrics(truth, lists, spec)
-    draws = bootstrap_metrics(ranking.resampled_metrics(truth, lists, spec, {"ndcg_at_10"}), n_users, 1000, seed=1)
-    ranking.details(truth, lists)
+    truth = task.truth(answers, labels)
+    lists = task.decode(submission, labels, truth.ids)
+    task.point_metrics(truth, lists)
+    draws = bootstrap_metrics(task.resampled_metrics(truth, lists, {"ndcg_at_10"}), n_users, 1000, seed=1)
+    task.details(truth, lists)
     seconds = time.perf_counter() - started
     print(json.dumps({"peak_mb": _resident_mb("VmHWM"), "inputs_mb": inputs_mb, "peak_reset": reset,
                       "seconds": seconds, "draws": int(draws["ndcg_at_10"].size)}))
@@ -247,14 +245,13 @@ def memory(n_users: int) -> dict:
 
 def issue_instance(work: Path, env: dict[str, str]) -> Path:
     """A synthetic shop instance with a 1M-row submission and random lists cached as baselines."""
-    from cases.recommendations import synthetic
-    from evaluator.scoring.baselines import RECORD_FILE
     from evaluator.files.fingerprint import csv_bytes, sha256_file
     from evaluator.instances.issue import new_project
+    from evaluator.scoring.baselines import RECORD_FILE
 
-    synthetic.N_USERS = 25_000  # enough test users (over 10k) for 10k lists of 100
     os.environ.update(env)
-    created = new_project("recommendations", output=work / "shop", seed=1, starter="empty")
+    # 25k customers: enough test users (over 10k) for 10k lists of 100.
+    created = new_project("recommendations", output=work / "shop", seed=1, scale=1.25, starter="empty")
     users = pd.read_csv(created.path / "data" / "test.csv", dtype=str)["user_id"].to_numpy()
     labels = np.array(created.bundle.labels, dtype=object)
     rng = np.random.default_rng(0)

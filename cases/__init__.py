@@ -74,7 +74,8 @@ def _registry() -> dict[str, CaseSpec]:
     registry: dict[str, CaseSpec] = {}
     for case in [*built_in(), *installed()]:
         if case.slug in registry:
-            raise CaseSpecError(f"two cases are registered under the slug {case.slug!r}: in {registry[case.slug].folder} "
+            raise CaseSpecError(f"two cases are registered under the slug {case.slug!r}: in "
+                                f"{registry[case.slug].folder} "
                                 f"and in {case.folder}")
         registry[case.slug] = case
     return registry

@@ -66,7 +66,7 @@ def _fetch_one(dataset: str, remote: RemoteFile) -> Path:
     path = cache_root() / dataset / remote.name
     if path.is_file() and sha256_of(path) == remote.sha256:
         return path
-    payload = _download_member(remote) if remote.archive_member else _download(remote.url)
+    payload = _download_member(remote, remote.archive_member) if remote.archive_member else _download(remote.url)
     _check_bytes(payload, remote.sha256, origin=remote.url, name=remote.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
@@ -75,15 +75,15 @@ def _fetch_one(dataset: str, remote: RemoteFile) -> Path:
     return path
 
 
-def _download_member(remote: RemoteFile) -> bytes:
+def _download_member(remote: RemoteFile, member: str) -> bytes:
     archive = _download(remote.url)
     if remote.archive_sha256:
         _check_bytes(archive, remote.archive_sha256, origin=remote.url, name=remote.url.rsplit("/", 1)[-1])
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
-            return bundle.read(remote.archive_member)
+            return bundle.read(member)
     except (KeyError, zipfile.BadZipFile) as error:
-        raise DataSourceError(f"{remote.url}: cannot read {remote.archive_member!r}: {error}") from error
+        raise DataSourceError(f"{remote.url}: cannot read {member!r}: {error}") from error
 
 
 def _download(url: str) -> bytes:
@@ -93,7 +93,8 @@ def _download(url: str) -> bytes:
         with urllib.request.urlopen(url, timeout=60) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             buffer = io.BytesIO()
-            with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn(), transient=True) as bar:
+            columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
+            with Progress(*columns, transient=True) as bar:
                 task = bar.add_task(f"downloading {url.rsplit('/', 1)[-1]}", total=total)
                 for chunk in iter(lambda: response.read(_CHUNK), b""):
                     buffer.write(chunk)

@@ -45,10 +45,7 @@ class Draws:
     def sample(self, options: Sequence[T], k: int) -> list[T]:
         """``k`` distinct options (fewer if there are fewer), in random order."""
         pool = list(options)
-        chosen = []
-        for _ in range(min(k, len(pool))):
-            chosen.append(pool.pop(int(self.uniform() * len(pool))))
-        return chosen
+        return [pool.pop(int(self.uniform() * len(pool))) for _ in range(min(k, len(pool)))]
 
     def weighted(self, options: dict[str, float]) -> str:
         """An option drawn with probability proportional to its weight."""

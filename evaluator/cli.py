@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts say "[default: ...]" in brackets: plain text, not rich markup.
+    rich_markup_mode=None,
 )
 
 KeysDir = Annotated[
@@ -84,7 +86,8 @@ def list_cases() -> None:
 def new(
     case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Project folder [default: ./CASE].")] = None,
-    seed: Annotated[int | None, typer.Option(help="Seed of the split (and of synthetic data) [default: random].")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the split (and of synthetic data) [default: random].")] = None,
     source: Annotated[str | None, typer.Option(help="Data source [default: the case's first, offline one].")] = None,
     scale: Annotated[float, typer.Option(
         help="Size of a synthetic source relative to its default (e.g. 0.25 for a quick practice run).")] = 1.0,
@@ -146,6 +149,7 @@ def evaluate(
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
                                   resamples=resamples, track=track, status=status)
     print_scorecard(result.scorecard)
+    assert result.folder is not None  # an evaluation always writes its folder first
     console.print(f"scorecard: {result.folder / 'scorecard.json'}", highlight=False)
     console.print(f"report:    {result.folder / 'report.html'}", highlight=False)
     if result.run:
@@ -170,10 +174,10 @@ def sync(
     with progress_bar() as status:
         results = sync_project(project, keys_dir=keys_dir, status=status)
     for result in results:
-        if result.tracking_error:
-            raise TrackingUnavailableError(f"{result.folder.name}: still not logged: {result.tracking_error}")
-        console.print(f"{result.folder.name}: logged as run {result.run.run_id} at {result.run.tracking_uri}",
-                      highlight=False)
+        name = result.folder.name if result.folder else "evaluation"
+        if result.tracking_error or result.run is None:
+            raise TrackingUnavailableError(f"{name}: still not logged: {result.tracking_error}")
+        console.print(f"{name}: logged as run {result.run.run_id} at {result.run.tracking_uri}", highlight=False)
     if not results:
         console.print("nothing to sync: every evaluation is logged", highlight=False)
 

@@ -91,7 +91,8 @@ def score_predictions(
 def _project(start: str | Path) -> tuple[Path, BundleMetadata]:
     root = find_project(Path(start))
     if root is None:
-        raise UsageError(f"{start}: not inside a casekit project (no casekit.json found); create one with 'casekit new'")
+        raise UsageError(f"{start}: not inside a casekit project (no casekit.json found); create one with "
+                         "'casekit new'")
     return root, BundleMetadata.read(root)
 
 

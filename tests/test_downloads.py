@@ -8,7 +8,6 @@ import io
 import shutil
 import threading
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import MIRROR, needs_mirror
@@ -58,7 +57,7 @@ def test_a_mirror_file_that_does_not_match_its_sha256_is_refused(tmp_path, monke
     shutil.copytree(MIRROR / nlbse24.DATASET, mirror)
     (mirror / "issues_test.csv").write_bytes((mirror / "issues_test.csv").read_bytes() + b"\n")
     monkeypatch.setenv("CASEKIT_DATA_MIRROR", str(tmp_path / "mirror"))
-    with pytest.raises(DataSourceError, match="issues_test.csv.*does not match the pinned"):
+    with pytest.raises(DataSourceError, match=r"issues_test\.csv.*does not match the pinned"):
         nlbse24.load(seed=0)
 
 

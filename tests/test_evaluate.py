@@ -157,7 +157,7 @@ def test_tampered_project_metadata_is_refused(tmp_path):
 
 
 def test_a_project_without_its_key_is_a_usage_error(tmp_path):
-    project, key = issue_copy(tmp_path)
+    project, _key = issue_copy(tmp_path)
     result = casekit("evaluate", project, "--keys-dir", tmp_path / "elsewhere", "--no-track")
     assert result.returncode == 2
     assert "no answer key for instance" in result.stderr
@@ -199,7 +199,7 @@ def test_no_command_writes_answers_into_the_project(evaluated, nlbse_project, nl
     casekit("validate", nlbse_project, check=True)
     casekit("sync", nlbse_project, check=True)
     answers = nlbse_instance.key.answers
-    lines = {f"{i},{label}" for i, label in zip(answers["ticket_id"], answers["category"])}
+    lines = {f"{i},{label}" for i, label in zip(answers["ticket_id"], answers["category"], strict=True)}
     answer_bytes = nlbse_instance.key.answers_path.read_bytes()
     for path in nlbse_project.rglob("*"):
         if not path.is_file() or path.suffix in {".png", ".db"}:

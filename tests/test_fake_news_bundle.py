@@ -4,7 +4,6 @@ in them, and the starter stages."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 import cases
 from evaluator.instances.bundle import BundleMetadata

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -118,7 +117,7 @@ def test_six_way_is_scored_on_macro_f1_with_slices(liar_six_way_project, tmp_pat
     test = pd.read_csv(liar_six_way_project / "data" / "test.csv", dtype={"statement_id": str})
     share = test[COUNTS].add(1).div(test[COUNTS].sum(axis=1) + 6, axis=0)
     frame = pd.DataFrame({"statement_id": test["statement_id"]})
-    for rating, column in zip(["barely-true", "false", "half-true", "mostly-true", "pants-fire"], COUNTS):
+    for rating, column in zip(["barely-true", "false", "half-true", "mostly-true", "pants-fire"], COUNTS, strict=True):
         frame[f"prob_{rating}"] = share[column]
     frame["prob_true"] = 1 - share.sum(axis=1)
     path = tmp_path / "predictions.csv"

@@ -27,7 +27,8 @@ def posts(fake_news_project) -> pd.DataFrame:
 def ratings(liar_six_way_project) -> pd.DataFrame:
     """A valid six-way submission for the LIAR project's test statements."""
     test = pd.read_csv(liar_six_way_project / "data" / "test.csv", dtype=str, usecols=["statement_id"])
-    return test.assign(**{f"prob_{rating}": share for rating, share in zip(RATINGS, [0.1, 0.2, 0.2, 0.2, 0.2, 0.1])})
+    shares = zip(RATINGS, [0.1, 0.2, 0.2, 0.2, 0.2, 0.1], strict=True)
+    return test.assign(**{f"prob_{rating}": share for rating, share in shares})
 
 
 def write(folder: Path, frame: pd.DataFrame, decision: object | None = None) -> Path:

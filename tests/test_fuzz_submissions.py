@@ -70,7 +70,7 @@ def test_arbitrary_bytes(instance, tmp_path, payload):
 def test_arbitrary_tables_with_plausible_headers(instance, tmp_path, data):
     found, sample = instance
     columns = list(sample.columns) + found.task.submission_columns(found.labels)[1]
-    header = data.draw(st.lists(st.sampled_from(columns + ["extra", ""]), min_size=0, max_size=len(columns) + 2))
+    header = data.draw(st.lists(st.sampled_from([*columns, "extra", ""]), min_size=0, max_size=len(columns) + 2))
     rows = data.draw(st.lists(st.lists(cells(instance), min_size=0, max_size=len(header) + 1), max_size=20))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=data.draw(st.sampled_from(["\n", "\r\n", "\r"])))

@@ -60,9 +60,11 @@ def test_the_published_counts_give_test_ratings_away(tables):
     known = pd.concat([tables["train"], tables["valid"]])
     test = tables["test"]
     single = test[test["speaker"].map(test["speaker"].value_counts()) == 1]
-    known_ratings = pd.DataFrame(rating_counts(known["rating"]), columns=COUNTS).groupby(known["speaker"].to_numpy()).sum()
+    known_ratings = pd.DataFrame(rating_counts(known["rating"]), columns=COUNTS)
+    known_ratings = known_ratings.groupby(known["speaker"].to_numpy()).sum()
     remainder = single[COUNTS].to_numpy() - known_ratings.reindex(single["speaker"]).fillna(0).to_numpy()
-    revealed = np.where(remainder.sum(axis=1) == 0, "true", np.array(list(liar.COUNT_COLUMNS))[remainder.argmax(axis=1)])
+    most = np.array(list(liar.COUNT_COLUMNS))[remainder.argmax(axis=1)]
+    revealed = np.where(remainder.sum(axis=1) == 0, "true", most)
     assert (revealed == single["rating"].to_numpy()).mean() > 0.9
 
 
@@ -71,7 +73,8 @@ def test_no_statement_counts_its_own_rating(tables):
     # statement: the published counts name its rating, the prepared counts are empty.
     everything = pd.concat([tables["train"], tables["valid"], tables["test"]], ignore_index=True)
     alone = everything[everything["speaker"].map(everything["speaker"].value_counts()) == 1]
-    alone = alone[(alone[COUNTS].to_numpy() == rating_counts(alone["rating"])).all(axis=1) & (alone["rating"] != "true")]
+    own_rating_only = (alone[COUNTS].to_numpy() == rating_counts(alone["rating"])).all(axis=1)
+    alone = alone[own_rating_only & (alone["rating"] != "true")]
     assert len(alone) > 100
     known = pd.concat([tables["train"], tables["valid"]], ignore_index=True)
     train, test = prepare.remove_credit_history_leak(known, tables["test"])
@@ -87,8 +90,8 @@ def test_the_bundle_does_not_depend_on_the_test_ratings(tables):
     by_speaker = change.groupby(tables["test"]["speaker"].to_numpy()).sum()
 
     def consistent(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(**dict(zip(COUNTS, (frame[COUNTS].to_numpy()
-                                                + by_speaker.reindex(frame["speaker"]).fillna(0).to_numpy(int)).T)))
+        counts = frame[COUNTS].to_numpy() + by_speaker.reindex(frame["speaker"]).fillna(0).to_numpy(int)
+        return frame.assign(**dict(zip(COUNTS, counts.T, strict=True)))
 
     altered = {"train": consistent(tables["train"]), "valid": consistent(tables["valid"]), "test": consistent(shuffled)}
     assert not altered["train"][COUNTS].equals(tables["train"][COUNTS])

@@ -56,7 +56,8 @@ BROKEN = {
     "a test user without answers": (with_rows("test", {USER: ["u5"]}), "exactly the test users"),
     "an answer pair listed twice": (
         with_rows("answers", {USER: ["u1"], ITEM: ["b"], "train_interactions": [1]}), "listed twice"),
-    "a catalogue item listed twice": (with_rows("items", {ITEM: ["a"], "title": ["A again"]}), "an item is listed twice"),
+    "a catalogue item listed twice": (with_rows("items", {ITEM: ["a"], "title": ["A again"]}),
+                                      "an item is listed twice"),
     "a training item outside the catalogue": (
         with_rows("train", {USER: ["u1"], ITEM: ["z"], "timestamp": [4]}), "train: names items"),
     "an answer item outside the catalogue": (

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from conftest import casekit, needs_mirror
 
 from evaluator.instances.bundle import BundleMetadata
@@ -72,7 +71,8 @@ def test_same_seed_gives_byte_identical_files_and_key(tmp_path):
     assert bundle_files(first) == bundle_files(second)
     instance = BundleMetadata.read(first).instance_id
     for name in ("answers.csv", "key.json", "inputs/train.csv", "inputs/test.csv"):
-        assert (tmp_path / "keys-a" / instance / name).read_bytes() == (tmp_path / "keys-b" / instance / name).read_bytes()
+        first, second = (tmp_path / f"keys-{copy}" / instance / name for copy in "ab")
+        assert first.read_bytes() == second.read_bytes()
 
 
 def test_another_seed_gives_another_instance(tmp_path, nlbse_project):

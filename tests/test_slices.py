@@ -15,7 +15,7 @@ from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
 from evaluator import tasks
 from evaluator.metrics.binary import resampled_metrics
 from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
-from evaluator.metrics.ranking import RelevantSets, ndcg_at_k, hit_matrix
+from evaluator.metrics.ranking import RelevantSets, hit_matrix, ndcg_at_k
 from evaluator.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
 from evaluator.tasks.binary import BinaryPredictions, BinaryTruth
 from evaluator.tasks.ranking import RankedLists, RankingTruth
@@ -91,7 +91,7 @@ def test_only_the_slice_where_the_model_guesses_is_flagged(scored):
 
 
 def test_for_a_loss_a_slice_is_flagged_when_its_interval_lies_above_overall(scored):
-    task, columns, truth, prediction, source = scored
+    task, columns, truth, prediction, _source = scored
     task = tasks.for_case(replace(SPEC, primary_metric="log_loss"))
     loss = log_loss(truth.positive, prediction.proba, labels=[False, True])
     result = score_slices(task, columns, truth, prediction, loss, resamples=RESAMPLES, seed=SEED, confidence=0.95)
@@ -116,7 +116,7 @@ def test_ranking_slices_score_each_group_of_users_on_their_own_lists():
     result = score_slices(task, pd.DataFrame({"history": history}), truth, lists, float(ndcg.mean()),
                           resamples=RESAMPLES, seed=SEED, confidence=0.95)
     assert [row.value for row in result.slices] == ["< 1", "1-4", "5+"]
-    for row, members in zip(result.slices, (history < 1, (history >= 1) & (history < 5), history >= 5)):
+    for row, members in zip(result.slices, (history < 1, (history >= 1) & (history < 5), history >= 5), strict=True):
         assert row.units == members.sum()
         assert row.point == pytest.approx(ndcg[members].mean(), rel=1e-12)
         assert row.ci_low <= row.point <= row.ci_high

@@ -39,7 +39,8 @@ def test_a_parameter_the_metric_does_not_take_fails_at_load():
 
 def test_a_parameter_of_the_wrong_type_fails_at_load():
     spec = replace(cases.get("recommendations"),
-                   metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": "10"}),), primary_metric="ndcg_at_10")
+                   metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": "10"}),),
+                   primary_metric="ndcg_at_10")
     with pytest.raises(CaseSpecError, match=r"parameter 'k' must be int, got '10'"):
         tasks.for_case(spec)
 

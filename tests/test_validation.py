@@ -200,3 +200,12 @@ def test_many_bad_rows_are_summarised(tmp_path, valid, nlbse_project):
     found = problems(write(tmp_path, frame), nlbse_project)
     assert len(found) == 6
     assert f"{len(frame) - 5:,} more row(s)" in found[-1].message
+
+
+def test_a_class_named_like_a_missing_value_is_a_label_not_a_gap(tmp_path):
+    from evaluator import tasks
+
+    task = tasks.load_case("tickets")
+    frame = pd.DataFrame({ID: ["a", "b", "c"], LABEL: ["none", "NA", ""]})
+    report = task.check_submission(write(tmp_path, frame), ("NA", "bug", "none"), pd.Index(["a", "b", "c"])).report
+    assert [(p.code, p.row) for p in report.problems] == [("nan_value", 3)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from cases.fake_news import liar
 from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
@@ -20,9 +21,14 @@ LIAR_SLICES = (
     SliceSpec("subject", "Subject", min_rows=60, max_slices=12, separator=","),
 )
 
-# Both LIAR variants read the same pinned release; they differ in task and prepare.
-LIAR_FILES = dict(load="cases.fake_news.liar:load", synthetic=False, dataset=liar.DATASET, files=liar.FILES,
-                  licence=LIAR_LICENCE, citation=LIAR_CITATION)
+
+
+def liar_source(name: str, description: str, overrides: dict[str, Any]) -> DataSource:
+    """A variant of LIAR: both read the same pinned release; they differ in task and prepare."""
+    return DataSource(name=name, description=description, load="cases.fake_news.liar:load", synthetic=False,
+                      dataset=liar.DATASET, files=liar.FILES, licence=LIAR_LICENCE, citation=LIAR_CITATION,
+                      overrides=overrides)
+
 
 CASE = CaseSpec(
     slug="fake-news",
@@ -52,10 +58,9 @@ CASE = CaseSpec(
             synthetic=True,
             conformance_scale=0.25,
         ),
-        DataSource(
+        liar_source(
             name="liar",
             description="LIAR: 12.8k PolitiFact statements, binary (pants-fire, false, barely-true = fake).",
-            **LIAR_FILES,
             overrides={
                 "id_column": "statement_id",
                 "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
@@ -65,10 +70,9 @@ CASE = CaseSpec(
                 "time_column": None,
             },
         ),
-        DataSource(
+        liar_source(
             name="liar-6way",
             description="LIAR with its six Truth-O-Meter ratings: one probability per rating.",
-            **LIAR_FILES,
             overrides={
                 "task": "multiclass",
                 "id_column": "statement_id",

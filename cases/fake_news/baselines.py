@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -19,21 +18,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
+from cases.baseline_parts import PresentColumns, lightgbm_classifier
+
 TEXT_COLUMNS = ["title", "text", "statement"]
 CATEGORICAL_COLUMNS = ["domain", "author", "topic", "speaker", "speaker_job", "state", "party", "context"]
 COUNT_COLUMNS = ["share_count", "barely_true_counts", "false_counts", "half_true_counts", "mostly_true_counts",
                  "pants_on_fire_counts"]
 TAG_COLUMN = "subject"
-
-
-class PresentColumns:
-    """Column selector for the columns of ``names`` that a table has."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
-
-    def __call__(self, frame: pd.DataFrame) -> list[str]:
-        return [name for name in self.names if name in frame.columns]
 
 
 class OptionalColumn:
@@ -113,20 +104,5 @@ def lightgbm() -> Pipeline:
         ],
         sparse_threshold=1.0,
     )
-    model = LGBMClassifier(
-        n_estimators=200,
-        learning_rate=0.07,
-        num_leaves=31,
-        min_child_samples=20,
-        max_bin=63,
-        colsample_bytree=0.5,
-        subsample=0.8,
-        subsample_freq=1,
-        reg_lambda=1.0,
-        random_state=0,
-        # One thread: LightGBM's OpenMP threads spin-wait, and with another busy process on a
-        # small machine (a parallel test run, a second evaluation) a 10 s fit took 11 minutes.
-        n_jobs=1,
-        verbose=-1,
-    )
+    model = lightgbm_classifier(n_estimators=200, learning_rate=0.07, min_child_samples=20, colsample_bytree=0.5)
     return Pipeline([("features", features), ("model", model)])

@@ -50,7 +50,7 @@ COLUMNS = [
     "liar_id", "rating", "statement", "subject", "speaker", "speaker_job", "state", "party",
     "barely_true_counts", "false_counts", "half_true_counts", "mostly_true_counts", "pants_on_fire_counts",
     "context",
-]  # fmt: skip
+]
 
 
 def load(seed: int) -> dict[str, pd.DataFrame]:

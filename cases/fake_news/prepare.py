@@ -24,7 +24,7 @@ TEST_FRACTION = 0.25
 POST_COLUMNS = ["published_at", "domain", "author", "topic", "share_count", "title", "text"]
 STATEMENT_COLUMNS = [
     "statement", "subject", "speaker", "speaker_job", "state", "party", *liar.COUNT_COLUMNS.values(), "context",
-]  # fmt: skip
+]
 # The binary variant of LIAR: the three least true ratings are fake, the three others real.
 FAKE_RATINGS = ("pants-fire", "false", "barely-true")
 BINARY_LABELS = ("fake", "real")
@@ -107,7 +107,7 @@ def remove_credit_history_leak(train: pd.DataFrame, test: pd.DataFrame) -> tuple
 
     def without(frame: pd.DataFrame, removed: np.ndarray) -> pd.DataFrame:
         counts = frame[columns].to_numpy() - removed
-        return frame.assign(**dict(zip(columns, np.clip(counts, 0, None).T)))
+        return frame.assign(**dict(zip(columns, np.clip(counts, 0, None).T, strict=True)))
 
     test_share = test_by_speaker.reindex(train["speaker"]).fillna(0).to_numpy(dtype=int)
     clean_train = without(train, own_train.to_numpy() + test_share)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +123,7 @@ TOPICS = ("politics", "elections", "health", "economy", "climate", "science", "t
 TOPIC_BASE = {
     "politics": 1.0, "elections": 0.25, "health": 0.8, "economy": 0.9, "climate": 0.5,
     "science": 0.45, "technology": 0.55, "crime": 0.7, "celebrity": 0.8,
-}  # fmt: skip
+}
 # (topic, first day, last day, multiplier): an outbreak in spring, a summer heatwave, the
 # campaign that builds up to the election on day 310 (November 5th).
 TOPIC_BUMPS = (
@@ -136,7 +137,7 @@ TOPIC_BUMPS = (
 TOPIC_FAKE_SHIFT = {
     "politics": 0.3, "elections": 0.9, "health": 0.7, "economy": 0.0, "climate": 0.3,
     "science": -0.4, "technology": -0.5, "crime": 0.0, "celebrity": 0.3,
-}  # fmt: skip
+}
 
 # Share counts are log-normal around the domain's audience, with these shifts.
 SHARES_FAKE = 0.7
@@ -155,17 +156,17 @@ FIRST_NAMES = (
     "Anna", "Ben", "Carlos", "Chloe", "Daniel", "Priya", "Emma", "Felix", "Grace", "Hiro",
     "Ines", "Jakub", "Jasmine", "Kofi", "Laura", "Liam", "Maria", "Mateo", "Mei", "Nadia",
     "Noah", "Olivia", "Omar", "Pablo", "Rachel", "Sam", "Sara", "Tom", "Yusuf", "Zoe",
-)  # fmt: skip
+)
 LAST_NAMES = (
     "Adams", "Becker", "Chen", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen",
     "Ibrahim", "Jensen", "Kowalski", "Lee", "Martin", "Nguyen", "Okafor", "Patel", "Rossi",
     "Schmidt", "Silva", "Tanaka", "Novak", "Wagner", "Wilson", "Moreau", "Singh", "Murphy",
-)  # fmt: skip
+)
 HANDLE_WORDS = (
     "eagle", "truth", "mom", "dad", "news", "watcher", "patriot", "skeptic", "reader", "voice",
     "citizen", "freedom", "nurse", "teacher", "farmer", "coffee", "runner", "vet", "gamer",
     "garden", "sunny", "river", "texan", "ohio", "coast", "mountain", "lady", "guy",
-)  # fmt: skip
+)
 
 # Slots every topic shares; topic slots (below) override or extend them.
 COMMON_SLOTS: dict[str, tuple[str, ...]] = {
@@ -185,7 +186,7 @@ COMMON_SLOTS: dict[str, tuple[str, ...]] = {
     "insider": ("a whistleblower", "a former official", "a retired officer", "an insider", "a nurse",
                 "a leaked email", "an anonymous engineer"),
     "year": ("2025", "next year", "the coming year", "the next decade"),
-}  # fmt: skip
+}
 
 TOPIC_SLOTS: dict[str, dict[str, tuple[str, ...]]] = {
     "politics": {
@@ -411,16 +412,16 @@ SENSATIONAL_TITLES = (
     "{Thing}: the moment everyone in {city} is talking about",
 )
 VAGUE_TEXTS = ("Thoughts?", "Read this.", "Interesting.", "Hmm.", "Is this true?", "Wow.", "Sharing.",
-               "Worth a read.", "Not sure what to make of this.", "Discuss.")  # fmt: skip
+               "Worth a read.", "Not sure what to make of this.", "Discuss.")
 CLICKBAIT_PREFIXES = ("SHOCKING: ", "BREAKING: ", "You won't believe this: ", "MUST SEE: ",
-                      "This changes everything: ", "WOW: ")  # fmt: skip
+                      "This changes everything: ", "WOW: ")
 CLICKBAIT_SUFFIXES = ("!!!", "!!", "?!", " (VIDEO)", " ... and it's worse than you think",
-                      " - share before it's deleted")  # fmt: skip
+                      " - share before it's deleted")
 REPOST_COMMENTS = (
     "Everyone needs to see this.", "Sharing this.", "Unbelievable.", "Please share!!", "Read it.",
     "Is this real?", "Saw this earlier.", "My cousin sent me this.", "Finally someone says it.",
     "Interesting read.", "Not surprised.", "Wow", "Spread the word.", "Hmm.",
-)  # fmt: skip
+)
 REPOST_TITLE_PREFIXES = ("", "", "", "RT: ", "Must read: ", "Wow: ")
 
 
@@ -530,7 +531,7 @@ def _story(rng: np.random.Generator, draws: Draws, staff: dict[str, tuple[str, .
 
 
 def _reposts(
-    story: dict[str, object], rng: np.random.Generator, draws: Draws, sharers: _Sharers
+    story: dict[str, Any], rng: np.random.Generator, draws: Draws, sharers: _Sharers
 ) -> list[dict[str, object]]:
     """Reshares of ``story`` by other accounts: the same link, an edited headline, a comment."""
     label = str(story["label"])

@@ -13,6 +13,7 @@ view), ratings by whether they were liked. Users and items are integer codes ins
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,8 @@ class RecentPopularity:
     def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
         users = np.asarray(users).astype(str)
         top = self.items[self.ranking[:k]].to_numpy()
-        return _submission(np.repeat(users, top.size), np.tile(top, len(users)), np.tile(np.arange(1, top.size + 1), len(users)))
+        ranks = np.tile(np.arange(1, top.size + 1), len(users))
+        return _submission(np.repeat(users, top.size), np.tile(top, len(users)), ranks)
 
 
 class ItemKNN:
@@ -265,9 +267,11 @@ class LightGBMReranker:
     training data and are ordered by the model.
     """
 
-    FEATURES = ["knn_score", "knn_rank", "popularity", "popularity_rank", "all_time", "trend", "user_item_weight",
-                "user_item_count", "user_item_days", "user_interactions", "user_days", "user_group_share",
-                "item_repeat_rate", "price_ratio"]
+    FEATURES: ClassVar[list[str]] = [
+        "knn_score", "knn_rank", "popularity", "popularity_rank", "all_time", "trend", "user_item_weight",
+        "user_item_count", "user_item_days", "user_interactions", "user_days", "user_group_share", "item_repeat_rate",
+        "price_ratio",
+    ]
 
     def __init__(self, candidates: int = 100, training_users: int = 3_000, seed: int = 0) -> None:
         self.candidates = candidates
@@ -285,7 +289,8 @@ class LightGBMReranker:
         label_users = np.sort(rng.choice(label_users, min(self.training_users, label_users.size), replace=False))
         generator = _CandidateGenerator(Interactions.from_table(history, catalogue, users), self.items)
         frame = generator.candidates(users.get_indexer(label_users), self.candidates)
-        positives = pd.MultiIndex.from_arrays([users.get_indexer(held_out[USER]), catalogue.get_indexer(held_out[ITEM])])
+        positives = pd.MultiIndex.from_arrays([users.get_indexer(held_out[USER]),
+                                               catalogue.get_indexer(held_out[ITEM])])
         frame["label"] = pd.MultiIndex.from_arrays([frame["user"], frame["item"]]).isin(positives).astype(int)
         frame = frame[frame.groupby("user")["label"].transform("max") > 0]
         self.model = LGBMRanker(

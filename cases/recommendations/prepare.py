@@ -101,6 +101,7 @@ def _per_user_cut(ratings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, di
     held = position >= count - np.maximum(1, np.round(HOLDOUT_SHARE * count)).astype(int)
     train = ordered[~held]
     held_out = ordered[held & (ordered["rating"] >= LIKED)]
-    notes = {"split": f"per-user cut by time: each user's latest {HOLDOUT_SHARE:.0%} of ratings are held out; "
-                      f"held-out ratings of {LIKED:g} or more are the answers"}
+    notes: dict[str, object] = {
+        "split": f"per-user cut by time: each user's latest {HOLDOUT_SHARE:.0%} of ratings are held out; held-out "
+                 f"ratings of {LIKED:g} or more are the answers"}
     return train, held_out, notes

@@ -360,7 +360,8 @@ def _carts_and_purchases(views: pd.DataFrame, customers: _Customers, catalogue: 
     user, item = views["user"].to_numpy(), views["item"].to_numpy()
     fit = np.einsum("ij,ij->i", customers.vector[user], catalogue.vector[item])
     fit += customers.affinity[user, catalogue.category[item]]
-    score = -4.6 + 0.9 * fit - 0.5 * customers.thrift[user] * np.log(catalogue.price[item]) + 0.8 * catalogue.consumable[item]
+    score = (-4.6 + 0.9 * fit - 0.5 * customers.thrift[user] * np.log(catalogue.price[item])
+             + 0.8 * catalogue.consumable[item])
     carted = rng.random(len(views)) < 1.0 / (1.0 + np.exp(-score))
     bought = carted & (rng.random(len(views)) < 0.45)
     cart = views[carted].assign(timestamp=lambda f: f["timestamp"] + rng.integers(30, 600, len(f)))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
+from cases.baseline_parts import PresentColumns, lightgbm_classifier
 
 TEXT_COLUMNS = ["subject", "body"]
 CATEGORICAL_COLUMNS = ["channel", "product_area", "customer_plan", "priority"]
@@ -30,16 +31,6 @@ def calendar_features(frame: pd.DataFrame) -> np.ndarray:
     """Hour, weekday and day of month of ``created_at`` (support load follows the calendar)."""
     created = pd.to_datetime(frame["created_at"], utc=True, errors="coerce")
     return np.column_stack([created.dt.hour, created.dt.day_of_week, created.dt.day]).astype(float)
-
-
-class PresentColumns:
-    """Column selector for sources that carry only some of the metadata columns."""
-
-    def __init__(self, names: list[str]) -> None:
-        self.names = names
-
-    def __call__(self, frame: pd.DataFrame) -> list[str]:
-        return [name for name in self.names if name in frame.columns]
 
 
 def majority() -> DummyClassifier:
@@ -77,20 +68,5 @@ def lightgbm() -> Pipeline:
     # scans: 2,000 terms, 30% of the columns per tree, 63 bins (TF-IDF values need no finer
     # grid) and 150 rounds fit 15k tickets in ~40 s on one thread, within 0.01 macro-F1 of
     # twice the vocabulary and rounds.
-    model = LGBMClassifier(
-        n_estimators=150,
-        learning_rate=0.12,
-        num_leaves=31,
-        min_child_samples=10,
-        max_bin=63,
-        colsample_bytree=0.3,
-        subsample=0.8,
-        subsample_freq=1,
-        reg_lambda=1.0,
-        random_state=0,
-        # One thread: LightGBM's OpenMP threads spin-wait, and with another busy process on a
-        # small machine (a parallel test run, a second evaluation) a 10 s fit took 11 minutes.
-        n_jobs=1,
-        verbose=-1,
-    )
+    model = lightgbm_classifier(n_estimators=150, learning_rate=0.12, min_child_samples=10, colsample_bytree=0.3)
     return Pipeline([("features", features), ("model", model)])

@@ -68,7 +68,7 @@ def _feature_columns(table: pd.DataFrame) -> list[str]:
 
 def _stratified_split(tickets: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     test_mask = np.zeros(len(tickets), dtype=bool)
-    for _, positions in tickets.groupby(TARGET, sort=True).indices.items():
+    for positions in tickets.groupby(TARGET, sort=True).indices.values():
         chosen = rng.permutation(positions)[: round(len(positions) * TEST_FRACTION)]
         test_mask[chosen] = True
     return tickets[~test_mask], tickets[test_mask]

@@ -29,7 +29,7 @@ both the text and the metadata, as a misfiled real ticket would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -199,7 +199,7 @@ ROUND_THE_CLOCK = ("security", "integrations", "performance")
 HOUR_LOAD = (
     0.3, 0.2, 0.2, 0.2, 0.3, 0.5, 0.9, 1.6, 2.4, 2.8, 2.9, 2.8,
     2.5, 2.8, 3.2, 3.3, 3.1, 2.6, 2.0, 1.6, 1.3, 1.0, 0.7, 0.5,
-)  # fmt: skip
+)
 BILLING_RUN_DAYS = 3
 BILLING_RUN_BOOST = 6.0
 MONTH_END_DAYS = 5
@@ -213,27 +213,27 @@ FIRST_NAMES = (
     "Ines", "Jakub", "Jasmine", "Kofi", "Laura", "Liam", "Maria", "Mateo", "Mei", "Nadia",
     "Noah", "Olivia", "Omar", "Pablo", "Rachel", "Sam", "Sara", "Tom", "Yusuf", "Zoe",
     "Aisha", "Lukas", "Sofia", "Arjun", "Hannah", "Marco", "Elena", "Kenji", "Fatima", "Jonas",
-)  # fmt: skip
+)
 LAST_NAMES = (
     "Adams", "Becker", "Chen", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Hansen",
     "Ibrahim", "Jensen", "Kowalski", "Lee", "Martin", "Nguyen", "Okafor", "Patel", "Rossi",
     "Schmidt", "Silva", "Tanaka", "Novak", "Wagner", "Wilson", "Yilmaz", "Moreau", "Singh",
     "Larsen", "Murphy", "Haddad",
-)  # fmt: skip
+)
 COMPANY_STEMS = (
     "Acme", "Northwind", "Bluebird", "Kite", "Orbit", "Maple", "Lumen", "Harbor", "Pinecone",
     "Atlas", "Cobalt", "Fennel", "Granite", "Juniper", "Nimbus", "Quill", "Redwood", "Sable",
     "Tidal", "Vertex", "Willow", "Zephyr", "Brightline", "Copperleaf",
-)  # fmt: skip
+)
 COMPANY_SUFFIXES = (
     "Labs", "GmbH", "Inc.", "Co.", "Logistics", "Health", "Studio", "Retail", "Travel",
     "Software", "Foods", "Energy", "Insurance", "Apparel", "Games", "Ltd",
-)  # fmt: skip
+)
 AGENTS = ("Maya", "Leo", "Sven", "Ana", "Tariq", "Jules", "Ruth", "Kai")
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
-)  # fmt: skip
+)
 
 # Slot fillers: a tuple of alternatives (themselves templates) or a function of the draws.
 SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
@@ -244,34 +244,34 @@ SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
         "ticket views", "custom fields", "CSAT surveys", "round-robin assignment",
         "business hours", "ticket forms", "the side conversation panel", "triggers",
         "the customer portal", "agent collision detection", "saved replies",
-    ),  # fmt: skip
+    ),
     "integration": (
         "Slack", "Salesforce", "Jira", "HubSpot", "Shopify", "Zapier", "Microsoft Teams",
         "Google Workspace", "Stripe", "GitHub", "Pipedrive", "WhatsApp Business",
-    ),  # fmt: skip
+    ),
     "idp": ("Okta", "Azure AD", "Google Workspace", "OneLogin", "JumpCloud", "Entra ID"),
     "competitor": ("Zendesk", "Freshdesk", "Help Scout", "Intercom", "Zoho Desk", "Front"),
     "browser": (
         "Chrome", "Firefox", "Safari", "Edge", "the desktop app", "the iOS app",
         "the Android app",
-    ),  # fmt: skip
+    ),
     "app": ("iOS", "Android", "desktop", "mobile"),
     "time_ago": (
         "since this morning", "since yesterday", "for the past two days", "since Monday",
         "since your update last night", "since the weekend", "for about an hour",
         "since the last release", "all week",
-    ),  # fmt: skip
+    ),
     "http_error": ("500", "502", "503", "504", "403", "401", "429", "400"),
     "month": MONTHS,
     "other_plan": ("Free", "Starter", "Pro", "Enterprise"),
     "country": (
         "Brazil", "Vietnam", "Russia", "Nigeria", "Romania", "an unknown location", "Singapore",
         "a VPN exit node", "Indonesia",
-    ),  # fmt: skip
+    ),
     "file": (
         "tickets_export.csv", "contacts.csv", "export_{number}.xlsx", "users.csv",
         "report-{month}.csv", "helio_backup.zip", "organizations.csv",
-    ),  # fmt: skip
+    ),
     "column": ("email", "organization", "phone", "created_at", "external_id", "tags", "name"),
     "tag": ("vip", "refund", "escalated", "billing", "follow_up", "priority", "spam"),
     "task": (
@@ -298,12 +298,12 @@ SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
         "conditional fields in ticket forms", "an offline mode for the mobile app",
         "SLA reports per team", "a way to snooze tickets", "keyboard shortcuts for macros",
         "AI-suggested replies", "light agents who can only read tickets",
-    ),  # fmt: skip
+    ),
     "greeting": (
         "Hi,", "Hello,", "Hi there,", "Hello team,", "Hi Helio support,", "Dear Support,",
         "Good morning,", "Hey,", "Hi all,", "Dear Helio team,", "Hello support team,",
         "Good afternoon,", "Hi {agent},",
-    ),  # fmt: skip
+    ),
     "context": (
         "I'm the admin of {company}'s Helio workspace.",
         "We're a team of {agents} agents on the {plan} plan.",
@@ -320,31 +320,31 @@ SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
         "Looking forward to your reply.", "Let me know if you need anything else from me.",
         "Thank you!", "Thx", "Any help is appreciated.", "Thanks!",
         "Happy to jump on a call if that's easier.",
-    ),  # fmt: skip
+    ),
     "signoff": (
         "{first}", "Thanks,\n{first}", "Best regards,\n{first} {last}\n{company}",
         "Cheers,\n{first}", "Kind regards,\n{first} {last}", "Regards, {first}",
         "--\n{first} {last} | {role} | {company}", "Sent from my iPhone", "Best,\n{first}",
         "Many thanks,\n{first} {last}",
-    ),  # fmt: skip
+    ),
     "role": (
         "Support Lead", "Head of Customer Experience", "IT Manager", "Operations",
         "Office Manager", "CTO", "Finance", "Support Agent",
-    ),  # fmt: skip
+    ),
     "agent_reply": (
         "Thanks, let me check that for you.", "Could you tell me your workspace URL?",
         "Let me look into this.", "I'll pass this on to the right team.",
         "One moment please.",
-    ),  # fmt: skip
+    ),
     "agent_note": (
         "Customer asked for a follow-up by email.", "Told the customer we'd get back today.",
         "Caller was polite but in a hurry.", "Promised a call back.",
         "Could not resolve on the call.", "Customer sounded frustrated.",
-    ),  # fmt: skip
+    ),
     "api_source": (
         "Zapier", "the customer's backend", "a monitoring webhook", "a Slack shortcut",
         "an internal form", "the Helio SDK",
-    ),  # fmt: skip
+    ),
     "error_code": lambda draws: f"HL-{draws.integer(1000, 9999)}",
     "request_id": lambda draws: f"{draws.integer(16**7, 16**8 - 1):08x}",
     "amount": lambda draws: f"${draws.integer(9, 2400)}.{draws.integer(0, 99):02d}",
@@ -369,7 +369,7 @@ SLOTS: dict[str, tuple[str, ...] | Callable[[Draws], str]] = {
         f"{draws.pick(FIRST_NAMES).lower()}@{draws.pick(COMPANY_STEMS).lower()}.com"
     ),
     "colleague": lambda draws: draws.pick(FIRST_NAMES),
-}  # fmt: skip
+}
 
 # Per category: subject templates and core sentence templates. Sentences marked "shared"
 # use another queue's vocabulary on purpose.
@@ -382,7 +382,7 @@ SUBJECTS = {
         "Need a receipt for {month}", "Update payment method", "Prorated charge after adding seats",
         "Wrong currency on our invoice", "Can't download invoice PDF", "Export of billing history",
         "Payment failed", "Invoice address change",
-    ),  # fmt: skip
+    ),
     "account_access": (
         "Can't log in", "Locked out of my account", "Password reset email never arrives",
         "2FA code not working", "SSO login loop", "Invite link expired",
@@ -391,7 +391,7 @@ SUBJECTS = {
         "Can't sign in with Google", "Admin left the company, need access",
         "Error {http_error} on login page", "Magic link doesn't work", "cant login",
         "Session keeps expiring",
-    ),  # fmt: skip
+    ),
     "bug_report": (
         "Bug: {feature} not saving", "Error {error_code} when opening tickets",
         "Button does nothing in {feature}", "{feature} broken after latest update",
@@ -400,7 +400,7 @@ SUBJECTS = {
         "Page gets slow and then crashes", "Macro applies the wrong tags",
         "Emails not threading correctly", "Bug report", "Search returns nothing",
         "Error {error_code}",
-    ),  # fmt: skip
+    ),
     "how_to": (
         "How do I set up {feature}?", "Question about {feature}", "How to export tickets to CSV?",
         "Where can I change our business hours?", "Setting up SSO with {idp}",
@@ -409,13 +409,13 @@ SUBJECTS = {
         "How do I change the email signature?", "Best way to organise our tags?",
         "Quick question", "Getting started with {product}", "How does {feature} work?",
         "Question about reports", "how to {task}",
-    ),  # fmt: skip
+    ),
     "feature_request": (
         "Feature request: {wish}", "Suggestion for {feature}", "Would love to see {wish}",
         "Idea: {wish}", "Please add {wish}", "Missing feature in {feature}",
         "Any plans for {wish}?", "Roadmap question", "Feedback on {feature}",
         "Request: {wish}",
-    ),  # fmt: skip
+    ),
     "integrations": (
         "{integration} integration not syncing", "Webhook failing with {http_error}",
         "API token rejected", "Problem connecting {integration}",
@@ -423,39 +423,39 @@ SUBJECTS = {
         "Zapier zap stopped working", "SCIM provisioning from {idp} fails",
         "Rate limit on the API", "Tickets not created from {integration}",
         "{integration} sync issue", "API returns {http_error}",
-    ),  # fmt: skip
+    ),
     "performance": (
         "Very slow today", "{product} extremely slow", "Timeouts when loading tickets",
         "Dashboard takes forever to load", "Is there an outage?", "Lag in live chat",
         "Search is very slow", "Error {http_error} and timeouts", "Reports won't load",
         "Performance degradation {time_ago}", "Everything is slow", "Slow inbox",
-    ),  # fmt: skip
+    ),
     "data_import_export": (
         "CSV import fails", "Export tickets to CSV", "Migrating from {competitor}",
         "Import of contacts stuck at {pct}%", "Exported file is empty",
         "Encoding problem in export",
         "Bulk import of users", "Data export for GDPR request", "Import created duplicates",
         "Need a full backup of our data", "Problem with {file}", "Export missing columns",
-    ),  # fmt: skip
+    ),
     "security": (
         "Suspicious login from {country}", "Possible phishing email pretending to be Helio",
         "Security vulnerability report", "API key accidentally exposed",
         "Enforce SSO for all agents", "Request for audit log", "Unknown admin in our workspace",
         "Security questionnaire and SOC 2 report", "Data retention question", "2FA enforcement",
         "Compromised agent account", "Security concern",
-    ),  # fmt: skip
+    ),
     "cancellation": (
         "Cancel our subscription", "Please close our account", "Downgrade to Free",
         "Not renewing", "How do I cancel?", "Cancellation and refund",
         "We're moving to {competitor}", "Stop auto-renewal", "Delete account and all data",
         "Cancel {plan} plan",
-    ),  # fmt: skip
+    ),
     "vague": (
         "Help", "Problem", "Question", "Urgent", "Issue with our account", "Need assistance",
         "Not working", "Follow-up", "Re: your last reply", "Please call me", "Support request",
         "{company} - issue", "Hello", "Problem with {product}", "Re: ticket {ticket_ref}",
         "help!!", "Still waiting",
-    ),  # fmt: skip
+    ),
 }
 
 SENTENCES = {
@@ -702,11 +702,11 @@ URGENCY = {
     "high": (
         "This affects several agents.", "We'd appreciate a quick response.",
         "Please prioritise this if possible.",
-    ),  # fmt: skip
+    ),
     "urgent": (
         "This is urgent, our whole support team is blocked.", "URGENT - please escalate.",
         "We need this fixed today.", "Customers are waiting on us, please hurry!!",
-    ),  # fmt: skip
+    ),
 }
 
 # Categories whose tickets sometimes quote the error code and request id the app showed.
@@ -901,7 +901,7 @@ def _relabel(category: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def _draw_by_category(
     category: np.ndarray,
-    mix: dict[str, Sequence[float]],
+    mix: Mapping[str, Sequence[float] | np.ndarray],
     values: tuple[str, ...],
     rng: np.random.Generator,
 ) -> np.ndarray:

@@ -136,7 +136,8 @@ def no_answer_reaches_the_bundle(subject: CaseUnderTest) -> str:
     spec = subject.spec
     answer_bytes = csv_bytes(answers).strip()
     one_row_per_id = not answers[spec.id_column].duplicated().any()
-    answer_lines = [f"{unit},{value}" for unit, value in zip(answers[spec.id_column], answers[spec.target])][:500]
+    pairs = zip(answers[spec.id_column], answers[spec.target], strict=True)
+    answer_lines = [f"{unit},{value}" for unit, value in pairs][:500]
     files = [path for path in project.rglob("*") if path.is_file()]
     for path in files:
         content = path.read_bytes()
@@ -147,7 +148,8 @@ def no_answer_reaches_the_bundle(subject: CaseUnderTest) -> str:
             found = next((line for line in answer_lines if line in text), None)
             if found:
                 raise _fail(subject, f"{path.relative_to(project)} holds the answer line {found!r}")
-    tables = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False) for path in (project / "data").glob("*.csv")}
+    tables = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False)
+              for path in (project / "data").glob("*.csv")}
     hidden = [column for column in answers.columns if column != spec.id_column]
     leaked = [column for column in hidden if column in tables["test"].columns]
     if leaked:
@@ -217,8 +219,8 @@ def evaluate_scores_the_run_and_logs_it(subject: CaseUnderTest) -> str:
         if run is None:
             raise _fail(subject, f"evaluate did not log to MLflow: {evaluation.tracking_error}")
         primary = card.primary
-        if not (primary.ci_low is not None and primary.ci_high is not None
-                and primary.ci_low <= primary.value <= primary.ci_high):
+        low, value, high = primary.ci_low, primary.value, primary.ci_high
+        if low is None or high is None or value is None or not low <= value <= high:
             raise _fail(subject, f"the primary metric {primary.value} is not inside its interval "
                                  f"[{primary.ci_low}, {primary.ci_high}]")
         if sorted(comparison.tier for comparison in card.comparisons) != ["classical", "strong", "trivial"]:
@@ -280,11 +282,12 @@ def hostile_submissions_end_in_a_score_or_a_clear_error(subject: CaseUnderTest) 
             valid.to_csv(folder / "predictions.csv", index=False)
             (folder / "decision.json").write_bytes(payload)
             outcomes[name] = _outcome(subject, folder / "predictions.csv")
-    problems = [f"{name}: expected a score, got {outcomes[name]}" for name in EXPECTED_SCORES if outcomes[name] != "scored"]
+    problems = [f"{name}: expected a score, got {outcomes[name]}" for name in EXPECTED_SCORES
+                if outcomes[name] != "scored"]
     problems += [f"{name}: expected an error, got a score" for name in EXPECTED_ERRORS if outcomes[name] == "scored"]
     for name, outcome in expected.items():
         got = outcomes.get(name, "missing from the corpus")
-        if outcome == "scored" and got != "scored" or outcome != "scored" and outcome not in got.split(","):
+        if (outcome == "scored" and got != "scored") or (outcome != "scored" and outcome not in got.split(",")):
             problems.append(f"{name}: expected {outcome}, got {got}")
     decided = {name for name in outcomes if name.startswith("decision-") and outcomes[name] == "scored"}
     if decided and decided != ACCEPTED_DECISIONS:

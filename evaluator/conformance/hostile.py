@@ -88,7 +88,8 @@ def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_c
     add("id-as-float", with_cell(id_column, "1.0"))
     add("id-with-spaces", with_cell(id_column, f"  {valid[id_column].iloc[0]}  "))
     add("id-lower-case", with_cell(id_column, str(valid[id_column].iloc[0]).lower() + "x"))
-    add("id-lookalike", with_cell(id_column, str(valid[id_column].iloc[0]).replace("a", CYRILLIC_A).replace("e", "\u0435")
+    add("id-lookalike", with_cell(id_column, str(valid[id_column].iloc[0]).replace("a", CYRILLIC_A)
+                                  .replace("e", "\u0435")
                                   + CYRILLIC_A))
     add("id-empty", with_cell(id_column, ""))
     add("ids-duplicated-everywhere", "\n".join([header, *[body[0]] * len(body)]) + "\n")
@@ -123,11 +124,13 @@ def build(valid: pd.DataFrame, id_column: str, text_column: str | None, number_c
     return corpus
 
 
-def ranked_list_entries(valid: pd.DataFrame, user: str, item: str, rank: str) -> list[tuple[str, bytes]]:
+def ranked_list_entries(valid: pd.DataFrame, user: str, item: str | None, rank: str | None) -> list[tuple[str, bytes]]:
     """Hostile variants particular to ranked lists (one row per recommended item, ranks 1..K).
 
-    ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order.
+    ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order; ``item`` and
+    ``rank`` are its text and number columns (a ranked list has both).
     """
+    assert item is not None and rank is not None
     first = valid[valid[user] == valid[user].iloc[0]]
     entries: list[tuple[str, bytes]] = []
 
@@ -222,7 +225,7 @@ def decision_files() -> list[tuple[str, bytes]]:
 
     Only the first two are acceptable (a byte-order mark, minus zero); the rest must be refused.
     """
-    entries = [
+    entries: list[tuple[str, str | bytes]] = [
         ("decision-utf8-bom", b"\xef\xbb\xbf" + b'{"threshold": 0.3}'),
         ("decision-negative-zero", '{"threshold": -0.0}'),
         ("decision-utf16", '{"threshold": 0.3}'.encode("utf-16")),

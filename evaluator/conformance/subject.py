@@ -138,7 +138,6 @@ class CaseUnderTest:
             project = self.project(starter)
             env = {**os.environ, "MLFLOW_TRACKING_URI": self.tracking_uri,
                    "CASEKIT_KEYS_DIR": str(self.keys_dir), "PYTHONDONTWRITEBYTECODE": "1"}
-            env.pop("PYTHONPATH", None)
             try:
                 completed = subprocess.run(
                     ["make", "--no-print-directory", target, f"PYTHON={sys.executable}"], cwd=project, env=env,

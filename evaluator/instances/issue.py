@@ -27,6 +27,8 @@ from evaluator.instances.keystore import KeyRecord, keys_root, store_key
 
 Starter = Literal["empty", "baseline"]
 DATA_DIR = "data"
+# A synthetic source at a hundred times its default size is already millions of rows.
+MAX_SCALE = 100.0
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,10 @@ def new_project(
     case = cases.get(slug)
     data_source = case.source(source)
     if scale != 1.0 and not data_source.synthetic:
-        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own size")
-    if not 0 < scale <= 10:
-        raise UsageError(f"--scale {scale:g}: expected a number in (0, 10]")
+        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own "
+                         "size")
+    if not 0 < scale <= MAX_SCALE:
+        raise UsageError(f"--scale {scale:g}: expected a number in (0, {MAX_SCALE:g}]")
     task = tasks.load_case(slug, data_source.name)
     spec = task.spec
     destination = (output or Path.cwd() / slug).expanduser().resolve()

@@ -91,7 +91,7 @@ def bootstrap_metrics(
 def _blocks(n_units: int, n_resamples: int, seed: int) -> list[tuple[int, np.random.SeedSequence]]:
     size = max(1, min(n_resamples, _BLOCK_CELLS // max(n_units, 1)))
     sizes = [min(size, n_resamples - start) for start in range(0, n_resamples, size)]
-    return list(zip(sizes, np.random.SeedSequence(seed).spawn(len(sizes))))
+    return list(zip(sizes, np.random.SeedSequence(seed).spawn(len(sizes)), strict=True))
 
 
 def _counts(n_units: int, size: int, seed: np.random.SeedSequence) -> np.ndarray:

@@ -181,7 +181,7 @@ def resampled_metrics(
     wanted = set(_RESAMPLED) if names is None else set(names) & set(_RESAMPLED)
     if proba is None:
         wanted -= {"log_loss", "roc_auc_ovr"}
-    losses = row_log_loss(y_true, proba) if "log_loss" in wanted else None
+    losses = row_log_loss(y_true, proba) if "log_loss" in wanted and proba is not None else None
 
     def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
         values = {}
@@ -190,9 +190,10 @@ def resampled_metrics(
             values["accuracy"] = accuracy_from_confusion(confusion)
             values["macro_f1"] = f1_from_confusion(confusion, "macro")
             values["weighted_f1"] = f1_from_confusion(confusion, "weighted")
-        if "log_loss" in wanted:
+        # Without probabilities the two metrics that need them left ``wanted`` above.
+        if "log_loss" in wanted and losses is not None:
             values["log_loss"] = weighted_mean(weights, losses)
-        if "roc_auc_ovr" in wanted:
+        if "roc_auc_ovr" in wanted and proba is not None:
             values["roc_auc_ovr"] = weighted_macro_roc_auc(weights, y_true, proba)
         return {name: value for name, value in values.items() if name in wanted}
 

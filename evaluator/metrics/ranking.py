@@ -223,7 +223,7 @@ def hit_rate_at_k(hits: np.ndarray, k: int) -> np.ndarray:
     >>> hit_rate_at_k(np.array([[False, True], [False, False]]), k=2).tolist()
     [1.0, 0.0]
     """
-    return hits[:, :k].any(axis=1).astype(np.float64)
+    return np.asarray(hits[:, :k].any(axis=1), dtype=np.float64)
 
 
 def reciprocal_rank(hits: np.ndarray) -> np.ndarray:

@@ -55,11 +55,13 @@ def print_scorecard(card: Scorecard) -> None:
         console.print(Text(note, style="dim"))
 
     if card.comparisons:
-        primary = card.primary
-        table = Table(title=f"Compared with the baselines on {primary.title} (paired bootstrap)", title_justify="left")
-        for column, justify in (("baseline", "left"), ("tier", "left"), ("baseline score", "right"),
-                                ("you − baseline", "right"), (f"{percent}% interval", "right"), ("verdict", "left")):
-            table.add_column(column, justify=justify)
+        table = Table(title=f"Compared with the baselines on {card.primary.title} (paired bootstrap)",
+                      title_justify="left")
+        for column in ("baseline", "tier"):
+            table.add_column(column)
+        for column in ("baseline score", "you − baseline", f"{percent}% interval"):
+            table.add_column(column, justify="right")
+        table.add_column("verdict")
         for c in card.comparisons:
             table.add_row(c.title, c.tier, fmt(c.baseline_value), fmt(c.delta, signed=True),
                           f"[{fmt(c.delta_low, signed=True)}, {fmt(c.delta_high, signed=True)}]",

@@ -204,7 +204,9 @@ def find_baseline_run(case: str, instance_id: str, baseline: str) -> TrackedRun 
             max_results=1,
             output_format="list",
         )
-        return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, runs[0].info.run_id) if runs else None
+        if not runs:
+            return None
+        return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, runs[0].info.run_id)
 
     with exclusive_store():
         return retry_when_locked(search)
@@ -215,6 +217,7 @@ def _log(
     baseline: str | None, extra_tags: dict[str, str], extra_metrics: dict[str, float],
 ) -> TrackedRun:
     import mlflow
+    from mlflow.data.pandas_dataset import from_pandas
 
     name = experiment_name(card.case, card.instance_id)
     experiment = _experiment(name)
@@ -249,7 +252,7 @@ def _log(
         with warnings.catch_warnings():
             # MLflow registers its local-file source class twice and warns about the tie.
             warnings.filterwarnings("ignore", message="The specified dataset source can be interpreted")
-            dataset = mlflow.data.from_pandas(
+            dataset = from_pandas(
                 test_set, source=test_source.as_uri(), name=f"{card.case}-test", targets=target
             )
         mlflow.log_input(dataset, context="test")
@@ -294,7 +297,7 @@ def _quiet_mlflow() -> None:
 
 
 def _metrics(card: Scorecard) -> dict[str, float]:
-    values: dict[str, float] = {}
+    values: dict[str, float | None] = {}
     for metric in card.metrics:
         values[metric.name] = metric.value
         if metric.ci_low is not None:

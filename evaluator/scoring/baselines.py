@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from filelock import FileLock
@@ -103,7 +104,8 @@ def _read_scores(path: Path, stamp: str) -> ModelScores | None:
 
 
 def _write_scores(path: Path, stamp: str, scores: ModelScores) -> None:
+    arrays: dict[str, Any] = {"stamp": stamp, "points": json.dumps(scores.points)}
+    arrays.update({f"draw_{name}": values for name, values in scores.draws.items()})
     buffer = io.BytesIO()
-    np.savez(buffer, stamp=stamp, points=json.dumps(scores.points),
-             **{f"draw_{name}": values for name, values in scores.draws.items()})
+    np.savez(buffer, **arrays)
     atomic.write_bytes(path, buffer.getvalue())

@@ -133,8 +133,10 @@ class Scorecard:
         if raw.get("schema_version") != SCHEMA_VERSION:
             raise IntegrityError(f"scorecard schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}: it "
                                  "was written by another casekit version; evaluate the submission again")
-        raw["details"] = TypeAdapter(task_type(raw["task"]).details_type).validate_python(raw["details"])
-        return TypeAdapter(cls).validate_python(raw)
+        details_type: type[TaskDetails] = task_type(raw["task"]).details_type
+        raw["details"] = TypeAdapter(details_type).validate_python(raw["details"])
+        card: Scorecard = TypeAdapter(Scorecard).validate_python(raw)
+        return card
 
 
 def _finite(value: Any) -> Any:

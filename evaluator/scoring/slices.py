@@ -15,6 +15,7 @@ the model is then worse there by a margin that matters, not by the luck of a sma
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -162,7 +163,7 @@ def bin_names(edges: tuple[float, ...]) -> list[str]:
     """The names of the ranges that ``edges`` cut, in order (see :func:`binned`)."""
     whole = all(float(edge).is_integer() for edge in edges)
     names = [f"< {edges[0]:g}"]
-    for low, high in zip(edges, edges[1:]):
+    for low, high in itertools.pairwise(edges):
         if whole:
             names.append(f"{low:g}" if high - low == 1 else f"{low:g}-{high - 1:g}")
         else:
@@ -193,7 +194,7 @@ def score_slices(
 
     def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
         return {str(index): metric(weights[:, mask])[primary.name]
-                for index, (metric, (_, _, mask)) in enumerate(zip(resampled, members))}
+                for index, (metric, (_, _, mask)) in enumerate(zip(resampled, members, strict=True))}
 
     draws = bootstrap_metrics(evaluate, truth.n_units, resamples, seed) if members else {}
     results = []

@@ -116,7 +116,7 @@ def read_submission(
         return None
     try:
         # Text as plain Python strings (object dtype): id lookups then use pandas' hash tables.
-        frame = pd.read_csv(io.StringIO(text), dtype={column: object for column in text_columns},
+        frame = pd.read_csv(io.StringIO(text), dtype=dict.fromkeys(text_columns, object),
                             keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         report.problems.append(Problem("malformed_csv", f"{name}: not a well-formed CSV file: {error}"))

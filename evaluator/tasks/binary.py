@@ -18,7 +18,7 @@ import math
 import reprlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -191,7 +191,7 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
     name = "binary"
     registry = REGISTRY
     details_type = BinaryDetails
-    default_decision = {"threshold": DEFAULT_THRESHOLD}
+    default_decision: ClassVar[Decision] = {"threshold": DEFAULT_THRESHOLD}
 
     def check_spec(self) -> None:
         schema = self.spec.submission

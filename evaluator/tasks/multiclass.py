@@ -156,7 +156,8 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         column = schema.label_column
         if column and column in frame.columns:
             values = frame[column]
-            empty = values.str.strip().str.lower().isin(MISSING_TEXT).to_numpy()
+            # "none" or "NA" may be a class of the case: only a cell that is no label reads as missing.
+            empty = (values.str.strip().str.lower().isin(MISSING_TEXT) & ~values.isin(labels)).to_numpy()
             add_row_problems(report, "nan_value", empty, rows, ids, column,
                              lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column "
                                                 f"'{column}': empty or NaN label")
@@ -213,7 +214,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         )
         return ClassificationDetails(
             per_class=[ClassScores(label, float(p), float(r), float(f), int(s))
-                       for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support)],
+                       for label, p, r, f, s in zip(truth.labels, precision, recall, f1, support, strict=True)],
             labels=list(truth.labels),
             confusion_matrix=confusion_matrix(truth.codes, predictions.codes, labels=codes).tolist(),
         )
@@ -243,7 +244,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         submission = pd.DataFrame({schema.id_column: test[spec.id_column].to_numpy()})
         if schema.label_column:
             submission[schema.label_column] = estimator.predict(features)
-        for column, values in zip(schema.probability_columns(labels), proba.T):
+        for column, values in zip(schema.probability_columns(labels), proba.T, strict=True):
             submission[column] = values
         return submission
 

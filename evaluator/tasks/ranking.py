@@ -324,7 +324,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         counts = truth.relevant.counts
         values = {}
         for metric in self.metrics:
-            measure, k = metric.definition.name, metric.params.get("k")
+            # The registry gives every measure with a depth its k; MRR has none.
+            measure, k = metric.definition.name, int(metric.params.get("k", 0))
             if measure == "ndcg":
                 values[metric.name] = metrics.ndcg_at_k(hits, counts, k)
             elif measure == "map":
@@ -519,7 +520,8 @@ def _check_ranks(
         present = set(per_user.loc[per_user["user"] == code, "rank"])
         missing = [rank for rank in range(1, int(depth.at[code, "max"])) if rank not in present]
         user = users.iloc[int(np.flatnonzero(user_codes == code)[0])]
-        shown = ", ".join(map(str, missing[:EXAMPLES_PER_PROBLEM])) + (", ..." if len(missing) > EXAMPLES_PER_PROBLEM else "")
+        more = ", ..." if len(missing) > EXAMPLES_PER_PROBLEM else ""
+        shown = ", ".join(map(str, missing[:EXAMPLES_PER_PROBLEM])) + more
         report.problems.append(Problem(
             "missing_rank",
             f"{name}: {user_column} {user!r}, column '{column}': the list goes down to rank "

@@ -17,6 +17,6 @@ def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     Contract
     --------
-    A DataFrame with {{ cookiecutter.__submission }}.
+    {{ ("A DataFrame with " ~ cookiecutter.__submission ~ ".") | wordwrap(92, wrapstring="\n    ") }}
     """
-    raise NotImplementedError("TODO(candidate): predict for every row of data['test']")
+    raise NotImplementedError("TODO(candidate): answer every row of data['test']")
