@@ -77,18 +77,15 @@ class TableBaselines:
 
     def lightgbm(self) -> Any:
         """LightGBM over numbers, native categories, calendar parts and out-of-fold text scores."""
-        from lightgbm import LGBMClassifier, LGBMRegressor
         from sklearn.pipeline import Pipeline
 
+        from cases.baseline_parts import lightgbm_classifier, lightgbm_regressor
         from cases.table_features import tree_features
 
-        settings: dict[str, Any] = {
-            "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15, "min_child_samples": 20, "subsample": 0.8,
-            "subsample_freq": 1, "colsample_bytree": 0.8, "reg_lambda": 1.0, "cat_smooth": 50.0,
-            "min_data_per_group": 50, "cat_l2": 10.0, "random_state": 0,
-            # One thread: LightGBM's OpenMP threads spin-wait, and beside another busy process
-            # on a small machine a fit of seconds can take minutes.
-            "n_jobs": 1, "verbose": -1,
-        }
-        model = LGBMClassifier(**settings) if self.classification else LGBMRegressor(**settings)
+        # Small trees and LightGBM's smoothing of rare categories: these tables have thousands
+        # of rows, not millions (255 bins: the numbers are not TF-IDF weights).
+        settings: dict[str, Any] = {"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
+                                    "min_child_samples": 20, "colsample_bytree": 0.8, "max_bin": 255,
+                                    "cat_smooth": 50.0, "min_data_per_group": 50, "cat_l2": 10.0}
+        model = lightgbm_classifier(**settings) if self.classification else lightgbm_regressor(**settings)
         return Pipeline([("features", tree_features(self.columns, self.classification)), ("model", model)])

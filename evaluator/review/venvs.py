@@ -189,17 +189,17 @@ def _wheel(folder: Path, name: str, version: str, files: list[tuple[str, Path]],
         f"{dist_info}/entry_points.txt": entry_points.encode(),
     }
     record = []
-    with atomic.staged_file(wheel) as staging:
-        with zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for archive_name, path in files:
-                payload = path.read_bytes()
-                archive.writestr(archive_name, payload)
-                record.append(_record_line(archive_name, payload))
-            for archive_name, payload in extra.items():
-                archive.writestr(archive_name, payload)
-                record.append(_record_line(archive_name, payload))
-            record.append(f"{dist_info}/RECORD,,")
-            archive.writestr(f"{dist_info}/RECORD", "\n".join(record) + "\n")
+    with atomic.staged_file(wheel) as staging, \
+            zipfile.ZipFile(staging, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for archive_name, path in files:
+            payload = path.read_bytes()
+            archive.writestr(archive_name, payload)
+            record.append(_record_line(archive_name, payload))
+        for archive_name, payload in extra.items():
+            archive.writestr(archive_name, payload)
+            record.append(_record_line(archive_name, payload))
+        record.append(f"{dist_info}/RECORD,,")
+        archive.writestr(f"{dist_info}/RECORD", "\n".join(record) + "\n")
     return wheel
 
 
@@ -207,18 +207,17 @@ def _package_files() -> list[tuple[str, Path]]:
     """(name in the wheel, file) for casekit's packages and its project template."""
     from evaluator.instances.issue import template_dir
 
-    files = []
+    files: list[tuple[str, Path]] = []
     for package in PACKAGES:
-        root = Path(package.__file__).parent
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                files.append((f"{package.__name__}/{path.relative_to(root).as_posix()}", path))
+        root = Path(str(package.__file__)).parent
+        files.extend((f"{package.__name__}/{path.relative_to(root).as_posix()}", path)
+                     for path in sorted(root.rglob("*"))
+                     if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
     template = template_dir()
-    evaluator_root = Path(evaluator.__file__).parent
+    evaluator_root = Path(str(evaluator.__file__)).parent
     if evaluator_root not in template.parents:  # a source checkout: the template sits at the top
-        for path in sorted(template.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files.append((f"evaluator/cookiecutter-template/{path.relative_to(template).as_posix()}", path))
+        files.extend((f"evaluator/cookiecutter-template/{path.relative_to(template).as_posix()}", path)
+                     for path in sorted(template.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)
     return files
 
 
