@@ -54,9 +54,9 @@ class CaseCheck:
 def resolve_case(target: str) -> CaseSpec:
     """The case that ``target`` names: a registered slug, or the folder of an installed case package.
 
-    A folder must be installed (``pip install -e DIR``): the checks run ``make`` in generated
-    projects, in other processes, which find cases through the installed entry points. The
-    installed copy must be the folder's own, not an older one.
+    A folder must be installed (``pip install DIR`` or ``-e``): the checks run ``make`` in
+    generated projects, in other processes, which find cases through the installed entry points.
+    The installed case must be the folder's: installed from it in place, or a copy of the same files.
     """
     folder = Path(target)
     if not folder.is_dir():
@@ -75,16 +75,23 @@ def resolve_case(target: str) -> CaseSpec:
     if len(entries) != 1:
         raise UsageError(f"{pyproject}: expected one case under [project.entry-points.\"{cases.ENTRY_POINT_GROUP}\"], "
                          f"found {len(entries)}")
-    slug = next(iter(entries))
+    slug, reference = next(iter(entries.items()))
     try:
         case = cases.get(slug)
     except UnknownCaseError:
         raise UsageError(f"{folder}: its case {slug!r} is not installed here; run 'pip install -e {folder}' first (the "
                          "checks run the case in other processes, which find it through its entry point)") from None
-    if folder.resolve() not in case.folder.resolve().parents:
-        raise UsageError(f"the installed case {slug!r} lives in {case.folder}, not in {folder}: reinstall it with "
+    source = folder / str(reference).partition(":")[0].split(".")[0]
+    if folder.resolve() not in case.folder.resolve().parents and _contents(source) != _contents(case.folder):
+        raise UsageError(f"the installed case {slug!r} ({case.folder}) is not the one in {folder}: reinstall it with "
                          f"'pip install -e {folder}'")
     return case
+
+
+def _contents(package: Path) -> dict[str, bytes]:
+    """Every file of a package folder by its relative path (compiled files left out)."""
+    return {path.relative_to(package).as_posix(): path.read_bytes() for path in sorted(package.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts}
 
 
 def planned(case: CaseSpec) -> list[tuple[str, Check]]:
