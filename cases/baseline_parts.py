@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from lightgbm import LGBMClassifier
+from lightgbm import LGBMClassifier, LGBMRegressor
 
 
 class PresentColumns:
@@ -33,3 +33,11 @@ def lightgbm_classifier(**params: Any) -> LGBMClassifier:
     defaults: dict[str, Any] = {"num_leaves": 31, "max_bin": 63, "subsample": 0.8, "subsample_freq": 1,
                                 "reg_lambda": 1.0, "random_state": 0}
     return LGBMClassifier(**{**defaults, **params, "n_jobs": 1, "verbose": -1})
+
+
+def lightgbm_regressor(**params: Any) -> LGBMRegressor:
+    """A LightGBM regressor with the classifier's defaults and its one thread (see
+    :func:`lightgbm_classifier`), ``params`` overriding them."""
+    defaults: dict[str, Any] = {"num_leaves": 31, "max_bin": 63, "subsample": 0.8, "subsample_freq": 1,
+                                "reg_lambda": 1.0, "random_state": 0}
+    return LGBMRegressor(**{**defaults, **params, "n_jobs": 1, "verbose": -1})

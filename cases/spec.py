@@ -29,11 +29,18 @@ TIERS: tuple[BaselineTier, ...] = ("trivial", "classical", "strong")
 
 
 def resolve(reference: str) -> Any:
-    """Import ``"package.module:attribute"`` and return the attribute."""
+    """Import ``"package.module:attribute"`` and return the attribute.
+
+    As in an entry point, the attribute may be a dotted path (``"mycase:BASELINES.linear"``:
+    a method of an object the module declares).
+    """
     module_name, _, attribute = reference.partition(":")
     if not attribute:
         raise ValueError(f"expected 'module:attribute', got {reference!r}")
-    return getattr(importlib.import_module(module_name), attribute)
+    value = importlib.import_module(module_name)
+    for name in attribute.split("."):
+        value = getattr(value, name)
+    return value
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,8 @@ class SubmissionSchema:
     the input table whose items are the only ones a list may name, when the test has a catalogue
     of its own (next week's events, not the past ones). A project's local hold-out then takes its
     catalogue from the same table of its held-out part. Generation cases name the text column as
-    the label column and cap its length with ``max_text_length``.
+    the label column and cap its length with ``max_text_length``. Regression cases name the column
+    of the predicted number, ``value_column``.
     """
 
     id_column: str
@@ -84,6 +92,7 @@ class SubmissionSchema:
     catalogue_table: str | None = None
     max_text_length: int | None = None
     """Generation cases: the most characters a submitted text (in ``label_column``) may have."""
+    value_column: str | None = None
 
     def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         if self.probability_prefix is None:
@@ -205,6 +214,9 @@ class CaseSpec:
     that the test set was held out by (latest last), if it was held out by time: the
     generated project's local hold-out then does the same. ``folder`` holds ``brief.md``,
     ``rubric.toml`` (optional: the generic rubric applies without one) and ``starter/``.
+    ``accepted_risks`` are the findings of a leak audit that the case's author chose to
+    accept (``casekit case new --accept-risk``), one sentence each: every scorecard and report
+    repeats them, so no score is read without them.
     """
 
     slug: str
@@ -223,6 +235,7 @@ class CaseSpec:
     time_box_hours: float = 4.0
     slices: tuple[SliceSpec, ...] = ()
     time_column: str | None = None
+    accepted_risks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]

@@ -37,6 +37,20 @@ class Starter(str, Enum):
     baseline = "baseline"
 
 
+class TableTask(str, Enum):
+    binary = "binary"
+    multiclass = "multiclass"
+    regression = "regression"
+
+
+case_app = typer.Typer(
+    name="case",
+    help="Author a case from your own table (with a leak audit), and check a case before anyone gets it.",
+    no_args_is_help=True,
+)
+app.add_typer(case_app, name="case")
+
+
 def reports_errors(command):
     """Turn casekit's own errors into a message and an exit code, without a traceback: the one
     place where failures become exit codes (each error type carries its own)."""
@@ -269,6 +283,86 @@ def review(
                   highlight=False)
     if batch.failed:
         raise typer.Exit(1)
+
+
+Columns = Annotated[list[str] | None, typer.Option(
+    help="Repeat the option, or separate the columns with commas.", show_default=False)]
+
+
+@case_app.command("new")
+@reports_errors
+def case_new(
+    slug: Annotated[str, typer.Argument(help="The new case's slug, e.g. 'churn'.")],
+    table: Annotated[Path, typer.Option("--from", help="The table: a CSV (UTF-8, with a header) or Parquet file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The case package folder to write.")],
+    target: Annotated[str, typer.Option(help="The column to predict.")],
+    id_column: Annotated[str | None, typer.Option(
+        "--id", help="The table's row-id column (replaced by fresh random ids in every instance).")] = None,
+    task: Annotated[TableTask | None, typer.Option(help="[default: inferred from the target, and said]")] = None,
+    time: Annotated[str | None, typer.Option(
+        help="Split by time: the latest rows of this column are the test set.")] = None,
+    group: Annotated[str | None, typer.Option(help="Split by group: no value of this column on both sides.")] = None,
+    text: Columns = None,
+    drop: Columns = None,
+    test_size: Annotated[float, typer.Option(help="Share of the rows held out as the test set.")] = 0.25,
+    title: Annotated[str | None, typer.Option(help="The case's title [default: from the slug].")] = None,
+    positive: Annotated[str | None, typer.Option(
+        help="Binary target: the class whose probability is predicted [default: yes/true/1, else the rarer].")] = None,
+    metric: Annotated[str | None, typer.Option(
+        help="The primary metric [default: chosen from the target's distribution, and said].")] = None,
+    accept_risk: Annotated[list[str] | None, typer.Option(
+        "--accept-risk", help="Accept the audit's findings about this column (or 'duplicates'); recorded in the case, "
+                              "its brief and every scorecard. Repeatable.", show_default=False)] = None,
+    dedupe: Annotated[bool, typer.Option(
+        "--dedupe", help="Keep one row of each group of duplicates (text normalised).")] = False,
+    time_box: Annotated[float, typer.Option(help="Hours the candidate is given.")] = 4.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty folder.")] = False,
+) -> None:
+    """Turn a table into a case package: profile, leak audit, brief, rubric, split, baselines, starter."""
+    from evaluator.authoring.new_case import AuthoringOptions, author_case
+    from evaluator.outputs.authoring import print_authored
+
+    options = AuthoringOptions(
+        slug=slug, table=table, output=output, target=target, id_column=id_column,
+        task=task.value if task else None, time_column=time, group_column=group, text_columns=_columns(text),
+        drop=_columns(drop), test_size=test_size, title=title, positive=positive, metric=metric,
+        accept_risk=_columns(accept_risk), dedupe=dedupe, time_box_hours=time_box, force=force)
+    with progress_bar() as status:
+        authored = author_case(options, status)
+    print_authored(authored)
+    if not authored.written:
+        raise typer.Exit(1)
+
+
+@case_app.command("check")
+@reports_errors
+def case_check(
+    case: Annotated[str, typer.Argument(help="A case's slug, or the folder of an installed case package.")],
+    workdir: Annotated[Path | None, typer.Option(
+        help="Where to issue the projects, and keep them [default: a temporary folder, removed after].")] = None,
+) -> None:
+    """Run every conformance check on a case, on every source, as the test suite does."""
+    import tempfile
+
+    from evaluator.authoring.check import check_case, resolve_case
+    from evaluator.outputs.authoring import check_progress, print_case_check
+
+    spec = resolve_case(case)
+    if workdir is not None and workdir.exists() and any(workdir.iterdir()):
+        from evaluator.errors import UsageError
+
+        raise UsageError(f"--workdir {workdir}: must be new or empty")
+    with tempfile.TemporaryDirectory(prefix=f"casekit-check-{spec.slug}-") as scratch:
+        with check_progress(spec) as (on_start, on_done):
+            result = check_case(spec, workdir or Path(scratch), on_start, on_done)
+        print_case_check(result)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+def _columns(values: list[str] | None) -> tuple[str, ...]:
+    """Columns given as repeated options, comma-separated, or both."""
+    return tuple(part.strip() for value in values or () for part in value.split(",") if part.strip())
 
 
 def progress_bar():

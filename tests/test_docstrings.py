@@ -9,6 +9,10 @@ import pytest
 
 MODULES = [
     "cases.prepared",
+    "cases.table_features",
+    "cases.table_split",
+    "evaluator.authoring.audit",
+    "evaluator.metrics.regression",
     "cases.fake_news.prepare",
     "evaluator.metrics.bootstrap",
     "evaluator.metrics.binary",

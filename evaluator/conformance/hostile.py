@@ -8,6 +8,8 @@ entries of its own (:data:`TASK_ENTRIES`), each with the outcome it must end in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -251,8 +253,37 @@ def generated_text_entries(valid: pd.DataFrame, id_column: str, text: str | None
     return entries
 
 
+def predicted_value_entries(valid: pd.DataFrame, id_column: str, text_column: str | None,
+                            number_column: str | None) -> list[tuple[str, bytes]]:
+    """Hostile variants particular to predicted numbers (regression: one value per row)."""
+    assert number_column is not None  # a regression submission has its value column
+    entries: list[tuple[str, bytes]] = []
 
-TASK_ENTRIES = {"ranking": ranked_list_entries, "selection": _selection_entries, "generation": generated_text_entries}
+    def add(name: str, frame: pd.DataFrame) -> None:
+        entries.append((name, frame.to_csv(index=False, lineterminator="\n").encode()))
+
+    def with_value(value: str, row: int = 0) -> pd.DataFrame:
+        frame = valid.astype(object)
+        frame.iloc[row, frame.columns.get_loc(number_column)] = value
+        return frame
+
+    for name, value in [("nan-text", "NaN"), ("none", "None"), ("infinity", "Infinity"), ("minus-infinity", "-inf"),
+                        ("overflowing", "1e400"), ("boolean", "True"), ("comma-decimal", "3,5"),
+                        ("thousands-separator", "1,000.5"), ("hex", "0x1A"), ("with-unit", "12 kg"),
+                        ("underscored", "1_000"), ("negative", "-3.5"), ("scientific", "2.5e3"),
+                        ("leading-plus", "+4"), ("padded", " 3.5 "), ("huge-finite", "1e300"), ("tiny", "1e-300")]:
+        add(f"value-{name}", with_value(value))
+    add("values-all-empty", valid.assign(**{number_column: ""}))
+    add("values-all-integers", valid.assign(**{number_column: "3"}))
+    add("values-all-booleans", valid.assign(**{number_column: ["True", "False"] * (len(valid) // 2)
+                                                + ["True"] * (len(valid) % 2)}))
+    return entries
+
+
+TASK_ENTRIES: dict[str, Callable[..., list[tuple[str, bytes]]]] = {
+    "ranking": ranked_list_entries, "selection": _selection_entries, "generation": generated_text_entries,
+    "regression": predicted_value_entries,
+}
 # What each task-specific entry must end in: a score, or an error with this problem code.
 TASK_EXPECTED = {
     "ranking": {
@@ -283,6 +314,15 @@ TASK_EXPECTED = {
         "text-formula": "scored", "text-markup": "scored", "text-emoji-only": "scored",
         "text-right-to-left": "scored", "text-bidi-override": "scored", "text-latin1-byte": "undecodable",
         "text-duplicate-id": "duplicate_id",
+    },
+    "regression": {
+        "value-nan-text": "nan_value", "value-none": "nan_value", "value-infinity": "not_finite",
+        "value-minus-infinity": "not_finite", "value-overflowing": "not_finite", "value-boolean": "not_a_number",
+        "value-comma-decimal": "not_a_number", "value-thousands-separator": "not_a_number", "value-hex": "not_a_number",
+        "value-with-unit": "not_a_number", "value-underscored": "not_a_number", "value-negative": "scored",
+        "value-scientific": "scored", "value-leading-plus": "scored", "value-padded": "scored",
+        "value-huge-finite": "scored", "value-tiny": "scored", "values-all-empty": "nan_value",
+        "values-all-integers": "scored", "values-all-booleans": "not_a_number",
     },
 }
 

@@ -104,6 +104,10 @@ class CaseUnderTest:
             self._projects[starter] = created.path
         return self._projects[starter]
 
+    def issued(self, starter: Starter) -> bool:
+        """Whether the project of ``starter`` has been issued yet (without issuing it)."""
+        return starter in self._projects
+
     @cached_property
     def instance(self) -> Instance:
         return open_instance(self.project("baseline"), self.keys_dir)

@@ -122,7 +122,8 @@ def rerun_project(
         _issue_data(instance, copy)
         (copy / DEFAULT_SUBMISSION).unlink(missing_ok=True)
         try:
-            environment = ensure_environment(project_requirements(copy), install_time_limit=options.install_time_limit)
+            environment = ensure_environment(project_requirements(copy), install_time_limit=options.install_time_limit,
+                                             case=instance.spec)
         except InstallError as error:
             install = _keep_log(error.step, logs) if error.step else None
             return RerunResult("install_failed", f"cannot be installed: {error}", None, None, install, None, None,

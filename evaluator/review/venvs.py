@@ -2,7 +2,9 @@
 
 A candidate's project depends on ``casekit`` (for the local scoring API), which need not be on
 any package index: the reviewer's own copy is packed into a wheel (from the running code, so
-the re-run sees the very casekit that reviews it) and installed first; the project's other
+the re-run sees the very casekit that reviews it) and installed first, and so is the package
+of a case that another package registers (``casekit case new`` makes such packages: the
+project's contract tests find the case through its entry point); the project's other
 dependencies come from the project's ``pyproject.toml`` (its dependencies and its ``test``
 extra). The project's own code is not installed: it runs from its ``src/`` folder, so one
 environment serves every candidate who asked for the same dependencies.
@@ -37,6 +39,7 @@ from filelock import FileLock
 
 import cases
 import evaluator
+from cases.spec import CaseSpec
 from evaluator.errors import CasekitError
 from evaluator.files import atomic
 from evaluator.review.sandbox import StepResult, run_limited
@@ -100,12 +103,20 @@ def project_requirements(project: Path) -> list[str]:
     return sorted(set(requirements))
 
 
-def ensure_environment(requirements: list[str], *, install_time_limit: float) -> Environment:
-    """The cached environment for ``requirements``, building it if needed."""
+def ensure_environment(requirements: list[str], *, install_time_limit: float,
+                       case: CaseSpec | None = None) -> Environment:
+    """The cached environment for ``requirements`` (and ``case``'s package, when a package other
+    than casekit registers it), building it if needed."""
     root = venv_root()
     wheel = casekit_wheel(root / "wheels")
+    wheels = [wheel]
+    extra = case_wheel(case, root / "wheels") if case is not None else None
+    if extra is not None:
+        wheels.append(extra)
     spec = {"python": list(sys.version_info[:3]), "casekit_wheel": wheel.name, "requirements": requirements,
             "install": "wheels only"}
+    if extra is not None:
+        spec["case_wheel"] = extra.name
     digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
     folder = root / digest
     python = folder / "bin" / "python"
@@ -118,7 +129,7 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float) ->
 
         venv.EnvBuilder(with_pip=True, clear=True).create(folder)
         command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
-                   "--progress-bar", "off", "--only-binary", ":all:", str(wheel), *requirements]
+                   "--progress-bar", "off", "--only-binary", ":all:", *map(str, wheels), *requirements]
         step = run_limited("install", command, cwd=folder, env=pip_environment(), log=root / f"{digest}.log",
                            time_limit=install_time_limit, memory_limit_mb=None)
         if not step.passed:
@@ -157,16 +168,45 @@ def casekit_wheel(folder: Path) -> Path:
     for archive_name, path in files:
         digest.update(archive_name.encode() + b"\0" + path.read_bytes() + b"\0")
     version = f"{evaluator.__version__}+local.{digest.hexdigest()[:12]}"
-    wheel = folder / digest.hexdigest()[:12] / f"casekit-{version}-py3-none-any.whl"
+    requirements = [f"Requires-Dist: {requirement}" for requirement in _runtime_requirements()]
+    return _wheel(folder / digest.hexdigest()[:12], "casekit", version, files, requirements,
+                  "[console_scripts]\ncasekit = evaluator.cli:app\n")
+
+
+def case_wheel(case: CaseSpec, folder: Path) -> Path | None:
+    """A wheel of the package that registers ``case`` through the ``casekit.cases`` entry point
+    (its code and files, and the entry point), named by the hash of its contents; None for a
+    case built into casekit, whose wheel carries it."""
+    entry = next((entry for entry in importlib.metadata.entry_points(group=cases.ENTRY_POINT_GROUP)
+                  if entry.name == case.slug), None)
+    if entry is None or entry.dist is None:
+        return None
+    top = entry.module.split(".")[0]
+    root = Path(importlib.import_module(top).__file__ or "").parent
+    files = [(f"{top}/{path.relative_to(root).as_posix()}", path) for path in sorted(root.rglob("*"))
+             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"]
+    digest = hashlib.sha256()
+    for archive_name, path in files:
+        digest.update(archive_name.encode() + b"\0" + path.read_bytes() + b"\0")
+    name = re.sub(r"[-_.]+", "_", entry.dist.metadata["Name"]).lower()
+    version = f"{entry.dist.version}+local.{digest.hexdigest()[:12]}"
+    return _wheel(folder / digest.hexdigest()[:12], name, version, files, [],
+                  entry.dist.read_text("entry_points.txt") or "")
+
+
+def _wheel(folder: Path, name: str, version: str, files: list[tuple[str, Path]], requirements: list[str],
+           entry_points: str) -> Path:
+    """Write (once) the pure-Python wheel ``name-version`` holding ``files`` (name in the wheel, file)."""
+    wheel = folder / f"{name}-{version}-py3-none-any.whl"
     if wheel.is_file():
         return wheel
-    dist_info = f"casekit-{version}.dist-info"
-    metadata = ["Metadata-Version: 2.1", "Name: casekit", f"Version: {version}", "Requires-Python: >=3.10"]
-    metadata += [f"Requires-Dist: {requirement}" for requirement in _runtime_requirements()]
+    dist_info = f"{name}-{version}.dist-info"
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}", "Requires-Python: >=3.10",
+                *requirements]
     extra = {
         f"{dist_info}/METADATA": ("\n".join(metadata) + "\n").encode(),
         f"{dist_info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: casekit\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-        f"{dist_info}/entry_points.txt": b"[console_scripts]\ncasekit = evaluator.cli:app\n",
+        f"{dist_info}/entry_points.txt": entry_points.encode(),
     }
     record = []
     with (
@@ -197,7 +237,7 @@ def _package_files() -> list[tuple[str, Path]]:
                      for path in sorted(root.rglob("*"))
                      if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
     template = template_dir()
-    evaluator_root = Path(evaluator.__file__).parent
+    evaluator_root = Path(str(evaluator.__file__)).parent
     if evaluator_root not in template.parents:  # a source checkout: the template sits at the top
         files.extend((f"evaluator/cookiecutter-template/{path.relative_to(template).as_posix()}", path)
                      for path in sorted(template.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)

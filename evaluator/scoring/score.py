@@ -112,6 +112,8 @@ def score_submission(
                               resamples=resamples, seed=seed, confidence=confidence)
         notes += slices.notes()
     notes += task.notes(truth, predictions)
+    notes += [f"Accepted risk (a leak-audit finding the case's author accepted): {risk}"
+              for risk in instance.spec.accepted_risks]
 
     bundle = instance.bundle
     return Scorecard(

@@ -21,6 +21,7 @@ TASK_TYPES = {
     "ranking": "evaluator.tasks.ranking:RankingTask",
     "selection": "evaluator.tasks.selection:SelectionTask",
     "generation": "evaluator.tasks.generation:GenerationTask",
+    "regression": "evaluator.tasks.regression:RegressionTask",
 }
 
 

@@ -114,6 +114,43 @@ def reliability_diagram_png(bins: Sequence[ReliabilityBin]) -> bytes:
     return _png(figure, axes)
 
 
+def predicted_vs_actual_png(predicted: np.ndarray, actual: np.ndarray, shown: str) -> bytes:
+    """Actual against predicted values, with the diagonal a perfect model would lie on."""
+    figure, axes = _scatter_axes()
+    axes.scatter(predicted, actual, s=6, alpha=0.35, color="#1f5fa8", linewidths=0, label=shown)
+    finite = np.concatenate([predicted, actual])
+    finite = finite[np.isfinite(finite)]
+    if finite.size:
+        low, high = float(finite.min()), float(finite.max())
+        axes.plot([low, high], [low, high], color="#9aa5b1", linestyle="--", linewidth=1, label="actual = predicted")
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("actual")
+    axes.set_title("Predicted against actual")
+    return _png(figure, axes, legend="upper left")
+
+
+def residuals_png(predicted: np.ndarray, residuals: np.ndarray, shown: str) -> bytes:
+    """Residuals (actual - predicted) against the prediction, with the zero line."""
+    figure, axes = _scatter_axes()
+    axes.scatter(predicted, residuals, s=6, alpha=0.35, color="#1f5fa8", linewidths=0, label=shown)
+    axes.axhline(0.0, color="#9aa5b1", linestyle="--", linewidth=1, label="no error")
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("residual (actual − predicted)")
+    axes.set_title("Residuals against the prediction")
+    return _png(figure, axes, legend="upper right")
+
+
+def _scatter_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(5.5, 5.0))
+    axes.grid(alpha=0.3)
+    return figure, axes
+
+
 def _square_axes():
     import matplotlib
 
@@ -133,10 +170,10 @@ def _operating_point(axes, point: tuple[float, float], threshold: float) -> None
                   label=f"threshold {threshold:g}")
 
 
-def _png(figure, axes) -> bytes:
+def _png(figure, axes, legend: str = "lower right") -> bytes:
     from matplotlib import pyplot as plt
 
-    axes.legend(loc="lower right", fontsize=8)
+    axes.legend(loc=legend, fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=110)

@@ -1,0 +1,57 @@
+"""``casekit case check``: every check's outcome in a table, a failure or a crash said in full,
+exit code 1 when anything failed."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+import cases
+from evaluator.authoring import check as case_check
+from evaluator.cli import app
+from evaluator.conformance.checks import Check, ConformanceError
+
+
+def passes(subject) -> str:
+    """A check that passes."""
+    return "all good"
+
+
+def fails(subject) -> str:
+    """A check that fails."""
+    raise ConformanceError(f"{subject}: the brief is empty")
+
+
+def crashes(subject) -> str:
+    """A check that crashes."""
+    return str(1 / 0)
+
+
+@pytest.fixture
+def three_checks(monkeypatch):
+    monkeypatch.setattr(case_check, "CHECKS", (Check("passes", passes), Check("fails", fails),
+                                               Check("crashes", crashes)))
+
+
+def test_every_check_runs_on_every_source_and_failures_do_not_stop_the_others(three_checks, tmp_path):
+    result = case_check.check_case(cases.get("tickets"), tmp_path)
+    sources = [source.name for source in cases.get("tickets").sources]
+    assert [(o.source, o.check, o.passed) for o in result.outcomes] == [
+        (source, name, name == "passes") for source in sources for name in ("passes", "fails", "crashes")]
+    crash = next(o for o in result.outcomes if o.check == "crashes")
+    assert crash.detail.startswith("crashed: ZeroDivisionError: division by zero (")
+    assert "test_case_check.py" in crash.detail
+    assert not result.passed and result.ladders == {}
+
+
+def test_the_command_prints_the_table_and_each_failure_in_full_and_exits_1(three_checks, tmp_path):
+    outcome = CliRunner().invoke(app, ["case", "check", "tickets", "--workdir", str(tmp_path / "work")])
+    assert outcome.exit_code == 1
+    assert "FAILED fails (synthetic): A check that fails." in outcome.output
+    assert "tickets (synthetic): the brief is empty" in outcome.output
+    assert "4 of 6 checks failed" in outcome.output
+
+
+def test_an_unknown_slug_is_a_usage_error():
+    outcome = CliRunner().invoke(app, ["case", "check", "no-such-case"])
+    assert outcome.exit_code == 2 and "unknown case 'no-such-case'" in outcome.output
