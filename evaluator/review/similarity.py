@@ -157,13 +157,15 @@ def code_document(project: Path) -> CodeDocument:
     return CodeDocument("".join(parts), starts)
 
 
-def boilerplate(case: str) -> list[str]:
+def boilerplate(case: str, source: str | None = None) -> list[str]:
     """The code every candidate was given: the Python files of the project the template renders
-    for ``case``, with each starter (the same rendering ``casekit new`` does, without data)."""
+    for ``case`` and ``source`` (default: the case's first), with each starter (the same
+    rendering ``casekit new`` does, without data)."""
     import tempfile
 
     from cookiecutter.main import cookiecutter
 
+    import cases
     from evaluator.instances.issue import template_dir
 
     texts = []
@@ -174,7 +176,9 @@ def boilerplate(case: str) -> list[str]:
         config.write_text(f"cookiecutters_dir: {root / 'cache'}\nreplay_dir: {root / 'replay'}\n")
         for starter in ("baseline", "empty"):
             rendered = Path(cookiecutter(str(template_dir()), no_input=True, output_dir=str(root / starter),
-                                         config_file=str(config), extra_context={"case": case, "starter": starter}))
+                                         config_file=str(config),
+                                         extra_context={"case": case, "starter": starter,
+                                                        "source": cases.get(case).source(source).name}))
             # One document, as a candidate's is: the k-grams across file boundaries are given too.
             texts.append(code_document(rendered).text)
     return texts
@@ -314,7 +318,9 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
     scores: dict[tuple[str, str], float] = {}
     references: tuple[str, ...] = ()
     schema = spec.submission
-    if instance is not None and schema.rank_column is None:
+    # Predictions are compared answer by answer: a task with one label or probability per test
+    # row (multiclass, binary); lists, selections, texts and numbers are compared by code only.
+    if instance is not None and spec.task in ("multiclass", "binary"):
         files = {candidate.slug: candidate.submission
                  for candidate, review in zip(candidates, reviews, strict=True) if review.status == "scored"}
         for item in ensure_baselines(instance):
@@ -324,4 +330,5 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
         columns = PredictionColumns(spec.id_column, spec.target, schema.label_column,
                                     f"{schema.probability_prefix}{positive}" if positive else None, positive)
         scores = compare_predictions(files, instance.key.answers, columns)
-    return similar_pairs(entrants, boilerplate(spec.slug), scores, references)
+    return similar_pairs(entrants, boilerplate(spec.slug, instance.bundle.source if instance else None), scores,
+                         references)
