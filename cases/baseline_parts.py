@@ -1,5 +1,5 @@
-"""Parts that cases' baselines share: a column selector for sources with different columns, and
-LightGBM set up to train on one thread.
+"""Parts that cases' baselines share: a column selector for sources with different columns,
+LightGBM set up to train on one thread, and the re-ranking of candidate pairs for ranking cases.
 
 Cases differ in their features and their models' sizes; what is the same everywhere lives here.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from lightgbm import LGBMClassifier, LGBMRegressor
+from lightgbm import LGBMClassifier, LGBMRanker, LGBMRegressor
 
 
 class PresentColumns:
@@ -41,3 +42,40 @@ def lightgbm_regressor(**params: Any) -> LGBMRegressor:
     defaults: dict[str, Any] = {"num_leaves": 31, "max_bin": 63, "subsample": 0.8, "subsample_freq": 1,
                                 "reg_lambda": 1.0, "random_state": 0}
     return LGBMRegressor(**{**defaults, **params, "n_jobs": 1, "verbose": -1})
+
+
+def lambdarank_on_candidates(candidates: pd.DataFrame, features: list[str], seed: int) -> LGBMRanker:
+    """LightGBM LambdaRank fitted on candidate pairs: one query per ``row`` (a user), each pair
+    with its ``features`` and a 0/1 ``label``; the rows are grouped together.
+
+    Rows with no positive candidate carry no ranking signal and are left out. One thread, as for
+    :func:`lightgbm_classifier`.
+    """
+    kept = candidates[candidates.groupby("row")["label"].transform("max") > 0]
+    model = LGBMRanker(objective="lambdarank", n_estimators=150, learning_rate=0.05, num_leaves=15,
+                       min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
+                       random_state=seed, n_jobs=1, verbose=-1)
+    return model.fit(kept[features], kept["label"], group=kept.groupby("row", sort=False).size().to_numpy())
+
+
+def top_k_lists(candidates: pd.DataFrame, score: str, k: int, users: np.ndarray, items: np.ndarray,
+                columns: tuple[str, str, str]) -> pd.DataFrame:
+    """Each row's ``k`` best candidates by ``score`` as a ranking submission.
+
+    ``candidates`` holds (``row``, ``column``) positions into ``users`` and ``items``; ties go to
+    the lower column, so the lists are deterministic. ``columns`` names the submission's user,
+    item and rank columns.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"row": [0, 0, 0], "column": [0, 1, 2], "s": [0.2, 0.9, 0.2]})
+    >>> lists = top_k_lists(frame, "s", 2, np.array(["u"]), np.array(["a", "b", "c"]), ("user", "item", "rank"))
+    >>> lists.values.tolist()
+    [['u', 'b', 1], ['u', 'a', 2]]
+    """
+    ordered = candidates.sort_values(["row", score, "column"], ascending=[True, False, True], kind="stable")
+    ordered = ordered[ordered.groupby("row").cumcount() < k]
+    ranks = ordered.groupby("row").cumcount().to_numpy() + 1
+    user, item, rank = columns
+    return pd.DataFrame({user: users[ordered["row"].to_numpy()], item: items[ordered["column"].to_numpy()],
+                         rank: ranks.astype(np.int64)})

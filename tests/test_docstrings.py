@@ -8,6 +8,9 @@ import importlib
 import pytest
 
 MODULES = [
+    "cases.baseline_parts",
+    "cases.highlights.qvhighlights",
+    "cases.knapsack",
     "cases.prepared",
     "cases.table_features",
     "cases.table_split",
@@ -18,6 +21,7 @@ MODULES = [
     "evaluator.metrics.binary",
     "evaluator.metrics.classification",
     "evaluator.metrics.ranking",
+    "evaluator.metrics.selection",
     "evaluator.metrics.ngrams",
     "evaluator.metrics.rouge",
     "evaluator.metrics.bleu",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lightgbm import LGBMRanker
 from scipy import sparse
 
+from cases.baseline_parts import lambdarank_on_candidates, top_k_lists
 from cases.places.prepare import ITEM, USER, hold_out
 
 RECENT_DAYS = 14
@@ -211,15 +211,7 @@ class LightGBMReranker:
         positives = pd.MultiIndex.from_frame(answers[[USER, ITEM]])
         pairs = pd.MultiIndex.from_arrays([features.units[frame["row"]], features.places[frame["column"]]])
         frame["label"] = pairs.isin(positives).astype(int)
-        frame = frame[frame.groupby("row")["label"].transform("max") > 0]
-        self.model = LGBMRanker(
-            objective="lambdarank", n_estimators=150, learning_rate=0.05, num_leaves=15, min_child_samples=20,
-            subsample=0.8, subsample_freq=1, colsample_bytree=0.8, random_state=self.seed,
-            # One thread: LightGBM's OpenMP threads spin-wait on a small shared machine.
-            n_jobs=1, verbose=-1,
-        )
-        self.model.fit(frame[list(PairFeatures.FEATURES)], frame["label"],
-                       group=frame.groupby("row", sort=False).size().to_numpy())
+        self.model = lambdarank_on_candidates(frame, list(PairFeatures.FEATURES), self.seed)
         return self
 
     def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
@@ -230,10 +222,7 @@ class LightGBMReranker:
 
 
 def _ranked(features: PairFeatures, frame: pd.DataFrame, score: str, k: int) -> pd.DataFrame:
-    frame = frame.sort_values(["row", score, "column"], ascending=[True, False, True], kind="stable")
-    frame = frame[frame.groupby("row").cumcount() < k]
-    ranks = frame.groupby("row").cumcount().to_numpy() + 1
-    return _submission(features.units[frame["row"].to_numpy()], features.places[frame["column"].to_numpy()], ranks)
+    return top_k_lists(frame, score, k, features.units, features.places, (USER, ITEM, "rank"))
 
 
 def _submission(users: np.ndarray, places: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
