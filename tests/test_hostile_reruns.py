@@ -1,6 +1,6 @@
 """Hostile candidate projects, re-run in the bubblewrap sandbox in one review batch.
 
-Beside an honest project (the baseline starter, run for real), seven projects whose
+Seven projects (copies of an issued project, the sample submission as their own) whose
 ``make run`` attacks the reviewer: it reads the key store, connects to a listener on
 127.0.0.1, writes outside its copy, forks without end, fills the disk, sleeps for ever, or
 leaves a daemon behind. Each attack writes ``ATTACK <name>: blocked (...)`` or ``... SUCCEEDED``
@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import threading
 import uuid
@@ -29,7 +28,7 @@ from evaluator.instances.keystore import ANSWERS_FILE
 
 pytestmark = pytest.mark.slow
 
-TIME_LIMIT = 120  # seconds per step: the honest pipeline takes 10-25 s alone, over 60 s on a machine under heavy load
+TIME_LIMIT = 30  # seconds per step: each attack ends (or is stopped) within seconds, but for the sleeper
 DISK_LIMIT_MB = 256
 PROCESS_LIMIT = 64
 
@@ -163,8 +162,9 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     honest = root / "ada"
     casekit("new", "tickets", "--source", "nlbse24", "--seed", "31", "--keys-dir", keys, "--candidate", "Ada",
             "-o", honest, check=True)
-    run = subprocess.run(["make", "run", f"PYTHON={sys.executable}"], cwd=honest, capture_output=True, text=True)
-    assert run.returncode == 0, run.stdout + run.stderr
+    # The honest re-run in the sandbox is test_review's; here the attacks are what is re-run.
+    (honest / "submission").mkdir(exist_ok=True)
+    shutil.copy(honest / "data" / "sample_submission.csv", honest / "submission" / "predictions.csv")
     answers = next(keys.rglob(ANSWERS_FILE))
     listener = Listener()
     token = f"casekit-daemon-{uuid.uuid4().hex}"
@@ -172,7 +172,7 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     venv_root = Path(os.environ["CASEKIT_VENV_DIR"])
     values = {"answers": str(answers), "keys": str(keys), "port": listener.port, "outside": str(outside),
               "limit": PROCESS_LIMIT, "token": token}
-    inputs = [f"Ada={honest}"]
+    inputs = []
     for name, code in ATTACKS.items():
         hostile_project(honest, root / "projects" / name, name, code.format(**values))
         inputs.append(f"{name}={root / 'projects' / name}")
@@ -202,13 +202,7 @@ def pipeline_log(batch: SimpleNamespace, slug: str) -> str:
 def test_the_batch_reviews_every_project_and_exits_0(batch):
     assert batch.result.returncode == 0, batch.result.stdout + batch.result.stderr
     reviews = json.loads((batch.output / "summary.json").read_text())["candidates"]
-    assert len(reviews) == 1 + len(ATTACKS) and all(review["status"] == "scored" for review in reviews)
-
-
-def test_the_honest_project_reproduces_in_the_sandbox(batch):
-    ada = review_of(batch, "ada")
-    assert ada["rerun_status"] == "reproduced"
-    assert "sandbox" in ada["rerun_isolation"] and "no network" in ada["rerun_isolation"]
+    assert len(reviews) == len(ATTACKS) and all(review["status"] == "scored" for review in reviews)
 
 
 def test_the_key_store_is_not_in_the_sandbox_and_no_answer_byte_reaches_an_output(batch):

@@ -1,6 +1,7 @@
 """Hostile submissions beyond the conformance suite (which runs the whole corpus in process on
 every case and source): scale, size caps, what reaches the terminal and the report, and the
-corpus through the real command line. Each registered case, on its default source."""
+corpus through the real command line. Each registered case, on its default source (the command
+line's own handling: one case of each task type)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def cases_where(applies) -> list[str]:
 
 
 RANKED = cases_where(lambda spec: spec.task == "ranking")
+# The command line's own handling (errors become messages and exit codes, names are escaped) is
+# the same for every case of a task type: one case of each goes through it.
+ONE_PER_TASK = list({case.task: case.slug for case in reversed(cases.all())}.values())
 # Submissions with a text column from a closed set (a label, an item id) that candidates write by
 # hand. Free text (a generated title) is any text but a few faults: its own hostile entries check it.
 WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None and spec.task != "generation")
@@ -92,6 +96,7 @@ def test_hostile_text_reaches_the_terminal_inert(issued, tmp_path):
     assert "<script>alert" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("issued", ONE_PER_TASK, indirect=True)
 def test_hostile_candidate_names_are_escaped_in_the_report_and_terminal(issued, tmp_path):
     subject, valid = issued
     path = tmp_path / "valid.csv"
@@ -120,6 +125,7 @@ def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
     assert "U+200B" in message
 
 
+@pytest.mark.parametrize("issued", ONE_PER_TASK, indirect=True)
 def test_the_corpus_runs_through_the_real_command_line_without_tracebacks(issued, tmp_path):
     subject, valid = issued
     sample = build(valid, *roles(subject.task, subject.instance.labels))[::6]  # every sixth: the CLI adds ~2 s each

@@ -111,9 +111,10 @@ def test_each_review_json_names_its_mlflow_run(reviewed, issued):
         {name: runs[name] for name in slugs}
 
 
-def test_the_rerun_reproduces_the_project_and_reports_time_and_memory(reviewed):
+def test_the_rerun_reproduces_the_project_in_the_sandbox_and_reports_time_and_memory(reviewed):
     ada = latest_review(reviewed.output, "ada")
     assert ada["rerun_status"] == "reproduced"
+    assert "sandbox" in ada["rerun_isolation"] and "no network" in ada["rerun_isolation"]
     assert ada["rerun_seconds"] > 0 and ada["rerun_peak_memory_mb"] > 50
     engineering = next(part for part in ada["final"]["parts"] if part["name"] == "engineering")
     assert engineering["value"] == 1.0
