@@ -6,7 +6,7 @@ Cases differ in their features and their models' sizes; what is the same everywh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -79,3 +79,46 @@ def top_k_lists(candidates: pd.DataFrame, score: str, k: int, users: np.ndarray,
     user, item, rank = columns
     return pd.DataFrame({user: users[ordered["row"].to_numpy()], item: items[ordered["column"].to_numpy()],
                          rank: ranks.astype(np.int64)})
+
+
+class LambdaRankReranker:
+    """Candidate pairs re-ranked by LightGBM LambdaRank (see :func:`lambdarank_on_candidates`),
+    trained on the case's split made again inside its inputs: the held-out users' candidates,
+    labelled by whether they are among that split's answers, with the features as they were
+    before it.
+
+    A ranking case subclasses it, naming ``pair_features`` (its class of (user, item) pair
+    features: ``compute(inputs, users)``, ``candidates(n)``, ``FEATURES``, and the ``users`` and
+    ``items`` the rows and columns stand for), its ``user_column`` and ``item_column``, and
+    :meth:`hold_out`.
+    """
+
+    pair_features: ClassVar[Any]
+    user_column: ClassVar[str]
+    item_column: ClassVar[str]
+
+    def __init__(self, candidates: int = 60, seed: int = 0) -> None:
+        self.n_candidates = candidates
+        self.seed = seed
+
+    def hold_out(self, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+        """The case's split made again inside ``inputs``: the earlier inputs and their answers."""
+        raise NotImplementedError
+
+    def fit(self, inputs: dict[str, pd.DataFrame]) -> LambdaRankReranker:
+        self.inputs = inputs
+        earlier, answers = self.hold_out(inputs)
+        features = self.pair_features.compute(earlier, earlier["test"][self.user_column].to_numpy())
+        frame = features.candidates(self.n_candidates)
+        positives = pd.MultiIndex.from_frame(answers[[self.user_column, self.item_column]])
+        pairs = pd.MultiIndex.from_arrays([features.users[frame["row"]], features.items[frame["column"]]])
+        frame["label"] = pairs.isin(positives).astype(int)
+        self.model = lambdarank_on_candidates(frame, list(self.pair_features.FEATURES), self.seed)
+        return self
+
+    def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
+        features = self.pair_features.compute(self.inputs, users)
+        frame = features.candidates(max(self.n_candidates, k))
+        frame["score"] = self.model.predict(frame[list(self.pair_features.FEATURES)])
+        return top_k_lists(frame, "score", k, features.users, features.items,
+                           (self.user_column, self.item_column, "rank"))

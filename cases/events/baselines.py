@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from cases.baseline_parts import lambdarank_on_candidates, top_k_lists
+from cases.baseline_parts import LambdaRankReranker, top_k_lists
 from cases.events.prepare import ITEM, USER, hold_out
 
 DAY = pd.Timedelta(days=1)
@@ -56,11 +56,11 @@ class PairFeatures:
     """The signals of every (member, window event) pair, each an ``(n_users, n_events)`` matrix.
 
     ``users`` are the members asked for (any id; one unknown to the inputs has no history),
-    ``events`` the window's events (``test_events``), in their table's order.
+    ``items`` the window's events (``test_events``), in their table's order.
     """
 
     users: np.ndarray
-    events: np.ndarray
+    items: np.ndarray
     matrices: dict[str, np.ndarray]
     answered_early: np.ndarray
 
@@ -159,7 +159,7 @@ class PairFeatures:
             "start_hour": ones * window["start_time"].dt.hour.to_numpy(float)[None, :],
             "weekend": ones * (window_slot >= 2)[None, :].astype(float),
         }
-        return cls(users=users, events=window[ITEM].to_numpy(), matrices=matrices, answered_early=answered)
+        return cls(users=users, items=window[ITEM].to_numpy(), matrices=matrices, answered_early=answered)
 
     def content_score(self) -> np.ndarray:
         """The classical score: membership and past yeses to the group, text similarity to the
@@ -222,7 +222,7 @@ class ContentScore:
         return _ranked(features, ranked, "content_score", k)
 
 
-class LightGBMReranker:
+class LightGBMReranker(LambdaRankReranker):
     """Candidates from the content score, re-ranked by LightGBM LambdaRank.
 
     Training repeats the case's split one week earlier inside the inputs
@@ -230,30 +230,15 @@ class LightGBMReranker:
     whether they said yes after that cut-off, with the features as they were then.
     """
 
-    def __init__(self, candidates: int = 60, seed: int = 0) -> None:
-        self.n_candidates = candidates
-        self.seed = seed
+    pair_features = PairFeatures
+    user_column, item_column = USER, ITEM
 
-    def fit(self, inputs: dict[str, pd.DataFrame]) -> LightGBMReranker:
-        self.inputs = inputs
-        earlier, answers = hold_out(inputs)
-        features = PairFeatures.compute(earlier, earlier["test"][USER].to_numpy())
-        frame = features.candidates(self.n_candidates)
-        positives = pd.MultiIndex.from_frame(answers[[USER, ITEM]])
-        pairs = pd.MultiIndex.from_arrays([features.users[frame["row"]], features.events[frame["column"]]])
-        frame["label"] = pairs.isin(positives).astype(int)
-        self.model = lambdarank_on_candidates(frame, list(PairFeatures.FEATURES), self.seed)
-        return self
-
-    def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
-        features = PairFeatures.compute(self.inputs, users)
-        frame = features.candidates(max(self.n_candidates, k))
-        frame["score"] = self.model.predict(frame[list(PairFeatures.FEATURES)])
-        return _ranked(features, frame, "score", k)
+    def hold_out(self, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+        return hold_out(inputs)
 
 
 def _ranked(features: PairFeatures, frame: pd.DataFrame, score: str, k: int) -> pd.DataFrame:
-    return top_k_lists(frame, score, k, features.users, features.events, (USER, ITEM, "rank"))
+    return top_k_lists(frame, score, k, features.users, features.items, (USER, ITEM, "rank"))
 
 
 def _submission(users: np.ndarray, events: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:

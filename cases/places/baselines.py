@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from cases.baseline_parts import lambdarank_on_candidates, top_k_lists
+from cases.baseline_parts import LambdaRankReranker, top_k_lists
 from cases.places.prepare import ITEM, USER, hold_out
 
 RECENT_DAYS = 14
@@ -44,8 +44,8 @@ def lightgbm_reranker() -> LightGBMReranker:
 class PairFeatures:
     """Every signal of every (test unit, place) pair, each an ``(n_units, n_places)`` matrix."""
 
-    units: np.ndarray
-    places: np.ndarray
+    users: np.ndarray
+    items: np.ndarray
     matrices: dict[str, np.ndarray]
 
     FEATURES = ("distance_request_km", "distance_home_km", "user_visits", "visited", "days_since_visit",
@@ -139,7 +139,7 @@ class PairFeatures:
             "first_place": first_place,
             "user_history": np.log1p(user_visits.sum(axis=1))[:, None] * np.ones((1, n_places)),
         }
-        return cls(units=units, places=place_index.to_numpy(), matrices=matrices)
+        return cls(users=units, items=place_index.to_numpy(), matrices=matrices)
 
     def nearby_score(self) -> np.ndarray:
         """The classical score: popularity decayed by the distance from the request, plus the
@@ -190,39 +190,24 @@ class NearbyAndHabits:
 
     def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
         features = PairFeatures.compute(self.inputs, users)
-        frame = features.candidates(features.places.size)
+        frame = features.candidates(features.items.size)
         frame["score"] = frame["nearby_score"] - 20.0 * frame["first_place"]
         return _ranked(features, frame, "score", k)
 
 
-class LightGBMReranker:
+class LightGBMReranker(LambdaRankReranker):
     """Candidates re-ranked by LightGBM LambdaRank, trained on the case's split made again
     inside train (:func:`cases.places.prepare.hold_out`)."""
 
-    def __init__(self, candidates: int = 60, seed: int = 0) -> None:
-        self.n_candidates = candidates
-        self.seed = seed
+    pair_features = PairFeatures
+    user_column, item_column = USER, ITEM
 
-    def fit(self, inputs: dict[str, pd.DataFrame]) -> LightGBMReranker:
-        self.inputs = inputs
-        earlier, answers = hold_out(inputs)
-        features = PairFeatures.compute(earlier, earlier["test"][USER].to_numpy())
-        frame = features.candidates(self.n_candidates)
-        positives = pd.MultiIndex.from_frame(answers[[USER, ITEM]])
-        pairs = pd.MultiIndex.from_arrays([features.units[frame["row"]], features.places[frame["column"]]])
-        frame["label"] = pairs.isin(positives).astype(int)
-        self.model = lambdarank_on_candidates(frame, list(PairFeatures.FEATURES), self.seed)
-        return self
-
-    def recommend(self, users: np.ndarray, k: int) -> pd.DataFrame:
-        features = PairFeatures.compute(self.inputs, users)
-        frame = features.candidates(max(self.n_candidates, k))
-        frame["score"] = self.model.predict(frame[list(PairFeatures.FEATURES)])
-        return _ranked(features, frame, "score", k)
+    def hold_out(self, inputs: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+        return hold_out(inputs)
 
 
 def _ranked(features: PairFeatures, frame: pd.DataFrame, score: str, k: int) -> pd.DataFrame:
-    return top_k_lists(frame, score, k, features.units, features.places, (USER, ITEM, "rank"))
+    return top_k_lists(frame, score, k, features.users, features.items, (USER, ITEM, "rank"))
 
 
 def _submission(users: np.ndarray, places: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
