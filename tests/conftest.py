@@ -23,19 +23,35 @@ def pytest_configure(config) -> None:
     # Environment variables, not fixtures: the CLI runs in subprocesses, which inherit them.
     base = Path(tempfile.mkdtemp(prefix="casekit-env-"))
     config.casekit_env = base
-    os.environ["CASEKIT_KEYS_DIR"] = str(base / "keys")
     os.environ["CASEKIT_CACHE_DIR"] = str(base / "cache")
     os.environ["CASEKIT_DATA_MIRROR"] = str(MIRROR)
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{base / 'mlflow.db'}"
-    # Re-run environments are built once per session (from the pip cache) and shared by its tests,
-    # on every xdist worker: the controller hands its folder to the workers.
+    # Shared by every xdist worker (the controller hands its folders to the workers), as a team
+    # shares them: the key store, so that an instance issued on both workers (the same case, seed
+    # and source) has its baselines trained once, and the re-run environments, built once per
+    # session from the pip cache.
     workerinput = getattr(config, "workerinput", None)
-    os.environ["CASEKIT_VENV_DIR"] = workerinput["casekit_venvs"] if workerinput else str(base / "venvs")
+    for variable, folder in SHARED.items():
+        os.environ[variable] = workerinput[variable] if workerinput else str(base / folder)
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 
 
+SHARED = {"CASEKIT_KEYS_DIR": "keys", "CASEKIT_VENV_DIR": "venvs"}
+
+
 def pytest_configure_node(node) -> None:
-    node.workerinput["casekit_venvs"] = os.environ["CASEKIT_VENV_DIR"]
+    node.workerinput.update({variable: os.environ[variable] for variable in SHARED})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The slow modules first: the two workers take scopes in collection order, and a long
+    # module taken last would keep one worker busy while the other has nothing left to do.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+def shared_key_store() -> Path:
+    """The key store every worker of the test run shares."""
+    return Path(os.environ["CASEKIT_KEYS_DIR"])
 
 
 def pytest_unconfigure(config) -> None:

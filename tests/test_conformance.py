@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import shared_key_store
 
 import cases
 from evaluator.conformance.checks import CHECKS, Check
@@ -27,7 +28,8 @@ class ConformanceOfOneSource:
     @pytest.fixture(scope="class")
     @classmethod
     def subject(cls, tmp_path_factory) -> CaseUnderTest:
-        return CaseUnderTest(cls.slug, cls.source, tmp_path_factory.mktemp(f"conformance-{cls.slug}-{cls.source}"))
+        return CaseUnderTest(cls.slug, cls.source, tmp_path_factory.mktemp(f"conformance-{cls.slug}-{cls.source}"),
+                             key_store=shared_key_store())
 
     def test_conforms(self, subject: CaseUnderTest, check: Check) -> None:
         check.run(subject)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import casekit
+from conftest import casekit, shared_key_store
 
 import cases
 from evaluator.conformance.hostile import ANSI, MARKUP, SCRIPT, build, roles, ten_million_rows
 from evaluator.conformance.subject import CaseUnderTest
+
+pytestmark = pytest.mark.slow
 
 CASES = [case.slug for case in cases.all()]
 
@@ -36,7 +38,10 @@ WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None an
 def issued(request, tmp_path_factory):
     """The case on its default source at its conformance scale, and a valid submission for it."""
     case = cases.get(request.param)
-    subject = CaseUnderTest(case.slug, case.default_source.name, tmp_path_factory.mktemp(f"hostile-{case.slug}"))
+    # The conformance suite's instance of the case (same seed, scale and key store): its baselines
+    # are trained once for both.
+    subject = CaseUnderTest(case.slug, case.default_source.name, tmp_path_factory.mktemp(f"hostile-{case.slug}"),
+                            key_store=shared_key_store())
     return subject, subject.sample_submission()
 
 

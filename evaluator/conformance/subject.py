@@ -43,11 +43,17 @@ class MakeResult:
 
 @dataclass
 class CaseUnderTest:
-    """Case ``slug`` on ``source``, checked in ``workdir`` (which must be empty or new)."""
+    """Case ``slug`` on ``source``, checked in ``workdir`` (which must be empty or new).
+
+    The projects' answer key goes to ``key_store``, else to ``workdir/keys``. Checks of the same
+    case and source issue the same instance (same seed and scale): given one key store, they
+    share its key and its baselines, trained once.
+    """
 
     slug: str
     source: str
     workdir: Path
+    key_store: Path | None = None
     _prepared: dict[int, PreparedData] = field(default_factory=dict, repr=False)
     _projects: dict[str, Path] = field(default_factory=dict, repr=False)
     _made: dict[tuple[str, str], MakeResult] = field(default_factory=dict, repr=False)
@@ -79,7 +85,7 @@ class CaseUnderTest:
 
     @property
     def keys_dir(self) -> Path:
-        return self.workdir / "keys"
+        return self.key_store or self.workdir / "keys"
 
     def prepared(self, seed: int = SEED) -> PreparedData:
         """The case's split for ``seed``, from a fresh load of the source."""
