@@ -1,9 +1,9 @@
-"""A throwaway PostgreSQL cluster and a real ``mlflow server`` on it, for the tests.
+"""A throwaway PostgreSQL cluster, for the tests' real ``mlflow server`` on PostgreSQL.
 
 ``initdb`` makes a cluster in a temporary folder, ``pg_ctl`` starts it on a free port on
-127.0.0.1 (and a socket in that folder), ``createdb`` makes the ``mlflow`` database, then
-``mlflow server --backend-store-uri postgresql://...`` runs with a local artifact root, as the
-README's team setup does. Everything stops, and the folder goes, when the ``with`` ends.
+127.0.0.1 (and a socket in that folder), ``createdb`` makes the ``mlflow`` database, whose URI
+is the server's backend store, as in the README's team setup. Everything stops, and the folder
+goes, when the ``with`` ends.
 
 PostgreSQL refuses to run as root (a compromised server would own the machine), and CI runs
 as root: then the cluster belongs to, and runs as, the ``postgres`` user that Debian's
@@ -17,13 +17,11 @@ import glob
 import os
 import pwd
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+from tracking_server import free_port
 
 INSTALL_HINT = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
 
@@ -35,14 +33,6 @@ def bin_dir() -> Path | None:
         return Path(versions[-1]).parent
     found = shutil.which("initdb")
     return Path(found).parent if found else None
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PostgresCluster:
@@ -87,45 +77,6 @@ class PostgresCluster:
                 self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
-
-
-class MlflowServer:
-    """``mlflow server`` on the cluster's database with a local artifact root."""
-
-    def __init__(self, backend: str, artifacts: Path) -> None:
-        self.backend, self.artifacts = backend, artifacts
-        self.port = free_port()
-        self.uri = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-        self.log = artifacts.parent / "mlflow-server.log"
-
-    def __enter__(self) -> MlflowServer:
-        mlflow = Path(sys.executable).with_name("mlflow")
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [str(mlflow), "server", "--backend-store-uri", self.backend, "--artifacts-destination",
-                 str(self.artifacts), "--host", "127.0.0.1", "--port", str(self.port), "--workers", "2"],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"mlflow server exited {self.process.returncode}: {self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.uri}/health", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.5)
-        self.__exit__(None, None, None)
-        raise RuntimeError("mlflow server did not start within 180 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
 
 
 def _user_exists(name: str) -> bool:

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import pytest
 from conftest import casekit, project_with_submission
 from mlflow import MlflowClient
-from postgres import INSTALL_HINT, MlflowServer, PostgresCluster, bin_dir
+from postgres import INSTALL_HINT, PostgresCluster, bin_dir
+from tracking_server import MlflowServer
 
 pytestmark = pytest.mark.slow
 PARALLEL = 8
@@ -23,7 +24,7 @@ def server(tmp_path_factory):
     if binaries is None:
         pytest.skip(INSTALL_HINT)
     root = tmp_path_factory.mktemp("postgres-tracking")
-    with PostgresCluster(binaries) as database, MlflowServer(database.uri, root / "artifacts") as running:
+    with PostgresCluster(binaries) as database, MlflowServer(database.uri, root / "artifacts", workers=2) as running:
         yield SimpleNamespace(uri=running.uri, root=root, database=database)
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from conftest import casekit, project_with_submission
 from mlflow import MlflowClient
+from tracking_server import MlflowServer, free_port
 
 pytestmark = pytest.mark.slow
 PARALLEL = 8
@@ -26,54 +24,12 @@ def project(nlbse_project, nlbse_baselines, tmp_path_factory) -> Path:
                                    tmp_path_factory.mktemp("resilience"))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class MlflowServer:
-    """A real ``mlflow server`` on 127.0.0.1: sqlite backend store, local artifact root."""
-
-    def __init__(self, root: Path, port: int) -> None:
-        self.root, self.port = root, port
-        self.uri = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> MlflowServer:
-        mlflow = Path(sys.executable).with_name("mlflow")
-        self.process = subprocess.Popen(
-            [str(mlflow), "server", "--backend-store-uri", f"sqlite:///{self.root / 'server.db'}",
-             "--artifacts-destination", str(self.root / "artifacts"), "--host", "127.0.0.1",
-             "--port", str(self.port), "--workers", "1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.healthy():
-                return self
-            time.sleep(0.5)
-        self.stop()
-        raise RuntimeError("mlflow server did not start within 120 s")
-
-    def healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.uri}/health", timeout=2):
-                return True
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, 15)
-            self.process.wait(timeout=30)
-
-
-@pytest.fixture
-def server(tmp_path):
-    running = MlflowServer(tmp_path, free_port()).start()
-    yield running
-    running.stop()
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real ``mlflow server`` on a sqlite store, shared by the module's tests."""
+    root = tmp_path_factory.mktemp("tracking-server")
+    with MlflowServer(f"sqlite:///{root / 'server.db'}", root / "artifacts") as running:
+        yield running
 
 
 def runs(uri: str) -> list:
@@ -107,19 +63,17 @@ def test_evaluate_and_baselines_log_to_a_real_tracking_server(project, server):
     assert server.uri in evaluated.stdout
     casekit("baselines", project, env=env, check=True)
     landed = runs(server.uri)
-    roles = sorted((run.data.tags["casekit.role"], run.data.tags.get("casekit.baseline", "")) for run in landed)
-    assert roles == [("baseline", "lightgbm"), ("baseline", "majority"), ("baseline", "tfidf_logreg"),
-                     ("candidate", "")]
-    candidate = next(run for run in landed if run.data.tags["casekit.role"] == "candidate")
+    assert sorted(run.data.tags["casekit.baseline"] for run in landed if run.data.tags["casekit.role"] == "baseline") \
+        == ["lightgbm", "majority", "tfidf_logreg"]
+    [candidate] = [run for run in landed if run.data.tags.get("casekit.candidate") == "served"]
     artifacts = {a.path for a in MlflowClient(tracking_uri=server.uri).list_artifacts(candidate.info.run_id)}
     assert {"scorecard.json", "report.html", "plots", "submission"} <= artifacts
     assert "macro_f1_ci_high" in candidate.data.metrics
 
 
-def test_an_unreachable_server_is_reported_and_the_result_kept_for_sync(project, tmp_path):
-    port = free_port()  # nothing listens here yet
-    env = {"MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port}"}
-    offline = casekit("evaluate", project, "--candidate", "offline", env=env)
+def test_an_unreachable_server_is_reported_and_the_result_kept_for_sync(project, server):
+    offline = casekit("evaluate", project, "--candidate", "offline",
+                      env={"MLFLOW_TRACKING_URI": f"http://127.0.0.1:{free_port()}"})  # nothing listens there
     assert offline.returncode == 0, offline.stderr
     assert "unreachable" in offline.stderr and "casekit sync" in offline.stderr
     assert "Traceback" not in offline.stderr
@@ -127,13 +81,10 @@ def test_an_unreachable_server_is_reported_and_the_result_kept_for_sync(project,
     assert (folder / "scorecard.json").is_file() and (folder / "report.html").is_file()
     assert json.loads((folder / "tracking.json").read_text())["status"] == "pending"
 
-    server = MlflowServer(tmp_path, port).start()
-    try:
-        synced = casekit("sync", project, env=env, check=True)
-        assert folder.name in synced.stdout and "logged as run" in synced.stdout
-        assert json.loads((folder / "tracking.json").read_text())["status"] == "logged"
-        assert [r.data.tags["casekit.candidate"] for r in runs(server.uri)
-                if r.data.tags["casekit.role"] == "candidate"] == ["offline"]
-        assert "nothing to sync" in casekit("sync", project, env=env, check=True).stdout
-    finally:
-        server.stop()
+    online = {"MLFLOW_TRACKING_URI": server.uri}
+    synced = casekit("sync", project, env=online, check=True)
+    assert folder.name in synced.stdout and "logged as run" in synced.stdout
+    assert json.loads((folder / "tracking.json").read_text())["status"] == "logged"
+    assert "offline" in [r.data.tags["casekit.candidate"] for r in runs(server.uri)
+                         if r.data.tags["casekit.role"] == "candidate"]
+    assert "nothing to sync" in casekit("sync", project, env=online, check=True).stdout
