@@ -13,6 +13,8 @@ from mlflow import MlflowClient
 
 from evaluator.outputs.tracking import experiment_name
 
+pytestmark = pytest.mark.slow
+
 HOSTILE_NAME = '<script>alert("x")</script> & Co'
 
 

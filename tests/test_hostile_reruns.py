@@ -28,7 +28,7 @@ from evaluator.instances.keystore import ANSWERS_FILE
 
 pytestmark = pytest.mark.slow
 
-TIME_LIMIT = 30  # seconds per step: each attack ends (or is stopped) within seconds, but for the sleeper
+TIME_LIMIT = 20  # seconds per step: each attack ends (or is stopped) within seconds, but for the sleeper
 DISK_LIMIT_MB = 256
 PROCESS_LIMIT = 64
 

@@ -192,7 +192,7 @@ def failing(issued) -> SimpleNamespace:
     pyproject = erin / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"pandas>=2.1",', '"pandas>=2.1", "not a requirement!",'))
     output = issued.root / "failing"
-    result = casekit("review", f"Dana={dana}", f"Erin={erin}", "--rerun", "--time-limit", "30", "--jobs", "2",
+    result = casekit("review", f"Dana={dana}", f"Erin={erin}", "--rerun", "--time-limit", "15", "--jobs", "2",
                      "--keys-dir", issued.keys, "-o", output)
     return SimpleNamespace(output=output, result=result)
 
@@ -201,7 +201,7 @@ def test_a_pipeline_past_its_time_limit_is_reported_and_its_metric_kept(failing)
     assert failing.result.returncode == 0, failing.result.stderr
     dana = latest_review(failing.output, "dana")
     assert dana["status"] == "scored" and dana["primary_value"] > 0.5
-    assert dana["rerun_status"] == "timed out" and "time limit of 30 s" in dana["rerun_summary"]
+    assert dana["rerun_status"] == "timed out" and "time limit of 15 s" in dana["rerun_summary"]
 
 
 def test_a_project_that_cannot_be_installed_is_reported_and_its_metric_kept(failing):

@@ -19,6 +19,8 @@ from conftest import casekit, needs_mirror
 from evaluator.errors import UsageError
 from evaluator.review.dask_runner import ClusterSpec, parse_cluster, run_tasks
 
+pytestmark = pytest.mark.slow
+
 LABELS = ["bug", "feature", "question"]
 
 
