@@ -9,6 +9,7 @@ runs each class on one worker.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -28,8 +29,9 @@ class ConformanceOfOneSource:
     @pytest.fixture(scope="class")
     @classmethod
     def subject(cls, tmp_path_factory) -> CaseUnderTest:
+        # The worker's own MLflow store: a new sqlite store costs seconds of migrations per class.
         return CaseUnderTest(cls.slug, cls.source, tmp_path_factory.mktemp(f"conformance-{cls.slug}-{cls.source}"),
-                             key_store=shared_key_store())
+                             key_store=shared_key_store(), tracking_store=os.environ["MLFLOW_TRACKING_URI"])
 
     def test_conforms(self, subject: CaseUnderTest, check: Check) -> None:
         check.run(subject)

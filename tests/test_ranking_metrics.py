@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,9 @@ import pytest
 from evaluator.metrics import ranking
 
 N_ITEMS = 300
+# ranx compiles its kernels with numba on first use, a minute of CPU on a fresh install; its
+# reference values for a few hundred users are as quick in plain Python. Set before ranx is imported.
+os.environ.setdefault("NUMBA_DISABLE_JIT", "1")
 
 
 def random_case(seed: int, n_users: int = 400, depth: int = 60):

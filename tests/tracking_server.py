@@ -45,7 +45,9 @@ class MlflowServer:
             self.process = subprocess.Popen(
                 [str(mlflow), "server", "--backend-store-uri", self.backend, "--artifacts-destination",
                  str(self.artifacts), "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)],
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                # As the README's team setup: no job consumers (casekit runs no server-side jobs).
+                env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"})
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -47,13 +47,15 @@ class CaseUnderTest:
 
     The projects' answer key goes to ``key_store``, else to ``workdir/keys``. Checks of the same
     case and source issue the same instance (same seed and scale): given one key store, they
-    share its key and its baselines, trained once.
+    share its key and its baselines, trained once. The projects' runs and the checks' evaluation
+    are logged to the MLflow store ``tracking_store`` (a URI), else to a sqlite file in ``workdir``.
     """
 
     slug: str
     source: str
     workdir: Path
     key_store: Path | None = None
+    tracking_store: str | None = None
     _prepared: dict[int, PreparedData] = field(default_factory=dict, repr=False)
     _projects: dict[str, Path] = field(default_factory=dict, repr=False)
     _made: dict[tuple[str, str], MakeResult] = field(default_factory=dict, repr=False)
@@ -120,8 +122,8 @@ class CaseUnderTest:
 
     @property
     def tracking_uri(self) -> str:
-        """The MLflow store of the checks (and of the projects' own runs): in the workdir."""
-        return f"sqlite:///{self.workdir / 'mlflow.db'}"
+        """The MLflow store of the checks (and of the projects' own runs)."""
+        return self.tracking_store or f"sqlite:///{self.workdir / 'mlflow.db'}"
 
     @contextmanager
     def tracking(self) -> Iterator[None]:
@@ -138,7 +140,7 @@ class CaseUnderTest:
                 os.environ["MLFLOW_TRACKING_URI"] = previous
 
     def make(self, starter: Starter, target: str) -> MakeResult:
-        """Run ``make target`` in the project of ``starter``, with this Python, its own MLflow store."""
+        """Run ``make target`` in the project of ``starter``, with this Python, logging to :attr:`tracking_uri`."""
         key = (starter, target)
         if key not in self._made:
             project = self.project(starter)
