@@ -10,7 +10,9 @@ DEMO := $(CURDIR)/demo
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# No bytecode compiled at install: it is written on first import, for the modules in use (a
+	# quarter of what is installed); compiling all of it took 48 s of a 92 s install.
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[test]'
 	touch $@
 
 install: $(INSTALLED)  ## Set up .venv with casekit and its test tools
