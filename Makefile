@@ -7,8 +7,13 @@ DEMO := $(CURDIR)/demo
 
 .PHONY: demo test install bench clean
 
-# No bytecode compiled at install: it is written on first import, for the modules in use (a
-# quarter of what is installed); compiling all of it took 48 s of a 92 s install.
+# No bytecode compiled at install: it is written beside the sources on first import, for the
+# modules in use (a quarter of what is installed; compiling all of it took 48 s of a 92 s
+# install). So it must be written: with PYTHONDONTWRITEBYTECODE or a PYTHONPYCACHEPREFIX from
+# the caller's shell, each of the hundreds of processes the demo and the tests start would
+# compile casekit, pandas and MLflow again (the suite ran 1.8 times slower).
+unexport PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX
+
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -30,15 +35,11 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 
 # Two workers, one scope of tests each at a time (a test file, or the class of one case and
 # source in the conformance suite): a scope shares costly fixtures (an issued instance, a
-# trained project), and CI machines have two cores.
-# Lint and types first (seconds), then the tests. The tests start hundreds of Python processes
-# (the command line, projects' make targets): they must find and write bytecode next to the
-# sources, or each one compiles casekit, pandas and MLflow again (a cache prefix, or
-# PYTHONDONTWRITEBYTECODE, made the suite 1.8 times slower).
+# trained project), and CI machines have two cores. Lint and types first (seconds).
 test: $(INSTALLED)  ## Run ruff, mypy and the whole test suite
 	$(BIN)/ruff check cases evaluator tests bench
 	$(BIN)/mypy
-	env -u PYTHONDONTWRITEBYTECODE -u PYTHONPYCACHEPREFIX $(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider --durations=25
+	$(BIN)/python -m pytest -n 2 --dist loadscope -p no:cacheprovider --durations=25
 
 bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/tickets_cli.py
