@@ -19,6 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 MIRROR = REPO.parent / "shared" / "datasets"
 
 
+# The folders every xdist worker shares (see pytest_configure), by the variable that names each.
+SHARED = {"CASEKIT_KEYS_DIR": "keys", "CASEKIT_VENV_DIR": "venvs"}
+
+
 def pytest_configure(config) -> None:
     # Environment variables, not fixtures: the CLI runs in subprocesses, which inherit them.
     base = Path(tempfile.mkdtemp(prefix="casekit-env-"))
@@ -34,9 +38,6 @@ def pytest_configure(config) -> None:
     for variable, folder in SHARED.items():
         os.environ[variable] = workerinput[variable] if workerinput else str(base / folder)
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
-
-
-SHARED = {"CASEKIT_KEYS_DIR": "keys", "CASEKIT_VENV_DIR": "venvs"}
 
 
 def pytest_configure_node(node) -> None:
