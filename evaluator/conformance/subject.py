@@ -135,7 +135,7 @@ class CaseUnderTest:
         try:
             yield
         finally:
-            mlflow.set_tracking_uri(None)  # type: ignore[arg-type]  # None: back to the default
+            mlflow.set_tracking_uri(None)  # None: back to the default
             if previous is not None:
                 os.environ["MLFLOW_TRACKING_URI"] = previous
 
