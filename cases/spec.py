@@ -156,9 +156,12 @@ class DataSource:
     ``load`` points to ``f(seed, scale) -> dict[str, DataFrame]`` for a synthetic source,
     whose size is ``scale`` times its default, and to ``f(seed)`` for a real one (which has
     the size it has, and may ignore the seed). ``dataset`` names the folder under the cache
-    and under a mirror. ``conformance_scale`` is the smallest scale at which the source
-    still shows what the case is about (its baselines in distinct tiers): the conformance
-    suite issues it at that scale.
+    and under a mirror. A real source that declares its ``sample_units`` (table -> the column
+    whose values are its units, or None for rows) also comes smaller: at a scale below 1 it
+    keeps a seeded sample of that fraction of its units (see :mod:`cases.unit_sample`).
+    ``conformance_scale`` is the smallest scale at which the source still shows what the case
+    is about (a synthetic source's baselines in distinct tiers; a real source's structure and
+    enough test units): the conformance suite issues it at that scale.
     """
 
     name: str
@@ -170,17 +173,32 @@ class DataSource:
     licence: str = ""
     citation: str = ""
     conformance_scale: float = 1.0
+    sample_units: dict[str, str | None] = field(default_factory=dict)
     overrides: dict[str, Any] = field(default_factory=dict)
     """Case fields this source changes, e.g. a six-way variant's task, metrics, submission."""
+
+    def scale_problem(self, scale: float) -> str | None:
+        """Why this source cannot come at ``scale``, or None when it can."""
+        if self.synthetic or scale == 1.0:
+            return None
+        if not self.sample_units:
+            return f"{self.name!r} is a real dataset that comes at its own size only (it declares no sample units)"
+        if not 0 < scale < 1:
+            return f"{self.name!r} is a real dataset: a scale below 1 keeps a sample of it, it cannot grow"
+        return None
 
     def load_tables(self, seed: int, scale: float = 1.0) -> dict[str, pd.DataFrame]:
         loader = resolve(self.load)
         if self.synthetic:
             return loader(seed, scale)
-        if scale != 1.0:
-            raise CaseSpecError(f"source {self.name!r} is a real dataset: it comes at its own size, not at "
-                                f"scale {scale:g}")
-        return loader(seed)
+        problem = self.scale_problem(scale)
+        if problem:
+            raise CaseSpecError(f"scale {scale:g}: {problem}")
+        if scale == 1.0:
+            return loader(seed)
+        from cases.unit_sample import sample_units
+
+        return sample_units(loader(seed), self.sample_units, scale, seed, source=self.name)
 
 
 @dataclass(frozen=True)

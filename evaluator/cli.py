@@ -90,7 +90,8 @@ def new(
         help="Seed of the split (and of synthetic data) [default: random].")] = None,
     source: Annotated[str | None, typer.Option(help="Data source [default: the case's first, offline one].")] = None,
     scale: Annotated[float, typer.Option(
-        help="Size of a synthetic source relative to its default (e.g. 0.25 for a quick practice run).")] = 1.0,
+        help="Size of a synthetic source relative to its default, or the fraction of a real one's units kept "
+             "(e.g. 0.25 for a quick practice run).")] = 1.0,
     starter: Annotated[Starter, typer.Option(help="Starter code in the pipeline stages.")] = Starter.baseline,
     keys_dir: KeysDir = None,
     candidate: Annotated[str | None, typer.Option(help="The candidate's name, recorded in the project.")] = None,

@@ -43,6 +43,8 @@ CASE = CaseSpec(
             load="cases.events.meetup:load",
             synthetic=False,
             dataset=MEETUP_DATASET,
+            sample_units={"users": "user_id", "rsvps": "user_id"},
+            conformance_scale=0.3,
             files=MEETUP_FILES,
             licence=(
                 "No licence published: RSVPs crawled from the Meetup API by the authors (Meetup's API terms "

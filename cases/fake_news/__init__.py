@@ -27,6 +27,7 @@ def liar_source(name: str, description: str, overrides: dict[str, Any]) -> DataS
     """A variant of LIAR: both read the same pinned release; they differ in task and prepare."""
     return DataSource(name=name, description=description, load="cases.fake_news.liar:load", synthetic=False,
                       dataset=liar.DATASET, files=liar.FILES, licence=LIAR_LICENCE, citation=LIAR_CITATION,
+                      sample_units=dict.fromkeys(liar.ROWS), conformance_scale=0.3,
                       overrides=overrides)
 
 

@@ -50,6 +50,8 @@ CASE = CaseSpec(
             load="cases.incident_titles.aeslc:load",
             synthetic=False,
             dataset=aeslc.DATASET,
+            sample_units={"emails": None},
+            conformance_scale=0.2,
             files=aeslc.FILES,
             licence="CC BY-NC-SA 4.0 (non-commercial use, share-alike, attribution); real emails from the public "
                     "Enron corpus, with personal data.",

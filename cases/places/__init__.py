@@ -45,6 +45,8 @@ CASE = CaseSpec(
             load="cases.places.flickr:load",
             synthetic=False,
             dataset=FLICKR_DATASET,
+            sample_units={"visits": "user_id"},
+            conformance_scale=0.5,
             files=FLICKR_FILES,
             licence=(
                 "No licence published: visits derived from YFCC100M Flickr photos (each under its own Creative "

@@ -51,6 +51,8 @@ CASE = CaseSpec(
             load="cases.recommendations.movielens:load",
             synthetic=False,
             dataset=MOVIELENS_DATASET,
+            sample_units={"ratings": "user_id"},
+            conformance_scale=0.3,
             files=MOVIELENS_FILES,
             licence=(
                 "GroupLens usage licence: research use, acknowledge the source, redistribution only under "

@@ -83,7 +83,7 @@ class CaseUnderTest:
 
     @property
     def scale(self) -> float:
-        return self.data_source.conformance_scale if self.data_source.synthetic else 1.0
+        return self.data_source.conformance_scale
 
     @property
     def keys_dir(self) -> Path:

@@ -67,16 +67,17 @@ def new_project(
 
     When ``keys_dir`` is given the instance is being issued by a reviewer: the seed is kept
     in the key store and withheld from the candidate's ``casekit.json``. ``scale`` sizes a
-    synthetic source relative to its default (a small instance for a quick practice run).
+    synthetic source relative to its default, and keeps that fraction of a real one's units
+    (a small instance for a quick practice run).
     """
     say = status or (lambda message: None)
     case = cases.get(slug)
     data_source = case.source(source)
-    if scale != 1.0 and not data_source.synthetic:
-        raise UsageError(f"--scale applies to synthetic sources; {data_source.name!r} is a real dataset of its own "
-                         "size")
     if not 0 < scale <= MAX_SCALE:
         raise UsageError(f"--scale {scale:g}: expected a number in (0, {MAX_SCALE:g}]")
+    problem = data_source.scale_problem(scale)
+    if problem:
+        raise UsageError(f"--scale {scale:g}: {problem}")
     task = tasks.load_case(slug, data_source.name)
     spec = task.spec
     destination = (output or Path.cwd() / slug).expanduser().resolve()
