@@ -39,7 +39,7 @@ def test_list_shows_one_line_per_case():
 def test_validate_accepts_a_project_with_a_valid_submission(nlbse_project, tmp_path):
     result = casekit("validate", nlbse_project / "data" / "sample_submission.csv")
     assert result.returncode == 0, result.stderr
-    assert "valid (1,500 rows)" in result.stdout
+    assert "valid (750 rows)" in result.stdout  # the official test split, sampled to half
 
 
 def test_validate_reports_problems_with_exit_code_1(nlbse_project, tmp_path):

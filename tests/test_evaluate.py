@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import casekit, needs_mirror
+from conftest import NLBSE24_SIZE, casekit, needs_mirror
 from mlflow import MlflowClient
 
 from evaluator.outputs.tracking import experiment_name
@@ -134,7 +134,8 @@ def issue_copy(tmp_path: Path) -> tuple[Path, Path]:
     needs_mirror()
     keys = tmp_path / "keys"
     project = tmp_path / "copy"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "3", "-o", project, "--keys-dir", keys, check=True)
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "3", "-o", project, "--keys-dir", keys, check=True)
     shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
     return project, keys / json.loads((project / "casekit.json").read_text())["instance_id"]
 
@@ -186,7 +187,8 @@ def test_one_instance_issued_to_two_candidates_verifies_for_both(tmp_path):
     keys = tmp_path / "keys"
     for name in ("ada", "grace"):
         project = tmp_path / name
-        casekit("new", "tickets", "--source", "nlbse24", "--seed", "8", "-o", project, "--keys-dir", keys,
+        casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+                "--seed", "8", "-o", project, "--keys-dir", keys,
                 "--candidate", name, check=True)
         shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
     for name in ("ada", "grace"):

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import casekit, needs_mirror
+from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
 from evaluator.instances.keystore import ANSWERS_FILE
 
@@ -160,7 +160,8 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     root = tmp_path_factory.mktemp("hostile-reruns")
     keys = root / "key-store"
     honest = root / "ada"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "31", "--keys-dir", keys, "--candidate", "Ada",
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "31", "--keys-dir", keys, "--candidate", "Ada",
             "-o", honest, check=True)
     # The honest re-run in the sandbox is test_review's; here the attacks are what is re-run.
     (honest / "submission").mkdir(exist_ok=True)

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import casekit, needs_mirror
+from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
 from evaluator.errors import IntegrityError, UsageError
 from evaluator.instances.keystore import ANSWERS_FILE
@@ -23,7 +23,8 @@ def issued(tmp_path_factory) -> tuple[Path, Path]:
     needs_mirror()
     root = tmp_path_factory.mktemp("hostile-review")
     keys, project = root / "keys", root / "eve"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "8", "--keys-dir", keys, "-o", project, check=True)
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "8", "--keys-dir", keys, "-o", project, check=True)
     (project / "submission" / "predictions.csv").write_bytes((project / "data" / "sample_submission.csv").read_bytes())
     return keys, project
 

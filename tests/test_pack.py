@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import casekit, needs_mirror
+from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
 from evaluator.errors import IntegrityError
 from evaluator.review.pack import MANIFEST_FILE, unpack
@@ -20,7 +20,8 @@ def project(tmp_path_factory) -> Path:
     """A project with a submission and the clutter a candidate's folder collects."""
     needs_mirror()
     project = tmp_path_factory.mktemp("pack") / "take-home"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "4", "-o", project, "--candidate", "Ada", check=True)
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "4", "-o", project, "--candidate", "Ada", check=True)
     shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
     (project / ".venv" / "lib").mkdir(parents=True)
     (project / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 from browser import INSTALL_HINT, Page, chromium
-from conftest import casekit, needs_mirror, shared_key_store
+from conftest import NLBSE24_SIZE, casekit, needs_mirror, shared_key_store
 from mlflow import MlflowClient
 
 from evaluator.outputs.tracking import experiment_name
@@ -39,7 +39,8 @@ def issued(tmp_path_factory) -> SimpleNamespace:
     # The session's key store and the session project's seed: the instance's baselines are trained once.
     keys = shared_key_store()
     ada = root / "ada"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "11", "--keys-dir", keys, "--candidate", "Ada",
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "11", "--keys-dir", keys, "--candidate", "Ada",
             "-o", ada, check=True)
     run = subprocess.run(["make", "run", f"PYTHON={sys.executable}"], cwd=ada, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import psutil
 import pytest
-from conftest import casekit, needs_mirror
+from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
 from evaluator.errors import UsageError
 from evaluator.review.dask_runner import ClusterSpec, parse_cluster, run_tasks
@@ -75,7 +75,8 @@ def bare_files(tmp_path_factory) -> tuple[Path, str, list[str]]:
     root = tmp_path_factory.mktemp("dask-review")
     keys = root / "keys"
     project = root / "project"
-    casekit("new", "tickets", "--source", "nlbse24", "--seed", "41", "--keys-dir", keys, "-o", project, check=True)
+    casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE,
+            "--seed", "41", "--keys-dir", keys, "-o", project, check=True)
     instance = json.loads((project / "casekit.json").read_text())["instance_id"]
     sample = pd.read_csv(project / "data" / "sample_submission.csv", dtype=str)
     inputs = []
