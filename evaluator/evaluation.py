@@ -120,9 +120,10 @@ def log_baselines(
     results = []
     predictions = ensure_baselines(instance, say)
     with FileLock(str(instance.key.baselines_dir / ".tracking.lock")):
+        logged = tracking.find_baseline_runs(instance.bundle.case, instance.bundle.instance_id)
         for item in predictions:
             name = item.baseline.name
-            existing = tracking.find_baseline_run(instance.bundle.case, instance.bundle.instance_id, name)
+            existing = logged.get(name)
             if existing and not include_logged:
                 continue
             say(f"scoring baseline {item.baseline.title}")

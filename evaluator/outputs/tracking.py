@@ -186,27 +186,32 @@ def log_evaluation(
                                               extra_tags or {}, extra_metrics or {}))
 
 
-def find_baseline_run(case: str, instance_id: str, baseline: str) -> TrackedRun | None:
-    """The existing run of ``baseline`` for this instance, if the store has one."""
+def find_baseline_runs(case: str, instance_id: str) -> dict[str, TrackedRun]:
+    """The existing run of each baseline logged for this instance, by baseline name (one search:
+    an evaluation looks them up every time, and each search costs a query of the store)."""
     import mlflow
 
     _quiet_mlflow()
     ensure_reachable()
     name = experiment_name(case, instance_id)
 
-    def search() -> TrackedRun | None:
+    def search() -> dict[str, TrackedRun]:
         experiment = mlflow.get_experiment_by_name(name)
         if experiment is None:
-            return None
+            return {}
         runs = mlflow.search_runs(
             experiment_ids=[experiment.experiment_id],
-            filter_string=f"tags.`{ROLE_TAG}` = 'baseline' and tags.`{BASELINE_TAG}` = '{baseline}'",
-            max_results=1,
+            filter_string=f"tags.`{ROLE_TAG}` = 'baseline'",
+            order_by=["attributes.start_time ASC"],
             output_format="list",
         )
-        if not runs:
-            return None
-        return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, runs[0].info.run_id)
+        found: dict[str, TrackedRun] = {}
+        for run in runs:  # the first logged of each, should a race have logged one twice
+            baseline = run.data.tags.get(BASELINE_TAG)
+            if baseline and baseline not in found:
+                found[baseline] = TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id,
+                                             run.info.run_id)
+        return found
 
     with exclusive_store():
         return retry_when_locked(search)
