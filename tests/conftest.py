@@ -42,6 +42,12 @@ def pytest_configure(config) -> None:
     for variable, folder in SHARED.items():
         os.environ[variable] = workerinput[variable] if workerinput else str(base / folder)
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    # Two workers on two cores, each starting pipelines and evaluations: a BLAS or OpenMP pool of
+    # a thread per core in every process oversubscribes the cores, and its threads spin while
+    # they wait (the tickets pipeline took 16 s of CPU with two BLAS threads, 7 s with one).
+    # Dask's workers get the same setting from distributed itself.
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
 
 
 def pytest_configure_node(node) -> None:

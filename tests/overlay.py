@@ -31,9 +31,7 @@ class Overlay:
         return cls(folder / "bin" / "python")
 
     def run(self, *args: object, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        # One BLAS thread: the linear models are small, and spinning threads beside the other
-        # xdist worker cost more than they give.
-        env = {**os.environ, "COLUMNS": "200", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        env = {**os.environ, "COLUMNS": "200"}  # one BLAS and OpenMP thread, as conftest sets for every test
         return subprocess.run([str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True)
 
     def casekit(self, *args: object, cwd: Path | None = None, expect: int = 0) -> subprocess.CompletedProcess:
