@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -190,6 +191,7 @@ def failing(issued) -> SimpleNamespace:
     pipeline.write_text(pipeline.read_text().replace(
         "def main() -> int:\n",
         "def main() -> int:\n    import os\n    print('KEYS', os.environ.get('CASEKIT_KEYS_DIR'), flush=True)\n"
+        "    print('THREADS', os.environ.get('OMP_NUM_THREADS'), os.environ.get('OPENBLAS_NUM_THREADS'), flush=True)\n"
         "    time.sleep(600)\n"))
     pyproject = erin / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"pandas>=2.1",', '"pandas>=2.1", "not a requirement!",'))
@@ -216,6 +218,12 @@ def test_a_project_that_cannot_be_installed_is_reported_and_its_metric_kept(fail
 def test_the_rerun_environment_does_not_name_the_key_store(failing):
     log = sorted((failing.output / "candidates" / "dana").iterdir())[-1] / "rerun" / "pipeline.log"
     assert "KEYS None" in log.read_text()
+
+
+def test_each_of_two_reruns_at_a_time_gets_half_the_cores_for_its_thread_pools(failing):
+    log = sorted((failing.output / "candidates" / "dana").iterdir())[-1] / "rerun" / "pipeline.log"
+    share = str(max(1, len(os.sched_getaffinity(0)) // 2))  # --jobs 2
+    assert f"THREADS {share} {share}" in log.read_text()
 
 
 def test_twenty_bare_submissions_two_at_a_time_log_twenty_runs(issued, tmp_path):

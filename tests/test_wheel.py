@@ -34,7 +34,9 @@ def user(wheel, tmp_path_factory) -> dict[str, str]:
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile", str(wheel)],
                    check=True, capture_output=True)
     (root / "home").mkdir()
-    keep = {name: value for name, value in os.environ.items() if name in ("LANG", "LC_ALL", "TMPDIR")
+    # The machine's settings, not casekit's: locale, temp dir, pip's index, thread pools (see conftest).
+    keep = {name: value for name, value in os.environ.items()
+            if name in ("LANG", "LC_ALL", "TMPDIR", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
             or name.startswith("PIP_")}
     return {**keep, "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin", "HOME": str(root / "home"),
             "VIRTUAL_ENV": str(venv)}

@@ -29,6 +29,7 @@ Output folder layout::
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -93,6 +94,12 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     output = options.output.resolve()
     _check_output(output)
     cluster = parse_cluster(options.cluster, options.jobs)
+    if not cluster.address:
+        # Re-runs side by side share this machine's cores: a thread pool per core in each would
+        # oversubscribe them, and waiting threads spin (a linear model's fit took twice the CPU).
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        threads = max(1, cores // max(1, cluster.workers))
+        options = replace(options, rerun_limits=replace(options.rerun_limits, threads=threads))
     if options.rerun:
         _check_rerun_tools(options, say)
     inputs = [parse_input(argument) for argument in arguments]

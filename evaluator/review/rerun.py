@@ -42,6 +42,8 @@ from evaluator.scoring.score import score_submission
 Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "over_disk_limit",
                  "install_failed", "no_output", "no_sandbox"]
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+# The thread pools of numpy's BLAS, scikit-learn's and LightGBM's OpenMP.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 UNSAFE_WARNING = ("re-run WITHOUT a sandbox (--unsafe-no-sandbox): the candidate's code ran as the reviewer, "
                   "with the reviewer's files and network in reach")
 
@@ -56,6 +58,8 @@ class RerunOptions:
     run_time_box: float = 900.0
     reproduce_tolerance: float = 0.01
     sandbox: bool = True
+    threads: int | None = None
+    """The BLAS and OpenMP threads of a step; None leaves them to the libraries (a thread per core)."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def rerun_project(
                                None, isolation)
 
         seen = _inside(folders) if options.sandbox else folders
-        env = _step_environment(seen, environment.python)
+        env = _step_environment(seen, environment.python, options.threads)
         make = ["make", "--no-print-directory"]
         python = f"PYTHON={environment.python}"
 
@@ -222,9 +226,11 @@ def _inside(folders: SandboxFolders) -> SandboxFolders:
     return SandboxFolders(bubblewrap.PROJECT, bubblewrap.HOME, bubblewrap.TMP, folders.shm, folders.etc)
 
 
-def _step_environment(folders: SandboxFolders, python: Path) -> dict[str, str]:
+def _step_environment(folders: SandboxFolders, python: Path, threads: int | None) -> dict[str, str]:
     """The whole environment of a step: nothing of the reviewer's."""
+    pools = {name: str(threads) for name in THREAD_VARIABLES} if threads else {}
     return {
+        **pools,
         "PATH": f"{python.parent}:{SYSTEM_PATH}",
         "HOME": str(folders.home),
         "TMPDIR": str(folders.tmp),
