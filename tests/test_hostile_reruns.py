@@ -294,3 +294,28 @@ def test_a_dependency_without_a_wheel_is_reported_as_such(tmp_path):
             "(from versions: none)\nERROR: No matching distribution found for sdist-only-package==1.0\n")
     step = StepResult("install", ["pip"], "failed", 1, 3.0, 50.0, tmp_path / "install.log", tail)
     assert describe_install_failure(step).startswith("no wheel of sdist-only-package==1.0 for this platform")
+
+
+def test_when_uv_fails_pip_installs_and_its_error_is_reported(tmp_path, monkeypatch):
+    # Stand-ins for the two installers: a real failure of both costs minutes of resolving.
+    from evaluator.review import venvs
+
+    monkeypatch.setenv(venvs.VENV_DIR_ENV, str(tmp_path / "venvs"))
+    monkeypatch.setattr(venvs, "uv_command", lambda python, packages: ["sh", "-c", "echo uv is broken; exit 2"])
+    monkeypatch.setattr(venvs, "pip_command", lambda python, packages: [
+        "sh", "-c", "echo 'ERROR: Could not find a version that satisfies the requirement sdist-only-package==1.0'; "
+                    "exit 1"])
+    with pytest.raises(venvs.InstallError, match=r"no wheel of sdist-only-package==1\.0") as raised:
+        venvs.ensure_environment(["sdist-only-package==1.0"], install_time_limit=60)
+    assert raised.value.step is not None and raised.value.step.command[0] == "sh"
+    assert "uv is broken" not in raised.value.step.log_tail  # pip's run, not uv's
+    assert [path.name for path in (tmp_path / "venvs").iterdir() if path.is_dir()] == ["wheels"]  # nothing half-built
+
+
+def test_uv_is_given_pips_index_settings(monkeypatch):
+    from evaluator.review.venvs import uv_environment
+
+    monkeypatch.setenv("PIP_INDEX_URL", "https://mirror.example/simple")
+    monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels")
+    env = uv_environment()
+    assert env["UV_DEFAULT_INDEX"] == "https://mirror.example/simple" and env["UV_FIND_LINKS"] == "/opt/wheels"

@@ -10,9 +10,15 @@ extra). The project's own code is not installed: it runs from its ``src/`` folde
 environment serves every candidate who asked for the same dependencies.
 
 Installing must not run the candidate's code, and building a package runs code (a setup.py, a
-build backend): pip takes wheels only (``--only-binary :all:``), and only requirements by name
-and version, never a URL or a local path. A project that needs a package with no wheel for
-this platform (an sdist-only one) is reported as such, and nothing is built.
+build backend): the installer takes wheels only (``--only-binary :all:``), and only
+requirements by name and version, never a URL or a local path. A project that needs a package
+with no wheel for this platform (an sdist-only one) is reported as such, and nothing is built.
+
+The installer is uv (a dependency of casekit): it resolves, links and byte-compiles the ~150
+packages of a project's environment in a fifth of pip's time (20 s against 100 s, 31 s of CPU
+against 89 s). uv reads pip's ``PIP_INDEX_URL``, ``PIP_EXTRA_INDEX_URL`` and ``PIP_FIND_LINKS``
+(passed on as its own settings) but not pip's configuration files, so when uv fails, pip
+installs the environment again from scratch, and pip's error is the one reported.
 
 Environments live under ``$CASEKIT_VENV_DIR``, else the user cache dir
 (``~/.cache/casekit/venvs``), named by a hash of the Python version, the casekit wheel and the
@@ -47,6 +53,9 @@ from evaluator.review.sandbox import StepResult, run_limited
 VENV_DIR_ENV = "CASEKIT_VENV_DIR"
 READY_MARKER = ".casekit-ready"
 PACKAGES = (evaluator, cases)
+# pip's index settings and uv's names for them.
+UV_SETTINGS = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
+               "PIP_FIND_LINKS": "UV_FIND_LINKS"}
 
 
 class InstallError(CasekitError):
@@ -124,19 +133,39 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float,
     with FileLock(str(root / f"{digest}.lock")):
         if (folder / READY_MARKER).is_file():
             return Environment(python, True, round(time.monotonic() - started, 2), None)
-        shutil.rmtree(folder, ignore_errors=True)
-        import venv
-
-        venv.EnvBuilder(with_pip=True, clear=True).create(folder)
-        command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
-                   "--progress-bar", "off", "--only-binary", ":all:", *map(str, wheels), *requirements]
-        step = run_limited("install", command, cwd=folder, env=pip_environment(), log=root / f"{digest}.log",
-                           time_limit=install_time_limit, memory_limit_mb=None)
+        packages = [*map(str, wheels), *requirements]
+        log = root / f"{digest}.log"
+        step = _install(folder, uv_command(python, packages), uv_environment(), log, install_time_limit)
+        if not step.passed:
+            step = _install(folder, pip_command(python, packages), pip_environment(), log, install_time_limit)
         if not step.passed:
             shutil.rmtree(folder, ignore_errors=True)
             raise InstallError(describe_install_failure(step), step)
         atomic.write_text(folder / READY_MARKER, json.dumps(spec, indent=2) + "\n")
     return Environment(python, False, round(time.monotonic() - started, 2), step)
+
+
+def _install(folder: Path, command: list[str], env: dict[str, str], log: Path, time_limit: float) -> StepResult:
+    """A new environment in ``folder`` (pip in it: the fallback needs it), then ``command``."""
+    import venv
+
+    shutil.rmtree(folder, ignore_errors=True)
+    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    return run_limited("install", command, cwd=folder, env=env, log=log, time_limit=time_limit,
+                       memory_limit_mb=None)
+
+
+def uv_command(python: Path, packages: list[str]) -> list[str]:
+    """uv's install of ``packages`` into the environment of ``python``, as pip's below."""
+    from uv import find_uv_bin
+
+    return [find_uv_bin(), "pip", "install", "--python", str(python), "--no-progress", "--compile-bytecode",
+            "--only-binary", ":all:", *packages]
+
+
+def pip_command(python: Path, packages: list[str]) -> list[str]:
+    return [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off",
+            "--only-binary", ":all:", *packages]
 
 
 def describe_install_failure(step: StepResult) -> str:
@@ -158,6 +187,14 @@ def pip_environment() -> dict[str, str]:
             "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
     env = {name: value for name, value in os.environ.items() if name in keep or name.startswith("PIP_")}
     env["PYTHONNOUSERSITE"] = "1"
+    return env
+
+
+def uv_environment() -> dict[str, str]:
+    """pip's environment, with pip's index settings passed on as uv's."""
+    env = pip_environment()
+    env.update({uv: env[pip] for pip, uv in UV_SETTINGS.items() if pip in env})
+    env.update({name: value for name, value in os.environ.items() if name.startswith("UV_")})
     return env
 
 
