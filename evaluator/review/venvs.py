@@ -135,9 +135,11 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float,
             return Environment(python, True, round(time.monotonic() - started, 2), None)
         packages = [*map(str, wheels), *requirements]
         log = root / f"{digest}.log"
-        step = _install(folder, uv_command(python, packages), uv_environment(), log, install_time_limit)
+        step = _install(folder, uv_command(python, packages), uv_environment(), log, install_time_limit,
+                        with_pip=False)
         if not step.passed:
-            step = _install(folder, pip_command(python, packages), pip_environment(), log, install_time_limit)
+            step = _install(folder, pip_command(python, packages), pip_environment(), log, install_time_limit,
+                            with_pip=True)
         if not step.passed:
             shutil.rmtree(folder, ignore_errors=True)
             raise InstallError(describe_install_failure(step), step)
@@ -145,12 +147,13 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float,
     return Environment(python, False, round(time.monotonic() - started, 2), step)
 
 
-def _install(folder: Path, command: list[str], env: dict[str, str], log: Path, time_limit: float) -> StepResult:
-    """A new environment in ``folder`` (pip in it: the fallback needs it), then ``command``."""
+def _install(folder: Path, command: list[str], env: dict[str, str], log: Path, time_limit: float, *,
+             with_pip: bool) -> StepResult:
+    """A new environment in ``folder`` (with pip in it for pip's install: uv needs none), then ``command``."""
     import venv
 
     shutil.rmtree(folder, ignore_errors=True)
-    venv.EnvBuilder(with_pip=True, clear=True).create(folder)
+    venv.EnvBuilder(with_pip=with_pip, clear=True).create(folder)
     return run_limited("install", command, cwd=folder, env=env, log=log, time_limit=time_limit,
                        memory_limit_mb=None)
 
