@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cases.incident_titles import synthetic
-from evaluator import tasks
-from evaluator.metrics.bleu import bleu_statistics
-from evaluator.metrics.chrf import chrf_statistics
-from evaluator.metrics.rouge import rouge_scores
-from evaluator.scoring.model_scores import score_model
+from casekit import tasks
+from casekit.cases.incident_titles import synthetic
+from casekit.metrics.bleu import bleu_statistics
+from casekit.metrics.chrf import chrf_statistics
+from casekit.metrics.rouge import rouge_scores
+from casekit.scoring.model_scores import score_model
 
 ROWS = 100_000
 LIBRARY_ROWS = 10_000

@@ -21,10 +21,9 @@ import argparse
 import numpy as np
 import pandas as pd
 
-import cases
-from cases.highlights import baselines
-from evaluator import tasks
-from evaluator.metrics.bootstrap import DEFAULT_SEED, bootstrap_metrics, percentile_interval
+from casekit import cases, tasks
+from casekit.cases.highlights import baselines
+from casekit.metrics.bootstrap import DEFAULT_SEED, bootstrap_metrics, percentile_interval
 
 BASELINES = ("evenly_spaced", "hand_weighted", "lightgbm_knapsack")
 

@@ -1,4 +1,4 @@
-"""Time the knapsack of ``cases.knapsack`` beside peers solving the same problems in the same run.
+"""Time the knapsack of ``casekit.cases.knapsack`` beside peers solving the same problems in the same run.
 
     python bench/knapsack.py [--repeat 3] [--items 10000]
 
@@ -30,7 +30,7 @@ import time
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from cases.knapsack import best_selection, best_selections
+from casekit.cases.knapsack import best_selection, best_selections
 
 # OR-Tools' dynamic programming solver slows down sharply with the budget (1 s of CPU at 3,600 s;
 # over five minutes at 37,500 s in trials): the bench leaves it out above this budget.

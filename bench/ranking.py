@@ -87,8 +87,7 @@ def as_tables(recommended: np.ndarray, rel_users: np.ndarray, rel_items: np.ndar
 
 def accuracy_task():
     """The recommendations case's ranking task, with only the metrics ranx computes too."""
-    import cases
-    from evaluator import tasks
+    from casekit import cases, tasks
 
     spec = cases.get("recommendations")
     return tasks.for_case(replace(spec, metrics=tuple(m for m in spec.metrics if m.name in ACCURACY)))
@@ -159,7 +158,7 @@ def median_time(function, repeat: int) -> tuple[float, object]:
 
 
 def speed(n_users: int, repeat: int) -> list[tuple]:
-    from evaluator.metrics import ranking as metrics
+    from casekit.metrics import ranking as metrics
 
     task = accuracy_task()
     recommended, rel_users, rel_items = random_codes(n_users, 100, seed=0)
@@ -200,8 +199,8 @@ def memory_child(n_users: int) -> None:
     inputs are built, so that building the random data does not count. ``ru_maxrss`` would
     not do: a child started from a large parent inherits the parent's peak.
     """
-    from evaluator import tasks
-    from evaluator.metrics.bootstrap import bootstrap_metrics
+    from casekit import tasks
+    from casekit.metrics.bootstrap import bootstrap_metrics
 
     task = tasks.load_case("recommendations")
     answers, submission, labels = as_tables(*random_codes(n_users, 10, seed=2))
@@ -245,9 +244,9 @@ def memory(n_users: int) -> dict:
 
 def issue_instance(work: Path, env: dict[str, str]) -> Path:
     """A synthetic shop instance with a 1M-row submission and random lists cached as baselines."""
-    from evaluator.files.fingerprint import csv_bytes, sha256_file
-    from evaluator.instances.issue import new_project
-    from evaluator.scoring.baselines import RECORD_FILE
+    from casekit.files.fingerprint import csv_bytes, sha256_file
+    from casekit.instances.issue import new_project
+    from casekit.scoring.baselines import RECORD_FILE
 
     os.environ.update(env)
     # 25k customers: enough test users (over 10k) for 10k lists of 100.

@@ -36,20 +36,20 @@ REPEAT = 3
 PROCESS_POOL = """
 import multiprocessing, sys
 from concurrent.futures import ProcessPoolExecutor
-import evaluator.review.batch as batch
+import casekit.review.batch as batch
 
 def review_in_a_pool(tasks, review, cluster, store, rubric_of, say, counter=None):
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(review, tasks))
 
 batch.review_on_cluster = review_in_a_pool
-from evaluator.cli import app
+from casekit.cli import app
 app(prog_name="casekit", args=sys.argv[1:])
 """
 
 
 def casekit(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "evaluator", *map(str, args)], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "casekit", *map(str, args)], env=env, capture_output=True,
                           text=True, check=True)
 
 
@@ -106,7 +106,7 @@ def main() -> None:
                 path, index=False)
             inputs.append(f"bare {number:02d}={path}")
         arguments = ["review", *inputs, "--instance", instance, "--rerun", "--no-track"]
-        dask = timed([sys.executable, "-m", "evaluator", *arguments, "--cluster", "local:2", "-o",
+        dask = timed([sys.executable, "-m", "casekit", *arguments, "--cluster", "local:2", "-o",
                       str(root / "dask")], env)
         pool = timed([sys.executable, "-c", PROCESS_POOL, *arguments, "-o", str(root / "pool")], env)
         print("\n2. review of 20 bare files + 4 re-runs, 2 workers, wall time")

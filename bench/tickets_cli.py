@@ -44,9 +44,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], repeat: int) -> fl
 
 def issue_large_instance(work: Path, env: dict[str, str]) -> Path:
     """A ticket project whose test set has 100k rows, with a cached baseline for each tier."""
-    from evaluator.files.fingerprint import csv_bytes, sha256_file
-    from evaluator.instances.issue import new_project
-    from evaluator.scoring.baselines import RECORD_FILE
+    from casekit.files.fingerprint import csv_bytes, sha256_file
+    from casekit.instances.issue import new_project
+    from casekit.scoring.baselines import RECORD_FILE
 
     os.environ.update(env)
     # 400k tickets (20 times the default): a quarter held out is 100k test rows.
@@ -119,7 +119,7 @@ def main() -> None:
                      "mlflow --help", timed([str(BIN / "mlflow"), "--help"], work, env, args.repeat), "help"))
 
         new = [*casekit, "new", "tickets", "--seed", "3", "-o", "p", "--force"]
-        from evaluator.instances.issue import template_dir
+        from casekit.instances.issue import template_dir
 
         config = work / "cc.yaml"
         config.write_text(f"replay_dir: {work / 'replay'}\ncookiecutters_dir: {work / 'cc'}\n")

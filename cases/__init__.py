@@ -17,8 +17,8 @@ from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 
-from cases.errors import CasekitError, CaseSpecError, UnknownCaseError
-from cases.spec import (
+from casekit.cases.errors import CasekitError, CaseSpecError, UnknownCaseError
+from casekit.cases.spec import (
     Baseline,
     CaseSpec,
     DataSource,

@@ -22,8 +22,8 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from cases.errors import DataSourceError
-from cases.spec import RemoteFile
+from casekit.cases.errors import DataSourceError
+from casekit.cases.spec import RemoteFile
 
 MIRROR_ENV = "CASEKIT_DATA_MIRROR"
 CACHE_ENV = "CASEKIT_CACHE_DIR"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cases.errors import DataSourceError
+from casekit.cases.errors import DataSourceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +27,7 @@ CHUNK_BYTES = 1 << 20
 class PackagedTable:
     """The table at ``path`` (Parquet), which must have the sha256 ``sha256``.
 
-    ``load`` is the loader of a real :class:`~cases.spec.DataSource`: it returns
+    ``load`` is the loader of a real :class:`~casekit.cases.spec.DataSource`: it returns
     ``{name: table}`` and ignores the seed (the split draws from it).
     """
 

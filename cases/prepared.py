@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cases.errors import PrepareError
+from casekit.cases.errors import PrepareError
 
 
 @dataclass(frozen=True)

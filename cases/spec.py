@@ -6,7 +6,7 @@ or LightGBM: the heavy parts (source loaders, ``prepare``, baseline builders) ar
 by import path (``"package.module:attribute"``, as entry points are) and resolved on use.
 
 What a metric computes, which direction is better and which parameters it takes belong to
-the task type's metric registry (``evaluator.tasks``), which checks every case against it
+the task type's metric registry (``casekit.tasks``), which checks every case against it
 when the case is loaded: a case only names the metrics it reports.
 """
 
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from cases.errors import CaseSpecError, UnknownCaseError
+from casekit.cases.errors import CaseSpecError, UnknownCaseError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cases.prepared import PreparedData
+    from casekit.cases.prepared import PreparedData
 
 BaselineTier = Literal["trivial", "classical", "strong"]
 TIERS: tuple[BaselineTier, ...] = ("trivial", "classical", "strong")
@@ -158,7 +158,7 @@ class DataSource:
     the size it has, and may ignore the seed). ``dataset`` names the folder under the cache
     and under a mirror. A real source that declares its ``sample_units`` (table -> the column
     whose values are its units, or None for rows) also comes smaller: at a scale below 1 it
-    keeps a seeded sample of that fraction of its units (see :mod:`cases.unit_sample`).
+    keeps a seeded sample of that fraction of its units (see :mod:`casekit.cases.unit_sample`).
     ``conformance_scale`` is the smallest scale at which the source still shows what the case
     is about (a synthetic source's baselines in distinct tiers; a real source's structure and
     enough test units): the conformance suite issues it at that scale.
@@ -196,7 +196,7 @@ class DataSource:
             raise CaseSpecError(f"scale {scale:g}: {problem}")
         if scale == 1.0:
             return loader(seed)
-        from cases.unit_sample import sample_units
+        from casekit.cases.unit_sample import sample_units
 
         return sample_units(loader(seed), self.sample_units, scale, seed, source=self.name)
 
@@ -225,7 +225,7 @@ class Baseline:
 class CaseSpec:
     """Everything the evaluator needs to know about one case.
 
-    ``task`` names a task type of ``evaluator.tasks``. ``prepare_ref`` points to
+    ``task`` names a task type of ``casekit.tasks``. ``prepare_ref`` points to
     ``f(tables, seed) -> PreparedData``; the prepared inputs become the candidate's ``data/``
     files and the answers go to the key store. ``slices`` name the columns the scorecard
     breaks the primary metric down by. ``time_column`` names the column of the training table

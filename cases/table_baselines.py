@@ -19,7 +19,7 @@ classification or a regression target:
 
 Each builder returns an unfitted scikit-learn estimator that takes the table's feature columns
 (as ``casekit`` reads them from CSV: a missing cell may be NaN or an empty string) and the
-target; the features are built by :mod:`cases.table_features`. A case declares
+target; the features are built by :mod:`casekit.cases.table_features`. A case declares
 ``TableBaselines(...)`` once and points its baselines at the methods, e.g.
 ``build="mycase:BASELINES.linear"``. Declaring it imports nothing heavy (``casekit list``
 reads every case).
@@ -70,7 +70,7 @@ class TableBaselines:
         from sklearn.linear_model import LogisticRegression, RidgeCV
         from sklearn.pipeline import Pipeline
 
-        from cases.table_features import linear_features
+        from casekit.cases.table_features import linear_features
 
         model = LogisticRegression(C=1.0, max_iter=2000) if self.classification else RidgeCV(alphas=RIDGE_ALPHAS, cv=3)
         return Pipeline([("features", linear_features(self.columns)), ("model", model)])
@@ -79,8 +79,8 @@ class TableBaselines:
         """LightGBM over numbers, native categories, calendar parts and out-of-fold text scores."""
         from sklearn.pipeline import Pipeline
 
-        from cases.baseline_parts import lightgbm_classifier, lightgbm_regressor
-        from cases.table_features import tree_features
+        from casekit.cases.baseline_parts import lightgbm_classifier, lightgbm_regressor
+        from casekit.cases.table_features import tree_features
 
         # Small trees and LightGBM's smoothing of rare categories: these tables have thousands
         # of rows, not millions (255 bins: the numbers are not TF-IDF weights).

@@ -1,4 +1,4 @@
-"""The features of a table's baselines, by the roles of its columns (see :mod:`cases.table_baselines`).
+"""The features of a table's baselines, by the roles of its columns (see :mod:`casekit.cases.table_baselines`).
 
 Every transformer takes columns as ``casekit`` reads them from CSV, where a missing cell may be
 NaN or an empty string, and a column of categories may have been read as numbers.
@@ -19,7 +19,7 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from cases.table_baselines import RIDGE_ALPHAS, ColumnRoles
+from casekit.cases.table_baselines import RIDGE_ALPHAS, ColumnRoles
 
 MISSING = "(missing)"
 

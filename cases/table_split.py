@@ -16,7 +16,7 @@ will meet:
 
 Rows whose target is missing cannot be scored or learnt from, and rows without a time cannot
 be placed in a split by time: both are left out, and the notes say how many. Every row gets
-a fresh id drawn from the seed (:func:`cases.prepared.fresh_ids`): the table's own ids, which
+a fresh id drawn from the seed (:func:`casekit.cases.prepared.fresh_ids`): the table's own ids, which
 may encode an order or a label, never reach the candidate, and another seed gives other ids.
 Datetime columns are written in ISO 8601.
 """
@@ -26,13 +26,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cases.errors import PrepareError
+from casekit.cases.errors import PrepareError
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from cases.prepared import PreparedData
+    from casekit.cases.prepared import PreparedData
 
 DECILES = 10
 
@@ -96,7 +96,7 @@ class TableSplit:
         """Split ``tables[self.table]`` for ``seed``: byte-identical for the same seed."""
         import numpy as np
 
-        from cases.prepared import PreparedData, check_prepared, fresh_ids
+        from casekit.cases.prepared import PreparedData, check_prepared, fresh_ids
 
         rows, dropped = self.usable_rows(tables[self.table])
         rng = np.random.default_rng(seed)

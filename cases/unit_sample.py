@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from cases.errors import DataSourceError
+from casekit.cases.errors import DataSourceError
 
 # Mixed into the seed: the sample's draws differ from the split's and the fresh ids', which use the same seed.
 SALT = 0x5A3

@@ -1,7 +1,7 @@
 """casekit's evaluator: submission checks, metrics, statistics, key store, tracking, reports.
 
 The generated projects use only the small public API below, for local validation; it is
-imported lazily so that ``import evaluator`` (and ``casekit --help``) stays fast.
+imported lazily so that ``import casekit`` (and ``casekit --help``) stays fast.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ __version__ = "0.2.0"
 __all__ = ["__version__", "score_predictions", "validate_predictions"]
 
 if TYPE_CHECKING:
-    from evaluator.public import score_predictions, validate_predictions
+    from casekit.public import score_predictions, validate_predictions
 
 
 def __getattr__(name: str):
     if name in ("score_predictions", "validate_predictions"):
-        from evaluator import public
+        from casekit import public
 
         return getattr(public, name)
-    raise AttributeError(f"module 'evaluator' has no attribute {name!r}")
+    raise AttributeError(f"module 'casekit' has no attribute {name!r}")

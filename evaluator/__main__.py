@@ -1,3 +1,3 @@
-from evaluator.cli import app
+from casekit.cli import app
 
 app(prog_name="casekit")

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-import cases
+from casekit import cases
 
 app = typer.Typer(
     name="casekit",
@@ -57,8 +57,8 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from evaluator.errors import CasekitError, InvalidSubmissionError
-        from evaluator.outputs.console import print_error, print_problems
+        from casekit.errors import CasekitError, InvalidSubmissionError
+        from casekit.outputs.console import print_error, print_problems
 
         try:
             return command(*args, **kwargs)
@@ -98,8 +98,8 @@ def new(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
 ) -> None:
     """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
-    from evaluator.instances.issue import new_project
-    from evaluator.outputs.console import console
+    from casekit.instances.issue import new_project
+    from casekit.outputs.console import console
 
     with progress_bar() as status:
         created = new_project(case, output=output, seed=seed, source=source, scale=scale, starter=starter.value,
@@ -120,9 +120,9 @@ def baselines(
     keys_dir: KeysDir = None,
 ) -> None:
     """Train, predict, score and log every baseline of the project's case instance."""
-    from evaluator.evaluation import log_baselines
-    from evaluator.instances.instance import open_instance
-    from evaluator.outputs.console import console, print_scorecard
+    from casekit.evaluation import log_baselines
+    from casekit.instances.instance import open_instance
+    from casekit.outputs.console import console, print_scorecard
 
     with progress_bar() as status:
         results = log_baselines(open_instance(project, keys_dir), include_logged=True, status=status)
@@ -143,8 +143,8 @@ def evaluate(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
-    from evaluator.evaluation import evaluate_project
-    from evaluator.outputs.console import console, print_error, print_scorecard
+    from casekit.evaluation import evaluate_project
+    from casekit.outputs.console import console, print_error, print_scorecard
 
     with progress_bar() as status:
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
@@ -168,9 +168,9 @@ def sync(
     keys_dir: KeysDir = None,
 ) -> None:
     """Log the evaluations that could not reach the MLflow tracking store when they ran."""
-    from evaluator.evaluation import sync_project
-    from evaluator.outputs.console import console
-    from evaluator.outputs.tracking import TrackingUnavailableError
+    from casekit.evaluation import sync_project
+    from casekit.outputs.console import console
+    from casekit.outputs.tracking import TrackingUnavailableError
 
     with progress_bar() as status:
         results = sync_project(project, keys_dir=keys_dir, status=status)
@@ -189,10 +189,10 @@ def validate(
     target: Annotated[Path, typer.Argument(help="A project folder, or a submission file inside one.")] = Path("."),
 ) -> None:
     """Check a submission's format against the project's test set; no score, no answer key."""
-    from evaluator.errors import InvalidSubmissionError, UsageError
-    from evaluator.instances.bundle import DEFAULT_SUBMISSION, find_project
-    from evaluator.outputs.console import console
-    from evaluator.public import validate_predictions
+    from casekit.errors import InvalidSubmissionError, UsageError
+    from casekit.instances.bundle import DEFAULT_SUBMISSION, find_project
+    from casekit.outputs.console import console
+    from casekit.public import validate_predictions
 
     project = find_project(target)
     if project is None:
@@ -215,8 +215,8 @@ def pack(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
 ) -> None:
     """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
-    from evaluator.outputs.console import console
-    from evaluator.review.pack import pack_project
+    from casekit.outputs.console import console
+    from casekit.review.pack import pack_project
 
     packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
@@ -259,11 +259,11 @@ def review(
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
-    from evaluator.outputs.console import console, print_error
-    from evaluator.review.batch import ReviewOptions, review_batch
-    from evaluator.review.leaderboard import print_leaderboard
-    from evaluator.review.rerun import UNSAFE_WARNING, RerunOptions
-    from evaluator.review.results import RESULTS_DIR
+    from casekit.outputs.console import console, print_error
+    from casekit.review.batch import ReviewOptions, review_batch
+    from casekit.review.leaderboard import print_leaderboard
+    from casekit.review.rerun import UNSAFE_WARNING, RerunOptions
+    from casekit.review.results import RESULTS_DIR
 
     limits = RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit, disk_limit_mb=disk_limit,
                           max_processes=process_limit, sandbox=not unsafe_no_sandbox)
@@ -320,8 +320,8 @@ def case_new(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty folder.")] = False,
 ) -> None:
     """Turn a table into a case package: profile, leak audit, brief, rubric, split, baselines, starter."""
-    from evaluator.authoring.new_case import AuthoringOptions, author_case
-    from evaluator.outputs.authoring import print_authored
+    from casekit.authoring.new_case import AuthoringOptions, author_case
+    from casekit.outputs.authoring import print_authored
 
     options = AuthoringOptions(
         slug=slug, table=table, output=output, target=target, id_column=id_column,
@@ -345,12 +345,12 @@ def case_check(
     """Run every conformance check on a case, on every source, as the test suite does."""
     import tempfile
 
-    from evaluator.authoring.check import check_case, resolve_case
-    from evaluator.outputs.authoring import check_progress, print_case_check
+    from casekit.authoring.check import check_case, resolve_case
+    from casekit.outputs.authoring import check_progress, print_case_check
 
     spec = resolve_case(case)
     if workdir is not None and workdir.exists() and any(workdir.iterdir()):
-        from evaluator.errors import UsageError
+        from casekit.errors import UsageError
 
         raise UsageError(f"--workdir {workdir}: must be new or empty")
     with tempfile.TemporaryDirectory(prefix=f"casekit-check-{spec.slug}-") as scratch:
@@ -367,6 +367,6 @@ def _columns(values: list[str] | None) -> tuple[str, ...]:
 
 
 def progress_bar():
-    from evaluator.outputs.console import progress
+    from casekit.outputs.console import progress
 
     return progress()

@@ -1,6 +1,6 @@
 """The errors the evaluator raises, under casekit's one root type, :class:`CasekitError`.
 
-The command line maps them to a message and an exit code in one place (``evaluator.cli``):
+The command line maps them to a message and an exit code in one place (``casekit.cli``):
 0 ok, 1 an invalid submission or a failed check, 2 a usage error.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cases.errors import (
+from casekit.cases.errors import (
     CasekitError,
     CaseSpecError,
     DataSourceError,
@@ -17,7 +17,7 @@ from cases.errors import (
 )
 
 if TYPE_CHECKING:
-    from evaluator.submissions.checks import ValidationReport
+    from casekit.submissions.checks import ValidationReport
 
 __all__ = [
     "CaseSpecError",

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from evaluator.files import atomic
-from evaluator.instances.bundle import DEFAULT_SUBMISSION
-from evaluator.instances.instance import Instance, open_instance
-from evaluator.instances.keystore import keys_root, refuse_key_store_file
-from evaluator.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from evaluator.outputs import tracking
-from evaluator.outputs.evaluation_folder import write_evaluation_folder
-from evaluator.scoring.baselines import ensure_baselines
-from evaluator.scoring.score import score_submission
-from evaluator.scoring.scorecard import Scorecard
+from casekit.files import atomic
+from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.instances.instance import Instance, open_instance
+from casekit.instances.keystore import keys_root, refuse_key_store_file
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from casekit.outputs import tracking
+from casekit.outputs.evaluation_folder import write_evaluation_folder
+from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.score import score_submission
+from casekit.scoring.scorecard import Scorecard
 
 EVALUATION_DIR = "evaluation"
 TRACKING_FILE = tracking.STATUS_FILE

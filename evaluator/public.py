@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluator import tasks
-from evaluator.errors import InvalidSubmissionError, UsageError
-from evaluator.files.fingerprint import csv_bytes
-from evaluator.instances.bundle import BundleMetadata, find_project
-from evaluator.submissions.checks import ValidationReport
-from evaluator.tasks.base import DECISION_FILE
+from casekit import tasks
+from casekit.errors import InvalidSubmissionError, UsageError
+from casekit.files.fingerprint import csv_bytes
+from casekit.instances.bundle import BundleMetadata, find_project
+from casekit.submissions.checks import ValidationReport
+from casekit.tasks.base import DECISION_FILE
 
 
 def validate_predictions(

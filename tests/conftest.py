@@ -78,7 +78,7 @@ def casekit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
             check: bool = False) -> subprocess.CompletedProcess:
     """Run the real ``casekit`` command line in a subprocess."""
     result = subprocess.run(
-        [sys.executable, "-m", "evaluator", *map(str, args)],
+        [sys.executable, "-m", "casekit", *map(str, args)],
         cwd=cwd, env={**os.environ, **(env or {}), "COLUMNS": "200"},
         capture_output=True, text=True,
     )
@@ -101,7 +101,7 @@ def nlbse_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def nlbse_instance(nlbse_project):
     """The nlbse24 project's instance with its verified answer key."""
-    from evaluator.instances.instance import open_instance
+    from casekit.instances.instance import open_instance
 
     return open_instance(nlbse_project)
 
@@ -109,7 +109,7 @@ def nlbse_instance(nlbse_project):
 @pytest.fixture(scope="session")
 def nlbse_baselines(nlbse_instance):
     """The nlbse24 instance's baseline predictions (trained once per session)."""
-    from evaluator.scoring.baselines import ensure_baselines
+    from casekit.scoring.baselines import ensure_baselines
 
     return ensure_baselines(nlbse_instance)
 
@@ -127,7 +127,7 @@ def movielens_project(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def movielens_instance(movielens_project):
     """The MovieLens project's instance with its verified answer key."""
-    from evaluator.instances.instance import open_instance
+    from casekit.instances.instance import open_instance
 
     return open_instance(movielens_project)
 

@@ -35,7 +35,7 @@ class Overlay:
         return subprocess.run([str(arg) for arg in args], cwd=cwd, env=env, capture_output=True, text=True)
 
     def casekit(self, *args: object, cwd: Path | None = None, expect: int = 0) -> subprocess.CompletedProcess:
-        result = self.run(self.python, "-m", "evaluator", *args, cwd=cwd)
+        result = self.run(self.python, "-m", "casekit", *args, cwd=cwd)
         assert result.returncode == expect, f"casekit {' '.join(map(str, args))}:\n{result.stdout}\n{result.stderr}"
         return result
 

@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import casekit
 
-from evaluator.authoring.new_case import MIN_ROWS, AuthoringOptions, author_case
-from evaluator.authoring.table import TableError
-from evaluator.errors import UsageError
+from casekit.authoring.new_case import MIN_ROWS, AuthoringOptions, author_case
+from casekit.authoring.table import TableError
+from casekit.errors import UsageError
 
 
 def good_table(rows: int = 200) -> pd.DataFrame:
@@ -129,7 +129,7 @@ def test_an_existing_folder_is_left_alone_without_force_and_replaced_whole_with_
 
 
 def test_a_failure_while_writing_leaves_no_folder(tmp_path, monkeypatch):
-    from evaluator.authoring import new_case
+    from casekit.authoring import new_case
 
     path = tmp_path / "table.csv"
     good_table().to_csv(path, index=False)

@@ -8,7 +8,7 @@ import pytest
 from sklearn import metrics
 from sklearn.calibration import calibration_curve
 
-from evaluator.metrics.binary import (
+from casekit.metrics.binary import (
     calibration_bins,
     expected_calibration_error,
     point_metrics,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluator.metrics.bootstrap import Interval, bootstrap_metrics, percentile_interval, resample_counts, verdict
+from casekit.metrics.bootstrap import Interval, bootstrap_metrics, percentile_interval, resample_counts, verdict
 
 
 def test_each_resample_draws_exactly_n_units():

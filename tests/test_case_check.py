@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-import cases
-from evaluator.authoring import check as case_check
-from evaluator.cli import app
-from evaluator.conformance.checks import Check, ConformanceError
+from casekit import cases
+from casekit.authoring import check as case_check
+from casekit.cli import app
+from casekit.conformance.checks import Check, ConformanceError
 
 
 def passes(subject) -> str:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics
 
-from evaluator.metrics.classification import (
+from casekit.metrics.classification import (
     accuracy_from_confusion,
     confusion_counts,
     f1_from_confusion,

@@ -8,11 +8,11 @@ import sys
 import pandas as pd
 from conftest import casekit
 
-import cases
+from casekit import cases
 
 
 def test_help_does_not_import_the_heavy_libraries():
-    probe = ("import sys; from evaluator.cli import app; import cases; cases.all(); "
+    probe = ("import sys; from casekit.cli import app; import cases; cases.all(); "
              "print(sorted(m for m in ('pandas', 'sklearn', 'mlflow', 'lightgbm', 'numpy') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

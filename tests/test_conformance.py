@@ -15,9 +15,9 @@ import re
 import pytest
 from conftest import shared_key_store
 
-import cases
-from evaluator.conformance.checks import CHECKS, Check
-from evaluator.conformance.subject import CaseUnderTest
+from casekit import cases
+from casekit.conformance.checks import CHECKS, Check
+from casekit.conformance.subject import CaseUnderTest
 
 
 class ConformanceOfOneSource:

@@ -39,7 +39,7 @@ def assert_complete(folder: Path) -> None:
 @pytest.mark.parametrize("delay", KILL_AFTER_SECONDS)
 def test_a_killed_evaluation_leaves_only_complete_results(project, tmp_path, delay):
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}"}
-    process = subprocess.Popen([sys.executable, "-m", "evaluator", "evaluate", str(project)], cwd=tmp_path, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "casekit", "evaluate", str(project)], cwd=tmp_path, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)

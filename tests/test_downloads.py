@@ -12,9 +12,9 @@ import zipfile
 import pytest
 from conftest import MIRROR, needs_mirror
 
-from cases.downloads import DataSourceError, fetch
-from cases.spec import RemoteFile
-from cases.tickets import nlbse24
+from casekit.cases.downloads import DataSourceError, fetch
+from casekit.cases.spec import RemoteFile
+from casekit.cases.tickets import nlbse24
 
 PAYLOAD = b"id,label\n1,a\n"
 SHA = hashlib.sha256(PAYLOAD).hexdigest()

@@ -11,7 +11,7 @@ import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 from mlflow import MlflowClient
 
-from evaluator.outputs.tracking import experiment_name
+from casekit.outputs.tracking import experiment_name
 
 pytestmark = pytest.mark.slow
 
@@ -193,7 +193,7 @@ def test_one_instance_issued_to_two_candidates_verifies_for_both(tmp_path):
         shutil.copy(project / "data" / "sample_submission.csv", project / "submission" / "predictions.csv")
     for name in ("ada", "grace"):
         assert casekit("validate", tmp_path / name).returncode == 0
-        from evaluator.instances.instance import open_instance
+        from casekit.instances.instance import open_instance
 
         assert open_instance(tmp_path / name, keys).bundle.candidate == name
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-from cases.events import meetup, prepare, synthetic
-from evaluator import tasks
+from casekit import tasks
+from casekit.cases.events import meetup, prepare, synthetic
 
 SCALE = 0.2
 USER, ITEM = "user_id", "event_id"

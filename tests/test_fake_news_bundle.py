@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-import cases
-from evaluator.instances.bundle import BundleMetadata
+from casekit import cases
+from casekit.instances.bundle import BundleMetadata
 
 
 def test_the_synthetic_bundle_is_split_in_time(fake_news_project):

@@ -13,8 +13,8 @@ from conftest import casekit
 from mlflow import MlflowClient
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 
-from evaluator.instances.instance import open_instance
-from evaluator.scoring.score import score_submission
+from casekit.instances.instance import open_instance
+from casekit.scoring.score import score_submission
 
 THRESHOLD = 0.45
 COUNTS = ["barely_true_counts", "false_counts", "half_true_counts", "mostly_true_counts", "pants_on_fire_counts"]

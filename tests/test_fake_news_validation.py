@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from conftest import casekit
 
-from evaluator.public import validate_predictions
+from casekit.public import validate_predictions
 
 RATINGS = ["pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"]
 

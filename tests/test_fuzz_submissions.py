@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import cases
-from evaluator.errors import InvalidSubmissionError
-from evaluator.instances.instance import open_instance
-from evaluator.instances.issue import new_project
-from evaluator.scoring.score import score_submission
+from casekit import cases
+from casekit.errors import InvalidSubmissionError
+from casekit.instances.instance import open_instance
+from casekit.instances.issue import new_project
+from casekit.scoring.score import score_submission
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

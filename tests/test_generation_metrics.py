@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rouge_score import rouge_scorer
 
-from cases.incident_titles import synthetic
-from evaluator.metrics.bleu import bleu_statistics, corpus_bleu, length_ratio, tokenize_13a
-from evaluator.metrics.chrf import chrf, chrf_statistics
-from evaluator.metrics.faithfulness import faithfulness
-from evaluator.metrics.ngrams import Sequences
-from evaluator.metrics.rouge import lcs_lengths, rouge_scores
+from casekit.cases.incident_titles import synthetic
+from casekit.metrics.bleu import bleu_statistics, corpus_bleu, length_ratio, tokenize_13a
+from casekit.metrics.chrf import chrf, chrf_statistics
+from casekit.metrics.faithfulness import faithfulness
+from casekit.metrics.ngrams import Sequences
+from casekit.metrics.rouge import lcs_lengths, rouge_scores
 
 SCORER = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
 # Letters, digits, punctuation 13a splits, spaces of several kinds, accents and emoji.

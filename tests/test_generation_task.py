@@ -11,11 +11,10 @@ import pandas as pd
 import pytest
 from pydantic import TypeAdapter
 
-import cases
-from cases.errors import CaseSpecError
-from cases.spec import MetricSpec, SubmissionSchema
-from evaluator import tasks
-from evaluator.tasks.generation import GenerationDetails, as_one_line
+from casekit import cases, tasks
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import MetricSpec, SubmissionSchema
+from casekit.tasks.generation import GenerationDetails, as_one_line
 
 CASE = cases.get("incident-titles")
 

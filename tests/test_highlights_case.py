@@ -17,14 +17,14 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-import cases
-from cases.highlights import qvhighlights, synthetic
-from cases.highlights.prepare import prepare
-from evaluator.errors import InvalidSubmissionError
-from evaluator.instances.instance import open_instance
-from evaluator.scoring.baselines import ensure_baselines
-from evaluator.scoring.score import score_submission
-from evaluator.scoring.scorecard import Scorecard
+from casekit import cases
+from casekit.cases.highlights import qvhighlights, synthetic
+from casekit.cases.highlights.prepare import prepare
+from casekit.errors import InvalidSubmissionError
+from casekit.instances.instance import open_instance
+from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.score import score_submission
+from casekit.scoring.scorecard import Scorecard
 
 SCALE = cases.get("highlights").default_source.conformance_scale
 

@@ -24,7 +24,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
-from evaluator.instances.keystore import ANSWERS_FILE
+from casekit.instances.keystore import ANSWERS_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -278,7 +278,7 @@ def test_a_review_without_the_sandbox_says_so_in_every_report_and_review_json(nl
 
 
 def test_a_requirement_that_points_at_a_url_is_refused_before_pip_runs(tmp_path):
-    from evaluator.review.venvs import InstallError, project_requirements
+    from casekit.review.venvs import InstallError, project_requirements
 
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["evil @ https://example.invalid/'
                                              'evil-1.0.tar.gz"]\n')
@@ -287,8 +287,8 @@ def test_a_requirement_that_points_at_a_url_is_refused_before_pip_runs(tmp_path)
 
 
 def test_a_dependency_without_a_wheel_is_reported_as_such(tmp_path):
-    from evaluator.review.sandbox import StepResult
-    from evaluator.review.venvs import describe_install_failure
+    from casekit.review.sandbox import StepResult
+    from casekit.review.venvs import describe_install_failure
 
     tail = ("ERROR: Could not find a version that satisfies the requirement sdist-only-package==1.0 "
             "(from versions: none)\nERROR: No matching distribution found for sdist-only-package==1.0\n")
@@ -298,7 +298,7 @@ def test_a_dependency_without_a_wheel_is_reported_as_such(tmp_path):
 
 def test_when_uv_fails_pip_installs_and_its_error_is_reported(tmp_path, monkeypatch):
     # Stand-ins for the two installers: a real failure of both costs minutes of resolving.
-    from evaluator.review import venvs
+    from casekit.review import venvs
 
     monkeypatch.setenv(venvs.VENV_DIR_ENV, str(tmp_path / "venvs"))
     monkeypatch.setattr(venvs, "uv_command", lambda python, packages: ["sh", "-c", "echo uv is broken; exit 2"])
@@ -313,7 +313,7 @@ def test_when_uv_fails_pip_installs_and_its_error_is_reported(tmp_path, monkeypa
 
 
 def test_uv_is_given_pips_index_settings(monkeypatch):
-    from evaluator.review.venvs import uv_environment
+    from casekit.review.venvs import uv_environment
 
     monkeypatch.setenv("PIP_INDEX_URL", "https://mirror.example/simple")
     monkeypatch.setenv("PIP_FIND_LINKS", "/opt/wheels")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
-from evaluator.errors import IntegrityError, UsageError
-from evaluator.instances.keystore import ANSWERS_FILE
-from evaluator.review.candidates import parse_input, resolve_candidates
-from evaluator.review.pack import MANIFEST_FILE, unpack
+from casekit.errors import IntegrityError, UsageError
+from casekit.instances.keystore import ANSWERS_FILE
+from casekit.review.candidates import parse_input, resolve_candidates
+from casekit.review.pack import MANIFEST_FILE, unpack
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ import pytest
 from conftest import casekit, shared_key_store
 from typer.testing import CliRunner
 
-import cases
-from evaluator.cli import app
-from evaluator.conformance.hostile import ANSI, MARKUP, SCRIPT, build, roles, ten_million_rows
-from evaluator.conformance.subject import CaseUnderTest
+from casekit import cases
+from casekit.cli import app
+from casekit.conformance.hostile import ANSI, MARKUP, SCRIPT, build, roles, ten_million_rows
+from casekit.conformance.subject import CaseUnderTest
 
 pytestmark = pytest.mark.slow
 

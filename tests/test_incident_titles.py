@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from conftest import casekit
 
-from evaluator.instances.bundle import BundleMetadata
-from evaluator.instances.instance import open_instance
-from evaluator.scoring.score import score_submission
-from evaluator.scoring.scorecard import Scorecard
+from casekit.instances.bundle import BundleMetadata
+from casekit.instances.instance import open_instance
+from casekit.scoring.score import score_submission
+from casekit.scoring.scorecard import Scorecard
 
 # One group: the issued project (casekit new, make run) is made once, on one worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incident-titles")]
@@ -91,7 +91,7 @@ def test_hostile_titles_are_refused_by_name_or_shown_escaped(issued, tmp_path):
     frame.loc[1, "title"] = "x" * 151
     frame.loc[2, "title"] = "   "
     frame.to_csv(path, index=False)
-    from evaluator.errors import InvalidSubmissionError
+    from casekit.errors import InvalidSubmissionError
 
     with pytest.raises(InvalidSubmissionError) as refused:
         score_submission(instance, path, compare=False, resamples=50)
@@ -99,7 +99,7 @@ def test_hostile_titles_are_refused_by_name_or_shown_escaped(issued, tmp_path):
     frame.loc[[0, 1, 2], "title"] = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "checkout-api v9.9.9 down"]
     frame.to_csv(path, index=False)
     card = score_submission(instance, path, compare=False, resamples=50)
-    from evaluator.outputs.report import render_report
+    from casekit.outputs.report import render_report
 
     page = render_report(card, {})
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

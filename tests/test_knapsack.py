@@ -1,4 +1,4 @@
-"""The knapsack on whole seconds (``cases.knapsack``): exact against brute force on small groups."""
+"""The knapsack on whole seconds (``casekit.cases.knapsack``): exact against brute force on small groups."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from cases.knapsack import best_selection, best_selections
+from casekit.cases.knapsack import best_selection, best_selections
 
 
 def brute_force(values, lengths, budget, penalty=None) -> float:

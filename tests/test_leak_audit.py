@@ -13,9 +13,9 @@ import pytest
 from conftest import MIRROR, casekit, needs_mirror
 from own_tables import customers
 
-from evaluator.authoring.audit import single_column_score
-from evaluator.authoring.new_case import AuthoringOptions, author_case
-from evaluator.errors import UsageError
+from casekit.authoring.audit import single_column_score
+from casekit.authoring.new_case import AuthoringOptions, author_case
+from casekit.errors import UsageError
 
 CHURN = {"target": "churned", "id_column": "customer_id", "time_column": "signed_up_at"}
 

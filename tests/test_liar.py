@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from conftest import needs_mirror
 
-from cases.fake_news import liar, prepare
+from casekit.cases.fake_news import liar, prepare
 
 COUNTS = list(liar.COUNT_COLUMNS.values())
 

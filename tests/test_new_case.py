@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import casekit
 
-import cases
-from evaluator.conformance.checks import CHECKS, Check
-from evaluator.conformance.subject import CaseUnderTest
+from casekit import cases
+from casekit.conformance.checks import CHECKS, Check
+from casekit.conformance.subject import CaseUnderTest
 
 TOY = Path(__file__).parent / "toy_case"
 

@@ -92,7 +92,7 @@ def test_case_check_of_a_folder_that_is_not_installed_says_to_install_it(overlay
 
 def test_a_review_rerun_installs_the_case_package_beside_casekit(overlay, tmp_path):
     script = ("import json, sys, zipfile; from pathlib import Path; import cases; "
-              "from evaluator.review.venvs import case_wheel; "
+              "from casekit.review.venvs import case_wheel; "
               "wheel = zipfile.ZipFile(case_wheel(cases.get(sys.argv[1]), Path(sys.argv[2]))); "
               "entry = next(name for name in wheel.namelist() if name.endswith('entry_points.txt')); "
               "print(json.dumps({'names': wheel.namelist(), 'entry_points': wheel.read(entry).decode(), "

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
-from evaluator.errors import IntegrityError
-from evaluator.review.pack import MANIFEST_FILE, unpack
+from casekit.errors import IntegrityError
+from casekit.review.pack import MANIFEST_FILE, unpack
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-from cases.places import flickr, prepare, synthetic
+from casekit.cases.places import flickr, prepare, synthetic
 
 SCALE = 0.2
 USER, ITEM = "user_id", "place_id"

@@ -33,7 +33,7 @@ def landed(server, nlbse_project, nlbse_baselines):
     """Eight evaluations at once, then a review of two candidates, all logged to the server."""
     project = project_with_submission(nlbse_project, nlbse_baselines, "tfidf_logreg", server.root)
     env = {**os.environ, "MLFLOW_TRACKING_URI": server.uri, "COLUMNS": "200"}
-    processes = [subprocess.Popen([sys.executable, "-m", "evaluator", "evaluate", str(project), "--candidate", f"c{i}"],
+    processes = [subprocess.Popen([sys.executable, "-m", "casekit", "evaluate", str(project), "--candidate", f"c{i}"],
                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for i in range(PARALLEL)]
     evaluations = [(process.wait(), process.stdout.read() + process.stderr.read()) for process in processes]

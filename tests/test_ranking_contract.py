@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from cases.prepared import PreparedData, PrepareError, check_ranking_prepared
+from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
 
 USER, ITEM = "user_id", "item_id"
 

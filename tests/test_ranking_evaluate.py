@@ -19,7 +19,7 @@ LEFT_OUT = 7
 @pytest.fixture(scope="module")
 def evaluated(movielens_project, movielens_instance):
     """The kNN baseline's lists, less a few users, evaluated as if a candidate had sent them."""
-    from evaluator.scoring.baselines import ensure_baselines
+    from casekit.scoring.baselines import ensure_baselines
 
     baselines = ensure_baselines(movielens_instance)
     knn = next(b for b in baselines if b.baseline.name == "item_knn")
@@ -98,7 +98,7 @@ def test_the_mlflow_run_holds_the_ranking_metrics(evaluated):
 
 def test_review_scores_bare_ranked_lists_and_ranks_them_among_the_baselines(movielens_project, movielens_instance,
                                                                           tmp_path):
-    from evaluator.scoring.baselines import ensure_baselines
+    from casekit.scoring.baselines import ensure_baselines
 
     baselines = ensure_baselines(movielens_instance)
     knn = tmp_path / "knn.csv"  # a copy: review never reads files inside the key store

@@ -12,15 +12,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics.pairwise import haversine_distances
 
-import cases
-from cases.errors import CaseSpecError
-from cases.prepared import PreparedData, PrepareError, check_ranking_prepared
-from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
-from evaluator import tasks
-from evaluator.metrics import ranking
-from evaluator.metrics.bootstrap import bootstrap_metrics
-from evaluator.scoring.slices import answer_slice_members, score_slices
-from evaluator.tasks.ranking import RankedLists
+from casekit import cases, tasks
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
+from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.metrics import ranking
+from casekit.metrics.bootstrap import bootstrap_metrics
+from casekit.scoring.slices import answer_slice_members, score_slices
+from casekit.tasks.ranking import RankedLists
 
 N_USERS, N_ITEMS = 300, 80
 RECOMMENDATIONS = cases.get("recommendations")

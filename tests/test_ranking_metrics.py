@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluator.metrics import ranking
+from casekit.metrics import ranking
 
 N_ITEMS = 300
 # ranx compiles its kernels with numba on first use, a minute of CPU on a fresh install; its
@@ -127,7 +127,7 @@ def test_the_long_tail_share_leaves_users_without_a_list_undefined():
 
 
 def test_resampled_metrics_with_unit_weights_equal_the_point_metrics():
-    from evaluator.tasks.ranking import RankedLists, RankingTruth
+    from casekit.tasks.ranking import RankedLists, RankingTruth
 
     recommended, relevant = random_case(4, n_users=120)
     truth = RankingTruth(ids=pd.Index([f"u{i}" for i in range(120)]), relevant=relevant,
@@ -141,13 +141,13 @@ def test_resampled_metrics_with_unit_weights_equal_the_point_metrics():
 
 
 def _ranking_task():
-    from evaluator import tasks
+    from casekit import tasks
 
     return tasks.load_case("recommendations")
 
 
 def test_the_case_metrics_are_all_computed():
-    from evaluator.tasks.ranking import RankedLists, RankingTruth
+    from casekit.tasks.ranking import RankedLists, RankingTruth
 
     task = _ranking_task()
     recommended, relevant = random_case(5, n_users=30)
@@ -158,7 +158,7 @@ def test_the_case_metrics_are_all_computed():
 
 
 def test_a_subset_of_users_keeps_exactly_their_relevant_items_and_lists():
-    from evaluator.tasks.ranking import RankedLists, RankingTruth
+    from casekit.tasks.ranking import RankedLists, RankingTruth
 
     task = _ranking_task()
     recommended, relevant = random_case(6, n_users=40)
@@ -181,7 +181,7 @@ def _pairs_of(relevant, mask):
 
 @pytest.mark.parametrize("dtype", [object, "str"])
 def test_factorizing_runs_gives_what_pandas_factorize_gives(dtype):
-    from evaluator.tasks.ranking import factorize_runs
+    from casekit.tasks.ranking import factorize_runs
 
     rng = np.random.default_rng(7)
     values = np.repeat(rng.choice(["a", "b", "c", "", "d"], 300), rng.integers(1, 5, 300)).astype(object)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from conftest import casekit
 
-from evaluator.public import validate_predictions
+from casekit.public import validate_predictions
 
 USER, ITEM, RANK = "user_id", "item_id", "rank"
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-from cases.recommendations import movielens, prepare, synthetic
-from evaluator.instances.bundle import BundleMetadata
+from casekit.cases.recommendations import movielens, prepare, synthetic
+from casekit.instances.bundle import BundleMetadata
 
 USER, ITEM = "user_id", "item_id"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sklearn import metrics
 
-from evaluator.metrics.regression import (
+from casekit.metrics.regression import (
     point_metric,
     weighted_mae,
     weighted_pinball,

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from pydantic import TypeAdapter
 
-from cases.errors import CaseSpecError
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
-from evaluator import tasks
-from evaluator.metrics.regression import point_metric
-from evaluator.tasks.regression import RegressionDetails
+from casekit import tasks
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.metrics.regression import point_metric
+from casekit.tasks.regression import RegressionDetails
 
 
 @pytest.fixture

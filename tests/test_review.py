@@ -23,8 +23,8 @@ from browser import INSTALL_HINT, Page, chromium
 from conftest import NLBSE24_SIZE, casekit, needs_mirror, shared_key_store
 from mlflow import MlflowClient
 
-from evaluator.outputs.tracking import experiment_name
-from evaluator.review.rubric import tomllib
+from casekit.outputs.tracking import experiment_name
+from casekit.review.rubric import tomllib
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ import psutil
 import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
-from evaluator.errors import UsageError
-from evaluator.review.dask_runner import ClusterSpec, parse_cluster, run_tasks
+from casekit.errors import UsageError
+from casekit.review.dask_runner import ClusterSpec, parse_cluster, run_tasks
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def bare_files(tmp_path_factory) -> tuple[Path, str, list[str]]:
 
 def start_review(bare_files, output: Path, *extra: str) -> subprocess.Popen:
     keys, instance, inputs = bare_files
-    return subprocess.Popen([sys.executable, "-m", "evaluator", "review", *inputs, "--instance", instance,
+    return subprocess.Popen([sys.executable, "-m", "casekit", "review", *inputs, "--instance", instance,
                              "--keys-dir", str(keys), "--no-track", "-o", str(output), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "COLUMNS": "200"}, preexec_fn=interruptible)

@@ -12,7 +12,7 @@ import pytest
 from conftest import casekit
 from mlflow import MlflowClient
 
-from evaluator.instances.bundle import BundleMetadata
+from casekit.instances.bundle import BundleMetadata
 
 pytestmark = pytest.mark.slow
 

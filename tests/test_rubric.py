@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-import cases
-from evaluator.errors import UsageError
-from evaluator.instances.issue import template_dir
-from evaluator.review.final_score import EngineeringChecks, ScoreWeights, final_score, metric_tier
-from evaluator.review.rubric import (
+from casekit import cases
+from casekit.errors import UsageError
+from casekit.instances.issue import template_dir
+from casekit.review.final_score import EngineeringChecks, ScoreWeights, final_score, metric_tier
+from casekit.review.rubric import (
     RubricError,
     check_design,
     load_case_rubric,

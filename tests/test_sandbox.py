@@ -6,7 +6,7 @@ import ast
 import sys
 import time
 
-from evaluator.review.sandbox import run_limited
+from casekit.review.sandbox import run_limited
 
 
 def run(tmp_path, code: str, **limits):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from conftest import casekit, needs_mirror
 
-from evaluator.instances.bundle import BundleMetadata
+from casekit.instances.bundle import BundleMetadata
 
 
 def new_nlbse(tmp_path: Path, name: str, *extra: str, seed: int = 5, keys: Path | None = None) -> Path:
@@ -133,7 +133,7 @@ def test_unknown_source_is_a_usage_error(tmp_path):
 def test_plain_cookiecutter_renders_the_same_template(tmp_path):
     from cookiecutter.main import cookiecutter
 
-    from evaluator.instances.issue import template_dir
+    from casekit.instances.issue import template_dir
 
     config = tmp_path / "config.yaml"
     config.write_text(f"replay_dir: {tmp_path / 'replay'}\ncookiecutters_dir: {tmp_path / 'cc'}\n")
@@ -156,8 +156,8 @@ def test_the_project_reads_the_case_from_its_config(nlbse_project):
 def test_a_case_without_extra_contract_tests_gets_no_empty_test_file(tmp_path, monkeypatch):
     import dataclasses
 
-    import cases
-    from evaluator.instances.issue import new_project
+    from casekit import cases
+    from casekit.instances.issue import new_project
 
     case = cases.get("tickets")
     starter = tmp_path / "case" / "starter"

@@ -10,7 +10,7 @@ from conftest import MIRROR, needs_mirror
 from scipy import stats
 from sklearn.metrics import precision_recall_curve
 
-from evaluator.metrics.selection import (
+from casekit.metrics.selection import (
     highlight_average_precision,
     highlight_hit_at_one,
     importance_share,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluator.review.similarity import (
+from casekit.review.similarity import (
     CODE_THRESHOLD,
     PREDICTION_THRESHOLD,
     Entrant,

@@ -10,15 +10,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
-import cases
-from cases.spec import MetricSpec, SliceSpec, SubmissionSchema
-from evaluator import tasks
-from evaluator.metrics.binary import resampled_metrics
-from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
-from evaluator.metrics.ranking import RelevantSets, hit_matrix, ndcg_at_k
-from evaluator.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
-from evaluator.tasks.binary import BinaryPredictions, BinaryTruth
-from evaluator.tasks.ranking import RankedLists, RankingTruth
+from casekit import cases, tasks
+from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.metrics.binary import resampled_metrics
+from casekit.metrics.bootstrap import bootstrap_metrics, percentile_interval
+from casekit.metrics.ranking import RelevantSets, hit_matrix, ndcg_at_k
+from casekit.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
+from casekit.tasks.binary import BinaryPredictions, BinaryTruth
+from casekit.tasks.ranking import RankedLists, RankingTruth
 
 RESAMPLES, SEED = 300, 5
 # A binary case sliced by source: the ticket case's spec with a binary scoring contract.

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cases.fake_news import prepare, synthetic
+from casekit.cases.fake_news import prepare, synthetic
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cases.tickets import prepare, synthetic
+from casekit.cases.tickets import prepare, synthetic
 
 
 @pytest.fixture(scope="module")

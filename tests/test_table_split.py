@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cases.table_split import TableSplit
-from evaluator.files.fingerprint import csv_bytes
+from casekit.cases.table_split import TableSplit
+from casekit.files.fingerprint import csv_bytes
 
 
 @pytest.fixture(scope="module")

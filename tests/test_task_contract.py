@@ -6,11 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-import cases
-from cases.errors import CaseSpecError
-from cases.spec import MetricSpec
-from evaluator import tasks
-from evaluator.tasks.base import Task
+from casekit import cases, tasks
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import MetricSpec
+from casekit.tasks.base import Task
 
 
 @pytest.mark.parametrize("case", cases.all(), ids=lambda case: case.slug)
@@ -74,7 +73,7 @@ def test_an_unknown_task_type_names_the_known_ones():
 def test_the_command_line_reports_a_broken_case_with_exit_code_1(monkeypatch, tmp_path, capsys):
     from typer.testing import CliRunner
 
-    from evaluator.cli import app
+    from casekit.cli import app
 
     broken = replace(cases.get("tickets"), metrics=(*cases.get("tickets").metrics,
                                                     MetricSpec("balanced_accuracy", "Balanced accuracy")))

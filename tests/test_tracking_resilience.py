@@ -41,7 +41,7 @@ def runs(uri: str) -> list:
 def test_parallel_evaluations_on_one_sqlite_store_all_land(project, tmp_path):
     uri = f"sqlite:///{tmp_path / 'shared.db'}"
     env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "COLUMNS": "200"}
-    processes = [subprocess.Popen([sys.executable, "-m", "evaluator", "evaluate", str(project), "--candidate", f"c{i}"],
+    processes = [subprocess.Popen([sys.executable, "-m", "casekit", "evaluate", str(project), "--candidate", f"c{i}"],
                                   cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for i in range(PARALLEL)]
     outcomes = [(process.wait(), process.stderr.read()) for process in processes]

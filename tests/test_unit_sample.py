@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from conftest import casekit, needs_mirror
 
-import cases
-from cases.errors import CaseSpecError, DataSourceError
-from cases.unit_sample import sample_units
+from casekit import cases
+from casekit.cases.errors import CaseSpecError, DataSourceError
+from casekit.cases.unit_sample import sample_units
 
 
 def users_and_ratings() -> dict[str, pd.DataFrame]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluator.public import validate_predictions
+from casekit.public import validate_predictions
 
 ID, LABEL = "ticket_id", "category"
 
@@ -203,7 +203,7 @@ def test_many_bad_rows_are_summarised(tmp_path, valid, nlbse_project):
 
 
 def test_a_class_named_like_a_missing_value_is_a_label_not_a_gap(tmp_path):
-    from evaluator import tasks
+    from casekit import tasks
 
     task = tasks.load_case("tickets")
     frame = pd.DataFrame({ID: ["a", "b", "c"], LABEL: ["none", "NA", ""]})

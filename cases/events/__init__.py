@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.events.meetup import DATASET as MEETUP_DATASET
-from cases.events.meetup import FILES as MEETUP_FILES
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.events.meetup import DATASET as MEETUP_DATASET
+from casekit.cases.events.meetup import FILES as MEETUP_FILES
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 CASE = CaseSpec(
     slug="events",
@@ -32,7 +32,7 @@ CASE = CaseSpec(
             name="synthetic",
             description="Seeded synthetic city: 6k members, 240 groups, ~2.4k events and ~45k RSVPs over 12 weeks "
                         "(offline).",
-            load="cases.events.synthetic:load",
+            load="casekit.cases.events.synthetic:load",
             synthetic=True,
             conformance_scale=0.4,
         ),
@@ -40,7 +40,7 @@ CASE = CaseSpec(
             name="meetup",
             description="Meetup Chicago (ACDA, ICTIR 2018): 22.9k RSVPs by 8.1k members to 9.1k events, crawled "
                         "in April 2016.",
-            load="cases.events.meetup:load",
+            load="casekit.cases.events.meetup:load",
             synthetic=False,
             dataset=MEETUP_DATASET,
             sample_units={"users": "user_id", "rsvps": "user_id"},
@@ -56,14 +56,14 @@ CASE = CaseSpec(
             ),
         ),
     ),
-    prepare_ref="cases.events.prepare:prepare",
+    prepare_ref="casekit.cases.events.prepare:prepare",
     baselines=(
         Baseline(
             "group_popularity",
             "Most popular groups",
             "trivial",
             "The same list for everyone: the window's events of the groups with the most past yes RSVPs.",
-            "cases.events.baselines:group_popularity",
+            "casekit.cases.events.baselines:group_popularity",
         ),
         Baseline(
             "content_membership",
@@ -71,7 +71,7 @@ CASE = CaseSpec(
             "classical",
             "A hand-weighted score: the member's groups, TF-IDF similarity of the event's text to their past "
             "yes events, and distance from home to the venue.",
-            "cases.events.baselines:content_and_membership",
+            "casekit.cases.events.baselines:content_and_membership",
         ),
         Baseline(
             "lightgbm_reranker",
@@ -79,7 +79,7 @@ CASE = CaseSpec(
             "strong",
             "LightGBM LambdaRank over the content score's candidates, with group, venue, time, text, distance and "
             "friends' early RSVP features, trained on the same split made one week earlier.",
-            "cases.events.baselines:lightgbm_reranker",
+            "casekit.cases.events.baselines:lightgbm_reranker",
         ),
     ),
     folder=Path(__file__).parent,

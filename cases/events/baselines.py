@@ -19,8 +19,8 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from cases.baseline_parts import LambdaRankReranker, top_k_lists
-from cases.events.prepare import ITEM, USER, hold_out
+from casekit.cases.baseline_parts import LambdaRankReranker, top_k_lists
+from casekit.cases.events.prepare import ITEM, USER, hold_out
 
 DAY = pd.Timedelta(days=1)
 RECENT_DAYS = 28
@@ -226,7 +226,7 @@ class LightGBMReranker(LambdaRankReranker):
     """Candidates from the content score, re-ranked by LightGBM LambdaRank.
 
     Training repeats the case's split one week earlier inside the inputs
-    (:func:`cases.events.prepare.hold_out`): candidates for that week's members, labelled by
+    (:func:`casekit.cases.events.prepare.hold_out`): candidates for that week's members, labelled by
     whether they said yes after that cut-off, with the features as they were then.
     """
 

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cases.downloads import fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +48,7 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of str to DataFrame
-        The same tables as the synthetic source (see :func:`cases.events.synthetic.load`):
+        The same tables as the synthetic source (see :func:`casekit.cases.events.synthetic.load`):
         ``users``, ``groups``, ``venues``, ``events``, ``memberships`` (empty: ``prepare``
         derives them from the RSVPs), ``friends`` (empty) and ``rsvps``.
     """
@@ -56,7 +56,7 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
     import numpy as np
     import pandas as pd
 
-    from cases.prepared import fresh_ids
+    from casekit.cases.prepared import fresh_ids
     path = fetch(DATASET, FILES)["rsvp_chicago.csv"]
     raw = pd.read_csv(path, dtype={"memberId": str, "eventId": str, "groupId": str, "venueId": str})
     raw = raw.drop(columns=list(LEAKING_COLUMNS))

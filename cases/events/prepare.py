@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_ranking_prepared
+from casekit.cases.prepared import PreparedData, check_ranking_prepared
 
 USER, ITEM = "user_id", "event_id"
 HISTORY = "train_interactions"

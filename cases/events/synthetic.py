@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import fresh_ids
+from casekit.cases.prepared import fresh_ids
 
 N_USERS = 6_000
 N_GROUPS = 240

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cases.fake_news import liar
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.fake_news import liar
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 LIAR_LICENCE = (
     "Research use only (the LIAR README: \"You are allowed to use this dataset for research purposes "
@@ -25,7 +25,7 @@ LIAR_SLICES = (
 
 def liar_source(name: str, description: str, overrides: dict[str, Any]) -> DataSource:
     """A variant of LIAR: both read the same pinned release; they differ in task and prepare."""
-    return DataSource(name=name, description=description, load="cases.fake_news.liar:load", synthetic=False,
+    return DataSource(name=name, description=description, load="casekit.cases.fake_news.liar:load", synthetic=False,
                       dataset=liar.DATASET, files=liar.FILES, licence=LIAR_LICENCE, citation=LIAR_CITATION,
                       sample_units=dict.fromkeys(liar.ROWS), conformance_scale=0.3,
                       overrides=overrides)
@@ -55,7 +55,7 @@ CASE = CaseSpec(
         DataSource(
             name="synthetic",
             description="16k seeded synthetic posts over a year, temporal split, drifting topics (offline).",
-            load="cases.fake_news.synthetic:load",
+            load="casekit.cases.fake_news.synthetic:load",
             synthetic=True,
             conformance_scale=0.25,
         ),
@@ -66,7 +66,7 @@ CASE = CaseSpec(
                 "id_column": "statement_id",
                 "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
                                                positive_label="fake", probabilities_required=True),
-                "prepare_ref": "cases.fake_news.prepare:prepare_liar",
+                "prepare_ref": "casekit.cases.fake_news.prepare:prepare_liar",
                 "slices": LIAR_SLICES,
                 "time_column": None,
             },
@@ -85,27 +85,27 @@ CASE = CaseSpec(
                     MetricSpec("log_loss", "Log loss"),
                 ),
                 "primary_metric": "macro_f1",
-                "prepare_ref": "cases.fake_news.prepare:prepare_liar_six_way",
+                "prepare_ref": "casekit.cases.fake_news.prepare:prepare_liar_six_way",
                 "slices": LIAR_SLICES,
                 "time_column": None,
             },
         ),
     ),
-    prepare_ref="cases.fake_news.prepare:prepare_posts",
+    prepare_ref="casekit.cases.fake_news.prepare:prepare_posts",
     baselines=(
         Baseline(
             "prior",
             "Constant prior",
             "trivial",
             "Gives every row the training share of each class.",
-            "cases.fake_news.baselines:prior",
+            "casekit.cases.fake_news.baselines:prior",
         ),
         Baseline(
             "tfidf_logreg",
             "TF-IDF + logistic regression",
             "classical",
             "Word and bigram TF-IDF of the text (title and text, or the statement) into a logistic regression.",
-            "cases.fake_news.baselines:tfidf_logreg",
+            "casekit.cases.fake_news.baselines:tfidf_logreg",
         ),
         Baseline(
             "lightgbm",
@@ -113,7 +113,7 @@ CASE = CaseSpec(
             "strong",
             "LightGBM over the TF-IDF of the text's 5,000 most frequent words and bigrams, plus source, author, "
             "topic, shares and calendar (posts) or speaker, party, subjects and credit history (LIAR).",
-            "cases.fake_news.baselines:lightgbm",
+            "casekit.cases.fake_news.baselines:lightgbm",
         ),
     ),
     folder=Path(__file__).parent,

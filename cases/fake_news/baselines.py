@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from cases.baseline_parts import PresentColumns, lightgbm_classifier
+from casekit.cases.baseline_parts import PresentColumns, lightgbm_classifier
 
 TEXT_COLUMNS = ["title", "text", "statement"]
 CATEGORICAL_COLUMNS = ["domain", "author", "topic", "speaker", "speaker_job", "state", "party", "context"]

@@ -8,7 +8,7 @@ them merges lines (10,240 instead of 10,269 training rows).
 Each statement carries its speaker's *credit history*: how many of the speaker's statements
 PolitiFact rated barely true, false, half true, mostly true and pants on fire. Those counts
 include the statement itself, and the speaker's statements in the test split; ``prepare``
-removes both (see :func:`cases.fake_news.prepare.remove_credit_history_leak`).
+removes both (see :func:`casekit.cases.fake_news.prepare.remove_credit_history_leak`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cases.downloads import DataSourceError, fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import DataSourceError, fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.fake_news import liar
-from cases.prepared import PreparedData, PrepareError, check_prepared, fresh_ids
+from casekit.cases.fake_news import liar
+from casekit.cases.prepared import PreparedData, PrepareError, check_prepared, fresh_ids
 
 POST_ID = "post_id"
 STATEMENT_ID = "statement_id"

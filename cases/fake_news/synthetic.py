@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.draws import Draws
+from casekit.cases.draws import Draws
 
 N_POSTS = 16_000
 WINDOW_START = np.datetime64("2024-01-01")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.highlights.qvhighlights import DATASET as QVHIGHLIGHTS_DATASET
-from cases.highlights.qvhighlights import FILES as QVHIGHLIGHTS_FILES
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.highlights.qvhighlights import DATASET as QVHIGHLIGHTS_DATASET
+from casekit.cases.highlights.qvhighlights import FILES as QVHIGHLIGHTS_FILES
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 SELECTION_METRICS = (
     MetricSpec("f1_mean", "F1 (mean over editors)", "f1", params={"over_editors": "mean"}),
@@ -31,7 +31,7 @@ CASE = CaseSpec(
             name="synthetic",
             description="Seeded synthetic season of The House: 120 days of logged footage in 10-40 s segments "
                         "(~33k), three of five editors' ratings and cuts per day; the last 40 days are the test set.",
-            load="cases.highlights.synthetic:load",
+            load="casekit.cases.highlights.synthetic:load",
             synthetic=True,
             conformance_scale=0.3,
         ),
@@ -39,7 +39,7 @@ CASE = CaseSpec(
             name="qvhighlights",
             description="QVHighlights validation split (its first 600 queries): 150-s YouTube videos in 2-s clips, "
                         "three raters' 0-4 saliency, Moment-DETR's predicted saliency; a 15% highlight reel per query.",
-            load="cases.highlights.qvhighlights:load",
+            load="casekit.cases.highlights.qvhighlights:load",
             synthetic=False,
             dataset=QVHIGHLIGHTS_DATASET,
             sample_units={"clips": "query_id"},
@@ -62,14 +62,14 @@ CASE = CaseSpec(
             },
         ),
     ),
-    prepare_ref="cases.highlights.prepare:prepare",
+    prepare_ref="casekit.cases.highlights.prepare:prepare",
     baselines=(
         Baseline(
             "evenly_spaced",
             "Evenly spaced segments",
             "trivial",
             "The segments under evenly spaced instants of the day, as many as fit the budget; no scores.",
-            "cases.highlights.baselines:evenly_spaced",
+            "casekit.cases.highlights.baselines:evenly_spaced",
         ),
         Baseline(
             "hand_weighted",
@@ -77,7 +77,7 @@ CASE = CaseSpec(
             "classical",
             "Loudness, laughter, faces and event tags weighted by hand (Moment-DETR's saliency on QVHighlights), "
             "then the most valuable cut within budget.",
-            "cases.highlights.baselines:hand_weighted",
+            "casekit.cases.highlights.baselines:hand_weighted",
         ),
         Baseline(
             "lightgbm_knapsack",
@@ -85,7 +85,7 @@ CASE = CaseSpec(
             "strong",
             "LightGBM on segment, scene and neighbour features predicting the editors' mean importance, then the "
             "most valuable cut within budget, two neighbouring segments of a scene penalised.",
-            "cases.highlights.baselines:lightgbm_knapsack",
+            "casekit.cases.highlights.baselines:lightgbm_knapsack",
         ),
     ),
     folder=Path(__file__).parent,

@@ -8,7 +8,7 @@ Every selector follows one small protocol, which the selection evaluator drives:
 
 They work on both sources: the synthetic season's audio, picture and transcript signals, or
 QVHighlights' precomputed Moment-DETR saliency. Each group's cut is the knapsack of
-:mod:`cases.knapsack` on the selector's value of each item (a positive score x seconds).
+:mod:`casekit.cases.knapsack` on the selector's value of each item (a positive score x seconds).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from lightgbm import LGBMRegressor
 
-from cases.highlights.prepare import BUDGET, LENGTH, TARGET, label_columns
-from cases.knapsack import best_selections
+from casekit.cases.highlights.prepare import BUDGET, LENGTH, TARGET, label_columns
+from casekit.cases.knapsack import best_selections
 
 EVENT_WEIGHTS = {"eviction": 2.0, "nomination": 1.5, "task": 0.5, "party": 0.5}
 # The strong selector's redundancy penalty: taking two neighbouring items of the same scene

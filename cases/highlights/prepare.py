@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_selection_prepared
+from casekit.cases.prepared import PreparedData, check_selection_prepared
 
 GROUP, ITEM = "day_id", "segment_id"
 LENGTH, BUDGET, TARGET = "duration", "budget", "importance"
@@ -28,8 +28,8 @@ def prepare(tables: dict[str, pd.DataFrame], seed: int) -> PreparedData:
     """Return train and test segments and the test answers; see the module docstring."""
     if "segments" in tables:
         return _split(tables["segments"], GROUP, ITEM, seed, by_time=True)
-    from cases.highlights.qvhighlights import GROUP as VIDEO_GROUP
-    from cases.highlights.qvhighlights import ITEM as CLIP
+    from casekit.cases.highlights.qvhighlights import GROUP as VIDEO_GROUP
+    from casekit.cases.highlights.qvhighlights import ITEM as CLIP
 
     return _split(tables["clips"], VIDEO_GROUP, CLIP, seed, by_time=False)
 

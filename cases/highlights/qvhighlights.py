@@ -25,8 +25,8 @@ import json
 import math
 from typing import TYPE_CHECKING
 
-from cases.downloads import fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,7 +66,7 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
     import numpy as np  # imported on use: the case's spec imports this module, and `casekit --help` stays light
     import pandas as pd
 
-    from cases.prepared import fresh_ids
+    from casekit.cases.prepared import fresh_ids
 
     paths = fetch(DATASET, FILES)
     annotations = _jsonl(paths["highlight_val_release.jsonl"])[:QUERIES]

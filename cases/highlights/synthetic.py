@@ -18,7 +18,7 @@ every day, the judgements of three of the five editors on the recap team. How it
   a peak inside the scene, the housemates' fan appeal, the feud, the hour; consecutive segments
   of a scene are redundant (two halves of the same moment).
 * **editors**: each has a taste (more humour, more conflict, more emotion) and their own noise;
-  each rates every segment 0 to 4 and cuts their recap (the knapsack of :mod:`cases.knapsack`
+  each rates every segment 0 to 4 and cuts their recap (the knapsack of :mod:`casekit.cases.knapsack`
   over their own interest, penalising two neighbouring segments of a scene) within the day's
   budget: ``RECAP_SECONDS``, or ``EVICTION_RECAP_SECONDS`` on eviction nights.
 """
@@ -28,9 +28,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.draws import Draws
-from cases.knapsack import best_selections
-from cases.prepared import fresh_ids
+from casekit.cases.draws import Draws
+from casekit.cases.knapsack import best_selections
+from casekit.cases.prepared import fresh_ids
 
 N_DAYS = 120
 N_HOUSEMATES = 16

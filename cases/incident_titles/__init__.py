@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.incident_titles import aeslc, identifiers
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.incident_titles import aeslc, identifiers
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 MAX_TITLE_LENGTH = 150
 
@@ -39,7 +39,7 @@ CASE = CaseSpec(
             name="synthetic",
             description="8k seeded synthetic incidents over 18 months (alerts, metrics, logs, deploys, the on-call "
                         "note), split in time; two or three engineers' titles per test incident (offline).",
-            load="cases.incident_titles.synthetic:load",
+            load="casekit.cases.incident_titles.synthetic:load",
             synthetic=True,
             conformance_scale=0.2,
         ),
@@ -47,7 +47,7 @@ CASE = CaseSpec(
             name="aeslc",
             description="AESLC: 18k Enron emails, body -> subject line, official split; four subjects per test email "
                         "(the sender's and three annotators').",
-            load="cases.incident_titles.aeslc:load",
+            load="casekit.cases.incident_titles.aeslc:load",
             synthetic=False,
             dataset=aeslc.DATASET,
             sample_units={"emails": None},
@@ -63,38 +63,39 @@ CASE = CaseSpec(
                 "submission": SubmissionSchema(id_column="email_id", label_column="subject",
                                                max_text_length=MAX_TITLE_LENGTH),
                 "metrics": _metrics(identifiers.EMAIL_INPUTS, identifiers.EMAIL_PATTERNS, "numbers, acronyms"),
-                "prepare_ref": "cases.incident_titles.prepare:prepare_emails",
+                "prepare_ref": "casekit.cases.incident_titles.prepare:prepare_emails",
                 "baselines": (
                     Baseline("first_words", "First words of the body", "trivial",
                              "The body's first words, as many as the median training subject has.",
-                             "cases.incident_titles.baselines:first_words"),
+                             "casekit.cases.incident_titles.baselines:first_words"),
                     Baseline("nearest_subject", "Nearest email's subject (TF-IDF)", "classical",
                              "The subject of the most similar training email by TF-IDF cosine, its numbers and "
                              "acronyms swapped for this email's.",
-                             "cases.incident_titles.baselines:nearest_email_subject"),
+                             "casekit.cases.incident_titles.baselines:nearest_email_subject"),
                     Baseline("extractive_lightgbm", "LightGBM extractive span or borrowed subject", "strong",
                              "LightGBM scores the first 2-8 words of the body's first lines and the three most "
                              "similar emails' subjects by the subject words they would recover, less a penalty for "
                              "numbers or acronyms the body lacks; the best one is the subject.",
-                             "cases.incident_titles.baselines:extractive"),
+                             "casekit.cases.incident_titles.baselines:extractive"),
                 ),
                 "slices": (),
                 "time_column": None,
             },
         ),
     ),
-    prepare_ref="cases.incident_titles.prepare:prepare_incidents",
+    prepare_ref="casekit.cases.incident_titles.prepare:prepare_incidents",
     baselines=(
         Baseline("first_words", "First words of the on-call note", "trivial",
                  "The note's first words, as many as the median training title has.",
-                 "cases.incident_titles.baselines:first_words"),
+                 "casekit.cases.incident_titles.baselines:first_words"),
         Baseline("nearest_title", "Nearest incident's title (TF-IDF)", "classical",
                  "The title of the most similar training incident by TF-IDF cosine, its services, versions and "
-                 "error codes swapped for this incident's.", "cases.incident_titles.baselines:nearest_incident_title"),
+                 "error codes swapped for this incident's.",
+                 "casekit.cases.incident_titles.baselines:nearest_incident_title"),
         Baseline("slot_filling_lightgbm", "LightGBM slot filling, house style", "strong",
                  "LightGBM picks the service among those the inputs name, and the symptom and cause among the "
                  "house-style titles' phrases; written as '[SEVn] service: symptom (cause)'.",
-                 "cases.incident_titles.baselines:slot_filling"),
+                 "casekit.cases.incident_titles.baselines:slot_filling"),
     ),
     folder=Path(__file__).parent,
     time_box_hours=4.0,

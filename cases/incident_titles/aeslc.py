@@ -25,8 +25,8 @@ from __future__ import annotations
 import zipfile
 from typing import TYPE_CHECKING
 
-from cases.downloads import fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import pandas as pd

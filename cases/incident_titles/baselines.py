@@ -30,7 +30,7 @@ from lightgbm import LGBMClassifier, LGBMRegressor
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from cases.incident_titles import identifiers
+from casekit.cases.incident_titles import identifiers
 
 TEXT_COLUMNS = ["alerts", "metric_anomalies", "error_logs", "deploys", "oncall_note", "body"]
 NOTE_COLUMNS = ["oncall_note", "body"]

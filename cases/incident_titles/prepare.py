@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_generation_prepared, fresh_ids
+from casekit.cases.prepared import PreparedData, check_generation_prepared, fresh_ids
 
 INCIDENT_ID = "incident_id"
 EMAIL_ID = "email_id"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cases.draws import Draws
+from casekit.cases.draws import Draws
 
 DEFAULT_INCIDENTS = 8000
 HISTORY_DAYS = 540

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.places.flickr import DATASET as FLICKR_DATASET
-from cases.places.flickr import FILES as FLICKR_FILES
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.places.flickr import DATASET as FLICKR_DATASET
+from casekit.cases.places.flickr import FILES as FLICKR_FILES
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 CASE = CaseSpec(
     slug="places",
@@ -34,7 +34,7 @@ CASE = CaseSpec(
         DataSource(
             name="synthetic",
             description="Seeded synthetic city: 400 places, 2k people, ~150k visits over 13 weeks (offline).",
-            load="cases.places.synthetic:load",
+            load="casekit.cases.places.synthetic:load",
             synthetic=True,
             conformance_scale=0.3,
         ),
@@ -42,7 +42,7 @@ CASE = CaseSpec(
             name="flickr-poi",
             description="Flickr user-POI visits, Toronto (IJCAI 2015): 30 landmarks, 6k trips; the next places of a "
                         "trip from its first visit.",
-            load="cases.places.flickr:load",
+            load="casekit.cases.places.flickr:load",
             synthetic=False,
             dataset=FLICKR_DATASET,
             sample_units={"visits": "user_id"},
@@ -60,21 +60,21 @@ CASE = CaseSpec(
             ),
         ),
     ),
-    prepare_ref="cases.places.prepare:prepare",
+    prepare_ref="casekit.cases.places.prepare:prepare",
     baselines=(
         Baseline(
             "most_visited",
             "Most visited places",
             "trivial",
             "The same list for everyone: the places with the most visits in train.",
-            "cases.places.baselines:most_visited",
+            "casekit.cases.places.baselines:most_visited",
         ),
         Baseline(
             "nearby_and_habits",
             "Popular nearby, plus habits",
             "classical",
             "Popularity decayed by the distance from the request location, plus the user's own frequent places.",
-            "cases.places.baselines:nearby_and_habits",
+            "casekit.cases.places.baselines:nearby_and_habits",
         ),
         Baseline(
             "lightgbm_reranker",
@@ -82,7 +82,7 @@ CASE = CaseSpec(
             "strong",
             "LightGBM LambdaRank over candidates from history, nearby popularity and co-visitation, with distance, "
             "category affinity, time-of-day popularity, opening hours and revisit features.",
-            "cases.places.baselines:lightgbm_reranker",
+            "casekit.cases.places.baselines:lightgbm_reranker",
         ),
     ),
     folder=Path(__file__).parent,

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from cases.baseline_parts import LambdaRankReranker, top_k_lists
-from cases.places.prepare import ITEM, USER, hold_out
+from casekit.cases.baseline_parts import LambdaRankReranker, top_k_lists
+from casekit.cases.places.prepare import ITEM, USER, hold_out
 
 RECENT_DAYS = 14
 NEVER_DAYS = 999.0
@@ -197,7 +197,7 @@ class NearbyAndHabits:
 
 class LightGBMReranker(LambdaRankReranker):
     """Candidates re-ranked by LightGBM LambdaRank, trained on the case's split made again
-    inside train (:func:`cases.places.prepare.hold_out`)."""
+    inside train (:func:`casekit.cases.places.prepare.hold_out`)."""
 
     pair_features = PairFeatures
     user_column, item_column = USER, ITEM

@@ -24,8 +24,8 @@ import zipfile
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from cases.downloads import fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +56,7 @@ def load(seed: int) -> dict[str, pd.DataFrame]:
     import numpy as np
     import pandas as pd
 
-    from cases.prepared import fresh_ids
+    from casekit.cases.prepared import fresh_ids
     path = fetch(DATASET, FILES)["data-ijcai15.zip"]
     with zipfile.ZipFile(path) as archive:
         photos = pd.read_csv(archive.open(VISITS), sep=";", dtype={"userID": str})

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_ranking_prepared
+from casekit.cases.prepared import PreparedData, check_ranking_prepared
 
 USER, ITEM = "user_id", "place_id"
 HISTORY = "train_interactions"

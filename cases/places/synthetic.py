@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import fresh_ids
+from casekit.cases.prepared import fresh_ids
 
 N_PLACES = 400
 N_USERS = 2_000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.recommendations.movielens import DATASET as MOVIELENS_DATASET
-from cases.recommendations.movielens import FILES as MOVIELENS_FILES
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.recommendations.movielens import DATASET as MOVIELENS_DATASET
+from casekit.cases.recommendations.movielens import FILES as MOVIELENS_FILES
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
 
 CASE = CaseSpec(
     slug="recommendations",
@@ -41,14 +41,14 @@ CASE = CaseSpec(
         DataSource(
             name="synthetic",
             description="Seeded synthetic shop: 5k products, 20k customers, ~1M events over 90 days (offline).",
-            load="cases.recommendations.synthetic:load",
+            load="casekit.cases.recommendations.synthetic:load",
             synthetic=True,
             conformance_scale=0.2,
         ),
         DataSource(
             name="movielens",
             description="MovieLens ml-latest-small: 100k ratings of 9.7k movies by 610 users (rating >= 4 = liked).",
-            load="cases.recommendations.movielens:load",
+            load="casekit.cases.recommendations.movielens:load",
             synthetic=False,
             dataset=MOVIELENS_DATASET,
             sample_units={"ratings": "user_id"},
@@ -64,21 +64,21 @@ CASE = CaseSpec(
             ),
         ),
     ),
-    prepare_ref="cases.recommendations.prepare:prepare",
+    prepare_ref="casekit.cases.recommendations.prepare:prepare",
     baselines=(
         Baseline(
             "popularity",
             "Most popular (recent)",
             "trivial",
             "The same list for everyone: the items most interacted with in the last 14 days of training.",
-            "cases.recommendations.baselines:popularity",
+            "casekit.cases.recommendations.baselines:popularity",
         ),
         Baseline(
             "item_knn",
             "Item-to-item co-occurrence kNN",
             "classical",
             "Items scored by their co-occurrence with the user's recent items (cosine), topped up by popularity.",
-            "cases.recommendations.baselines:item_knn",
+            "casekit.cases.recommendations.baselines:item_knn",
         ),
         Baseline(
             "lightgbm_reranker",
@@ -86,7 +86,7 @@ CASE = CaseSpec(
             "strong",
             "LightGBM LambdaRank over candidates from popularity and item-kNN, with user, item and "
             "user-item features, trained on the last week of training as labels.",
-            "cases.recommendations.baselines:lightgbm_reranker",
+            "casekit.cases.recommendations.baselines:lightgbm_reranker",
         ),
     ),
     folder=Path(__file__).parent,

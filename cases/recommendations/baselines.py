@@ -20,7 +20,7 @@ import pandas as pd
 from lightgbm import LGBMRanker
 from scipy import sparse
 
-from cases.recommendations.prepare import ITEM, LIKED, USER, hold_out
+from casekit.cases.recommendations.prepare import ITEM, LIKED, USER, hold_out
 
 EVENT_WEIGHTS = {"view": 1.0, "add_to_cart": 2.0, "purchase": 4.0}
 RATING_WEIGHTS = {"liked": 1.0, "other": 0.3}

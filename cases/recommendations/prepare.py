@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_ranking_prepared, fresh_ids
+from casekit.cases.prepared import PreparedData, check_ranking_prepared, fresh_ids
 
 USER, ITEM = "user_id", "item_id"
 HISTORY = "train_interactions"

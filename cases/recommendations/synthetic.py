@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import fresh_ids
+from casekit.cases.prepared import fresh_ids
 
 N_ITEMS = 5_000
 N_USERS = 20_000

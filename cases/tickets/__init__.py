@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
-from cases.tickets.nlbse24 import DATASET as NLBSE24_DATASET
-from cases.tickets.nlbse24 import FILES as NLBSE24_FILES
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.cases.tickets.nlbse24 import DATASET as NLBSE24_DATASET
+from casekit.cases.tickets.nlbse24 import FILES as NLBSE24_FILES
 
 CASE = CaseSpec(
     slug="tickets",
@@ -34,14 +34,14 @@ CASE = CaseSpec(
         DataSource(
             name="synthetic",
             description="20k seeded synthetic helpdesk tickets, 10 queues, with metadata (offline).",
-            load="cases.tickets.synthetic:load",
+            load="casekit.cases.tickets.synthetic:load",
             synthetic=True,
             conformance_scale=0.25,
         ),
         DataSource(
             name="nlbse24",
             description="NLBSE'24 GitHub issue reports: bug / feature / question (3,000 real issues).",
-            load="cases.tickets.nlbse24:load",
+            load="casekit.cases.tickets.nlbse24:load",
             synthetic=False,
             # A ticket is a row; half of them still has hundreds of each category in test.
             sample_units={"train": None, "test": None},
@@ -58,28 +58,28 @@ CASE = CaseSpec(
             ),
         ),
     ),
-    prepare_ref="cases.tickets.prepare:prepare",
+    prepare_ref="casekit.cases.tickets.prepare:prepare",
     baselines=(
         Baseline(
             "majority",
             "Majority class",
             "trivial",
             "Always predicts the most frequent queue.",
-            "cases.tickets.baselines:majority",
+            "casekit.cases.tickets.baselines:majority",
         ),
         Baseline(
             "tfidf_logreg",
             "TF-IDF + logistic regression",
             "classical",
             "Word and bigram TF-IDF of subject and body into a multinomial logistic regression.",
-            "cases.tickets.baselines:tfidf_logreg",
+            "casekit.cases.tickets.baselines:tfidf_logreg",
         ),
         Baseline(
             "lightgbm",
             "LightGBM on text and metadata",
             "strong",
             "LightGBM over a compact TF-IDF vocabulary plus channel, product area, plan, priority and calendar.",
-            "cases.tickets.baselines:lightgbm",
+            "casekit.cases.tickets.baselines:lightgbm",
         ),
     ),
     folder=Path(__file__).parent,

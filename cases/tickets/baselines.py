@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
-from cases.baseline_parts import PresentColumns, lightgbm_classifier
+from casekit.cases.baseline_parts import PresentColumns, lightgbm_classifier
 
 TEXT_COLUMNS = ["subject", "body"]
 CATEGORICAL_COLUMNS = ["channel", "product_area", "customer_plan", "priority"]

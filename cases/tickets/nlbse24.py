@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cases.downloads import DataSourceError, fetch
-from cases.spec import RemoteFile
+from casekit.cases.downloads import DataSourceError, fetch
+from casekit.cases.spec import RemoteFile
 
 if TYPE_CHECKING:
     import pandas as pd

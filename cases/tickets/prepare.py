@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_prepared, fresh_ids
+from casekit.cases.prepared import PreparedData, check_prepared, fresh_ids
 
 ID_COLUMN = "ticket_id"
 TARGET = "category"

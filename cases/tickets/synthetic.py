@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from cases.draws import Draws
+from casekit.cases.draws import Draws
 
 N_TICKETS = 20_000
 # Exact fraction of tickets whose label is replaced by a different, random category.

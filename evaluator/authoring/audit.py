@@ -49,8 +49,8 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from threadpoolctl import threadpool_limits
 
-from cases.table_split import TableSplit, label_text
-from evaluator.authoring.profile import ColumnKind, TableProfile
+from casekit.authoring.profile import ColumnKind, TableProfile
+from casekit.cases.table_split import TableSplit, label_text
 
 Severity = Literal["blocking", "warning"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evaluator.authoring import audit as checks
-from evaluator.authoring.audit import Audit
+from casekit.authoring import audit as checks
+from casekit.authoring.audit import Audit
 
 
 def render_audit(audit: Audit, *, slug: str, source_name: str) -> str:

@@ -1,8 +1,8 @@
 """``casekit case check``: the conformance suite, run for a case's author.
 
 The same checks the test suite runs on every registered case
-(:data:`evaluator.conformance.checks.CHECKS`), on every source of the case, each on a
-:class:`~evaluator.conformance.subject.CaseUnderTest` issued into a scratch folder: the brief and
+(:data:`casekit.conformance.checks.CHECKS`), on every source of the case, each on a
+:class:`~casekit.conformance.subject.CaseUnderTest` issued into a scratch folder: the brief and
 rubric, a deterministic prepare, both starters rendered, no answer in the bundle, the empty
 starter failing and the baseline starter passing its contract tests, ``make run``, evaluate,
 the hostile submissions. A check that fails, or crashes, is a failed check with its message;
@@ -17,13 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cases
-from cases.spec import CaseSpec
-from evaluator.conformance.checks import CHECKS, Check
-from evaluator.conformance.subject import CaseUnderTest
-from evaluator.errors import UnknownCaseError, UsageError
-from evaluator.scoring.baselines import RECORD_FILE
-from evaluator.scoring.ladder import Ladder, baseline_ladder
+from casekit import cases
+from casekit.cases.spec import CaseSpec
+from casekit.conformance.checks import CHECKS, Check
+from casekit.conformance.subject import CaseUnderTest
+from casekit.errors import UnknownCaseError, UsageError
+from casekit.scoring.baselines import RECORD_FILE
+from casekit.scoring.ladder import Ladder, baseline_ladder
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def resolve_case(target: str) -> CaseSpec:
     folder = Path(target)
     if not folder.is_dir():
         return cases.get(target)
-    from evaluator.review.rubric import tomllib
+    from casekit.review.rubric import tomllib
 
     pyproject = folder / "pyproject.toml"
     if not pyproject.is_file():

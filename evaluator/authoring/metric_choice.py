@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.spec import MetricSpec
-from evaluator.authoring.profile import TargetProfile
-from evaluator.errors import UsageError
+from casekit.authoring.profile import TargetProfile
+from casekit.cases.spec import MetricSpec
+from casekit.errors import UsageError
 
 RARE_POSITIVE = 0.10
 IMBALANCE = 1.5

@@ -1,10 +1,10 @@
 """``casekit case new``: a team's table becomes a checked, installable case package.
 
-Steps: read the table (:mod:`~evaluator.authoring.table`), type and profile its columns
-(:mod:`~evaluator.authoring.profile`), choose the metrics
-(:mod:`~evaluator.authoring.metric_choice`), audit it for leaks
-(:mod:`~evaluator.authoring.audit`), then write the package
-(:mod:`~evaluator.authoring.package`), or only ``audit.md`` when the audit blocks. Either way
+Steps: read the table (:mod:`~casekit.authoring.table`), type and profile its columns
+(:mod:`~casekit.authoring.profile`), choose the metrics
+(:mod:`~casekit.authoring.metric_choice`), audit it for leaks
+(:mod:`~casekit.authoring.audit`), then write the package
+(:mod:`~casekit.authoring.package`), or only ``audit.md`` when the audit blocks. Either way
 DIR is assembled in a hidden folder beside it and renamed into place, so it appears complete
 or not at all; an existing DIR is replaced only with ``force``.
 """
@@ -24,22 +24,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import cases
-import evaluator
-from cases.packaged_table import file_sha256
-from cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
-from cases.table_baselines import ColumnRoles
-from cases.table_split import TableSplit
-from evaluator import tasks
-from evaluator.authoring import package as files
-from evaluator.authoring.audit import Audit, AuditPlan, audit_table, row_keys
-from evaluator.authoring.audit_report import render_audit
-from evaluator.authoring.metric_choice import MetricChoice, choose_metrics
-from evaluator.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
-from evaluator.authoring.table import TableError, read_table
-from evaluator.errors import UsageError
-from evaluator.files.atomic import current_umask
-from evaluator.review.rubric import GENERIC_RUBRIC
+import casekit
+from casekit import cases, tasks
+from casekit.authoring import package as files
+from casekit.authoring.audit import Audit, AuditPlan, audit_table, row_keys
+from casekit.authoring.audit_report import render_audit
+from casekit.authoring.metric_choice import MetricChoice, choose_metrics
+from casekit.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
+from casekit.authoring.table import TableError, read_table
+from casekit.cases.packaged_table import file_sha256
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
+from casekit.cases.table_baselines import ColumnRoles
+from casekit.cases.table_split import TableSplit
+from casekit.errors import UsageError
+from casekit.files.atomic import current_umask
+from casekit.review.rubric import GENERIC_RUBRIC
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 MIN_ROWS = 100
@@ -290,7 +289,7 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / files.RECORD_FILE).write_text(files.record(declaration.record(table_sha256, size, left_out)),
                                              encoding="utf-8")
     (folder / "pyproject.toml").write_text(files.pyproject(names, declaration.title, options.table.name,
-                                                           evaluator.__version__), encoding="utf-8")
+                                                           casekit.__version__), encoding="utf-8")
     note = (f"the table ({len(table):,} rows; only the columns the case uses), stored as Parquet ({size / 1024:,.0f} "
             "KB): compressed, and a number stays a number and a date a timestamp. Pinned by sha256 in `__init__.py`.")
     readme = files.team_readme(names, declaration.title, options.output.expanduser().resolve(), options.table.name,
@@ -440,7 +439,7 @@ class _Declaration:
         """``authoring.json``: the options, the source table, the stored one, and what was decided."""
         options = self.options
         return {
-            "casekit_version": evaluator.__version__,
+            "casekit_version": casekit.__version__,
             "authored_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "source": {"file": options.table.name, "sha256": file_sha256(options.table),
                        "bytes": options.table.stat().st_size, "rows": self.profile.rows},

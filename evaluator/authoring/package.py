@@ -1,8 +1,8 @@
 """The files of an authored case package, rendered from what ``casekit case new`` decided.
 
 The package is small and declarative: a spec module that declares the table, the split and
-the baselines with casekit's generic parts (:mod:`cases.packaged_table`,
-:mod:`cases.table_split`, :mod:`cases.table_baselines`), the brief, the rubric, the table
+the baselines with casekit's generic parts (:mod:`casekit.cases.packaged_table`,
+:mod:`casekit.cases.table_split`, :mod:`casekit.cases.table_baselines`), the brief, the rubric, the table
 itself (Parquet, pinned by sha256), a record of how it was authored, and the baseline
 starter's three stages (the template gives the empty ones). Layout::
 
@@ -23,8 +23,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from cases.spec import CaseSpec
-from cases.table_baselines import ColumnRoles
+from casekit.cases.spec import CaseSpec
+from casekit.cases.table_baselines import ColumnRoles
 
 TABLE_FILE = "table.parquet"
 BRIEF_FILE = "brief.md"
@@ -53,7 +53,7 @@ class PackageNames:
 def environment() -> Environment:
     """Jinja for the package's files: ``[[ ... ]]`` and ``[% ... %]``, so that the starter's own
     ``{{ cookiecutter.package_name }}`` passes through to ``casekit new``."""
-    return Environment(loader=PackageLoader("evaluator.authoring", "templates"), variable_start_string="[[",
+    return Environment(loader=PackageLoader("casekit.authoring", "templates"), variable_start_string="[[",
                        variable_end_string="]]", block_start_string="[%", block_end_string="%]",
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False,
                        undefined=StrictUndefined)

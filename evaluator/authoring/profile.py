@@ -29,8 +29,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from cases.table_split import label_text
-from evaluator.authoring.table import TableError
+from casekit.authoring.table import TableError
+from casekit.cases.table_split import label_text
 
 ColumnKind = Literal["numeric", "categorical", "text", "datetime", "identifier"]
 TaskName = Literal["binary", "multiclass", "regression"]

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evaluator.errors import CasekitError
+from casekit.errors import CasekitError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluator.conformance import hostile
-from evaluator.conformance.subject import OTHER_SEED, SEED, CaseUnderTest
-from evaluator.errors import CasekitError, InvalidSubmissionError
-from evaluator.evaluation import evaluate_project
-from evaluator.files.fingerprint import csv_bytes
-from evaluator.instances.bundle import DEFAULT_SUBMISSION
-from evaluator.public import validate_predictions
-from evaluator.review.rubric import load_case_rubric
-from evaluator.scoring.baselines import ensure_baselines
-from evaluator.scoring.score import score_submission
+from casekit.conformance import hostile
+from casekit.conformance.subject import OTHER_SEED, SEED, CaseUnderTest
+from casekit.errors import CasekitError, InvalidSubmissionError
+from casekit.evaluation import evaluate_project
+from casekit.files.fingerprint import csv_bytes
+from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.public import validate_predictions
+from casekit.review.rubric import load_case_rubric
+from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.score import score_submission
 
 STAGES = ("ingest", "features", "train", "predict")
 EXPECTED_ERRORS = ("utf16-le", "latin1-byte", "empty", "header-only", "duplicate-header", "id-lookalike")

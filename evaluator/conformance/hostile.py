@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from evaluator.tasks.base import Task
+from casekit.tasks.base import Task
 
 FORMULA = "=cmd|' /C calc'!A0"
 SCRIPT = "<script>alert('x')</script>"

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-import cases
-from cases.prepared import PreparedData
-from cases.spec import CaseSpec, DataSource
-from evaluator import tasks
-from evaluator.files.fingerprint import csv_bytes
-from evaluator.instances.instance import Instance, open_instance
-from evaluator.instances.issue import Starter, new_project
-from evaluator.tasks.base import Task
+from casekit import cases, tasks
+from casekit.cases.prepared import PreparedData
+from casekit.cases.spec import CaseSpec, DataSource
+from casekit.files.fingerprint import csv_bytes
+from casekit.instances.instance import Instance, open_instance
+from casekit.instances.issue import Starter, new_project
+from casekit.tasks.base import Task
 
 SEED = 5
 OTHER_SEED = 6

@@ -10,8 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from evaluator.errors import IntegrityError, UsageError
-from evaluator.files import atomic
+from casekit.errors import IntegrityError, UsageError
+from casekit.files import atomic
 
 METADATA_FILE = "casekit.json"
 SCHEMA_VERSION = 1

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-import evaluator
-from cases.spec import CaseSpec
-from evaluator import tasks
-from evaluator.errors import IntegrityError, UnknownCaseError, UsageError
-from evaluator.files.fingerprint import sha256_file
-from evaluator.instances.bundle import METADATA_FILE, BundleMetadata
-from evaluator.instances.keystore import (
+import casekit
+from casekit import tasks
+from casekit.cases.spec import CaseSpec
+from casekit.errors import IntegrityError, UnknownCaseError, UsageError
+from casekit.files.fingerprint import sha256_file
+from casekit.instances.bundle import METADATA_FILE, BundleMetadata
+from casekit.instances.keystore import (
     INPUTS_DIR,
     KEY_FILE,
     AnswerKey,
@@ -30,7 +30,7 @@ from evaluator.instances.keystore import (
     keys_root,
     load_key,
 )
-from evaluator.tasks.base import Task, Truth
+from casekit.tasks.base import Task, Truth
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Instance:
     def test_ids(self) -> pd.Index:
         """The units a submission answers, in the key's order (a ranking key has one row per
         relevant pair, so ids repeat in it), as the task reads them (see
-        :meth:`~evaluator.tasks.base.Task.expected_units`)."""
+        :meth:`~casekit.tasks.base.Task.expected_units`)."""
         return self.task.expected_units(self.key.answers)
 
     @cached_property
@@ -121,7 +121,7 @@ def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Inst
         case=record.case, title=spec.title, task=spec.task, instance_id=record.instance_id, source=record.source,
         seed=None, labels=list(record.labels), id_column=spec.id_column, target=spec.target,
         primary_metric=spec.primary_metric, key_sha256=record.answers_sha256, files={},
-        casekit_version=evaluator.__version__, scale=record.scale,
+        casekit_version=casekit.__version__, scale=record.scale,
     )
     # A bare file comes without a casekit.json, so there is no issued metadata to check it
     # against: the record's own fingerprint of what it issued stands in for it.

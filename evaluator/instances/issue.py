@@ -17,18 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import cases
-import evaluator
-from evaluator import tasks
-from evaluator.errors import UsageError
-from evaluator.files.fingerprint import csv_bytes, sha256_bytes
-from evaluator.instances.bundle import BundleMetadata
-from evaluator.instances.keystore import KeyRecord, keys_root, store_key
+import casekit
+from casekit import cases, tasks
+from casekit.errors import UsageError
+from casekit.files.fingerprint import csv_bytes, sha256_bytes
+from casekit.instances.bundle import BundleMetadata
+from casekit.instances.keystore import KeyRecord, keys_root, store_key
 
 Starter = Literal["empty", "baseline"]
 DATA_DIR = "data"
 # A synthetic source at a hundred times its default size is already millions of rows.
 MAX_SCALE = 100.0
+# The template's folder: at the checkout's top, and inside the installed package.
+TEMPLATE_FOLDER = "cookiecutter-template"
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,10 @@ class NewProject:
 
 def template_dir() -> Path:
     """The cookiecutter template: inside the installed package, or at the checkout's top."""
-    installed = Path(evaluator.__file__).parent / "cookiecutter-template"
+    installed = Path(casekit.__file__).parent / TEMPLATE_FOLDER
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parents[2] / "cookiecutter-template"
+    return Path(__file__).resolve().parents[2] / TEMPLATE_FOLDER
 
 
 def package_name(slug: str) -> str:
@@ -115,7 +116,7 @@ def new_project(
         primary_metric=spec.primary_metric,
         key_sha256=answers_sha256,
         files={path: sha256_bytes(content) for path, content in sorted(files.items())},
-        casekit_version=evaluator.__version__,
+        casekit_version=casekit.__version__,
         candidate=candidate,
         notes=dict(prepared.notes),
         scale=scale,

@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock
 
-from evaluator.errors import IntegrityError, UsageError
-from evaluator.files import atomic
-from evaluator.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
-from evaluator.instances.bundle import BundleMetadata
+from casekit.errors import IntegrityError, UsageError
+from casekit.files import atomic
+from casekit.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
+from casekit.instances.bundle import BundleMetadata
 
 KEYS_DIR_ENV = "CASEKIT_KEYS_DIR"
 ANSWERS_FILE = "answers.csv"

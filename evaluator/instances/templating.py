@@ -28,8 +28,7 @@ from jinja2 import Environment, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context
 
-import cases
-from evaluator import tasks
+from casekit import cases, tasks
 
 CASE_TESTS = "test_case.py"
 
@@ -53,7 +52,7 @@ def case_brief(slug: str) -> str:
 def case_value(slug: str, source: str, name: str) -> str:
     """What the skeleton needs to know about the case, as text: a field of its spec for
     ``source`` (``task``, ``id_column``, ``target``, ``time_column``, ``primary_metric``), or
-    one of its task's :meth:`~evaluator.tasks.base.Task.template_context` (``decision`` as JSON)."""
+    one of its task's :meth:`~casekit.tasks.base.Task.template_context` (``decision`` as JSON)."""
     task = tasks.load_case(slug, source or None)
     context: dict[str, Any] = {
         "task": task.spec.task,

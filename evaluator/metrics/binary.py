@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from evaluator.metrics.classification import row_log_loss, weighted_mean, weighted_roc_auc
+from casekit.metrics.classification import row_log_loss, weighted_mean, weighted_roc_auc
 
 DEFAULT_BINS = 10
 

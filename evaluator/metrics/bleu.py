@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evaluator.metrics.ngrams import Sequences, grams_by_order, row_matches_against_any_reference
+from casekit.metrics.ngrams import Sequences, grams_by_order, row_matches_against_any_reference
 
 MAX_ORDER = 4
 STATISTICS = 2 + 2 * MAX_ORDER

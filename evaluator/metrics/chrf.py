@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from evaluator.metrics.ngrams import Sequences, pair_matches_by_order
+from casekit.metrics.ngrams import Sequences, pair_matches_by_order
 
 CHAR_ORDER = 6
 BETA = 2

@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from evaluator.metrics.ngrams import Sequences, pair_matches_by_order
+from casekit.metrics.ngrams import Sequences, pair_matches_by_order
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD_BITS = 64

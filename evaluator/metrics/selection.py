@@ -4,7 +4,7 @@ Items are given flat, group after group: group ``g`` holds items ``offsets[g]:of
 A *reference* is one human's judgement of every item: a selection (how much of each item is in
 that editor's cut, 0 to 1: a fraction when ties make the cut ambiguous) or an importance score;
 NaN marks an item of a group the reference did not judge. The task averages these per-group
-values over groups (see :mod:`evaluator.tasks.selection`).
+values over groups (see :mod:`casekit.tasks.selection`).
 
 - :func:`time_f1`: F1 of the selected time against a reference cut (TVSum / SumMe protocol);
 - :func:`importance_share`: the importance captured, over the best achievable;

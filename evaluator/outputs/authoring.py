@@ -14,11 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 from rich.text import Text
 
-from cases.spec import CaseSpec
-from evaluator.authoring.check import CaseCheck, CheckOutcome, planned
-from evaluator.authoring.new_case import AuthoredCase
-from evaluator.conformance.checks import Check
-from evaluator.outputs.console import console, errors, fmt
+from casekit.authoring.check import CaseCheck, CheckOutcome, planned
+from casekit.authoring.new_case import AuthoredCase
+from casekit.cases.spec import CaseSpec
+from casekit.conformance.checks import Check
+from casekit.outputs.console import console, errors, fmt
 
 _SEVERITY_STYLE = {"blocking": "bold red", "warning": "yellow", "accepted risk": "magenta"}
 

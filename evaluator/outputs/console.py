@@ -15,8 +15,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from evaluator.scoring.scorecard import Scorecard
-from evaluator.submissions.checks import ValidationReport
+from casekit.scoring.scorecard import Scorecard
+from casekit.submissions.checks import ValidationReport
 
 console = Console()
 errors = Console(stderr=True)

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from evaluator.files import atomic
-from evaluator.outputs.report import render_report
-from evaluator.scoring.scorecard import Scorecard
-from evaluator.tasks.base import DECISION_FILE
+from casekit.files import atomic
+from casekit.outputs.report import render_report
+from casekit.scoring.scorecard import Scorecard
+from casekit.tasks.base import DECISION_FILE
 
 SUBMISSION_COPY_DIR = "submission"
 
@@ -22,7 +22,7 @@ def write_evaluation_folder(
     """Write the scorecard, the report, the figures and a copy of the submission (with the
     decision declared beside it, if any) into ``destination``, atomically.
 
-    ``review`` adds the review's section to the report (see :mod:`evaluator.review.batch`), and
+    ``review`` adds the review's section to the report (see :mod:`casekit.review.batch`), and
     ``extra_files`` (relative path to bytes) are written into the same folder.
     """
     figures = card.details.figures()

@@ -13,10 +13,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from evaluator.scoring.scorecard import ModelResult, Scorecard
+from casekit.scoring.scorecard import ModelResult, Scorecard
 
 _environment = Environment(
-    loader=PackageLoader("evaluator.outputs", "templates"),
+    loader=PackageLoader("casekit.outputs", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
     trim_blocks=True,
     lstrip_blocks=True,

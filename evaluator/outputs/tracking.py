@@ -35,8 +35,8 @@ from typing import TypeVar
 import pandas as pd
 from filelock import FileLock
 
-from evaluator.errors import CasekitError
-from evaluator.scoring.scorecard import Scorecard
+from casekit.errors import CasekitError
+from casekit.scoring.scorecard import Scorecard
 
 ROLE_TAG = "casekit.role"
 BASELINE_TAG = "casekit.baseline"

@@ -1,21 +1,21 @@
 """``casekit review``: score a batch of candidates the same way and put them on a leaderboard.
 
-For each candidate (see :mod:`evaluator.review.candidates` for the kinds of input):
+For each candidate (see :mod:`casekit.review.candidates` for the kinds of input):
 
 1. check and score the submission exactly as ``casekit evaluate`` does, against the same
    cached baselines (paired bootstrap);
-2. with ``--rerun``, re-run the pipeline in isolation and compare (:mod:`evaluator.review.rerun`);
-3. read back the candidate's rubric file, or write it pre-filled (:mod:`evaluator.review.rubric`);
-4. blend the final score (:mod:`evaluator.review.final_score`);
+2. with ``--rerun``, re-run the pipeline in isolation and compare (:mod:`casekit.review.rerun`);
+3. read back the candidate's rubric file, or write it pre-filled (:mod:`casekit.review.rubric`);
+4. blend the final score (:mod:`casekit.review.final_score`);
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
    logs), then log an MLflow run tagged with the candidate.
 
 Candidates are reviewed as Dask tasks, ``--jobs`` at a time on a local cluster or on a team's
-scheduler (:mod:`evaluator.review.dask_runner`); they take turns on the MLflow store (see
-:mod:`evaluator.outputs.tracking`). Each result is recorded as it lands
-(:mod:`evaluator.review.results`), so an interrupted review run again skips the candidates done.
+scheduler (:mod:`casekit.review.dask_runner`); they take turns on the MLflow store (see
+:mod:`casekit.outputs.tracking`). Each result is recorded as it lands
+(:mod:`casekit.review.results`), so an interrupted review run again skips the candidates done.
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
-and the batch goes on. Last come the leaderboard (:mod:`evaluator.review.leaderboard`) and the batch
+and the batch goes on. Last come the leaderboard (:mod:`casekit.review.leaderboard`) and the batch
 summary, ``summary.json``.
 
 Output folder layout::
@@ -37,23 +37,23 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from evaluator.errors import CasekitError, InvalidSubmissionError, UsageError
-from evaluator.evaluation import TRACKING_FILE, log_baselines, timestamp
-from evaluator.files import atomic
-from evaluator.instances.instance import Instance, open_instance, open_issued_instance
-from evaluator.instances.keystore import keys_root
-from evaluator.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
-from evaluator.outputs import tracking
-from evaluator.outputs.evaluation_folder import write_evaluation_folder
-from evaluator.review import bubblewrap
-from evaluator.review.candidates import Candidate, parse_input, resolve_candidates
-from evaluator.review.dask_runner import Counter, parse_cluster, review_on_cluster
-from evaluator.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
-from evaluator.review.leaderboard import write_leaderboard
-from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
-from evaluator.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
-from evaluator.review.results import RESULTS_DIR, ResultStore
-from evaluator.review.rubric import (
+from casekit.errors import CasekitError, InvalidSubmissionError, UsageError
+from casekit.evaluation import TRACKING_FILE, log_baselines, timestamp
+from casekit.files import atomic
+from casekit.instances.instance import Instance, open_instance, open_issued_instance
+from casekit.instances.keystore import keys_root
+from casekit.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
+from casekit.outputs import tracking
+from casekit.outputs.evaluation_folder import write_evaluation_folder
+from casekit.review import bubblewrap
+from casekit.review.candidates import Candidate, parse_input, resolve_candidates
+from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
+from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
+from casekit.review.leaderboard import write_leaderboard
+from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
+from casekit.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
+from casekit.review.results import RESULTS_DIR, ResultStore
+from casekit.review.rubric import (
     CaseRubric,
     RubricResult,
     check_design,
@@ -61,10 +61,10 @@ from evaluator.review.rubric import (
     prepare_rubric,
     rubric_file,
 )
-from evaluator.review.similarity import batch_similarity
-from evaluator.scoring.baselines import baseline_scores
-from evaluator.scoring.score import score_submission
-from evaluator.scoring.scorecard import Scorecard
+from casekit.review.similarity import batch_similarity
+from casekit.scoring.baselines import baseline_scores
+from casekit.scoring.score import score_submission
+from casekit.scoring.scorecard import Scorecard
 
 SUMMARY_FILE = "summary.json"
 CANDIDATES_DIR = "candidates"

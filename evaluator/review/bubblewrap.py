@@ -21,7 +21,7 @@ command is the namespace's first process (``--as-pid-1``), so when it ends (or i
 its time limit) the kernel kills whatever it left behind, and its peak memory (with its
 children's) reaches the reviewer's side, which bubblewrap's own init would hide. Limits on
 time, memory, processes and file size are applied around the ``bwrap`` process by
-:mod:`evaluator.review.sandbox`.
+:mod:`casekit.review.sandbox`.
 """
 
 from __future__ import annotations

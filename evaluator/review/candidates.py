@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from evaluator.errors import IntegrityError, UsageError
-from evaluator.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
-from evaluator.instances.keystore import refuse_key_store_file
-from evaluator.review.pack import unpack
+from casekit.errors import IntegrityError, UsageError
+from casekit.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
+from casekit.instances.keystore import refuse_key_store_file
+from casekit.review.pack import unpack
 
 Kind = Literal["project", "pack", "submission"]
 

@@ -10,7 +10,7 @@
 
 Each candidate is one task. A task that re-runs a pipeline asks for the ``rerun`` resource,
 of which each worker has one, so a worker runs one re-run at a time (however many threads it
-has for scoring). Results are recorded as they land (:mod:`evaluator.review.results`), so an
+has for scoring). Results are recorded as they land (:mod:`casekit.review.results`), so an
 interrupted review, run again, skips the candidates already done. A task whose worker dies
 (killed, out of memory) is submitted once more; if that worker dies too, the candidate is
 reported as an error and the batch goes on. The local cluster's scheduler lets no task
@@ -28,15 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from evaluator.errors import UsageError
-from evaluator.review.records import CandidateReview
-from evaluator.review.results import ResultStore
+from casekit.errors import UsageError
+from casekit.review.records import CandidateReview
+from casekit.review.results import ResultStore
 
 if TYPE_CHECKING:
     from dask.typing import Key
     from distributed import Client
 
-    from evaluator.review.batch import ReviewTask
+    from casekit.review.batch import ReviewTask
 
 RERUN_RESOURCE = "rerun"
 Item = TypeVar("Item")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from evaluator.errors import UsageError
-from evaluator.scoring.scorecard import Scorecard
+from casekit.errors import UsageError
+from casekit.scoring.scorecard import Scorecard
 
 PARTS = ("metric", "rubric", "engineering")
 TIER_RUNGS = {"trivial": 1, "classical": 2, "strong": 3}

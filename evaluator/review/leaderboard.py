@@ -27,15 +27,15 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-import evaluator
-from evaluator.files import atomic
-from evaluator.review.final_score import ScoreWeights
+import casekit
+from casekit.files import atomic
+from casekit.review.final_score import ScoreWeights
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
-    from cases.spec import CaseSpec
-    from evaluator.review.records import BatchReview, CandidateReview, ReviewOptions
+    from casekit.cases.spec import CaseSpec
+    from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
 
 TIE_RULE = ("ranked by the primary metric; a candidate whose 95% bootstrap interval overlaps that of the "
             "candidate above shares its rank (marked '=')")
@@ -99,7 +99,7 @@ def _overlap(above: CandidateReview, below: CandidateReview) -> bool:
 def write_leaderboard(batch: BatchReview, spec: CaseSpec, weights: ScoreWeights, options: ReviewOptions) -> None:
     """Write leaderboard.csv, leaderboard.html and summary.json into the review's folder, and the
     flagged similar pairs into both candidates' reports."""
-    from evaluator.review.similarity_report import add_to_reports
+    from casekit.review.similarity_report import add_to_reports
 
     add_to_reports(batch)
     rows = rank(batch)
@@ -147,8 +147,8 @@ def _round(value: float | None) -> float | str:
 
 def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> str:
-    from evaluator.outputs.report import render_page
-    from evaluator.review import similarity
+    from casekit.outputs.report import render_page
+    from casekit.review import similarity
 
     reports = {review.slug: review.report for review in batch.reviews if review.report}
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
@@ -159,7 +159,7 @@ def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
 def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> dict:
     return {
-        "casekit_version": evaluator.__version__,
+        "casekit_version": casekit.__version__,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "case": spec.slug,
         "primary_metric": spec.primary_metric,
@@ -199,7 +199,7 @@ def print_leaderboard(batch: BatchReview) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from evaluator.outputs.console import console, fmt
+    from casekit.outputs.console import console, fmt
 
     rows = rank(batch)
     title = next((r.primary_title for r in batch.reviews if r.primary_title), "primary metric")

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-import evaluator
-from evaluator.errors import CasekitError, IntegrityError, UsageError
-from evaluator.files import atomic
-from evaluator.files.fingerprint import sha256_bytes, sha256_file
-from evaluator.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
+import casekit
+from casekit.errors import CasekitError, IntegrityError, UsageError
+from casekit.files import atomic
+from casekit.files.fingerprint import sha256_bytes, sha256_file
+from casekit.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
 
 MANIFEST_FILE = "casekit-pack.json"
 FORMAT = "casekit-pack"
@@ -126,7 +126,7 @@ def pack_project(
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "casekit_version": evaluator.__version__,
+        "casekit_version": casekit.__version__,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "case": bundle.case,
         "instance_id": bundle.instance_id,

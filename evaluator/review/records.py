@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from evaluator.metrics.bootstrap import DEFAULT_RESAMPLES
-from evaluator.review.final_score import FinalScore
-from evaluator.review.rerun import RerunOptions
-from evaluator.review.similarity import SimilarPair
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
+from casekit.review.final_score import FinalScore
+from casekit.review.rerun import RerunOptions
+from casekit.review.similarity import SimilarPair
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,12 @@
    instance's input files from the key store (checked against their sha256; never the
    answers), so the re-run uses exactly the data that was issued.
 2. Build or reuse the environment for its dependency spec, from wheels only
-   (:mod:`evaluator.review.venvs`); the project itself is never built or installed, only put
+   (:mod:`casekit.review.venvs`); the project itself is never built or installed, only put
    on the path (``PYTHONPATH=src``).
 3. Run its contract tests (``make test``) and its pipeline (``make run``) as separate
-   processes in a bubblewrap sandbox (:mod:`evaluator.review.bubblewrap`: no network, the
+   processes in a bubblewrap sandbox (:mod:`casekit.review.bubblewrap`: no network, the
    system read-only, only the scratch copy writable, nothing of the reviewer's in sight) with
-   limits on time, memory, processes and disk (:mod:`evaluator.review.sandbox`), a scratch
+   limits on time, memory, processes and disk (:mod:`casekit.review.sandbox`), a scratch
    ``HOME`` and ``TMPDIR``, its own MLflow store, and no casekit settings in its environment.
    With ``sandbox=False`` (``--unsafe-no-sandbox``) the limits stay but the isolation goes:
    the code runs as the reviewer, which every report then says.
@@ -27,17 +27,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from evaluator.errors import InvalidSubmissionError
-from evaluator.files.fingerprint import csv_bytes
-from evaluator.instances.bundle import DEFAULT_SUBMISSION
-from evaluator.instances.instance import Instance
-from evaluator.review import bubblewrap
-from evaluator.review.bubblewrap import SandboxFolders
-from evaluator.review.final_score import EngineeringChecks
-from evaluator.review.pack import project_files
-from evaluator.review.sandbox import DiskLimit, StepResult, run_limited
-from evaluator.review.venvs import InstallError, ensure_environment, project_requirements
-from evaluator.scoring.score import score_submission
+from casekit.errors import InvalidSubmissionError
+from casekit.files.fingerprint import csv_bytes
+from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.instances.instance import Instance
+from casekit.review import bubblewrap
+from casekit.review.bubblewrap import SandboxFolders
+from casekit.review.final_score import EngineeringChecks
+from casekit.review.pack import project_files
+from casekit.review.sandbox import DiskLimit, StepResult, run_limited
+from casekit.review.venvs import InstallError, ensure_environment, project_requirements
+from casekit.scoring.score import score_submission
 
 Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "over_disk_limit",
                  "install_failed", "no_output", "no_sandbox"]

@@ -23,12 +23,12 @@ import json
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 
-from evaluator.files import atomic
-from evaluator.files.fingerprint import sha256_file
-from evaluator.review.candidates import Candidate
-from evaluator.review.final_score import FinalScore, ScorePart
-from evaluator.review.pack import project_files
-from evaluator.review.records import CandidateReview, ReviewOptions
+from casekit.files import atomic
+from casekit.files.fingerprint import sha256_file
+from casekit.review.candidates import Candidate
+from casekit.review.final_score import FinalScore, ScorePart
+from casekit.review.pack import project_files
+from casekit.review.records import CandidateReview, ReviewOptions
 
 RESULTS_DIR = "results"
 # ReviewOptions fields that say where or how fast a review runs, not what it finds.

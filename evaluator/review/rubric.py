@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cases.spec import CaseSpec
-from evaluator.errors import CasekitError
-from evaluator.files import atomic
-from evaluator.review.final_score import ScoreWeights
+from casekit.cases.spec import CaseSpec
+from casekit.errors import CasekitError
+from casekit.files import atomic
+from casekit.review.final_score import ScoreWeights
 
 try:
     import tomllib
@@ -259,7 +259,7 @@ def _normalised(heading: str) -> str:
 
 def _template_prompts() -> dict[str, str]:
     """The project template's DESIGN.md prompt under each heading, whitespace collapsed."""
-    from evaluator.instances.issue import template_dir
+    from casekit.instances.issue import template_dir
 
     template = template_dir() / "{{cookiecutter.project_slug}}" / DESIGN_FILE
     prompts: dict[str, list[str]] = {"": []}

@@ -2,14 +2,14 @@
 
 The process gets its own session (so it and everything it starts are killed together), an
 address-space limit (``RLIMIT_AS``: allocations beyond it fail), a file-size limit
-(``RLIMIT_FSIZE``), a cap on its processes (:mod:`evaluator.review.process_limit`), a disk
+(``RLIMIT_FSIZE``), a cap on its processes (:mod:`casekit.review.process_limit`), a disk
 limit on the folder it may write to (watched while it runs; the step is killed past it), a
 wall-clock limit (the whole process group is killed at the deadline), no core dumps, and only
 the environment it is given: nothing of the reviewer's, such as ``CASEKIT_KEYS_DIR`` or
 ``MLFLOW_TRACKING_URI``, leaks in. Peak memory is the largest resident set among the process
 and the children it waited for, as the kernel reports it when the process is reaped.
 
-These are limits, not isolation: :mod:`evaluator.review.bubblewrap` wraps the command so that
+These are limits, not isolation: :mod:`casekit.review.bubblewrap` wraps the command so that
 it runs in a sandbox, and the limits then hold around the sandbox.
 """
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from evaluator.review.process_limit import ProcessLimit, process_limit
+from casekit.review.process_limit import ProcessLimit, process_limit
 
 Outcome = Literal["passed", "failed", "timed_out", "over_disk_limit"]
 POLL_SECONDS = 0.1

@@ -47,10 +47,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from cases.spec import CaseSpec
-    from evaluator.instances.instance import Instance
-    from evaluator.review.candidates import Candidate
-    from evaluator.review.records import CandidateReview
+    from casekit.cases.spec import CaseSpec
+    from casekit.instances.instance import Instance
+    from casekit.review.candidates import Candidate
+    from casekit.review.records import CandidateReview
 
 CODE_THRESHOLD = 0.5
 PREDICTION_THRESHOLD = 0.75
@@ -165,8 +165,8 @@ def boilerplate(case: str, source: str | None = None) -> list[str]:
 
     from cookiecutter.main import cookiecutter
 
-    import cases
-    from evaluator.instances.issue import template_dir
+    from casekit import cases
+    from casekit.instances.issue import template_dir
 
     texts = []
     with tempfile.TemporaryDirectory(prefix="casekit-boilerplate-") as work:
@@ -312,7 +312,7 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
                      instance: Instance | None) -> list[SimilarPair]:
     """The pairs of a review batch: the code of every candidate with a project, and the
     predictions of every scored candidate when all answer one ``instance`` (else ``None``)."""
-    from evaluator.scoring.baselines import ensure_baselines
+    from casekit.scoring.baselines import ensure_baselines
 
     entrants = [Entrant(candidate.name, candidate.slug, candidate.code) for candidate in candidates]
     scores: dict[tuple[str, str], float] = {}

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from evaluator.files import atomic
-from evaluator.review.records import BatchReview
-from evaluator.review.similarity import Passage, SimilarPair
+from casekit.files import atomic
+from casekit.review.records import BatchReview
+from casekit.review.similarity import Passage, SimilarPair
 
 START, END = "<!-- casekit:similarity -->", "<!-- /casekit:similarity -->"
 
@@ -30,7 +30,7 @@ class ReportItem:
 
 def add_to_reports(batch: BatchReview) -> None:
     """Write (or clear) the similarity section of every scored candidate's latest report."""
-    from evaluator.outputs.report import render_page
+    from casekit.outputs.report import render_page
 
     items: dict[str, list[ReportItem]] = defaultdict(list)
     for pair in batch.similar:

@@ -43,16 +43,16 @@ from pathlib import Path
 
 from filelock import FileLock
 
-import cases
-import evaluator
-from cases.spec import CaseSpec
-from evaluator.errors import CasekitError
-from evaluator.files import atomic
-from evaluator.review.sandbox import StepResult, run_limited
+import casekit
+from casekit import cases
+from casekit.cases.spec import CaseSpec
+from casekit.errors import CasekitError
+from casekit.files import atomic
+from casekit.review.sandbox import StepResult, run_limited
 
 VENV_DIR_ENV = "CASEKIT_VENV_DIR"
 READY_MARKER = ".casekit-ready"
-PACKAGES = (evaluator, cases)
+PACKAGES = (casekit, cases)
 # pip's index settings and uv's names for them.
 UV_SETTINGS = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
                "PIP_FIND_LINKS": "UV_FIND_LINKS"}
@@ -88,7 +88,7 @@ def project_requirements(project: Path) -> list[str]:
     """The requirements in ``project``'s pyproject.toml, less casekit itself (the wheel provides it)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    from evaluator.review.rubric import tomllib
+    from casekit.review.rubric import tomllib
 
     path = project / "pyproject.toml"
     if not path.is_file():
@@ -207,10 +207,10 @@ def casekit_wheel(folder: Path) -> Path:
     digest = hashlib.sha256()
     for archive_name, path in files:
         digest.update(archive_name.encode() + b"\0" + path.read_bytes() + b"\0")
-    version = f"{evaluator.__version__}+local.{digest.hexdigest()[:12]}"
+    version = f"{casekit.__version__}+local.{digest.hexdigest()[:12]}"
     requirements = [f"Requires-Dist: {requirement}" for requirement in _runtime_requirements()]
     return _wheel(folder / digest.hexdigest()[:12], "casekit", version, files, requirements,
-                  "[console_scripts]\ncasekit = evaluator.cli:app\n")
+                  "[console_scripts]\ncasekit = casekit.cli:app\n")
 
 
 def case_wheel(case: CaseSpec, folder: Path) -> Path | None:
@@ -266,22 +266,21 @@ def _wheel(folder: Path, name: str, version: str, files: list[tuple[str, Path]],
 
 
 def _package_files() -> list[tuple[str, Path]]:
-    """(name in the wheel, file) for casekit's packages and its project template."""
-    from evaluator.instances.issue import template_dir
+    """(name in the wheel, file) for casekit (its case library inside it) and its project template."""
+    from casekit.instances.issue import TEMPLATE_FOLDER, template_dir
 
-    files: list[tuple[str, Path]] = []
+    # Installed, the case library lies inside casekit's folder; in a checkout, beside it.
+    files: dict[str, Path] = {}
     for package in PACKAGES:
         assert package.__file__ is not None  # both are regular packages, with an __init__.py
         root = Path(package.__file__).parent
-        files.extend((f"{package.__name__}/{path.relative_to(root).as_posix()}", path)
-                     for path in sorted(root.rglob("*"))
+        prefix = package.__name__.replace(".", "/")
+        files.update((f"{prefix}/{path.relative_to(root).as_posix()}", path) for path in sorted(root.rglob("*"))
                      if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
     template = template_dir()
-    evaluator_root = Path(str(evaluator.__file__)).parent
-    if evaluator_root not in template.parents:  # a source checkout: the template sits at the top
-        files.extend((f"evaluator/cookiecutter-template/{path.relative_to(template).as_posix()}", path)
-                     for path in sorted(template.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)
-    return files
+    files.update((f"casekit/{TEMPLATE_FOLDER}/{path.relative_to(template).as_posix()}", path)
+                 for path in sorted(template.rglob("*")) if path.is_file() and "__pycache__" not in path.parts)
+    return sorted(files.items())
 
 
 def _runtime_requirements() -> list[str]:

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
-from cases.spec import Baseline
-from evaluator import __version__
-from evaluator.files import atomic
-from evaluator.files.fingerprint import csv_bytes, sha256_file
-from evaluator.instances.instance import Instance
-from evaluator.scoring.model_scores import ModelScores, score_model
+from casekit import __version__
+from casekit.cases.spec import Baseline
+from casekit.files import atomic
+from casekit.files.fingerprint import csv_bytes, sha256_file
+from casekit.instances.instance import Instance
+from casekit.scoring.model_scores import ModelScores, score_model
 
 RECORD_FILE = "baselines.json"
 Status = Callable[[str], None]

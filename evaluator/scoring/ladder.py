@@ -12,15 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from evaluator.instances.instance import Instance
-from evaluator.metrics.bootstrap import (
+from casekit.instances.instance import Instance
+from casekit.metrics.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     percentile_interval,
     verdict,
 )
-from evaluator.scoring.baselines import baseline_scores
+from casekit.scoring.baselines import baseline_scores
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Resamples depend only on the bootstrap seed and the number of test units, so scores computed
 at different times pair exactly: the baselines' scores are computed once per instance and
-cached (see :mod:`evaluator.scoring.baselines`), and each candidate is resampled the same way.
+cached (see :mod:`casekit.scoring.baselines`), and each candidate is resampled the same way.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evaluator.metrics.bootstrap import bootstrap_metrics
-from evaluator.tasks.base import Task, Truth, Units
+from casekit.metrics.bootstrap import bootstrap_metrics
+from casekit.tasks.base import Task, Truth, Units
 
 
 @dataclass(frozen=True)

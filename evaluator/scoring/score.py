@@ -15,20 +15,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluator import __version__
-from evaluator.errors import InvalidSubmissionError
-from evaluator.files.fingerprint import sha256_file
-from evaluator.instances.instance import Instance
-from evaluator.metrics.bootstrap import (
+from casekit import __version__
+from casekit.errors import InvalidSubmissionError
+from casekit.files.fingerprint import sha256_file
+from casekit.instances.instance import Instance
+from casekit.metrics.bootstrap import (
     DEFAULT_CONFIDENCE,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
     percentile_interval,
     verdict,
 )
-from evaluator.scoring.baselines import baseline_scores
-from evaluator.scoring.model_scores import ModelScores, score_model
-from evaluator.scoring.scorecard import (
+from casekit.scoring.baselines import baseline_scores
+from casekit.scoring.model_scores import ModelScores, score_model
+from casekit.scoring.scorecard import (
     BootstrapSettings,
     Comparison,
     MetricResult,
@@ -36,8 +36,8 @@ from evaluator.scoring.scorecard import (
     Scorecard,
     SubmissionInfo,
 )
-from evaluator.scoring.slices import score_slices
-from evaluator.tasks.base import Task
+from casekit.scoring.slices import score_slices
+from casekit.tasks.base import Task
 
 Status = Callable[[str], None]
 

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from pydantic import ConfigDict, TypeAdapter
 
-from evaluator.errors import IntegrityError
-from evaluator.scoring.slices import SliceReport
-from evaluator.tasks import task_type
-from evaluator.tasks.base import Decision, TaskDetails
+from casekit.errors import IntegrityError
+from casekit.scoring.slices import SliceReport
+from casekit.tasks import task_type
+from casekit.tasks.base import Decision, TaskDetails
 
 SCHEMA_VERSION = 2
 

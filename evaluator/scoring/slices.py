@@ -11,7 +11,7 @@ units outside the slice weighed 0).
 A per-answer slice (``SliceSpec.per_answer``) reads a column of the answers themselves, which
 varies within a unit (is the user a member of the event's group, for each event they said yes
 to): each of its slices keeps every unit's answers holding the value, and the units left with
-at least one; the task's truth does the restricting (:class:`~evaluator.tasks.base.AnswerUnits`).
+at least one; the task's truth does the restricting (:class:`~casekit.tasks.base.AnswerUnits`).
 
 A slice is *much worse* than overall when its whole confidence interval lies more than
 ``MUCH_WORSE_MARGIN`` (in the metric's units) on the worse side of the overall point estimate:
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cases.spec import SliceSpec
-from evaluator.metrics.bootstrap import bootstrap_metrics, percentile_interval
-from evaluator.tasks.base import AnswerUnits, ReportTable, Task, Truth, Units
+from casekit.cases.spec import SliceSpec
+from casekit.metrics.bootstrap import bootstrap_metrics, percentile_interval
+from casekit.tasks.base import AnswerUnits, ReportTable, Task, Truth, Units
 
 MUCH_WORSE_MARGIN = 0.05
 
@@ -151,8 +151,8 @@ def answer_slice_members(truth: AnswerUnits, slices: tuple[SliceSpec, ...]
 
     Examples
     --------
-    >>> from evaluator.metrics.ranking import RelevantSets
-    >>> from evaluator.tasks.ranking import RankingTruth
+    >>> from casekit.metrics.ranking import RelevantSets
+    >>> from casekit.tasks.ranking import RankingTruth
     >>> truth = RankingTruth(ids=pd.Index(["u1", "u2"]), items=pd.Index(["a", "b"]), history=None,
     ...                      relevant=RelevantSets.from_pairs(np.array([0, 0, 1]), np.array([0, 1, 1]), 2),
     ...                      answer_columns={"member": np.array(["yes", "no", "no"])})

@@ -1,6 +1,6 @@
 """Task types, and the loading of a case: its spec bound to its task type and checked.
 
-Every task type is a :class:`~evaluator.tasks.base.Task` subclass registered here by name. A
+Every task type is a :class:`~casekit.tasks.base.Task` subclass registered here by name. A
 case is loaded with :func:`load_case` (by slug) or :func:`for_case` (a spec in hand): both
 return the case's task, bound to its spec, after checking the spec's metrics against the task's
 registry; everything in the evaluator that scores goes through them.
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from importlib import import_module
 
-import cases
-from cases.errors import CaseSpecError
-from cases.spec import CaseSpec
-from evaluator.tasks.base import Task
+from casekit import cases
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import CaseSpec
+from casekit.tasks.base import Task
 
 TASK_TYPES = {
-    "multiclass": "evaluator.tasks.multiclass:MulticlassTask",
-    "binary": "evaluator.tasks.binary:BinaryTask",
-    "ranking": "evaluator.tasks.ranking:RankingTask",
-    "selection": "evaluator.tasks.selection:SelectionTask",
-    "generation": "evaluator.tasks.generation:GenerationTask",
-    "regression": "evaluator.tasks.regression:RegressionTask",
+    "multiclass": "casekit.tasks.multiclass:MulticlassTask",
+    "binary": "casekit.tasks.binary:BinaryTask",
+    "ranking": "casekit.tasks.ranking:RankingTask",
+    "selection": "casekit.tasks.selection:SelectionTask",
+    "generation": "casekit.tasks.generation:GenerationTask",
+    "regression": "casekit.tasks.regression:RegressionTask",
 }
 
 

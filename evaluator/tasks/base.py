@@ -4,20 +4,20 @@ any case of it.
 A task type (multiclass, binary, ranking, ...) is a subclass of :class:`Task`; an instance of it
 is bound to one case spec. Binding resolves the case's metrics against the task's
 :class:`MetricRegistry` and checks the submission schema, and fails with
-:class:`~cases.errors.CaseSpecError` naming the case, the metric or parameter, and what exists:
+:class:`~casekit.cases.errors.CaseSpecError` naming the case, the metric or parameter, and what exists:
 a case that names a metric that does not exist, or passes a parameter that a metric does not
 take, fails when it is loaded, never silently when it is scored.
 
 The contract, in the order the evaluator uses it:
 
 1. **reading and checking** a submission (:meth:`Task.check_submission`): the generic checks of
-   :mod:`evaluator.submissions.checks` (the file, its columns, its ids), then the task's checks
+   :mod:`casekit.submissions.checks` (the file, its columns, its ids), then the task's checks
    on values, then the decision the candidate may declare beside the file;
 2. **decoding** the answer key and a submission into arrays aligned to the key's units (test
    rows; test users for ranking). Both are :class:`Units`, which know how to take a subset of
    themselves, so slices work for every task type;
 3. **metrics**: point estimates, and functions of a bootstrap weight matrix for the intervals
-   (see :mod:`evaluator.metrics.bootstrap`);
+   (see :mod:`casekit.metrics.bootstrap`);
 4. **details**: what the report shows beyond the metrics, as a typed record
    (:class:`TaskDetails`) that renders its own tables and figures and survives a JSON round trip;
 5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's.
@@ -34,10 +34,10 @@ from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from cases.spec import CaseSpec, MetricSpec
-from evaluator.metrics.bootstrap import ResampledMetrics
-from evaluator.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import CaseSpec, MetricSpec
+from casekit.metrics.bootstrap import ResampledMetrics
+from casekit.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 
 Direction = Literal["higher", "lower", "closer to 1"]
 """Which values of a metric are better; a "closer to 1" metric (a length ratio) is never primary."""

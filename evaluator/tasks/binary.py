@@ -23,10 +23,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from evaluator.metrics import binary
-from evaluator.submissions.checks import Problem, ValidationReport, add_row_problems
-from evaluator.tasks.base import (
+from casekit.cases.errors import CaseSpecError
+from casekit.metrics import binary
+from casekit.submissions.checks import Problem, ValidationReport, add_row_problems
+from casekit.tasks.base import (
     DECISION_FILE,
     Decision,
     MetricDefinition,
@@ -36,7 +36,7 @@ from evaluator.tasks.base import (
     Task,
     TaskDetails,
 )
-from evaluator.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.multiclass import MISSING_TEXT
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
@@ -168,7 +168,7 @@ class BinaryDetails(TaskDetails):
         ]
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks import figures as plots
+        from casekit.tasks import figures as plots
 
         decision = self.decision
         negatives = self.rows - self.positives

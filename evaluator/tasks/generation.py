@@ -16,7 +16,7 @@ chrF and corpus BLEU (0-100, the numbers of ``sacrebleu``'s defaults), computed 
 sufficient statistics so that a bootstrap resample of ids is a weighted sum; the length ratio
 (BLEU's: total tokens over total closest-reference tokens; 1 is best); and faithfulness, the
 share of texts whose identifiers (matches of the case's patterns) all occur in the id's inputs
-(the case names the input columns). See :mod:`evaluator.metrics.rouge`, ``.bleu``, ``.chrf``
+(the case names the input columns). See :mod:`casekit.metrics.rouge`, ``.bleu``, ``.chrf``
 and ``.faithfulness``.
 
 The expensive part, scoring every id against its references, is done once per (answer key,
@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from cases.spec import CaseSpec
-from evaluator.metrics import bleu, chrf, faithfulness, rouge
-from evaluator.submissions.checks import ValidationReport, add_row_problems, suspicious_characters
-from evaluator.tasks.base import (
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import CaseSpec
+from casekit.metrics import bleu, chrf, faithfulness, rouge
+from casekit.submissions.checks import ValidationReport, add_row_problems, suspicious_characters
+from casekit.tasks.base import (
     Decision,
     Metric,
     MetricDefinition,
@@ -203,7 +203,7 @@ class GenerationDetails(TaskDetails):
         return tables
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks.figures import length_histogram_png
+        from casekit.tasks.figures import length_histogram_png
 
         return {"length_histogram.png": length_histogram_png(
             [row.words for row in self.lengths], [row.texts for row in self.lengths],

@@ -15,16 +15,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from evaluator.metrics import classification
-from evaluator.submissions.checks import (
+from casekit.cases.errors import CaseSpecError
+from casekit.metrics import classification
+from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
     add_row_problems,
     suspicious_characters,
 )
-from evaluator.tasks.base import (
+from casekit.tasks.base import (
     Decision,
     MetricDefinition,
     MetricRegistry,
@@ -108,7 +108,7 @@ class ClassificationDetails(TaskDetails):
         )]
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks.figures import confusion_matrix_png
+        from casekit.tasks.figures import confusion_matrix_png
 
         return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
 

@@ -19,7 +19,7 @@ only the answers holding that value as relevant (recall on new places), and a sl
 ``per_answer`` breaks the primary metric down by such a column.
 
 The bootstrap unit is the test user: every metric with an interval is a mean of per-user
-values (see :mod:`evaluator.metrics.ranking`); catalogue coverage and the median distance of
+values (see :mod:`casekit.metrics.ranking`); catalogue coverage and the median distance of
 the recommendations, properties of all the lists together, have none. The distance reads the
 items' and the users' coordinates from input tables (:meth:`RankingTask.scoring_inputs`).
 """
@@ -35,16 +35,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from evaluator.metrics import ranking as metrics
-from evaluator.submissions.checks import (
+from casekit.cases.errors import CaseSpecError
+from casekit.metrics import ranking as metrics
+from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
     add_row_problems,
     suspicious_characters,
 )
-from evaluator.tasks.base import (
+from casekit.tasks.base import (
     Decision,
     MetricDefinition,
     MetricRegistry,
@@ -255,7 +255,7 @@ class RankingDetails(TaskDetails):
         return tables
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks.figures import recall_curve_png
+        from casekit.tasks.figures import recall_curve_png
 
         return {"recall_at_k.png": recall_curve_png(self.recall_curve.k, self.recall_curve.recall,
                                                     marked_k=DETAIL_K)}

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from evaluator.metrics import regression
-from evaluator.submissions.checks import ValidationReport, add_row_problems
-from evaluator.tasks.base import (
+from casekit.cases.errors import CaseSpecError
+from casekit.metrics import regression
+from casekit.submissions.checks import ValidationReport, add_row_problems
+from casekit.tasks.base import (
     Decision,
     MetricDefinition,
     MetricRegistry,
@@ -28,7 +28,7 @@ from evaluator.tasks.base import (
     Task,
     TaskDetails,
 )
-from evaluator.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.multiclass import MISSING_TEXT
 
 REGISTRY = MetricRegistry("regression", (
     MetricDefinition("rmse", "lower", "Root mean squared error, sqrt(mean((y - ŷ)²)), in the target's units: large "
@@ -123,7 +123,7 @@ class RegressionDetails(TaskDetails):
         ]
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks import figures as plots
+        from casekit.tasks import figures as plots
 
         predicted, actual = np.asarray(self.predicted_sample), np.asarray(self.actual_sample)
         shown = f"{predicted.size:,} of {self.rows:,} rows" if predicted.size < self.rows else f"{self.rows:,} rows"

@@ -21,7 +21,7 @@ of a group). The key adds, for every editor named in the case's ``labels``,
 ``selected_<editor>`` (how much of the item is in that editor's cut, 0 to 1: a fraction when
 the editor's scores tie at the edge of the budget) and ``importance_<editor>``, both empty
 where the editor did not judge the group, and the target: the editors' mean importance, from
-which the oracle (the knapsack of :mod:`cases.knapsack`) computes the best achievable value.
+which the oracle (the knapsack of :mod:`casekit.cases.knapsack`) computes the best achievable value.
 """
 
 from __future__ import annotations
@@ -32,17 +32,17 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from cases.errors import CaseSpecError
-from cases.knapsack import best_selections
-from evaluator.metrics import selection as metrics
-from evaluator.submissions.checks import (
+from casekit.cases.errors import CaseSpecError
+from casekit.cases.knapsack import best_selections
+from casekit.metrics import selection as metrics
+from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
     add_row_problems,
     suspicious_characters,
 )
-from evaluator.tasks.base import (
+from casekit.tasks.base import (
     Decision,
     MetricDefinition,
     MetricRegistry,
@@ -52,7 +52,7 @@ from evaluator.tasks.base import (
     Task,
     TaskDetails,
 )
-from evaluator.tasks.ranking import decimal_hint, factorize_runs
+from casekit.tasks.ranking import decimal_hint, factorize_runs
 
 LENGTH_COLUMN = "duration"
 BUDGET_COLUMN = "budget"
@@ -204,7 +204,7 @@ class SelectionDetails(TaskDetails):
         return tables
 
     def figures(self) -> dict[str, bytes]:
-        from evaluator.tasks.figures import selection_timelines_png
+        from casekit.tasks.figures import selection_timelines_png
 
         if not self.timelines:
             return {}

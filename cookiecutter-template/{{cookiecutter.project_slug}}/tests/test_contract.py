@@ -48,7 +48,7 @@ def test_train_returns_a_model(model):
 
 
 def test_predict_writes_a_valid_submission_for_the_test_set(submission, project_dir):
-    from evaluator import validate_predictions
+    from casekit import validate_predictions
 {%- if decision %}
 
     from {{ cookiecutter.package_name }}.predict import DECISION

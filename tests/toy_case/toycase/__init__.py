@@ -4,7 +4,7 @@ new case needs: this spec, its data, its baselines, its brief and three baseline
 
 from pathlib import Path
 
-from cases import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.cases import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
 
 CASE = CaseSpec(
     slug="machine-faults",

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from cases.prepared import PreparedData, check_prepared, fresh_ids
+from casekit.cases.prepared import PreparedData, check_prepared, fresh_ids
 
 FAULTS = ("bearing", "overheat", "misalignment", "none")
 SENSORS = ["temperature", "vibration", "current", "pressure"]

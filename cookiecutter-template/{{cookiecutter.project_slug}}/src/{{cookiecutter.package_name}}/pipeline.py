@@ -29,7 +29,7 @@ DECISION = None  # this case takes no decision beside the predictions
 
 
 def main() -> int:
-    from evaluator import score_predictions, validate_predictions
+    from casekit import score_predictions, validate_predictions
 
     data = ingest.load_data(config.DATA_DIR)
     fit, held_out, answers = holdout.split(data)
