@@ -8,7 +8,7 @@ classification or a regression target:
 * **linear**: one-hot categories, scaled numbers (missing values imputed and flagged), the
   TF-IDF of each text column (words and bigrams) and calendar parts of each datetime, into a
   logistic regression or a ridge regression (its penalty chosen by 3-fold cross-validation
-  among :data:`RIDGE_ALPHAS`: with thousands of one-hot and TF-IDF columns, a fixed weak
+  among :data:`~casekit.cases.table_features.RIDGE_ALPHAS`: with thousands of one-hot and TF-IDF columns, a fixed weak
   penalty overfits a few thousand rows);
 * **lightgbm**: LightGBM over the raw numbers, the categories as categories (LightGBM splits
   them natively, with its smoothing for rare ones), the calendar parts, and each text column
@@ -30,23 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from casekit.cases.column_roles import ColumnRoles
+
 TableTask = Literal["binary", "multiclass", "regression"]
-RIDGE_ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
-
-
-@dataclass(frozen=True)
-class ColumnRoles:
-    """The feature columns of a table, by what they hold."""
-
-    numeric: tuple[str, ...] = ()
-    categorical: tuple[str, ...] = ()
-    text: tuple[str, ...] = ()
-    datetime: tuple[str, ...] = ()
-
-    @property
-    def all(self) -> tuple[str, ...]:
-        return (*self.numeric, *self.categorical, *self.text, *self.datetime)
-
 
 @dataclass(frozen=True)
 class TableBaselines:
@@ -70,7 +56,7 @@ class TableBaselines:
         from sklearn.linear_model import LogisticRegression, RidgeCV
         from sklearn.pipeline import Pipeline
 
-        from casekit.cases.table_features import linear_features
+        from casekit.cases.table_features import RIDGE_ALPHAS, linear_features
 
         model = LogisticRegression(C=1.0, max_iter=2000) if self.classification else RidgeCV(alphas=RIDGE_ALPHAS, cv=3)
         return Pipeline([("features", linear_features(self.columns)), ("model", model)])

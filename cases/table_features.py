@@ -19,8 +19,10 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
-from casekit.cases.table_baselines import RIDGE_ALPHAS, ColumnRoles
+from casekit.cases.column_roles import ColumnRoles
 
+# The ridge penalties RidgeCV chooses among by cross-validation (see casekit.cases.table_baselines).
+RIDGE_ALPHAS = (0.1, 1.0, 10.0, 100.0, 1000.0)
 MISSING = "(missing)"
 
 

@@ -321,7 +321,7 @@ def case_new(
 ) -> None:
     """Turn a table into a case package: profile, leak audit, brief, rubric, split, baselines, starter."""
     from casekit.authoring.new_case import AuthoringOptions, author_case
-    from casekit.outputs.authoring import print_authored
+    from casekit.authoring.terminal import print_authored
 
     options = AuthoringOptions(
         slug=slug, table=table, output=output, target=target, id_column=id_column,
@@ -346,7 +346,7 @@ def case_check(
     import tempfile
 
     from casekit.authoring.check import check_case, resolve_case
-    from casekit.outputs.authoring import check_progress, print_case_check
+    from casekit.authoring.terminal import check_progress, print_case_check
 
     spec = resolve_case(case)
     if workdir is not None and workdir.exists() and any(workdir.iterdir()):

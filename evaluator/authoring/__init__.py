@@ -6,6 +6,7 @@ One idea per module, in the order ``casekit case new`` uses them: :mod:`.table` 
 picks the metrics, :mod:`.audit` looks for leaks (:mod:`.audit_report` writes ``audit.md``),
 :mod:`.package` renders the package's files from ``templates/``, and :mod:`.new_case` puts it
 together and publishes the folder whole. :mod:`.check` runs the conformance suite for
-``casekit case check``. What the package declares (the split, the baselines, the stored table)
-is casekit's own generic code in ``cases/``, so the package stays small.
+``casekit case check``; :mod:`.terminal` prints what both commands found. What the package
+declares (the split, the baselines, the stored table) is casekit's own generic code in
+``cases/``, so the package stays small.
 """

@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import casekit
 from casekit import cases, tasks
 from casekit.authoring import package as files
 from casekit.authoring.audit import Audit, AuditPlan, audit_table, row_keys
@@ -39,6 +38,7 @@ from casekit.cases.table_split import TableSplit
 from casekit.errors import UsageError
 from casekit.files.atomic import current_umask
 from casekit.review.rubric import GENERIC_RUBRIC
+from casekit.version import __version__
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 MIN_ROWS = 100
@@ -289,7 +289,7 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / files.RECORD_FILE).write_text(files.record(declaration.record(table_sha256, size, left_out)),
                                              encoding="utf-8")
     (folder / "pyproject.toml").write_text(files.pyproject(names, declaration.title, options.table.name,
-                                                           casekit.__version__), encoding="utf-8")
+                                                           __version__), encoding="utf-8")
     note = (f"the table ({len(table):,} rows; only the columns the case uses), stored as Parquet ({size / 1024:,.0f} "
             "KB): compressed, and a number stays a number and a date a timestamp. Pinned by sha256 in `__init__.py`.")
     readme = files.team_readme(names, declaration.title, options.output.expanduser().resolve(), options.table.name,
@@ -439,7 +439,7 @@ class _Declaration:
         """``authoring.json``: the options, the source table, the stored one, and what was decided."""
         options = self.options
         return {
-            "casekit_version": casekit.__version__,
+            "casekit_version": __version__,
             "authored_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "source": {"file": options.table.name, "sha256": file_sha256(options.table),
                        "bytes": options.table.stat().st_size, "rows": self.profile.rows},

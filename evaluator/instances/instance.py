@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 
-import casekit
 from casekit import tasks
 from casekit.cases.spec import CaseSpec
 from casekit.errors import IntegrityError, UnknownCaseError, UsageError
@@ -31,6 +30,7 @@ from casekit.instances.keystore import (
     load_key,
 )
 from casekit.tasks.base import Task, Truth
+from casekit.version import __version__
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Inst
         case=record.case, title=spec.title, task=spec.task, instance_id=record.instance_id, source=record.source,
         seed=None, labels=list(record.labels), id_column=spec.id_column, target=spec.target,
         primary_metric=spec.primary_metric, key_sha256=record.answers_sha256, files={},
-        casekit_version=casekit.__version__, scale=record.scale,
+        casekit_version=__version__, scale=record.scale,
     )
     # A bare file comes without a casekit.json, so there is no issued metadata to check it
     # against: the record's own fingerprint of what it issued stands in for it.

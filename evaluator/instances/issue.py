@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import casekit
 from casekit import cases, tasks
 from casekit.errors import UsageError
 from casekit.files.fingerprint import csv_bytes, sha256_bytes
 from casekit.instances.bundle import BundleMetadata
 from casekit.instances.keystore import KeyRecord, keys_root, store_key
+from casekit.version import __version__
 
 Starter = Literal["empty", "baseline"]
 DATA_DIR = "data"
@@ -41,7 +41,7 @@ class NewProject:
 
 def template_dir() -> Path:
     """The cookiecutter template: inside the installed package, or at the checkout's top."""
-    installed = Path(casekit.__file__).parent / TEMPLATE_FOLDER
+    installed = Path(__file__).parents[1] / TEMPLATE_FOLDER  # casekit/instances/issue.py
     if installed.is_dir():
         return installed
     return Path(__file__).resolve().parents[2] / TEMPLATE_FOLDER
@@ -116,7 +116,7 @@ def new_project(
         primary_metric=spec.primary_metric,
         key_sha256=answers_sha256,
         files={path: sha256_bytes(content) for path, content in sorted(files.items())},
-        casekit_version=casekit.__version__,
+        casekit_version=__version__,
         candidate=candidate,
         notes=dict(prepared.notes),
         scale=scale,

@@ -34,7 +34,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from casekit.errors import CasekitError, InvalidSubmissionError, UsageError
@@ -46,11 +46,12 @@ from casekit.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percenti
 from casekit.outputs import tracking
 from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.review import bubblewrap
+from casekit.review.batch_review import BatchReview
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
 from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from casekit.review.leaderboard import write_leaderboard
-from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
+from casekit.review.records import CandidateReview, ReviewOptions, ReviewTask
 from casekit.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
 from casekit.review.results import RESULTS_DIR, ResultStore
 from casekit.review.rubric import (
@@ -71,15 +72,6 @@ CANDIDATES_DIR = "candidates"
 RUBRICS_DIR = "rubrics"
 REVIEW_FILE = "review.json"
 Status = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class ReviewTask:
-    """What a worker process needs to review one candidate (picklable)."""
-
-    candidate: Candidate
-    options: ReviewOptions
-    rubric: CaseRubric
 
 
 def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None,

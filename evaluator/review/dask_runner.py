@@ -29,14 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from casekit.errors import UsageError
-from casekit.review.records import CandidateReview
+from casekit.review.records import CandidateReview, ReviewTask
 from casekit.review.results import ResultStore
 
 if TYPE_CHECKING:
     from dask.typing import Key
     from distributed import Client
 
-    from casekit.review.batch import ReviewTask
 
 RERUN_RESOURCE = "rerun"
 Item = TypeVar("Item")

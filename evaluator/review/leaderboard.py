@@ -27,15 +27,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-import casekit
 from casekit.files import atomic
 from casekit.review.final_score import ScoreWeights
+from casekit.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
     from casekit.cases.spec import CaseSpec
-    from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
+    from casekit.review.batch_review import BatchReview
+    from casekit.review.records import CandidateReview, ReviewOptions
 
 TIE_RULE = ("ranked by the primary metric; a candidate whose 95% bootstrap interval overlaps that of the "
             "candidate above shares its rank (marked '=')")
@@ -159,7 +160,7 @@ def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
 def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> dict:
     return {
-        "casekit_version": casekit.__version__,
+        "casekit_version": __version__,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "case": spec.slug,
         "primary_metric": spec.primary_metric,

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-import casekit
 from casekit.errors import CasekitError, IntegrityError, UsageError
 from casekit.files import atomic
 from casekit.files.fingerprint import sha256_bytes, sha256_file
 from casekit.instances.bundle import DEFAULT_SUBMISSION, METADATA_FILE, BundleMetadata
+from casekit.version import __version__
 
 MANIFEST_FILE = "casekit-pack.json"
 FORMAT = "casekit-pack"
@@ -126,7 +126,7 @@ def pack_project(
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "casekit_version": casekit.__version__,
+        "casekit_version": __version__,
         "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "case": bundle.case,
         "instance_id": bundle.instance_id,

@@ -1,4 +1,5 @@
-"""What a review produces, per candidate and per batch: the records the leaderboard reads."""
+"""What a review is asked (its options, one candidate's task) and what it produces per candidate:
+the records the workers, the leaderboard and the similarity check share."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
+from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore
 from casekit.review.rerun import RerunOptions
-from casekit.review.similarity import SimilarPair
+from casekit.review.rubric import CaseRubric
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,15 @@ class ReviewOptions:
     weights: str | None = None
     resamples: int = DEFAULT_RESAMPLES
     track: bool = True
+
+
+@dataclass(frozen=True)
+class ReviewTask:
+    """What a worker process needs to review one candidate (picklable)."""
+
+    candidate: Candidate
+    options: ReviewOptions
+    rubric: CaseRubric
 
 
 @dataclass(frozen=True)
@@ -53,17 +64,3 @@ class CandidateReview:
     report: str | None = None
     run_id: str | None = None
     seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class BatchReview:
-    output: Path
-    reviews: list[CandidateReview]
-    baselines: list[dict]
-    higher_is_better: bool
-    seconds: float
-    similar: list[SimilarPair] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[CandidateReview]:
-        return [review for review in self.reviews if review.status != "scored"]

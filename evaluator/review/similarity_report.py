@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from casekit.files import atomic
-from casekit.review.records import BatchReview
+from casekit.review.batch_review import BatchReview
 from casekit.review.similarity import Passage, SimilarPair
 
 START, END = "<!-- casekit:similarity -->", "<!-- /casekit:similarity -->"

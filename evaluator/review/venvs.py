@@ -43,16 +43,17 @@ from pathlib import Path
 
 from filelock import FileLock
 
-import casekit
 from casekit import cases
 from casekit.cases.spec import CaseSpec
 from casekit.errors import CasekitError
 from casekit.files import atomic
 from casekit.review.sandbox import StepResult, run_limited
+from casekit.version import __version__
 
 VENV_DIR_ENV = "CASEKIT_VENV_DIR"
 READY_MARKER = ".casekit-ready"
-PACKAGES = (casekit, cases)
+# casekit's folder (this module is casekit/review/venvs.py), and its case library's.
+PACKAGES = {"casekit": Path(__file__).parents[1], "casekit.cases": Path(cases.__file__ or "").parent}
 # pip's index settings and uv's names for them.
 UV_SETTINGS = {"PIP_INDEX_URL": "UV_DEFAULT_INDEX", "PIP_EXTRA_INDEX_URL": "UV_INDEX",
                "PIP_FIND_LINKS": "UV_FIND_LINKS"}
@@ -207,7 +208,7 @@ def casekit_wheel(folder: Path) -> Path:
     digest = hashlib.sha256()
     for archive_name, path in files:
         digest.update(archive_name.encode() + b"\0" + path.read_bytes() + b"\0")
-    version = f"{casekit.__version__}+local.{digest.hexdigest()[:12]}"
+    version = f"{__version__}+local.{digest.hexdigest()[:12]}"
     requirements = [f"Requires-Dist: {requirement}" for requirement in _runtime_requirements()]
     return _wheel(folder / digest.hexdigest()[:12], "casekit", version, files, requirements,
                   "[console_scripts]\ncasekit = casekit.cli:app\n")
@@ -271,10 +272,8 @@ def _package_files() -> list[tuple[str, Path]]:
 
     # Installed, the case library lies inside casekit's folder; in a checkout, beside it.
     files: dict[str, Path] = {}
-    for package in PACKAGES:
-        assert package.__file__ is not None  # both are regular packages, with an __init__.py
-        root = Path(package.__file__).parent
-        prefix = package.__name__.replace(".", "/")
+    for package, root in PACKAGES.items():
+        prefix = package.replace(".", "/")
         files.update((f"{prefix}/{path.relative_to(root).as_posix()}", path) for path in sorted(root.rglob("*"))
                      if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc")
     template = template_dir()

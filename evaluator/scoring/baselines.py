@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
-from casekit import __version__
 from casekit.cases.spec import Baseline
 from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes, sha256_file
 from casekit.instances.instance import Instance
 from casekit.scoring.model_scores import ModelScores, score_model
+from casekit.version import __version__
 
 RECORD_FILE = "baselines.json"
 Status = Callable[[str], None]

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from casekit import __version__
 from casekit.errors import InvalidSubmissionError
 from casekit.files.fingerprint import sha256_file
 from casekit.instances.instance import Instance
@@ -38,6 +37,7 @@ from casekit.scoring.scorecard import (
 )
 from casekit.scoring.slices import score_slices
 from casekit.tasks.base import Task
+from casekit.version import __version__
 
 Status = Callable[[str], None]
 

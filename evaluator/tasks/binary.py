@@ -37,6 +37,7 @@ from casekit.tasks.base import (
     TaskDetails,
 )
 from casekit.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.reliability import ReliabilityBin
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
@@ -109,17 +110,6 @@ class DecisionCounts:
     false_positives: int
     false_negatives: int
     true_negatives: int
-
-
-@dataclass(frozen=True)
-class ReliabilityBin:
-    """One calibration bin: its rows, mean predicted probability and observed share of positives."""
-
-    low: float
-    high: float
-    rows: int
-    mean_predicted: float | None
-    observed: float | None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from casekit.tasks.binary import ReliabilityBin
+    from casekit.tasks.reliability import ReliabilityBin
 
 
 def confusion_matrix_png(labels: list[str], matrix: list[list[int]]) -> bytes:

@@ -1,0 +1,27 @@
+"""What a whole review batch produces: every candidate's review, the baselines and the similar pairs.
+
+A module of its own, above :mod:`casekit.review.similarity` (whose pairs it holds), which reads
+the per-candidate records below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casekit.review.records import CandidateReview
+from casekit.review.similarity import SimilarPair
+
+
+@dataclass(frozen=True)
+class BatchReview:
+    output: Path
+    reviews: list[CandidateReview]
+    baselines: list[dict]
+    higher_is_better: bool
+    seconds: float
+    similar: list[SimilarPair] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CandidateReview]:
+        return [review for review in self.reviews if review.status != "scored"]
