@@ -15,7 +15,6 @@ that looks complete.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import urllib.request
@@ -24,6 +23,8 @@ from pathlib import Path
 
 from casekit.cases.errors import DataSourceError
 from casekit.cases.spec import RemoteFile
+from casekit.files import atomic
+from casekit.files.fingerprint import sha256_bytes, sha256_file
 
 MIRROR_ENV = "CASEKIT_DATA_MIRROR"
 CACHE_ENV = "CASEKIT_CACHE_DIR"
@@ -36,14 +37,6 @@ def cache_root() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("casekit")) / "datasets"
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def fetch(dataset: str, files: tuple[RemoteFile, ...]) -> dict[str, Path]:
@@ -64,14 +57,11 @@ def _fetch_one(dataset: str, remote: RemoteFile) -> Path:
         return path
 
     path = cache_root() / dataset / remote.name
-    if path.is_file() and sha256_of(path) == remote.sha256:
+    if path.is_file() and sha256_file(path) == remote.sha256:
         return path
     payload = _download_member(remote, remote.archive_member) if remote.archive_member else _download(remote.url)
     _check_bytes(payload, remote.sha256, origin=remote.url, name=remote.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
-    partial.write_bytes(payload)
-    os.replace(partial, path)
+    atomic.write_bytes(path, payload)
     return path
 
 
@@ -108,12 +98,12 @@ def _download(url: str) -> bytes:
 
 
 def _verify(path: Path, expected: str, origin: str) -> None:
-    actual = sha256_of(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise DataSourceError(f"{path} (from {origin}): sha256 {actual} does not match the pinned {expected}")
 
 
 def _check_bytes(payload: bytes, expected: str, origin: str, name: str) -> None:
-    actual = hashlib.sha256(payload).hexdigest()
+    actual = sha256_bytes(payload)
     if actual != expected:
         raise DataSourceError(f"{name} (from {origin}): sha256 {actual} does not match the pinned {expected}")

@@ -10,18 +10,15 @@ the package beside it, and checked on every load: a table edited after the case 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casekit.cases.errors import DataSourceError
+from casekit.files.fingerprint import sha256_file
 
 if TYPE_CHECKING:
     import pandas as pd
-
-CHUNK_BYTES = 1 << 20
-
 
 @dataclass(frozen=True)
 class PackagedTable:
@@ -41,17 +38,8 @@ class PackagedTable:
 
         if not self.path.is_file():
             raise DataSourceError(f"{self.path}: the case's table is missing; reinstall the case package")
-        digest = file_sha256(self.path)
+        digest = sha256_file(self.path)
         if digest != self.sha256:
             raise DataSourceError(f"{self.path}: sha256 {digest} does not match the {self.sha256} the case was "
                                   "authored (and audited) with; author the case again from the changed table")
         return {self.name: pd.read_parquet(self.path)}
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of the file at ``path``, read in 1 MB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()

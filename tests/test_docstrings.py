@@ -15,6 +15,7 @@ MODULES = [
     "casekit.cases.table_features",
     "casekit.cases.table_split",
     "casekit.authoring.audit",
+    "casekit.files.geodesy",
     "casekit.metrics.regression",
     "casekit.cases.fake_news.prepare",
     "casekit.metrics.bootstrap",

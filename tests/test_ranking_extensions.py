@@ -16,6 +16,7 @@ from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
 from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.files.geodesy import EARTH_RADIUS_KM
 from casekit.metrics import ranking
 from casekit.metrics.bootstrap import bootstrap_metrics
 from casekit.scoring.slices import answer_slice_members, score_slices
@@ -94,7 +95,7 @@ def test_the_median_distance_matches_sklearns_haversine(scored):
     items = inputs["items"].set_index("item_id").loc[top["item_id"]]
     radians = np.radians(np.column_stack([users["lat"], users["lon"], items["lat"], items["lon"]]))
     distances = [haversine_distances(row[None, :2], row[None, 2:])[0, 0] for row in radians]
-    expected = np.median(distances) * ranking.EARTH_RADIUS_KM
+    expected = np.median(distances) * EARTH_RADIUS_KM
     assert task.point_metrics(truth, predictions)["distance"] == pytest.approx(expected, rel=1e-9)
 
 

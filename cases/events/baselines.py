@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from casekit.cases.baseline_parts import LambdaRankReranker, top_k_lists
 from casekit.cases.events.prepare import ITEM, USER, hold_out
+from casekit.files.geodesy import haversine_km
 
 DAY = pd.Timedelta(days=1)
 RECENT_DAYS = 28
@@ -126,14 +127,14 @@ class PairFeatures:
         lat = venue_place["latitude"].reindex(window["venue_id"]).to_numpy(float)
         lon = venue_place["longitude"].reindex(window["venue_id"]).to_numpy(float)
         home_lat, home_lon = home["home_latitude"].to_numpy(float), home["home_longitude"].to_numpy(float)
-        distance = _haversine(home_lat[:, None], home_lon[:, None], lat[None, :], lon[None, :])
+        distance = haversine_km(home_lat[:, None], home_lon[:, None], lat[None, :], lon[None, :])
         distance = np.nan_to_num(distance, nan=50.0)
         past_lat = venue_place["latitude"].reindex(event_venue.reindex(yes[ITEM])).to_numpy(float)
         past_lon = venue_place["longitude"].reindex(event_venue.reindex(yes[ITEM])).to_numpy(float)
         past = pd.DataFrame({USER: yes[USER].to_numpy(), "lat": past_lat, "lon": past_lon}).groupby(USER).mean()
         past = past.reindex(users)
-        usual = _haversine(home["home_latitude"].to_numpy(float), home["home_longitude"].to_numpy(float),
-                           past["lat"].to_numpy(float), past["lon"].to_numpy(float))
+        usual = haversine_km(home["home_latitude"].to_numpy(float), home["home_longitude"].to_numpy(float),
+                             past["lat"].to_numpy(float), past["lon"].to_numpy(float))
         usual = np.nan_to_num(usual, nan=np.nanmedian(usual) if np.isfinite(usual).any() else 5.0)
 
         slots = slot_of(every_event.set_index(ITEM)["start_time"].reindex(yes[ITEM]).reset_index(drop=True))
@@ -285,10 +286,3 @@ def _text_similarity(events: pd.DataFrame, yes: pd.DataFrame, window: pd.DataFra
     norms = np.sqrt(np.asarray(profile.multiply(profile).sum(axis=1))).ravel()
     profile = sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ profile
     return (profile @ vectorizer.transform(documents(window)).T).toarray()
-
-
-def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    a = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))

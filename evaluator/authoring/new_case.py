@@ -11,10 +11,8 @@ or not at all; an existing DIR is replaced only with ``force``.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -31,12 +29,12 @@ from casekit.authoring.audit_report import render_audit
 from casekit.authoring.metric_choice import MetricChoice, choose_metrics
 from casekit.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
 from casekit.authoring.table import TableError, read_table
-from casekit.cases.packaged_table import file_sha256
 from casekit.cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
 from casekit.cases.table_baselines import ColumnRoles
 from casekit.cases.table_split import TableSplit
 from casekit.errors import UsageError
-from casekit.files.atomic import current_umask
+from casekit.files import atomic
+from casekit.files.fingerprint import sha256_file
 from casekit.review.rubric import GENERIC_RUBRIC
 from casekit.version import __version__
 
@@ -151,7 +149,8 @@ def author_case(options: AuthoringOptions, status: Status | None = None) -> Auth
         brief = {"rows": len(typed), "train_rows": len(rows) - test_rows, "test_rows": test_rows}
         return _write_package(folder, declaration, spec, stored, brief, left_out)
 
-    stored_bytes = _publish(destination, write)
+    with atomic.staged_directory(destination) as staging:
+        stored_bytes = write(staging)
     return AuthoredCase(destination, names, profile, audit, choice, split, written=not audit.blocking,
                         stored_bytes=stored_bytes, left_out=left_out)
 
@@ -278,7 +277,7 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / files.STARTER_DIR).mkdir(parents=True)
     stored = package / files.TABLE_FILE
     table.to_parquet(stored, index=False, compression="zstd")
-    table_sha256 = file_sha256(stored)
+    table_sha256 = sha256_file(stored)
     _check_round_trip(stored, declaration.split)
     (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
     (package / files.BRIEF_FILE).write_text(_brief(declaration, spec, left_out=left_out, **counts), encoding="utf-8")
@@ -301,30 +300,6 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
 def _check_round_trip(stored: Path, split: TableSplit) -> None:
     """The stored table splits as the installed case will split it (a failure is a casekit bug)."""
     split({TABLE_NAME: pd.read_parquet(stored)}, 0)
-
-
-def _publish(destination: Path, write: Callable[[Path], int | None]) -> int | None:
-    """Write the folder beside ``destination``, then rename it into place (swapping out an old one)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent))
-    os.chmod(staging, 0o777 & ~current_umask())
-    try:
-        result = write(staging)
-        if destination.exists():
-            previous = destination.parent / f".{destination.name}.{os.getpid()}.previous"
-            destination.rename(previous)
-            try:
-                staging.rename(destination)
-            except OSError:
-                previous.rename(destination)
-                raise
-            shutil.rmtree(previous, ignore_errors=True)
-        else:
-            staging.rename(destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return result
 
 
 # -- what the package declares ------------------------------------------------------------------
@@ -441,7 +416,7 @@ class _Declaration:
         return {
             "casekit_version": __version__,
             "authored_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "source": {"file": options.table.name, "sha256": file_sha256(options.table),
+            "source": {"file": options.table.name, "sha256": sha256_file(options.table),
                        "bytes": options.table.stat().st_size, "rows": self.profile.rows},
             "stored": {"file": files.TABLE_FILE, "sha256": table_sha256, "bytes": stored_bytes,
                        "columns": [*self.split.features, options.target]},

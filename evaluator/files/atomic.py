@@ -60,8 +60,8 @@ def write_text(path: Path, text: str) -> None:
 def staged_directory(destination: Path) -> Iterator[Path]:
     """Yield an empty staging folder that becomes ``destination`` when the block succeeds.
 
-    ``destination`` must not exist yet. If the block raises, the staging folder is removed
-    and ``destination`` is never created.
+    An existing ``destination`` is swapped out whole (see :func:`move_into_place`). If the
+    block raises, the staging folder is removed and ``destination`` is left as it was.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.{os.getpid()}.", suffix=_PARTIAL,
@@ -69,10 +69,31 @@ def staged_directory(destination: Path) -> Iterator[Path]:
     os.chmod(staging, 0o777 & ~current_umask())
     try:
         yield staging
-        os.rename(staging, destination)
+        move_into_place(staging, destination)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def move_into_place(folder: Path, destination: Path) -> None:
+    """Rename ``folder`` (on ``destination``'s filesystem) to ``destination``.
+
+    An existing ``destination`` is swapped out, never mixed in: it is renamed aside first, put
+    back if the rename fails, and removed once ``folder`` is in its place. Readers see the old
+    folder or the new one; a crash in between leaves the old one aside, under a name that
+    :func:`remove_abandoned` clears.
+    """
+    if not destination.exists():
+        os.rename(folder, destination)
+        return
+    previous = destination.parent / f".{destination.name}.{os.getpid()}.previous{_PARTIAL}"
+    os.rename(destination, previous)
+    try:
+        os.rename(folder, destination)
+    except OSError:
+        os.rename(previous, destination)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 @contextmanager

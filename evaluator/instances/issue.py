@@ -19,6 +19,7 @@ from typing import Literal
 
 from casekit import cases, tasks
 from casekit.errors import UsageError
+from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes, sha256_bytes
 from casekit.instances.bundle import BundleMetadata
 from casekit.instances.keystore import KeyRecord, keys_root, store_key
@@ -152,7 +153,7 @@ def new_project(
             scale=scale,
         )
         key_folder = store_key(root, record, prepared.answers, inputs)
-        _move_into_place(project, destination)
+        atomic.move_into_place(project, destination)
     finally:
         shutil.rmtree(staging_parent, ignore_errors=True)
     return NewProject(destination, bundle, key_folder)
@@ -168,21 +169,6 @@ def _render(staging: Path, context: dict[str, str]) -> Path:
     rendered = cookiecutter(str(template_dir()), no_input=True, output_dir=str(staging), config_file=str(config),
                             extra_context=context)
     return Path(rendered)
-
-
-def _move_into_place(project: Path, destination: Path) -> None:
-    """Rename ``project`` to ``destination``; an existing destination is swapped out, not mixed in."""
-    if not destination.exists():
-        project.rename(destination)
-        return
-    previous = project.parent / f"{destination.name}.previous"
-    destination.rename(previous)
-    try:
-        project.rename(destination)
-    except OSError:
-        previous.rename(destination)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
 
 
 def _parent(destination: Path) -> Path:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from casekit.files.geodesy import haversine_km
+
 # The lookup table of one block of users holds at most this many cells (bytes), which keeps
 # it in the CPU cache while the block's lists are looked up.
 _TABLE_CELLS = 1 << 22
@@ -277,28 +279,6 @@ def long_tail_share_at_k(recommended: np.ndarray, n_items: int, n_head: int, k: 
         return np.where(listed > 0, tail / listed, np.nan)
 
 
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    r"""Great-circle distance in kilometres between points given in degrees (the haversine
-    formula, on a sphere of the Earth's mean radius :math:`R` = 6371.0088 km):
-
-    .. math:: d = 2R \arcsin \sqrt{\sin^2 \frac{\Delta\varphi}{2}
-                  + \cos\varphi_1 \cos\varphi_2 \sin^2 \frac{\Delta\lambda}{2}}
-
-    Examples
-    --------
-    >>> float(haversine_km(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))[0].round(1))
-    111.2
-    """
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    half_dphi = (phi2 - phi1) / 2.0
-    half_dlambda = np.radians(np.asarray(lon2) - np.asarray(lon1)) / 2.0
-    a = np.sin(half_dphi) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(half_dlambda) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def median_distance_at_k(recommended: np.ndarray, item_lat: np.ndarray, item_lon: np.ndarray,
                          user_lat: np.ndarray, user_lon: np.ndarray, k: int) -> float:
     r"""Median distance (km) between each user's location and the items of their top ``k``,
@@ -306,7 +286,7 @@ def median_distance_at_k(recommended: np.ndarray, item_lat: np.ndarray, item_lon
 
     .. math:: \operatorname{median}\{\, d(\ell_u, \ell_i) : u, \; i \in \mathrm{top}_k(u) \,\}
 
-    with :math:`d` the haversine distance (:func:`haversine_km`). Empty slots, items without
+    with :math:`d` the haversine distance (:func:`~casekit.files.geodesy.haversine_km`). Empty slots, items without
     coordinates and users without a location are left out; NaN when nothing is left.
 
     Parameters

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
 
 from casekit.files import atomic
-from casekit.files.fingerprint import sha256_file
+from casekit.files.fingerprint import sha256_bytes, sha256_file
 from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore, ScorePart
 from casekit.review.pack import project_files
@@ -58,7 +58,7 @@ def submitted_sha256(candidate: Candidate) -> str:
 def settings_sha256(options: ReviewOptions) -> str:
     settings = {item.name: getattr(options, item.name) for item in fields(options)
                 if item.name not in NOT_RESULT_SETTINGS}
-    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=_plain).encode()).hexdigest()
+    return sha256_bytes(json.dumps(settings, sort_keys=True, default=_plain).encode())
 
 
 class ResultStore:

@@ -47,6 +47,7 @@ from casekit import cases
 from casekit.cases.spec import CaseSpec
 from casekit.errors import CasekitError
 from casekit.files import atomic
+from casekit.files.fingerprint import sha256_bytes
 from casekit.review.sandbox import StepResult, run_limited
 from casekit.version import __version__
 
@@ -127,7 +128,7 @@ def ensure_environment(requirements: list[str], *, install_time_limit: float,
             "install": "wheels only"}
     if extra is not None:
         spec["case_wheel"] = extra.name
-    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:20]
+    digest = sha256_bytes(json.dumps(spec, sort_keys=True).encode())[:20]
     folder = root / digest
     python = folder / "bin" / "python"
     started = time.monotonic()
