@@ -23,7 +23,7 @@ from casekit.instances.keystore import keys_root, refuse_key_store_file
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.outputs import tracking
 from casekit.outputs.evaluation_folder import write_evaluation_folder
-from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.baselines import BaselineFiles
 from casekit.scoring.score import score_submission
 from casekit.scoring.scorecard import Scorecard
 
@@ -60,13 +60,16 @@ def evaluate_project(
     instance = open_instance(project, keys_dir)
     submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
     say("validating the submission")
-    card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say)
+    # Found (and each file hashed) once, for the comparison and for logging the baselines.
+    baseline_files = BaselineFiles(instance, say)
+    card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say,
+                            baseline_files=baseline_files)
     evaluations = project / EVALUATION_DIR
     atomic.remove_abandoned(evaluations)
     folder = write_evaluation_folder(card, evaluations / timestamp(), submission)
     if not track:
         return Evaluation(card, folder, None)
-    return _track(instance, card, folder, say)
+    return _track(instance, card, folder, say, baseline_files)
 
 
 def sync_project(project: Path, *, keys_dir: Path | None = None, status: Status | None = None) -> list[Evaluation]:
@@ -85,10 +88,12 @@ def pending_evaluations(project: Path) -> list[Path]:
     return [folder for folder in sorted((project / EVALUATION_DIR).glob("*/")) if _tracking_status(folder) == "pending"]
 
 
-def _track(instance: Instance, card: Scorecard, folder: Path, say: Status) -> Evaluation:
+def _track(instance: Instance, card: Scorecard, folder: Path, say: Status,
+           baseline_files: BaselineFiles | None = None) -> Evaluation:
     """Log the baselines (once) and the evaluation; on an unreachable store, mark it pending."""
     try:
-        log_baselines(instance, resamples=card.bootstrap.resamples, status=say)
+        log_baselines(instance, resamples=card.bootstrap.resamples, status=say,
+                      baseline_files=baseline_files)
         say("logging to MLflow")
         run = tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
                                       test_source=instance.key.answers_path, target=instance.spec.target)
@@ -106,6 +111,7 @@ def log_baselines(
     resamples: int = DEFAULT_RESAMPLES,
     include_logged: bool = False,
     status: Status | None = None,
+    baseline_files: BaselineFiles | None = None,
 ) -> list[Evaluation]:
     """Score the baselines and log each one the tracking store has no run for yet.
 
@@ -114,21 +120,22 @@ def log_baselines(
     evaluations do not pile up duplicates; the instance's lock makes the look-up and the
     logging one step for parallel evaluations. With ``include_logged`` the already-logged
     baselines are scored too (and returned with their existing run); otherwise they are
-    skipped.
+    skipped. ``baseline_files`` are the instance's baseline files, if the workflow already has them.
     """
     say = status or (lambda message: None)
     results = []
-    predictions = ensure_baselines(instance, say)
+    baseline_files = baseline_files or BaselineFiles(instance, say)
     with FileLock(str(instance.key.baselines_dir / ".tracking.lock")):
         logged = tracking.find_baseline_runs(instance.bundle.case, instance.bundle.instance_id)
-        for item in predictions:
+        for item in baseline_files.predictions:
             name = item.baseline.name
             existing = logged.get(name)
             if existing and not include_logged:
                 continue
             say(f"scoring baseline {item.baseline.title}")
             card = score_submission(instance, item.path, candidate=f"baseline {name}", exclude_baseline=name,
-                                    resamples=resamples, seed=DEFAULT_SEED)
+                                    resamples=resamples, seed=DEFAULT_SEED,
+                                    baseline_files=baseline_files)
             if existing:
                 results.append(Evaluation(card, None, existing))
                 continue

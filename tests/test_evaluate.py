@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -99,14 +101,49 @@ def test_mlflow_run_holds_params_metrics_tags_artifacts_and_the_test_set(evaluat
 
 
 def test_baselines_are_logged_once_beside_the_candidate(evaluated, nlbse_project, nlbse_instance):
-    casekit("evaluate", nlbse_project, "--no-track", check=True)
-    casekit("evaluate", nlbse_project, check=True)
     bundle = nlbse_instance.bundle
     experiment = MlflowClient().get_experiment_by_name(experiment_name(bundle.case, bundle.instance_id))
-    runs = MlflowClient().search_runs([experiment.experiment_id])
-    baselines = sorted(r.data.tags.get("casekit.baseline") for r in runs if r.data.tags["casekit.role"] == "baseline")
-    assert baselines == ["lightgbm", "majority", "tfidf_logreg"]
-    assert sum(r.data.tags["casekit.role"] == "candidate" for r in runs) == 2
+
+    def runs_by_role() -> Counter:
+        runs = MlflowClient().search_runs([experiment.experiment_id])
+        return Counter(r.data.tags.get("casekit.baseline") or r.data.tags["casekit.role"] for r in runs)
+
+    before = runs_by_role()
+    casekit("evaluate", nlbse_project, "--no-track", check=True)
+    casekit("evaluate", nlbse_project, check=True)
+    assert runs_by_role() == before + Counter(candidate=1)
+    assert {name: before[name] for name in ("lightgbm", "majority", "tfidf_logreg")} == {
+        "lightgbm": 1, "majority": 1, "tfidf_logreg": 1}
+
+
+def test_a_warm_evaluate_hashes_each_file_once(evaluated, nlbse_project, nlbse_instance, monkeypatch):
+    from casekit.evaluation import evaluate_project
+
+    hashed = count_sha256_files(monkeypatch)
+    evaluate_project(nlbse_project, candidate="warm")
+    key, baselines = nlbse_instance.key.folder, nlbse_instance.key.baselines_dir
+    assert hashed == Counter({
+        nlbse_project / "casekit.json": 1, nlbse_project / "submission" / "predictions.csv": 1,
+        key / "answers.csv": 1, baselines / "majority.csv": 1, baselines / "tfidf_logreg.csv": 1,
+        baselines / "lightgbm.csv": 1,
+    })
+
+
+def count_sha256_files(monkeypatch) -> Counter:
+    """Count, by path, the calls of casekit's one file fingerprint, wherever a module bound it."""
+    from casekit.files import fingerprint
+
+    original, hashed = fingerprint.sha256_file, Counter()
+
+    def counting(path: Path) -> str:
+        hashed[Path(path)] += 1
+        return original(path)
+
+    for module in [module for name, module in sys.modules.items() if name.startswith("casekit")]:
+        for attribute, value in list(vars(module).items()):
+            if value is original:
+                monkeypatch.setattr(module, attribute, counting)
+    return hashed
 
 
 def test_baselines_command_scores_every_baseline_without_duplicating_runs(evaluated, nlbse_project):

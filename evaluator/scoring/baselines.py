@@ -12,15 +12,17 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from filelock import FileLock
 
+from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import Baseline
 from casekit.files import atomic
-from casekit.files.fingerprint import csv_bytes, sha256_file
+from casekit.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
 from casekit.instances.instance import Instance
 from casekit.scoring.model_scores import ModelScores, score_model
 from casekit.version import __version__
@@ -31,11 +33,29 @@ Status = Callable[[str], None]
 
 @dataclass(frozen=True)
 class BaselinePredictions:
-    """One baseline's cached submission for an instance: a file in the submission format."""
+    """One baseline's cached submission for an instance: a file in the submission format, and
+    its sha256, checked against the cache's record when it was found."""
 
     baseline: Baseline
     path: Path
     fit_seconds: float
+    sha256: str
+
+
+class BaselineFiles:
+    """An instance's baseline predictions, found (or trained) when first needed, then kept.
+
+    Finding them hashes every cached file; one workflow passes one of these to every step that
+    needs the baselines, so that each file is hashed once, and only once a submission is valid.
+    """
+
+    def __init__(self, instance: Instance, status: Status | None = None) -> None:
+        self.instance = instance
+        self.status = status
+
+    @cached_property
+    def predictions(self) -> list[BaselinePredictions]:
+        return ensure_baselines(self.instance, self.status)
 
 
 def ensure_baselines(instance: Instance, status: Status | None = None) -> list[BaselinePredictions]:
@@ -56,35 +76,37 @@ def ensure_baselines(instance: Instance, status: Status | None = None) -> list[B
                 inputs = inputs if inputs is not None else instance.inputs()
                 started = time.perf_counter()
                 frame = task.baseline_submission(baseline.estimator(), inputs, instance.labels)
-                entry = {"fit_seconds": round(time.perf_counter() - started, 3), "casekit_version": __version__}
-                atomic.write_bytes(path, csv_bytes(frame))
-                entry["sha256"] = sha256_file(path)
+                payload = csv_bytes(frame)
+                entry = {"fit_seconds": round(time.perf_counter() - started, 3), "casekit_version": __version__,
+                         "sha256": sha256_bytes(payload)}
+                atomic.write_bytes(path, payload)
                 record[baseline.name] = entry
                 atomic.write_text(record_path, json.dumps(record, indent=2, sort_keys=True) + "\n")
-            results.append(BaselinePredictions(baseline, path, entry["fit_seconds"]))
+            results.append(BaselinePredictions(baseline, path, entry["fit_seconds"], entry["sha256"]))
     return results
 
 
-def baseline_scores(instance: Instance, *, resamples: int, seed: int,
-                    status: Status | None = None) -> dict[str, ModelScores]:
+def baseline_scores(instance: Instance, *, resamples: int, seed: int, status: Status | None = None,
+                    baseline_files: BaselineFiles | None = None) -> dict[str, ModelScores]:
     """Every baseline's scores for this bootstrap setting, computed once and then cached.
 
-    A cache file records what it was computed from (the predictions' and the key's sha256,
-    the casekit version); any change makes it stale and it is recomputed. A baseline's file is
-    checked as a candidate's is: a baseline that breaks the submission format is a bug in its
-    case, said as such.
+    ``baseline_files`` are the instance's baseline files, if a workflow already has them. A cache
+    file records what it was computed from (the predictions' and the key's sha256, the casekit
+    version); any change makes it stale and it is recomputed. A baseline's file is checked as
+    a candidate's is: a baseline that breaks the submission format is a bug in its case, said
+    as such.
     """
     task = instance.task
     scores = {}
-    for item in ensure_baselines(instance, status):
+    for item in (baseline_files or BaselineFiles(instance, status)).predictions:
         path = instance.key.baselines_dir / "scores" / f"{item.baseline.name}-{resamples}-{seed}.npz"
-        stamp = f"{sha256_file(item.path)} {instance.key.record.answers_sha256} {__version__}"
+        stamp = f"{item.sha256} {instance.key.record.answers_sha256} {__version__}"
         cached = _read_scores(path, stamp)
         if cached is None:
             checked = task.check_submission(item.path, instance.labels, instance.test_ids)
             if not checked.report.ok or checked.frame is None:
-                raise RuntimeError(f"baseline {item.baseline.name!r} wrote an invalid submission: "
-                                   f"{checked.report.summary()}")
+                raise CaseSpecError(f"case {instance.spec.slug!r}: baseline {item.baseline.name!r} wrote an invalid "
+                                    f"submission ({checked.report.summary()}); fix the baseline")
             predictions = task.decode(checked.frame, instance.labels, instance.truth.ids)
             cached = score_model(task, instance.truth, predictions, resamples=resamples, seed=seed)
             _write_scores(path, stamp, cached)

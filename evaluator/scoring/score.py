@@ -25,7 +25,7 @@ from casekit.metrics.bootstrap import (
     percentile_interval,
     verdict,
 )
-from casekit.scoring.baselines import baseline_scores
+from casekit.scoring.baselines import BaselineFiles, baseline_scores
 from casekit.scoring.model_scores import ModelScores, score_model
 from casekit.scoring.scorecard import (
     BootstrapSettings,
@@ -54,6 +54,7 @@ def score_submission(
     seed: int = DEFAULT_SEED,
     confidence: float = DEFAULT_CONFIDENCE,
     status: Status | None = None,
+    baseline_files: BaselineFiles | None = None,
 ) -> Scorecard:
     """Check the submission at ``submission`` for ``instance`` and score it.
 
@@ -68,6 +69,8 @@ def score_submission(
         the same resamples, which makes the comparison paired).
     exclude_baseline : str, optional
         A baseline left out of the comparison (a baseline's own scorecard).
+    baseline_files : BaselineFiles, optional
+        The instance's baseline files, shared by the steps of one workflow [default: found here].
 
     Raises
     ------
@@ -85,7 +88,8 @@ def score_submission(
     baselines: dict[str, ModelScores] = {}
     if compare:
         baselines = {name: value for name, value in
-                     baseline_scores(instance, resamples=resamples, seed=seed, status=status).items()
+                     baseline_scores(instance, resamples=resamples, seed=seed, status=status,
+                                     baseline_files=baseline_files).items()
                      if name != exclude_baseline}
     ordered = [baseline for baseline in instance.spec.baselines if baseline.name in baselines]
 
