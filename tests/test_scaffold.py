@@ -169,3 +169,41 @@ def test_a_case_without_extra_contract_tests_gets_no_empty_test_file(tmp_path, m
     monkeypatch.setattr(cases, "_registry", lambda: {"tickets": moved})
     project = new_project("tickets", output=tmp_path / "p", seed=1, scale=0.05, keys_dir=tmp_path / "keys").path
     assert sorted(path.name for path in (project / "tests").iterdir()) == ["conftest.py", "test_contract.py"]
+
+
+def test_casekit_new_loads_the_case_once(tmp_path, monkeypatch):
+    from casekit import tasks
+    from casekit.instances.issue import new_project
+
+    loads, for_case = [], tasks.for_case
+
+    def counting(spec):
+        loads.append(spec.slug)
+        return for_case(spec)
+
+    monkeypatch.setattr(tasks, "for_case", counting)
+    new_project("tickets", output=tmp_path / "p", seed=1, scale=0.05, keys_dir=tmp_path / "keys")
+    assert loads == ["tickets"]
+
+
+def test_a_case_missing_a_starter_file_is_a_one_line_error_naming_the_case_and_the_file(tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from casekit import cases
+    from casekit.cli import app
+
+    case = cases.get("tickets")
+    shutil.copytree(case.folder, tmp_path / "case", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "case" / "starter" / "baseline" / "predict.py").unlink()
+    monkeypatch.setattr(cases, "_registry", lambda: {"tickets": dataclasses.replace(case, folder=tmp_path / "case")})
+    outcome = CliRunner().invoke(app, ["new", "tickets", "--seed", "1", "--scale", "0.05", "-o", str(tmp_path / "p"),
+                                       "--keys-dir", str(tmp_path / "keys")], env={"COLUMNS": "300"})
+    assert outcome.exit_code == 1
+    assert outcome.output.strip().splitlines()[-1] == (
+        f"error: case 'tickets' has no starter file 'predict.py' for the 'baseline' starter: write "
+        f"{tmp_path / 'case' / 'starter' / 'baseline' / 'predict.py'}")
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit)
+    assert not (tmp_path / "p").exists()

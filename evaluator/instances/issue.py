@@ -23,6 +23,7 @@ from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes, sha256_bytes
 from casekit.instances.bundle import BundleMetadata
 from casekit.instances.keystore import KeyRecord, keys_root, store_key
+from casekit.instances.templating import case_values
 from casekit.version import __version__
 
 Starter = Literal["empty", "baseline"]
@@ -80,7 +81,7 @@ def new_project(
     problem = data_source.scale_problem(scale)
     if problem:
         raise UsageError(f"--scale {scale:g}: {problem}")
-    task = tasks.load_case(slug, data_source.name)
+    task = tasks.for_case(case.for_source(data_source.name))
     spec = task.spec
     destination = (output or Path.cwd() / slug).expanduser().resolve()
     root = keys_root(keys_dir)
@@ -135,6 +136,8 @@ def new_project(
             "candidate": candidate or "",
             "package_name": package_name(slug),
             "instance_id": instance_id,
+            # The template's private variables, from the case loaded above (it would load it for each).
+            **{f"__{name}": value for name, value in case_values(task).items()},
         })
         for relative, content in files.items():
             (project / relative).parent.mkdir(parents=True, exist_ok=True)

@@ -29,6 +29,8 @@ from jinja2.ext import Extension
 from jinja2.runtime import Context
 
 from casekit import cases, tasks
+from casekit.cases.errors import CaseSpecError
+from casekit.tasks.base import Task
 
 CASE_TESTS = "test_case.py"
 
@@ -50,10 +52,15 @@ def case_brief(slug: str) -> str:
 
 
 def case_value(slug: str, source: str, name: str) -> str:
-    """What the skeleton needs to know about the case, as text: a field of its spec for
-    ``source`` (``task``, ``id_column``, ``target``, ``time_column``, ``primary_metric``), or
-    one of its task's :meth:`~casekit.tasks.base.Task.template_context` (``decision`` as JSON)."""
-    task = tasks.load_case(slug, source or None)
+    """One of :func:`case_values` for case ``slug`` on ``source``, for a plain ``cookiecutter``
+    run (``casekit new`` passes them all in the context, from the case it loaded)."""
+    return case_values(tasks.load_case(slug, source or None))[name]
+
+
+def case_values(task: Task) -> dict[str, str]:
+    """What the skeleton needs to know about the case, as text, by name: a field of its spec
+    (``task``, ``id_column``, ``target``, ``time_column``, ``primary_metric``), or one of its
+    task's :meth:`~casekit.tasks.base.Task.template_context` (``decision`` as JSON)."""
     context: dict[str, Any] = {
         "task": task.spec.task,
         "id_column": task.spec.id_column,
@@ -62,19 +69,21 @@ def case_value(slug: str, source: str, name: str) -> str:
         "primary_metric": task.primary.title,
         **task.template_context(),
     }
-    value = context[name]
-    return json.dumps(value) if isinstance(value, dict) else str(value)
+    return {name: json.dumps(value) if isinstance(value, dict) else str(value) for name, value in context.items()}
 
 
 def starter_path(slug: str, starter: str, name: str, template: Path) -> Path:
-    """Where the starter file ``name`` comes from: the case's own, else the template's."""
+    """Where the starter file ``name`` comes from: the case's own, else the template's.
+
+    A file found nowhere is a gap in the case (:class:`CaseSpecError`): its author writes it.
+    """
     root = cases.get(slug).starter_dir
     for candidate in (root / starter / name, root / name, template / "stages" / starter / name,
                       template / "stages" / name):
         if candidate.is_file():
             return candidate
-    raise FileNotFoundError(f"case {slug!r} has no starter file {name!r} for the {starter!r} starter, in {root} or "
-                            f"in the template's stages")
+    raise CaseSpecError(f"case {slug!r} has no starter file {name!r} for the {starter!r} starter: write "
+                        f"{root / starter / name}")
 
 
 @pass_context
