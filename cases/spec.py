@@ -36,7 +36,7 @@ def resolve(reference: str) -> Any:
     """
     module_name, _, attribute = reference.partition(":")
     if not attribute:
-        raise ValueError(f"expected 'module:attribute', got {reference!r}")
+        raise CaseSpecError(f"expected a reference 'module:attribute', got {reference!r}")
     value = importlib.import_module(module_name)
     for name in attribute.split("."):
         value = getattr(value, name)

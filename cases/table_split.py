@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from casekit.cases.errors import PrepareError
+from casekit.cases.errors import CaseSpecError, PrepareError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,9 +75,9 @@ class TableSplit:
 
     def __post_init__(self) -> None:
         if self.time_column and self.group_column:
-            raise ValueError("a table is split by time or by group, not both")
+            raise CaseSpecError("a table is split by time or by group, not both: declare time_column or group_column")
         if not 0 < self.test_size < 1:
-            raise ValueError(f"test_size {self.test_size} is not in (0, 1)")
+            raise CaseSpecError(f"test_size {self.test_size} is not in (0, 1): declare the share of rows to test on")
 
     @property
     def description(self) -> str:

@@ -24,6 +24,7 @@ __all__ = [
     "CasekitError",
     "DataSourceError",
     "IntegrityError",
+    "InvalidAnswersError",
     "InvalidSubmissionError",
     "PrepareError",
     "UnknownCaseError",
@@ -39,6 +40,12 @@ class UsageError(CasekitError):
 
 class IntegrityError(CasekitError):
     """An answer key, bundle or cached file does not match its recorded fingerprint."""
+
+
+class InvalidAnswersError(CasekitError):
+    """Answers to score against are not what the case's answer key holds: the held-out answers
+    given to ``score_predictions`` (or the inputs given with them) lack a column, name an
+    unknown item, or break the key's order."""
 
 
 class InvalidSubmissionError(CasekitError):

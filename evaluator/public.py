@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from casekit import tasks
-from casekit.errors import InvalidSubmissionError, UsageError
+from casekit.errors import InvalidAnswersError, InvalidSubmissionError, UsageError
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import BundleMetadata, find_project
 from casekit.submissions.checks import ValidationReport
@@ -82,14 +82,24 @@ def score_predictions(
     ------
     InvalidSubmissionError
         When the predictions do not follow the submission format.
+    InvalidAnswersError
+        When the answers (or inputs) are not what the case's answer key holds.
     """
     root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
     catalogue = task.spec.submission.catalogue_table
     if inputs is not None and catalogue is not None:
+        if catalogue not in inputs:
+            raise InvalidAnswersError(f"inputs has no table {catalogue!r}, which lists the items the predictions may "
+                                      "name; pass the tables as holdout.split gives them")
         labels = tuple(inputs[catalogue][task.spec.target].astype(str))
-    answers = answers[task.answer_columns(list(answers.columns))].astype(str)
+    columns = task.answer_columns(list(answers.columns))
+    missing = [column for column in columns if column not in answers.columns]
+    if missing:
+        raise InvalidAnswersError(f"the answers have no column(s) {missing}; score against answers with the case's "
+                                  "id and target columns")
+    answers = answers[columns].astype(str)
 
     def read_input(table: str, columns: list[str]) -> pd.DataFrame:
         if inputs is not None:

@@ -16,6 +16,7 @@ from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
 from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.errors import InvalidAnswersError
 from casekit.files.geodesy import EARTH_RADIUS_KM
 from casekit.metrics import ranking
 from casekit.metrics.bootstrap import bootstrap_metrics
@@ -195,7 +196,7 @@ def test_an_item_outside_the_catalogue_table_names_the_table(tmp_path: Path):
 
 def test_the_answers_must_carry_the_column_an_answer_filter_reads(scored):
     task, truth, _, answers, _, inputs = scored
-    with pytest.raises(ValueError, match=r"no column\(s\) \['visit'\]"):
+    with pytest.raises(InvalidAnswersError, match=r"no column\(s\) \['visit'\]"):
         task.truth(answers.drop(columns="visit"), tuple(truth.items), inputs)
 
 

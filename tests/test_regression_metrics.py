@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn import metrics
+from sklearn.exceptions import UndefinedMetricWarning
 
 from casekit.metrics.regression import (
     point_metric,
@@ -80,3 +81,12 @@ def test_r2_of_a_truth_that_does_not_vary_is_what_sklearn_says_without_forcing_i
     y_true, y_pred = np.array([2.0, 2.0, 2.0]), np.array(y_pred)
     expected = metrics.r2_score(y_true, y_pred, force_finite=False)  # -inf when wrong, NaN when right
     np.testing.assert_equal(weighted_r2(np.ones((1, 3)), y_true, y_pred)[0], expected)
+
+
+def test_r2_of_a_single_row_is_nan_as_sklearn_says():
+    y_true, y_pred = np.array([3.0]), np.array([1.0])
+    with pytest.warns(UndefinedMetricWarning):
+        expected = metrics.r2_score(y_true, y_pred)
+    assert np.isnan(expected)
+    np.testing.assert_equal(point_metric("r2", y_true, y_pred), expected)
+    np.testing.assert_equal(weighted_r2(np.ones((2, 1)), y_true, y_pred), [expected, expected])

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from casekit.cases.errors import CaseSpecError
 from casekit.cases.table_split import TableSplit
 from casekit.files.fingerprint import csv_bytes
 
@@ -88,5 +89,5 @@ def test_rows_without_a_target_or_a_time_are_left_out_and_counted(table):
 
 
 def test_a_split_by_time_and_group_at_once_is_refused():
-    with pytest.raises(ValueError, match="by time or by group"):
+    with pytest.raises(CaseSpecError, match="by time or by group"):
         split(time_column="opened_at", group_column="customer")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from casekit.public import validate_predictions
+from casekit.errors import InvalidAnswersError
+from casekit.public import score_predictions, validate_predictions
 
 ID, LABEL = "ticket_id", "category"
 
@@ -209,3 +210,9 @@ def test_a_class_named_like_a_missing_value_is_a_label_not_a_gap(tmp_path):
     frame = pd.DataFrame({ID: ["a", "b", "c"], LABEL: ["none", "NA", ""]})
     report = task.check_submission(write(tmp_path, frame), ("NA", "bug", "none"), pd.Index(["a", "b", "c"])).report
     assert [(p.code, p.row) for p in report.problems] == [("nan_value", 3)]
+
+
+def test_answers_without_the_target_are_a_casekit_error_naming_the_column(valid, nlbse_project):
+    answers = valid[[ID]]
+    with pytest.raises(InvalidAnswersError, match=r"the answers have no column\(s\) \['category'\]"):
+        score_predictions(valid, answers, project=nlbse_project)

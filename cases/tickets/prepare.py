@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from casekit.cases.errors import DataSourceError
 from casekit.cases.prepared import PreparedData, check_prepared, fresh_ids
 
 ID_COLUMN = "ticket_id"
@@ -59,7 +60,7 @@ def _feature_columns(table: pd.DataFrame) -> list[str]:
     unexpected = set(table.columns) - set(FEATURE_COLUMNS) - {TARGET}
     missing = REQUIRED_FEATURES - set(table.columns)
     if unexpected or missing or TARGET not in table.columns:
-        raise ValueError(
+        raise DataSourceError(
             f"ticket source table: unexpected columns {sorted(unexpected)}, "
             f"missing {sorted(missing | ({TARGET} - set(table.columns)))}"
         )

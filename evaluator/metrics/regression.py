@@ -9,12 +9,14 @@ RMSE and R² are the weighted functions with unit weights, because of squares:
 errors are ``e = y - y_hat``, and squares are taken of values divided by their largest
 magnitude, then scaled back, so a submission of ``1e200`` gets an RMSE of about ``1e200``
 where a plain mean of squares overflows to infinity. R² is undefined (NaN) when the truth has
-no variance, as with sklearn's ``force_finite=False``.
+no variance, as with sklearn's ``force_finite=False``, and of a single row.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from casekit.cases.errors import CaseSpecError
 
 
 def point_metric(name: str, y_true: np.ndarray, y_pred: np.ndarray, quantile: float | None = None) -> float:
@@ -46,7 +48,7 @@ def point_metric(name: str, y_true: np.ndarray, y_pred: np.ndarray, quantile: fl
         return float(weighted_r2(unit, y_true, y_pred)[0])
     if name == "pinball":
         if quantile is None:
-            raise ValueError("the pinball loss needs a quantile")
+            raise CaseSpecError("the pinball loss needs a quantile: declare it as the metric's parameter")
         return float(metrics.mean_pinball_loss(y_true, y_pred, alpha=quantile))
     raise ValueError(f"unknown regression metric {name!r}")
 
@@ -81,7 +83,8 @@ def weighted_r2(weights: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray) -> 
     ``R²_r = 1 - SSE_r / SST_r`` with ``SSE_r = sum w e^2`` and ``SST_r = sum w (y - ybar_r)^2``,
     ``ybar_r`` the weighted mean of the truth. ``SST_r`` is computed as
     ``sum w y'^2 - (sum w y')^2 / sum w`` on the truth centred on its plain mean (``y'``),
-    which keeps the subtraction from cancelling on targets far from zero.
+    which keeps the subtraction from cancelling on targets far from zero. Of fewer than two
+    rows it is undefined (NaN), as sklearn's ``r2_score`` says.
 
     Examples
     --------
@@ -89,6 +92,8 @@ def weighted_r2(weights: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray) -> 
     ...             np.array([1.0, 2.0, 2.0, 6.0])).tolist()
     [0.0]
     """
+    if y_true.size < 2:
+        return np.full(weights.shape[0], np.nan)
     totals = weights.sum(axis=1)
     errors = y_true - y_pred
     error_scale = _scale(errors)

@@ -32,6 +32,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from casekit.errors import CasekitError
+
 BWRAP = "bwrap"
 SANDBOX_UID = 1000
 PROJECT = Path("/sandbox/project")
@@ -47,7 +49,7 @@ INSTALL_HINT = ("install bubblewrap (Debian and Ubuntu: apt-get install bubblewr
                 "bubblewrap) and allow user namespaces (sysctl kernel.unprivileged_userns_clone=1 where it is 0)")
 
 
-class SandboxUnavailableError(Exception):
+class SandboxUnavailableError(CasekitError):
     """bubblewrap cannot run on this machine; the message names the cause."""
 
 

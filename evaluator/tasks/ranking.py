@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
+from casekit.errors import InvalidAnswersError
 from casekit.metrics import ranking as metrics
 from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
@@ -396,7 +397,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         item_codes = _positions(answers[spec.target], catalogue)
         if (item_codes < 0).any():
             unknown = answers[spec.target][item_codes < 0].iloc[0]
-            raise ValueError(f"the answers name item {unknown!r}, which is not in the catalogue")
+            raise InvalidAnswersError(f"the answers name item {unknown!r}, which is not in the catalogue; score "
+                                      "against answers whose items the catalogue lists")
         # Each (user, item) pair once, hashed as one integer key rather than as a two-column
         # frame (a ten-million-row key keeps its peak memory down).
         keys = user_codes * len(catalogue) + item_codes
@@ -410,7 +412,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         needed, sliced = self.answer_columns_read()
         missing = [column for column in needed if column not in answers.columns]
         if missing:
-            raise ValueError(f"the answers have no column(s) {missing}, which the case's metrics read per answer")
+            raise InvalidAnswersError(f"the answers have no column(s) {missing}, which the case's metrics read per "
+                                      "answer; keep them in the answers you score against")
         wanted = needed + [column for column in sliced if column in answers.columns]
         if wanted:
             # Each pair's values from its first row, in the order from_pairs gives the pairs.
@@ -433,11 +436,13 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         for parameter, key, index in (("items", schema.label_column, catalogue), ("users", schema.id_column, users)):
             table, (lat, lon) = table_columns(self.spec.slug, metric.name, parameter, metric.params[parameter])
             if table not in inputs:
-                raise ValueError(f"metric {metric.name!r} reads the input table {table!r}, which was not given")
+                raise InvalidAnswersError(f"metric {metric.name!r} reads the input table {table!r}, which was not "
+                                          f"given; pass it in inputs")
             frame = inputs[table]
             missing = [column for column in (key, lat, lon) if column not in frame.columns]
             if missing:
-                raise ValueError(f"metric {metric.name!r}: the input table {table!r} has no column(s) {missing}")
+                raise InvalidAnswersError(f"metric {metric.name!r}: the input table {table!r} has no column(s) "
+                                          f"{missing}; pass the table as the case issued it")
             rows = frame.drop_duplicates(key).set_index(frame.drop_duplicates(key)[key].astype(str)).reindex(index)
             found += [pd.to_numeric(rows[lat], errors="coerce").to_numpy(dtype=float),
                       pd.to_numeric(rows[lon], errors="coerce").to_numpy(dtype=float)]

@@ -34,6 +34,7 @@ import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.knapsack import best_selections
+from casekit.errors import InvalidAnswersError
 from casekit.metrics import selection as metrics
 from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
@@ -407,7 +408,8 @@ class SelectionTask(Task[SelectionTruth, Selections]):
         """The key's items group by group (a group's rows must be together), with the oracle's best value."""
         codes, groups = factorize_runs(answers[self._group])
         if (np.diff(codes) < 0).any() or len(np.unique(codes)) != len(groups) or (np.diff(codes) > 1).any():
-            raise ValueError(f"the answer key lists the items of a {self._group} apart from each other")
+            raise InvalidAnswersError(f"the answers list the items of a {self._group} apart from each other; keep each "
+                                      f"{self._group}'s rows together, in their order")
         sizes = np.bincount(codes, minlength=len(groups))
         offsets = np.concatenate([[0], np.cumsum(sizes)])
         lengths = _whole_seconds(answers[LENGTH_COLUMN])
