@@ -79,9 +79,9 @@ def move_into_place(folder: Path, destination: Path) -> None:
     """Rename ``folder`` (on ``destination``'s filesystem) to ``destination``.
 
     An existing ``destination`` is swapped out, never mixed in: it is renamed aside first, put
-    back if the rename fails, and removed once ``folder`` is in its place. Readers see the old
-    folder or the new one; a crash in between leaves the old one aside, under a name that
-    :func:`remove_abandoned` clears.
+    back if the rename fails, and removed once ``folder`` is in its place. Between the two
+    renames a reader finds no folder, never a mix of both; a crash there leaves the old one
+    aside, under a name that :func:`remove_abandoned` clears.
     """
     if not destination.exists():
         os.rename(folder, destination)
