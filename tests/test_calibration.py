@@ -161,6 +161,19 @@ def test_the_command_says_what_to_do_then_shows_the_deviation_table(tmp_path, re
     assert "mean absolute deviation: 0.03 levels (1 of 30 scores differ" in second.output
 
 
+def test_where_a_reviewer_differs_the_command_shows_the_references_reasoning(tmp_path, reference):
+    arguments = ["calibrate", "places", "--reviewer", "r1", "--dir", str(tmp_path)]
+    CliRunner().invoke(app, arguments)
+    scores = {level: dict(by_criterion) for level, by_criterion in reference.items()}
+    scores["weak"]["objective"] += 2
+    score_forms(tmp_path / CALIBRATION_DIR / "r1", scores)
+    output = " ".join(CliRunner().invoke(app, arguments, env={"COLUMNS": "200"}).output.split())
+    reason = next(answer for answer in load_gold_answers(CASE, load_case_rubric(CASE))
+                  if answer.level == "weak").reasons["objective"]
+    assert f"weak, objective: you 2, the reference 0: {' '.join(reason.split())}" in output
+    assert "adequate, objective: you" not in output
+
+
 def test_the_command_exits_1_naming_the_incomplete_file(tmp_path):
     arguments = ["calibrate", "places", "--reviewer", "r1", "--dir", str(tmp_path)]
     CliRunner().invoke(app, arguments)

@@ -19,6 +19,7 @@ MODULES = [
     "casekit.cases.fake_news.prepare",
     "casekit.metrics.bootstrap",
     "casekit.review.agreement",
+    "casekit.review.calibration",
     "casekit.metrics.binary",
     "casekit.metrics.classification",
     "casekit.metrics.ranking",

@@ -6,10 +6,10 @@ file in the same form as a candidate's (never the reference scores)::
     DIR/calibration/<reviewer>/weak.md, weak.toml, adequate.md, adequate.toml, strong.md, strong.toml
 
 Once the reviewer has scored every criterion of the three, the same command compares their
-scores with the reference (the deviation per criterion and answer, and its mean absolute
-value), and, when two or more reviewers have completed calibration in ``DIR``, how far the
-panel agrees among itself and with the reference (Krippendorff's alpha, every answer x
-criterion a unit).
+scores with the reference (the deviation per criterion and answer, its mean absolute value, and
+the reference's reasoning where they differ), and, when two or more reviewers have completed
+calibration in ``DIR``, how far the panel agrees among itself and with the reference
+(Krippendorff's alpha, every answer x criterion a unit).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Deviation:
     criterion: str
     score: int
     reference: int
+    reason: str  # the reference's line of reasoning, shown once the reviewer has scored
 
     @property
     def difference(self) -> int:
@@ -65,7 +66,7 @@ class ReviewerCalibration:
 
         Examples
         --------
-        >>> deviations = (Deviation("weak", "design", 2, 1), Deviation("strong", "design", 3, 3))
+        >>> deviations = (Deviation("weak", "design", 2, 1, ""), Deviation("strong", "design", 3, 3, ""))
         >>> ReviewerCalibration("r1", {}, deviations, None).mean_absolute_deviation
         0.5
         """
@@ -144,7 +145,7 @@ def _read(spec: CaseSpec, rubric: CaseRubric, answers: tuple[GoldAnswer, ...], f
         scores[answer.level] = {criterion.key: criterion.score for criterion in result.criteria
                                 if criterion.score is not None}
     deviations = tuple(Deviation(answer.level, criterion.key, scores[answer.level][criterion.key],
-                                 answer.scores[criterion.key])
+                                 answer.scores[criterion.key], answer.reasons[criterion.key])
                        for criterion in rubric.criteria for answer in answers)
     pair = _panel_scores({reviewer: scores, REFERENCE: _reference(answers)}, rubric)
     return ReviewerCalibration(reviewer, scores, deviations, ordinal_alpha(_units(pair)))
