@@ -16,6 +16,7 @@ from casekit.review.agreement import (
     ordinal_alpha,
     panel_agreement,
     panel_scores,
+    resampled_alphas,
 )
 
 N = np.nan
@@ -147,3 +148,23 @@ def test_a_panel_from_a_mapping_leaves_unscored_cells_missing():
                                       criteria=("design", "metrics"))
     assert scores.candidates == ("ada", "bo")
     assert scores.scores[0, 0].tolist()[0] == 2 and np.isnan(scores.scores[1]).all()
+
+
+def test_the_resampled_alphas_match_the_library_on_each_resample():
+    cube = noisy_panel(candidates=8, reviewers=3, noise=0.4, seed=2)
+    cube[0, 1, 2] = cube[2, 5, 0] = cube[1, 5, 0] = N  # missing scores, and a unit scored once
+    draws = np.random.default_rng(0).integers(0, 8, size=(50, 8))
+    fast = resampled_alphas(cube, draws)
+    for drawn, value in zip(draws, fast, strict=True):
+        assert value == pytest.approx(ordinal_alpha(cube[:, drawn, :].reshape(3, -1)), abs=1e-9)
+
+
+def test_the_resampled_alpha_of_krippendorffs_example_is_his_published_value():
+    cube = KRIPPENDORFF_2011[:, None, :]  # one candidate, its twelve criteria the units
+    alpha = resampled_alphas(cube, np.array([[0]]), levels=(1, 2, 3, 4, 5))[0]
+    assert round(alpha, 3) == PUBLISHED["ordinal"]
+
+
+def test_a_resample_with_a_single_value_has_no_alpha():
+    cube = np.array([[[2], [1]], [[2], [3]]], dtype=float)
+    assert np.isnan(resampled_alphas(cube, np.array([[0, 0]]))).all()
