@@ -29,9 +29,9 @@ import numpy as np
 
 from casekit.errors import CasekitError
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
+from casekit.review.rubric import SCORES
 
-SCORE_LEVELS = (0, 1, 2, 3)
-# Krippendorff's lowest alpha from which tentative conclusions may be drawn (2004, p. 241).
+# The lowest alpha from which Krippendorff (Content Analysis, 2004) allows tentative conclusions.
 RELIABLE_ALPHA = 0.667
 # Two reviewers this many anchor levels apart on a candidate's criterion call for a third.
 THIRD_REVIEWER_GAP = 2
@@ -49,7 +49,7 @@ class PanelScores:
     """Every reviewer's score of every candidate on every criterion.
 
     ``scores[r, c, k]`` is reviewer ``r``'s score of candidate ``c`` on criterion ``k``, one of
-    :data:`SCORE_LEVELS`, or NaN where that reviewer has not scored it.
+    :data:`SCORES`, or NaN where that reviewer has not scored it.
     """
 
     reviewers: tuple[str, ...]
@@ -63,8 +63,8 @@ class PanelScores:
             raise PanelScoresError(f"scores have shape {self.scores.shape}, expected {shape} "
                                    "(reviewers x candidates x criteria)")
         given = self.scores[~np.isnan(self.scores)]
-        if not np.isin(given, SCORE_LEVELS).all():
-            raise PanelScoresError(f"a rubric score is one of {SCORE_LEVELS}, got {sorted(set(given.tolist()))}")
+        if not np.isin(given, SCORES).all():
+            raise PanelScoresError(f"a rubric score is one of {SCORES}, got {sorted(set(given.tolist()))}")
 
     @classmethod
     def from_mapping(cls, scores: Mapping[str, Mapping[str, Mapping[str, int | None]]],
@@ -143,7 +143,7 @@ class PanelAgreement:
     by_criterion: dict[str, Agreement]
 
 
-def ordinal_alpha(reliability: np.ndarray, levels: Sequence[float] = SCORE_LEVELS) -> float | None:
+def ordinal_alpha(reliability: np.ndarray, levels: Sequence[float] = SCORES) -> float | None:
     """Krippendorff's alpha for ordinal data, or None where it is undefined.
 
     ``reliability`` is a coders x units matrix of values from ``levels`` (in their order), NaN
@@ -197,7 +197,7 @@ def panel_scores(panel: PanelScores) -> list[PanelScore]:
     return results
 
 
-def resampled_alphas(cube: np.ndarray, draws: np.ndarray, levels: Sequence[float] = SCORE_LEVELS) -> np.ndarray:
+def resampled_alphas(cube: np.ndarray, draws: np.ndarray, levels: Sequence[float] = SCORES) -> np.ndarray:
     """Ordinal alpha of many resamples of candidates at once: NaN where it is undefined.
 
     ``cube`` is reviewers x candidates x criteria (NaN: not scored), every candidate x criterion
