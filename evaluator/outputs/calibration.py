@@ -42,12 +42,13 @@ def _print_reviewer(reviewer: ReviewerCalibration, slug: str) -> None:
         mean = sum(abs(d.difference) for d in deviations) / len(deviations)
         table.add_row(Text(criterion), *cells, f"{mean:.2f}")
     console.print(table)
-    for deviation in reviewer.deviations:
-        if deviation.difference:
-            console.print(Text(f"{deviation.level}, {deviation.criterion}: you {deviation.score}, the reference "
-                               f"{deviation.reference}: {deviation.reason}"))
-    differ = sum(1 for deviation in reviewer.deviations if deviation.difference)
-    console.print(Text(f"mean absolute deviation: {reviewer.mean_absolute_deviation:.2f} levels ({differ} of "
+    differing = [deviation for deviation in reviewer.deviations if deviation.difference]
+    if differing:
+        console.print(Text("Where your score differs, the reference's reasoning:", style="bold"))
+    for deviation in differing:
+        console.print(Text(f"{deviation.level}, {deviation.criterion}: you {deviation.score}, the reference "
+                           f"{deviation.reference}: {deviation.reason}"))
+    console.print(Text(f"mean absolute deviation: {reviewer.mean_absolute_deviation:.2f} levels ({len(differing)} of "
                        f"{len(reviewer.deviations)} scores differ from the reference); alpha with the reference: "
                        f"{_alpha(reviewer.alpha_with_reference)}"))
 
