@@ -179,3 +179,13 @@ def test_the_command_exits_1_naming_the_incomplete_file(tmp_path):
     CliRunner().invoke(app, arguments)
     outcome = CliRunner().invoke(app, arguments, env={"COLUMNS": "300"})
     assert outcome.exit_code == 1 and "weak.toml: [clarifying_questions] is not scored yet" in outcome.output
+
+
+@pytest.mark.parametrize("case", cases.all(), ids=lambda case: case.slug)
+def test_every_case_calibrates_a_reviewer_who_scores_as_the_reference(case, tmp_path):
+    answers = load_gold_answers(case, load_case_rubric(case))
+    calibrate(case, "r1", tmp_path)
+    score_forms(tmp_path / CALIBRATION_DIR / "r1", {answer.level: answer.scores for answer in answers})
+    reviewer = calibrate(case, "r1", tmp_path).reviewer
+    assert reviewer is not None and reviewer.mean_absolute_deviation == 0
+    assert len(reviewer.deviations) == len(answers) * len(answers[0].scores)
