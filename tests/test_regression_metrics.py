@@ -7,12 +7,13 @@ import pytest
 from sklearn import metrics
 
 from casekit.metrics.regression import (
-    point_metric,
     weighted_mae,
     weighted_pinball,
     weighted_r2,
     weighted_rmse,
 )
+from casekit.tasks.metric import NoParameters
+from casekit.tasks.regression import REGISTRY, AtQuantile, ValueScoring
 
 
 @pytest.fixture
@@ -49,6 +50,12 @@ def test_weighted_pinball_matches_sklearn(predictions, quantile):
     y_true, y_pred, weights = predictions
     expected = [metrics.mean_pinball_loss(y_true, y_pred, alpha=quantile, sample_weight=w) for w in weights]
     np.testing.assert_allclose(weighted_pinball(weights, y_true, y_pred, quantile), expected, rtol=1e-12)
+
+
+def point_metric(name: str, y_true: np.ndarray, y_pred: np.ndarray, quantile: float = 0.5) -> float:
+    """The regression task's registered metric ``name`` on the whole set."""
+    params = AtQuantile(quantile=quantile) if name == "pinball" else NoParameters()
+    return REGISTRY.definitions[name].point(ValueScoring(y_true, y_pred), params)
 
 
 @pytest.mark.parametrize(("name", "reference"), [

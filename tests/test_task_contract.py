@@ -40,7 +40,8 @@ def test_a_parameter_of_the_wrong_type_fails_at_load():
     spec = replace(cases.get("recommendations"),
                    metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": "10"}),),
                    primary_metric="ndcg_at_10")
-    with pytest.raises(CaseSpecError, match=r"parameter 'k' must be int, got '10'"):
+    with pytest.raises(CaseSpecError, match=r"case 'recommendations': metric 'ndcg_at_10' \(ndcg\): parameter 'k': "
+                                            r"input should be a valid integer, got '10'"):
         tasks.for_case(spec)
 
 
@@ -61,7 +62,7 @@ def test_a_catalogue_metric_with_an_interval_fails_at_load():
     spec = replace(cases.get("recommendations"),
                    metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
                             MetricSpec("coverage_at_10", "Coverage@10", "coverage", params={"k": 10})))
-    with pytest.raises(CaseSpecError, match="no per-user interval"):
+    with pytest.raises(CaseSpecError, match=r"metric 'coverage_at_10' \(coverage\) has no per-unit interval"):
         tasks.for_case(spec)
 
 
