@@ -129,8 +129,9 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     """One task type, bound to a case spec.
 
     Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says), ``unit``
-    (what the bootstrap resamples, in words), ``registry`` (its metrics) and ``details_type``
-    (the :class:`TaskDetails` subclass its :meth:`details` returns); a task that reads a
+    (what the bootstrap resamples, in words), ``registry`` (its metric definitions, which read
+    what its :meth:`scoring` gives) and ``details_type`` (the :class:`TaskDetails` subclass its
+    :meth:`details` returns); a task that reads a
     decision beside the submission sets ``default_decision``, the one assumed without a file; a
     task whose units hold several answers each (a ranking key's relevant pairs) sets
     ``several_answers_per_unit``, and its truth is then :class:`AnswerUnits` (slices may break

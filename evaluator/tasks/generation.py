@@ -28,7 +28,8 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Annotated, Any
@@ -119,12 +120,23 @@ class Faithful:
 
 class GenerationScoring:
     """What the generation metrics read: every id's text scored against its references, each
-    kind of score computed once, when a metric (or the report) first asks for it."""
+    kind of score computed once, when a metric (or the report) first asks for it.
+
+    Every metric of a resample is a mean of per-id values or a corpus score of summed per-id
+    statistics, so one product of the block's weights with every statistic computed so far
+    (:meth:`summed`) serves all the metrics: the weights, the largest array, are read once per
+    block rather than once per metric.
+    """
 
     def __init__(self, truth: GenerationTruth, predictions: GeneratedTexts) -> None:
         self.truth = truth
         self.texts = list(predictions.texts)
+        self._lock = threading.Lock()
+        self._statistics: dict[Hashable, np.ndarray] = {_UNITS: np.ones((truth.n_units, 1))}
+        self._stacked: tuple[dict[Hashable, slice], np.ndarray] | None = None
         self._faithfulness: dict[Faithful, faithfulness.Faithfulness] = {}
+        # Each bootstrap thread evaluates its own blocks: one block's sums per thread.
+        self._block = threading.local()
 
     @property
     def n_units(self) -> int:
@@ -133,16 +145,6 @@ class GenerationScoring:
     @cached_property
     def rouge(self) -> rouge.RougeScores:
         return rouge.rouge_scores(self.texts, list(self.truth.references), self.truth.ref_row)
-
-    @cached_property
-    def bleu(self) -> np.ndarray:
-        """Per id, BLEU's sufficient statistics (see :func:`casekit.metrics.bleu.bleu_statistics`)."""
-        return bleu.bleu_statistics(self.texts, list(self.truth.references), self.truth.ref_row)
-
-    @cached_property
-    def chrf(self) -> np.ndarray:
-        """Per id, chrF's sufficient statistics (see :func:`casekit.metrics.chrf.chrf_statistics`)."""
-        return chrf.chrf_statistics(self.texts, list(self.truth.references), self.truth.ref_row)
 
     def faithfulness(self, params: Faithful) -> faithfulness.Faithfulness:
         """Which texts name only identifiers of ``params.patterns`` found in their inputs."""
@@ -155,24 +157,59 @@ class GenerationScoring:
             self._faithfulness[params] = faithfulness.faithfulness(self.texts, inputs, params.patterns)
         return self._faithfulness[params]
 
+    def statistics(self, key: Hashable, compute: Callable[[], np.ndarray]) -> None:
+        """Compute the per-id statistics ``key`` (one or more columns per id) once, for :meth:`summed`."""
+        if key not in self._statistics:
+            values = np.asarray(compute(), dtype=np.float64).reshape(self.n_units, -1)
+            with self._lock:
+                self._statistics[key] = values
+                self._stacked = None
 
-def _mean_of(values: Callable[[GenerationScoring, Any], np.ndarray]) -> Callable[[GenerationScoring, Any], Resampled]:
-    """The resampled mean over ids of per-id ``values``."""
+    def summed(self, weights: np.ndarray, key: Hashable) -> np.ndarray:
+        """The statistics ``key`` summed over the ids under each resample of ``weights``: ``(b, columns)``."""
+        block = self._block
+        if getattr(block, "weights", lambda: None)() is not weights or key not in block.columns:
+            columns, stack = self._stack()
+            block.weights, block.columns, block.sums = weakref.ref(weights), columns, weights @ stack
+        return block.sums[:, block.columns[key]]
+
+    def _stack(self) -> tuple[dict[Hashable, slice], np.ndarray]:
+        with self._lock:
+            if self._stacked is None:
+                widths = [values.shape[1] for values in self._statistics.values()]
+                starts = np.cumsum([0, *widths])
+                columns = {key: slice(int(start), int(start) + width)
+                           for key, start, width in zip(self._statistics, starts, widths, strict=False)}
+                self._stacked = columns, np.hstack(list(self._statistics.values()))
+            return self._stacked
+
+
+_UNITS = "units"
+"""The statistic every resample needs: one per id, so its sum is the resample's weight."""
+
+
+def _mean_of(key: str, values: Callable[[GenerationScoring, Any], np.ndarray]) -> Callable[
+        [GenerationScoring, Any], Resampled]:
+    """The resampled mean over ids of per-id ``values`` (the statistics ``key``, with the metric's parameters)."""
 
     def resampled(scoring: GenerationScoring, params: Any) -> Resampled:
-        per_id = values(scoring, params).astype(np.float64)
-        return lambda weights: (weights @ per_id) / weights.sum(axis=1)
+        statistic = (key, params)
+        scoring.statistics(statistic, lambda: values(scoring, params))
+        return lambda weights: scoring.summed(weights, statistic)[:, 0] / scoring.summed(weights, _UNITS)[:, 0]
 
     return resampled
 
 
-def _corpus(score: Callable[[np.ndarray], np.ndarray],
-            statistics: Callable[[GenerationScoring], np.ndarray]) -> Callable[[GenerationScoring, Any], Resampled]:
-    """A corpus score of the weighted sums of per-id sufficient statistics."""
+def _corpus(score: Callable[[np.ndarray], np.ndarray], key: str,
+            statistics: Callable[[list[str], list[str], np.ndarray], np.ndarray]) -> Callable[
+        [GenerationScoring, Any], Resampled]:
+    """A corpus score of the weighted sums of per-id sufficient ``statistics(texts, references,
+    ref_row)`` (computed once, under ``key``)."""
 
     def resampled(scoring: GenerationScoring, params: Any) -> Resampled:
-        per_id = statistics(scoring).astype(np.float64)
-        return lambda weights: score(weights @ per_id)
+        truth = scoring.truth
+        scoring.statistics(key, lambda: statistics(scoring.texts, list(truth.references), truth.ref_row))
+        return lambda weights: score(scoring.summed(weights, key))
 
     return resampled
 
@@ -192,24 +229,24 @@ def _generation_metric(name: str, direction: Direction, summary: str,
 REGISTRY = MetricRegistry("generation", (
     _generation_metric("rouge1", "higher", "Mean over ids of the best ROUGE-1 F1 against the id's references "
                                            "(rouge-score tokens, Porter stems).",
-                       _mean_of(lambda s, p: s.rouge.rouge1)),
+                       _mean_of("rouge1", lambda s, p: s.rouge.rouge1)),
     _generation_metric("rouge2", "higher", "Mean over ids of the best ROUGE-2 F1 against the id's references.",
-                       _mean_of(lambda s, p: s.rouge.rouge2)),
+                       _mean_of("rouge2", lambda s, p: s.rouge.rouge2)),
     _generation_metric("rouge_l", "higher", "Mean over ids of the best ROUGE-L F1 (longest common subsequence of "
                                             "tokens) against the id's references.",
-                       _mean_of(lambda s, p: s.rouge.rouge_l)),
+                       _mean_of("rouge_l", lambda s, p: s.rouge.rouge_l)),
     _generation_metric("chrf", "higher", "Corpus chrF (0-100): character 1- to 6-gram F-score, beta 2, from the counts "
                                          "of each id's best reference summed over ids (sacrebleu's default).",
-                       _corpus(chrf.chrf, lambda s: s.chrf)),
+                       _corpus(chrf.chrf, "chrf", chrf.chrf_statistics)),
     _generation_metric("bleu", "higher", "Corpus BLEU (0-100): 13a tokens, 1- to 4-gram precisions clipped by any "
                                          "reference, brevity penalty, exp smoothing (sacrebleu's default).",
-                       _corpus(bleu.corpus_bleu, lambda s: s.bleu)),
+                       _corpus(bleu.corpus_bleu, "bleu", bleu.bleu_statistics)),
     _generation_metric("length_ratio", "closer to 1", "Total text tokens over total closest-reference tokens (BLEU's "
                                                       "ratio): above 1, texts run longer than what people wrote.",
-                       _corpus(bleu.length_ratio, lambda s: s.bleu)),
+                       _corpus(bleu.length_ratio, "bleu", bleu.bleu_statistics)),
     _generation_metric("faithfulness", "higher", "Share of texts whose identifiers (matches of the patterns) all "
                                                  "occur, case-insensitively and as whole tokens, in the id's inputs.",
-                       _mean_of(lambda s, p: s.faithfulness(p).faithful), Faithful),
+                       _mean_of("faithfulness", lambda s, p: s.faithfulness(p).faithful), Faithful),
 ))
 
 
