@@ -45,6 +45,21 @@ def test_a_parameter_of_the_wrong_type_fails_at_load():
         tasks.for_case(spec)
 
 
+def test_a_parameter_outside_its_bounds_fails_at_load():
+    spec = replace(cases.get("recommendations"),
+                   metrics=(MetricSpec("ndcg_at_0", "NDCG@0", "ndcg", params={"k": 0}),), primary_metric="ndcg_at_0")
+    with pytest.raises(CaseSpecError, match=r"parameter 'k': input should be greater than or equal to 1, got 0"):
+        tasks.for_case(spec)
+
+
+def test_a_parameter_outside_its_choices_fails_at_load_naming_them():
+    spec = replace(cases.get("highlights"),
+                   metrics=(MetricSpec("f1_min", "F1", "f1", params={"over_editors": "min"}),), primary_metric="f1_min")
+    with pytest.raises(CaseSpecError, match=r"case 'highlights': metric 'f1_min' \(f1\): parameter 'over_editors': "
+                                            r"input should be 'mean' or 'max', got 'min'"):
+        tasks.for_case(spec)
+
+
 def test_a_required_parameter_left_out_fails_at_load():
     spec = replace(cases.get("recommendations"), metrics=(MetricSpec("ndcg", "NDCG"),), primary_metric="ndcg")
     with pytest.raises(CaseSpecError, match=r"metric 'ndcg' \(ndcg\) needs parameter\(s\) k"):
