@@ -96,10 +96,12 @@ class MetricDefinition(Generic[ScoringT, ParamsT]):
         except ValidationError as error:
             first = error.errors()[0]
             parameter = ".".join(str(part) for part in first["loc"])
-            # A check of the parameters' own (a regular expression that does not compile) says
-            # what is wrong in its words; pydantic's own checks start with a capital.
-            message = str(first["ctx"]["error"]) if first["type"] == "value_error" else \
-                first["msg"][:1].lower() + first["msg"][1:]
+            if first["type"] == "value_error":
+                # A check of the parameters' own (a pattern that does not compile) says what is
+                # wrong in its own words.
+                message = str(first["ctx"]["error"])
+            else:
+                message = first["msg"][:1].lower() + first["msg"][1:]
             raise CaseSpecError(f"{where}: parameter {parameter!r}: {message}, got {first['input']!r}") from None
 
 
