@@ -98,6 +98,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
+    # Workers (perhaps on other machines, started in other folders) get absolute paths only.
+    options = replace(options, output=output, keys_dir=keys_root(options.keys_dir).resolve())
     cluster = parse_cluster(options.cluster, options.jobs)
     if not cluster.address:
         # Re-runs side by side share this machine's cores: a thread pool per core in each would
@@ -108,8 +110,6 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     if options.rerun:
         _check_rerun_tools(options, say)
     inputs = [parse_input(argument) for argument in arguments]
-    if cluster.address:  # the workers are elsewhere: unpacked packs must be where they can read them
-        output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
@@ -339,6 +339,14 @@ def _check_output(output: Path) -> None:
     if output.is_dir() and any(output.iterdir()) and not earlier:
         raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
                          f"choose another -o")
+    # Found now, not after the baselines are trained and the candidates scored.
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output, prefix=".casekit-write-probe-"):
+            pass
+    except OSError as error:
+        raise UsageError(f"cannot write the review into {output} ({error.strerror or error}); "
+                         f"choose another -o") from error
 
 
 def _capped(log: Path, limit: int = 512 * 1024) -> bytes:
