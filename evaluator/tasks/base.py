@@ -45,6 +45,10 @@ from casekit.tasks.metric import Metric, MetricDefinition, MetricRegistry
 Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
 DECISION_FILE = "decision.json"
+# A submission answers each test unit in at most this many rows (a ranking's top k, a day's
+# clips); a file far longer is refused before it is parsed (see read_submission).
+MAX_ROWS_PER_UNIT = 100
+SMALL_TEST_SET_ROWS = 10_000
 """Where a decision is declared: beside the submission file, so it travels with it."""
 
 
@@ -251,7 +255,8 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     def check_submission(self, path: Path, labels: tuple[str, ...], expected_ids: pd.Index) -> CheckedSubmission:
         """Validate the submission at ``path`` for an instance whose test units are ``expected_ids``."""
         report = ValidationReport(file=path)
-        frame = read_submission(path, report, self.text_columns())
+        frame = read_submission(path, report, self.text_columns(),
+                                max_rows=MAX_ROWS_PER_UNIT * len(expected_ids) + SMALL_TEST_SET_ROWS)
         if frame is None:
             return CheckedSubmission(report, None)
         required, optional = self.submission_columns(labels)
