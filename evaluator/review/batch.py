@@ -55,7 +55,7 @@ from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from casekit.review.leaderboard import write_leaderboard
 from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
-from casekit.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
+from casekit.review.rerun import UNSAFE_WARNING, RerunResult, remove_abandoned_scratch, rerun_project
 from casekit.review.results import RESULTS_DIR, ResultStore, submitted_sha256
 from casekit.review.rubric import (
     CaseRubric,
@@ -109,6 +109,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         options = replace(options, rerun_limits=replace(options.rerun_limits, threads=threads))
     if options.rerun:
         _check_rerun_tools(options, say)
+        for scratch in remove_abandoned_scratch():
+            say(f"removed {scratch}, left by a re-run that was killed")
     inputs = [parse_input(argument) for argument in arguments]
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
