@@ -51,6 +51,22 @@ case_app = typer.Typer(
 app.add_typer(case_app, name="case")
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from casekit import __version__
+
+        typer.echo(f"casekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                          help="Print casekit's version and exit.")] = False,
+) -> None:
+    """ML case-study take-homes: scaffold a case, fill in the pipeline, get scored on held-out labels."""
+
+
 def reports_errors(command):
     """Turn casekit's own errors into a message and an exit code, without a traceback: the one
     place where failures become exit codes (each error type carries its own)."""
@@ -68,6 +84,11 @@ def reports_errors(command):
         except CasekitError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            # Every file casekit writes lands whole or not at all (a temporary file, then a rename).
+            print_error("interrupted: what was finished is saved; nothing is half-written. Run the command again "
+                        "to finish.")
+            raise typer.Exit(130) from None
 
     return wrapper
 

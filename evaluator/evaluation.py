@@ -58,6 +58,8 @@ def evaluate_project(
     say = status or (lambda message: None)
     instance = open_instance(project, keys_dir)
     submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
+    if candidate is None and instance.bundle.candidate is None:
+        candidate = project.resolve().name  # the run's name: the project's, not 'unnamed'
     say("validating the submission")
     card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say)
     evaluations = project / EVALUATION_DIR

@@ -191,7 +191,16 @@ def check_ids(
 
     expected = pd.Index(expected_ids, dtype=object)
     unknown = (~ids.isin(expected) & ~empty).to_numpy()
-    if unknown.sum() > len(frame) / 2:
+    near = _near_misses(ids[unknown], expected)
+    if near:
+        written, meant = near[0]
+        _append(report, Problem(
+            "ids_differ_in_case_or_spacing",
+            f"{name}: column '{id_column}': {len(near):,} id(s) differ from the test set's only by letter case or "
+            f"surrounding spaces (e.g. {written!r} for {meant!r}); write them exactly as in data/test.csv",
+            column=id_column,
+        ))
+    elif unknown.sum() > len(frame) / 2:
         # Ids are fresh random tokens per instance: most of them unknown means another instance.
         _append(report, Problem(
             "wrong_instance",
@@ -212,6 +221,16 @@ def check_ids(
             f"{name}: column '{id_column}': {len(missing):,} test id(s) have no prediction: {shown}{more}",
             column=id_column,
         ))
+
+
+def _near_misses(unknown: pd.Series, expected: pd.Index) -> list[tuple[str, str]]:
+    """(written, meant) for each unknown id that is a test id once case and spacing are ignored."""
+    if unknown.empty:
+        return []
+    meant_by_folded = dict(zip(expected.astype(str).str.strip().str.casefold(), expected.astype(str), strict=True))
+    folded = unknown.str.strip().str.casefold()
+    return [(written, meant_by_folded[key]) for written, key in zip(unknown, folded, strict=True)
+            if key in meant_by_folded]
 
 
 def add_row_problems(
