@@ -24,8 +24,9 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
-from casekit.metrics.ngrams import Sequences, grams_by_order, row_matches_against_any_reference
+from casekit.metrics.ngrams import Sequences, matches_against_any_reference
 
 MAX_ORDER = 4
 STATISTICS = 2 + 2 * MAX_ORDER
@@ -83,15 +84,16 @@ def bleu_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     """
     ref_row = np.asarray(ref_row, dtype=np.int64)
     n_rows = len(texts)
-    everything = [*texts, *references]
-    distinct = {text: tokenize_13a(text) for text in dict.fromkeys(everything)}
-    corpus = Sequences.from_tokens([distinct[text] for text in everything])
+    # Titles repeat (templates, several people writing the same words): each distinct one is
+    # tokenised once.
+    text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
+    corpus = Sequences.from_tokens([tokenize_13a(text) for text in distinct]).take(text_of)
     text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
     statistics = np.zeros((n_rows, STATISTICS), dtype=np.int64)
     statistics[:, 0] = text_lengths
     statistics[:, 1] = _closest_reference_lengths(text_lengths, ref_lengths, ref_row)
-    for order, grams in enumerate(grams_by_order(corpus, MAX_ORDER), start=1):
-        statistics[:, 1 + order] = row_matches_against_any_reference(grams, n_rows, ref_row)
+    statistics[:, 2:2 + MAX_ORDER] = matches_against_any_reference(corpus, n_rows, ref_row, MAX_ORDER)
+    for order in range(1, MAX_ORDER + 1):
         statistics[:, 1 + MAX_ORDER + order] = np.maximum(text_lengths - order + 1, 0)
     return statistics
 

@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from casekit.metrics.ngrams import Sequences, pair_matches_by_order
+from casekit.metrics.ngrams import Sequences, matches_per_reference
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD_BITS = 64
@@ -139,7 +139,7 @@ def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.nd
     text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
     pair_text_lengths = text_lengths[ref_row]
     per_reference = []
-    for order, matches in enumerate(pair_matches_by_order(corpus, n_rows, ref_row, 2), start=1):
+    for order, matches in enumerate(matches_per_reference(corpus, n_rows, ref_row, 2).T, start=1):
         generated = np.maximum(pair_text_lengths - order + 1, 0)
         wanted = np.maximum(ref_lengths - order + 1, 0)
         per_reference.append(_f1(matches / np.maximum(generated, 1), matches / np.maximum(wanted, 1)))
