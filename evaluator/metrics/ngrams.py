@@ -159,20 +159,19 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
     width = _bits(int(distinct[~too_many].max(initial=0)) + 1)
 
     keys = _sorted_keys(symbols, owner, texts, row_of_text, slot_of_text, max_order, width, slot_bits)
-    # A key's slot as a count of 1 in its slot's field of a 64-bit word: summed over an n-gram's
+    # A key's slot as a count of 1 in its slot's field of a 63-bit word: summed over an n-gram's
     # keys, each field holds how often that text has the n-gram (rows with more slots than a word
     # has fields use several words).
     count_bits = _bits(int(texts.lengths.max(initial=0)) + 1)
-    fields = 64 // count_bits
+    fields = 63 // count_bits
     n_slots = int(slot.max(initial=0)) + 1
-    slot_of_key = (keys & ((1 << slot_bits) - 1)).astype(np.uint64)
-    words = [np.where(slot_of_key // fields == word, np.uint64(1) << (slot_of_key % fields * count_bits), 0)
-             .astype(np.uint64) for word in range(-(-n_slots // fields))]
+    slot_of_key = keys & ((1 << slot_bits) - 1)
+    words = [np.where(slot_of_key // fields == word, 1 << (slot_of_key % fields * count_bits), 0)
+             for word in range(-(-n_slots // fields))]
     del slot_of_key
 
     def count(sums: list[np.ndarray], slot: int) -> np.ndarray:
-        field = sums[slot // fields] >> np.uint64(slot % fields * count_bits)
-        return (field & np.uint64((1 << count_bits) - 1)).astype(np.int64)
+        return (sums[slot // fields] >> (slot % fields * count_bits)) & ((1 << count_bits) - 1)
 
     matches = np.zeros((ref_row.size if per_reference else n_rows, max_order), dtype=np.int64)
     for order in range(1, max_order + 1):
@@ -183,8 +182,11 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
         gram = keys >> below
         firsts = np.flatnonzero(np.r_[True, gram[1:] != gram[:-1]])
         sums = [np.add.reduceat(word, firsts) for word in words]
+        # Only the n-grams of the row's text can match.
+        shared = count(sums, 0) > 0
+        sums = [word_sums[shared] for word_sums in sums]
         in_text = count(sums, 0)
-        row = gram[firsts] >> (order * width)
+        row = gram[firsts[shared]] >> (order * width)
         if per_reference:
             by_slot = np.zeros((n_rows, n_slots), dtype=np.int64)
             for other in range(1, n_slots):
@@ -196,8 +198,9 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
             matches[:, order - 1] = np.bincount(row, weights=np.minimum(in_text, longest), minlength=n_rows)
         if order < max_order:
             # The next order's n-grams: those extending one the text has, and within their text.
-            kept = np.repeat(in_text > 0, np.diff(np.r_[firsts, keys.size]))
-            kept &= ((keys >> (below - width)) & ((1 << width) - 1)) != 0
+            kept = ((keys >> (below - width)) & ((1 << width) - 1)) != 0
+            if not shared.all():
+                kept &= np.repeat(shared, np.diff(np.r_[firsts, keys.size]))
             keys, words = keys[kept], [word[kept] for word in words]
 
     for row in np.flatnonzero(too_many):
@@ -237,15 +240,17 @@ def _sorted_keys(symbols: np.ndarray, owner: np.ndarray, texts: Sequences, row_o
     text has (``width`` bits a symbol)."""
     padding = max_order - 1
     # Each text followed by `padding` zeros: a window of max_order symbols never reaches the next text.
-    spread = np.arange(symbols.size, dtype=np.int64) + padding * owner
-    padded = np.zeros(symbols.size + padding * texts.count, dtype=np.int64)
-    padded[spread] = symbols
-    starting = symbols != 0
-    starts, owners = spread[starting], owner[starting]
-    keys = row_of_text[owners]
-    for shift in range(max_order):
-        keys = (keys << width) | padded[starts + shift]
-    keys = (keys << slot_bits) | slot_of_text[owners]
+    padded = np.zeros(symbols.size + padding * (texts.count + 1), dtype=np.int64)
+    padded[np.arange(symbols.size, dtype=np.int64) + padding * owner] = symbols
+    size = padded.size - padding
+    keys = padded[:size].copy()
+    for shift in range(1, max_order):
+        keys <<= width
+        keys |= padded[shift:shift + size]
+    keys <<= slot_bits
+    keys |= np.repeat((row_of_text << (max_order * width + slot_bits)) | slot_of_text,
+                      texts.lengths + padding)
+    keys = keys[padded[:size] != 0]
     keys.sort()
     return keys
 
