@@ -87,12 +87,13 @@ def bleu_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     # Titles repeat (templates, several people writing the same words): each distinct one is
     # tokenised once.
     text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
-    corpus = Sequences.from_tokens([tokenize_13a(text) for text in distinct]).take(text_of)
-    text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
+    corpus = Sequences.from_tokens([tokenize_13a(text) for text in distinct])
+    generated, wanted = text_of[:n_rows], text_of[n_rows:]
+    text_lengths, ref_lengths = corpus.lengths[generated], corpus.lengths[wanted]
     statistics = np.zeros((n_rows, STATISTICS), dtype=np.int64)
     statistics[:, 0] = text_lengths
     statistics[:, 1] = _closest_reference_lengths(text_lengths, ref_lengths, ref_row)
-    statistics[:, 2:2 + MAX_ORDER] = matches_against_any_reference(corpus, n_rows, ref_row, MAX_ORDER)
+    statistics[:, 2:2 + MAX_ORDER] = matches_against_any_reference(corpus, generated, wanted, ref_row, MAX_ORDER)
     for order in range(1, MAX_ORDER + 1):
         statistics[:, 1 + MAX_ORDER + order] = np.maximum(text_lengths - order + 1, 0)
     return statistics

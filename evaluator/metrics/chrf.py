@@ -47,9 +47,10 @@ def chrf_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     # Titles repeat (templates, several people writing the same words): each distinct one is
     # stripped and coded once.
     text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
-    corpus = Sequences.from_characters(["".join(text.split()) for text in distinct]).take(text_of)
-    text_lengths, ref_lengths = corpus.lengths[:n_rows][ref_row], corpus.lengths[n_rows:]
-    matches = matches_per_reference(corpus, n_rows, ref_row, CHAR_ORDER)
+    corpus = Sequences.from_characters(["".join(text.split()) for text in distinct])
+    generated, wanted_texts = text_of[:n_rows], text_of[n_rows:]
+    text_lengths, ref_lengths = corpus.lengths[generated][ref_row], corpus.lengths[wanted_texts]
+    matches = matches_per_reference(corpus, generated, wanted_texts, ref_row, CHAR_ORDER)
     per_reference = np.zeros((ref_row.size, STATISTICS), dtype=np.int64)
     for order in range(1, CHAR_ORDER + 1):
         wanted = np.maximum(ref_lengths - order + 1, 0)

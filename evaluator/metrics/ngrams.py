@@ -31,6 +31,7 @@ Python counters instead.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ import pandas as pd
 # Up to this many (row, symbol) cells, renumbering symbols looks them up in a table rather than
 # searching a sorted array (a table of characters by rows takes a few megabytes).
 _TABLE_CELLS = 1 << 26
+# Rows are counted in chunks of about this many symbols.
+_CHUNK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -110,36 +113,59 @@ class Sequences:
         return Sequences(self.values[np.arange(shift.size) + shift], picked.offsets)
 
 
-def matches_per_reference(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int) -> np.ndarray:
+def matches_per_reference(corpus: Sequences, generated: np.ndarray, references: np.ndarray, ref_row: np.ndarray,
+                          max_order: int) -> np.ndarray:
     """Clipped matches between each reference and its row's generated text, per order.
 
-    Texts ``0 .. n_rows-1`` are the generated ones; text ``n_rows + k`` is reference ``k``, of
-    row ``ref_row[k]`` (non-decreasing). Returns shape ``(references, max_order)``: column
-    ``n - 1`` holds ``sum over n-grams g of min(count of g in the text, count of g in reference k)``.
+    Row ``i``'s generated text is ``corpus`` text ``generated[i]``; reference ``k`` is text
+    ``references[k]``, of row ``ref_row[k]`` (non-decreasing). Returns shape
+    ``(references, max_order)``: column ``n - 1`` holds
+    ``sum over n-grams g of min(count of g in the text, count of g in reference k)``.
 
     Examples
     --------
-    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "b"]])
-    >>> matches_per_reference(texts, 1, np.array([0, 0]), 2).tolist()
+    >>> corpus = Sequences.from_tokens([["a", "a", "b"], ["a", "c"]])
+    >>> matches_per_reference(corpus, np.array([0]), np.array([1, 0]), np.array([0, 0]), 2).tolist()
     [[1, 0], [3, 2]]
     """
-    return _clipped_matches(texts, n_rows, np.asarray(ref_row, dtype=np.int64), max_order, per_reference=True)
+    return _in_chunks(corpus, generated, references, ref_row, max_order, per_reference=True)
 
 
-def matches_against_any_reference(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int) -> np.ndarray:
+def matches_against_any_reference(corpus: Sequences, generated: np.ndarray, references: np.ndarray,
+                                  ref_row: np.ndarray, max_order: int) -> np.ndarray:
     """BLEU's clipped matches of each row's text against all its references at once, per order.
 
-    An n-gram of the text matches up to the most times it occurs in any one reference. Returns
-    shape ``(rows, max_order)``: column ``n - 1`` holds
-    ``sum over n-grams g of min(count in the text, max over the row's references of count in it)``.
+    Texts as in :func:`matches_per_reference`. An n-gram of the text matches up to the most
+    times it occurs in any one reference. Returns shape ``(rows, max_order)``: column ``n - 1``
+    holds ``sum over n-grams g of min(count in the text, max over the row's references of count in it)``.
 
     Examples
     --------
-    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "c"]])
-    >>> matches_against_any_reference(texts, 1, np.array([0, 0]), 2).tolist()
+    >>> corpus = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "c"]])
+    >>> matches_against_any_reference(corpus, np.array([0]), np.array([1, 2]), np.array([0, 0]), 2).tolist()
     [[2, 1]]
     """
-    return _clipped_matches(texts, n_rows, np.asarray(ref_row, dtype=np.int64), max_order, per_reference=False)
+    return _in_chunks(corpus, generated, references, ref_row, max_order, per_reference=False)
+
+
+def _in_chunks(corpus: Sequences, generated: np.ndarray, references: np.ndarray, ref_row: np.ndarray,
+               max_order: int, per_reference: bool) -> np.ndarray:
+    """The matches of a few thousand rows at a time: a chunk's arrays stay in the processor's cache,
+    which makes the dozen passes over them per order several times faster than over the corpus."""
+    ref_row = np.asarray(ref_row, dtype=np.int64)
+    n_rows = len(generated)
+    first_reference = np.searchsorted(ref_row, np.arange(n_rows + 1))
+    positions = corpus.lengths[generated] + np.bincount(ref_row, weights=corpus.lengths[references],
+                                                        minlength=n_rows).astype(np.int64)
+    ends = np.cumsum(positions)
+    bounds = np.unique(np.r_[0, np.searchsorted(ends, np.arange(_CHUNK, ends[-1] if n_rows else 0, _CHUNK)), n_rows])
+    matches = np.zeros((ref_row.size if per_reference else n_rows, max_order), dtype=np.int64)
+    for start, stop in itertools.pairwise(bounds):
+        mine = slice(first_reference[start], first_reference[stop])
+        chunk = corpus.take(np.r_[generated[start:stop], references[mine]])
+        found = _clipped_matches(chunk, stop - start, ref_row[mine] - start, max_order, per_reference)
+        matches[mine if per_reference else slice(start, stop)] = found
+    return matches
 
 
 def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int,

@@ -139,7 +139,8 @@ def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.nd
     text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
     pair_text_lengths = text_lengths[ref_row]
     per_reference = []
-    for order, matches in enumerate(matches_per_reference(corpus, n_rows, ref_row, 2).T, start=1):
+    shared = matches_per_reference(corpus, np.arange(n_rows), n_rows + np.arange(ref_row.size), ref_row, 2)
+    for order, matches in enumerate(shared.T, start=1):
         generated = np.maximum(pair_text_lengths - order + 1, 0)
         wanted = np.maximum(ref_lengths - order + 1, 0)
         per_reference.append(_f1(matches / np.maximum(generated, 1), matches / np.maximum(wanted, 1)))
