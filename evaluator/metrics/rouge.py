@@ -135,16 +135,19 @@ def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.nd
     """
     ref_row = np.asarray(ref_row, dtype=np.int64)
     n_rows = len(texts)
-    corpus = _rouge_corpus([*texts, *references])
-    text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
-    pair_text_lengths = text_lengths[ref_row]
+    # Titles repeat (templates, several people writing the same words): each distinct one is
+    # tokenised and stemmed once.
+    text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
+    corpus = _rouge_corpus(list(distinct))
+    text_index, ref_index = text_of[:n_rows], text_of[n_rows:]
+    pair_text_lengths, ref_lengths = corpus.lengths[text_index][ref_row], corpus.lengths[ref_index]
     per_reference = []
-    shared = matches_per_reference(corpus, np.arange(n_rows), n_rows + np.arange(ref_row.size), ref_row, 2)
+    shared = matches_per_reference(corpus, text_index, ref_index, ref_row, 2)
     for order, matches in enumerate(shared.T, start=1):
         generated = np.maximum(pair_text_lengths - order + 1, 0)
         wanted = np.maximum(ref_lengths - order + 1, 0)
         per_reference.append(_f1(matches / np.maximum(generated, 1), matches / np.maximum(wanted, 1)))
-    lcs = lcs_lengths(corpus, np.arange(n_rows)[ref_row], n_rows + np.arange(ref_row.size))
+    lcs = lcs_lengths(corpus, text_index[ref_row], ref_index)
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = np.where(pair_text_lengths > 0, lcs / np.maximum(pair_text_lengths, 1), 0.0)
         recall = np.where(ref_lengths > 0, lcs / np.maximum(ref_lengths, 1), 0.0)
