@@ -229,13 +229,13 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
                 kept &= np.repeat(shared, np.diff(np.r_[firsts, keys.size]))
             keys, words = keys[kept], [word[kept] for word in words]
 
-    for row in np.flatnonzero(too_many):
-        references = np.flatnonzero(ref_row == row)
-        text, others = _codes(texts, row), [_codes(texts, n_rows + reference) for reference in references]
+    for crowded in np.flatnonzero(too_many).tolist():
+        references = np.flatnonzero(ref_row == crowded)
+        text, others = _codes(texts, crowded), [_codes(texts, n_rows + reference) for reference in references]
         if per_reference:
             matches[references] = [_counted_matches(text, other, max_order) for other in others]
         else:
-            matches[row] = _counted_against_any(text, others, max_order)
+            matches[crowded] = _counted_against_any(text, others, max_order)
     return matches
 
 
