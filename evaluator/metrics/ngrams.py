@@ -206,13 +206,15 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
         # Bits below the order-n n-gram: the later symbols, then the slot.
         below = slot_bits + (max_order - order) * width
         gram = keys >> below
-        firsts = np.flatnonzero(np.r_[True, gram[1:] != gram[:-1]])
+        firsts = np.r_[0, np.flatnonzero(np.diff(gram)) + 1]
         sums = [np.add.reduceat(word, firsts) for word in words]
         # Only the n-grams of the row's text can match.
         shared = count(sums, 0) > 0
-        sums = [word_sums[shared] for word_sums in sums]
+        everywhere = bool(shared.all())
+        if not everywhere:
+            sums = [word_sums[shared] for word_sums in sums]
         in_text = count(sums, 0)
-        row = gram[firsts[shared]] >> (order * width)
+        row = gram[firsts[shared] if not everywhere else firsts] >> (order * width)
         if per_reference:
             by_slot = np.zeros((n_rows, n_slots), dtype=np.int64)
             for other in range(1, n_slots):
@@ -224,8 +226,8 @@ def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_ord
             matches[:, order - 1] = np.bincount(row, weights=np.minimum(in_text, longest), minlength=n_rows)
         if order < max_order:
             # The next order's n-grams: those extending one the text has, and within their text.
-            kept = ((keys >> (below - width)) & ((1 << width) - 1)) != 0
-            if not shared.all():
+            kept = (keys & (((1 << width) - 1) << (below - width))) != 0
+            if not everywhere:
                 kept &= np.repeat(shared, np.diff(np.r_[firsts, keys.size]))
             keys, words = keys[kept], [word[kept] for word in words]
 
