@@ -178,7 +178,12 @@ def lcs_lengths(corpus: Sequences, left: np.ndarray, right: np.ndarray) -> np.nd
     other = np.where(left_short, right, left)
     result = np.zeros(left.size, dtype=np.int64)
     fits = lengths[pattern] <= _WORD_BITS
-    result[fits] = _bit_parallel_lcs(corpus, pattern[fits], other[fits])
+    # Pairs in bands of 8 pattern tokens: a step compares each pair's token with as many pattern
+    # positions as its band's longest pattern has, not the corpus's longest (half the work for titles).
+    band = np.where(fits, (lengths[pattern] + 7) // 8, -1)
+    for width in np.unique(band[fits]):
+        chosen = np.flatnonzero(band == width)
+        result[chosen] = _bit_parallel_lcs(corpus, pattern[chosen], other[chosen])
     for k in np.flatnonzero(~fits):
         result[k] = _dynamic_programming_lcs(_codes(corpus, pattern[k]), _codes(corpus, other[k]))
     return result
