@@ -212,13 +212,15 @@ def pack(
         "-o", "--output", help="The zip [default: PROJECT.zip beside the project].")] = None,
     include_mlflow: Annotated[bool, typer.Option(
         "--include-mlflow", help="Add your own MLflow runs (mlflow.db, mlruns/).")] = False,
+    include_drill: Annotated[bool, typer.Option(
+        "--include-drill", help="Add your drill transcripts (drill/).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
 ) -> None:
     """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
     from casekit.outputs.console import console
     from casekit.review.pack import pack_project
 
-    packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
+    packed = pack_project(project, output, include_mlflow=include_mlflow, include_drill=include_drill, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
                   highlight=False)
     for link in packed.skipped_links:
@@ -284,6 +286,53 @@ def review(
                   highlight=False)
     if batch.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def drill(
+    case: Annotated[str | None, typer.Argument(help="The case's slug [default: the --project's case].")] = None,
+    minutes: Annotated[int | None, typer.Option(min=1, help="Minutes on the clock [default: the plan's, 60].")] = None,
+    project: Annotated[Path | None, typer.Option(
+        help="A project after 'casekit evaluate': adds questions made from its latest evaluation, and keeps the "
+             "transcript in PROJECT/drill/ [default: no project; the transcript goes to ./drill/].")] = None,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the drill to MLflow.")] = True,
+) -> None:
+    """Practise the "why?" round: timed questions on the case's design, typed answers, then score yourself 0-3."""
+    import sys
+
+    from casekit.drill.questions import setup_drill
+    from casekit.drill.session import DrillInterrupted, run_drill
+    from casekit.errors import UsageError
+    from casekit.outputs.console import console, print_error
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("casekit drill asks questions in a terminal: run it in one (stdin and stdout are not a tty)")
+    setup = setup_drill(case, project, minutes)
+    try:
+        transcript = run_drill(setup, console)
+    except DrillInterrupted as stopped:
+        kept = stopped.transcript
+        cut = sum(answer.cut_short for answer in kept.answers)
+        console.print(f"\ninterrupted: kept {len(kept.answers)} answer(s) ({cut} cut short) and "
+                      f"{len(kept.scores)} score(s) in {stopped.folder}", highlight=False)
+        raise typer.Exit(130) from None
+    scores = transcript.scores
+    console.print(f"\nself-scores: {sum(scores.values())} of {3 * len(scores)} over {len(scores)} decision(s); "
+                  f"transcript: {setup.folder}", highlight=False)
+    if track:
+        from casekit.drill.run_log import log_drill
+        from casekit.instances.bundle import BundleMetadata
+
+        candidate = BundleMetadata.read(project).candidate if project else None
+        try:
+            run = log_drill(transcript, setup.folder, candidate)
+        except Exception as error:  # a store failure must not lose the drill: its transcript is written
+            print_error(f"warning: the drill was not logged to MLflow ({str(error).splitlines()[0]}); "
+                        f"its transcript is in {setup.folder}")
+        else:
+            console.print(f"MLflow:     run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                          highlight=False)
 
 
 Columns = Annotated[list[str] | None, typer.Option(

@@ -46,12 +46,16 @@ class Level:
 
 @dataclass(frozen=True)
 class Decision:
-    """A design decision to defend: an opening question (``levels[0]``), then the follow-ups."""
+    """A design decision to defend: an opening question (``levels[0]``), then the follow-ups.
+
+    ``evidence`` is set on the questions made from a candidate's own results: what they are about.
+    """
 
     key: str
     stage: str
     title: str
     levels: tuple[Level, ...]
+    evidence: str = ""
 
     @property
     def opening(self) -> Level:
