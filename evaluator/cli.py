@@ -315,7 +315,7 @@ def drill(
         kept = stopped.transcript
         cut = sum(answer.cut_short for answer in kept.answers)
         console.print(f"\ninterrupted: kept {len(kept.answers)} answer(s) ({cut} cut short) and "
-                      f"{len(kept.scores)} score(s) in {stopped.folder}", highlight=False)
+                      f"{len(kept.scores)} score(s) in {stopped.folder}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     scores = transcript.scores
     console.print(f"\nself-scores: {sum(scores.values())} of {3 * len(scores)} over {len(scores)} decision(s); "
