@@ -335,6 +335,45 @@ def drill(
                           highlight=False)
 
 
+@app.command()
+@reports_errors
+def whatif(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new', with its submission.")] = Path("."),
+    threshold: Annotated[float | None, typer.Option(
+        help="Score at this decision threshold, as a decision.json declaring it would.")] = None,
+    metric: Annotated[str | None, typer.Option(
+        help="Make this metric the primary one (baselines are compared, and slices cut, on it).")] = None,
+    k: Annotated[int | None, typer.Option("--k", help="Compute every metric that takes a cut-off at this k.")] = None,
+    keys_dir: KeysDir = None,
+    resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the what-if to MLflow.")] = False,
+) -> None:
+    """Score the same predictions under another threshold, primary metric or cut-off; logs nothing unless --track."""
+    import tempfile
+
+    from casekit.drill.whatif import WhatIf, whatif_scorecard
+    from casekit.outputs.console import console, print_scorecard
+
+    change = WhatIf(threshold=threshold, metric=metric, k=k)
+    with progress_bar() as status:
+        card = whatif_scorecard(project, change, keys_dir=keys_dir, resamples=resamples, status=status)
+    console.print(f"what if: {change.describe()} (the project's files are unchanged)", highlight=False)
+    print_scorecard(card)
+    if track:
+        from casekit.instances.instance import open_instance
+        from casekit.outputs import tracking
+        from casekit.outputs.evaluation_folder import write_evaluation_folder
+
+        instance = open_instance(project, keys_dir)
+        with tempfile.TemporaryDirectory(prefix="casekit-whatif-") as scratch:
+            folder = write_evaluation_folder(card, Path(scratch) / "whatif", Path(card.submission.file))
+            run = tracking.log_evaluation(card, role="whatif", outputs=folder, test_set=instance.key.answers,
+                                          test_source=instance.key.answers_path, target=instance.spec.target,
+                                          extra_tags={"casekit.whatif": change.describe()})
+        console.print(f"MLflow:    run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                      highlight=False)
+
+
 Columns = Annotated[list[str] | None, typer.Option(
     help="Repeat the option, or separate the columns with commas.", show_default=False)]
 

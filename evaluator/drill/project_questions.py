@@ -135,7 +135,7 @@ def _capacity(spec: CaseSpec, card: Scorecard) -> Decision | None:
     share = decision.flagged / rows
     capacity = spec.review_capacity
     source = "declared in decision.json" if decision.declared else "the default: no decision.json"
-    evidence = (f"at the threshold {decision.threshold:g} ({source}) you flag {decision.flagged:,} of {rows:,} test "
+    evidence = (f"at the threshold {decision.threshold:g} ({source}) you flag {decision.flagged:,} of {rows:,} "
                 f"{card.bootstrap.unit}s ({share:.1%}) where the people acting on them can handle {capacity:.0%}")
     side = "more" if share > capacity else "fewer"
     return Decision("your_operating_point", "tradeoffs", "Your results: the operating point", (
