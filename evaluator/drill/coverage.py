@@ -3,15 +3,18 @@
 It is a hint for the candidate scoring themselves, never a grade: it cannot tell a point made
 from a point named in passing, or a right answer from a wrong one that uses the same words.
 A strong point counts as touched when the answer shares at least :data:`MIN_SHARED` of its
-content words (words of three letters or more that are not among the commonest English ones,
-compared without a final "s").
+content words, and at least :data:`MIN_SHARE` of them (content words: three letters or more, not
+among the commonest English ones, compared without a final "s"). Two words alone are too easy to
+share with a long point ("asks" and "post").
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 MIN_SHARED = 2
+MIN_SHARE = 0.3
 _WORD = re.compile(r"[a-z0-9][a-z0-9_@.%-]*[a-z0-9%]|[a-z0-9]")
 _COMMON_WORDS = """
 about above after again against all also and any are because been before being below between both but can
@@ -35,6 +38,11 @@ def content_words(text: str) -> set[str]:
 
 
 def touched_points(answer: str, points: tuple[str, ...]) -> list[str]:
-    """The points of which ``answer`` shares at least :data:`MIN_SHARED` content words, in order."""
+    """The points whose content words ``answer`` shares enough of (see the module's docstring), in order."""
     said = content_words(answer)
-    return [point for point in points if len(content_words(point) & said) >= MIN_SHARED]
+    touched = []
+    for point in points:
+        words = content_words(point)
+        if len(words & said) >= max(MIN_SHARED, math.ceil(MIN_SHARE * len(words))):
+            touched.append(point)
+    return touched

@@ -23,6 +23,7 @@ from prompt_toolkit.formatted_text import HTML
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.validation import Validator
 from rich.console import Console
+from rich.markup import escape
 
 from casekit.cases.spec import CaseSpec
 from casekit.drill.coverage import touched_points
@@ -122,10 +123,10 @@ def _ask(decisions: tuple[Decision, ...], transcript: Transcript, box: PromptSes
         console.print()
         console.rule(f"{number}/{len(decisions)} · {decision.stage.replace('_', ' ')} · {decision.title}")
         if decision.evidence:
-            console.print(f"[dim]Evidence: {decision.evidence}[/dim]", highlight=False)
+            console.print(f"[dim]Evidence: {escape(decision.evidence)}[/dim]", highlight=False)
         for level, asked in enumerate(decision.levels):
             label = "Q" if level == 0 else "Why?"
-            console.print(f"\n[bold]{label}[/bold] {asked.question}", highlight=False)
+            console.print(f"\n[bold]{label}[/bold] {escape(asked.question)}", highlight=False)
             started = countdown.elapsed
             try:
                 text = box.prompt("> ").rstrip()
@@ -156,16 +157,16 @@ def _score(decisions: tuple[Decision, ...], transcript: Transcript, console: Con
         console.print()
         console.rule(decision.title)
         for answer in transcript.answers_to(decision.key):
-            console.print(f"\n[bold]Q{answer.level + 1}.[/bold] {answer.question} [dim]({answer.seconds:.0f} s)[/dim]",
-                          highlight=False)
-            console.print(f"[cyan]You:[/cyan] {answer.answer or '(no answer)'}", highlight=False, markup=False)
+            console.print(f"\n[bold]Q{answer.level + 1}.[/bold] {escape(answer.question)} "
+                          f"[dim]({answer.seconds:.0f} s)[/dim]", highlight=False)
+            console.print(f"[cyan]You:[/cyan] {escape(answer.answer or '(no answer)')}", highlight=False)
             for point in answer.strong:
                 mark = "[green]*[/green]" if point in answer.touched else " "
-                console.print(f"  {mark} [green]strong:[/green] {_escape(point)}", highlight=False)
+                console.print(f"  {mark} [green]strong:[/green] {escape(point)}", highlight=False)
             for point in answer.weak:
-                console.print(f"    [yellow]weak:[/yellow] {_escape(point)}", highlight=False)
+                console.print(f"    [yellow]weak:[/yellow] {escape(point)}", highlight=False)
             for point in answer.red_flags:
-                console.print(f"    [red]red flag:[/red] {_escape(point)}", highlight=False)
+                console.print(f"    [red]red flag:[/red] {escape(point)}", highlight=False)
             console.print(f"  [dim]coverage hint, not a grade: your words touch {len(answer.touched)} of "
                           f"{len(answer.strong)} strong points (marked *)[/dim]", highlight=False)
         text = scorer.prompt(f"Your score for '{decision.title}' (0-3, Enter: skip): ").strip()
@@ -193,6 +194,3 @@ def _answer_box(countdown: Countdown) -> PromptSession:
     return PromptSession(multiline=True, key_bindings=bindings, bottom_toolbar=countdown.toolbar,
                          refresh_interval=1.0, prompt_continuation="  ")
 
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
