@@ -297,20 +297,35 @@ def drill(
         help="A project after 'casekit evaluate': adds questions made from its latest evaluation, and keeps the "
              "transcript in PROJECT/drill/ [default: no project; the transcript goes to ./drill/].")] = None,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the drill to MLflow.")] = True,
+    sheet: Annotated[bool, typer.Option(
+        "--sheet", help="Write the interviewer's sheet (an HTML page: plan, anchors, timer, scores, notes, JSON "
+                        "export) instead of running the drill.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where --sheet writes the page.")] = Path("sheet.html"),
 ) -> None:
     """Practise the "why?" round: timed questions on the case's design, typed answers, then score yourself 0-3."""
     import sys
 
     from casekit.drill.questions import setup_drill
     from casekit.drill.session import DrillInterrupted, run_drill
+    from casekit.drill.transcript import transcript_folder
     from casekit.errors import UsageError
+    from casekit.instances.bundle import BundleMetadata
     from casekit.outputs.console import console, print_error
 
+    setup = setup_drill(case, project, minutes)
+    candidate = BundleMetadata.read(project).candidate if project else None
+    if sheet:
+        from casekit.drill.sheet import write_sheet
+
+        written = write_sheet(setup, output, candidate)
+        console.print(f"interviewer's sheet: {written} ({len(setup.decisions)} decisions, {setup.minutes} minutes)",
+                      highlight=False)
+        return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError("casekit drill asks questions in a terminal: run it in one (stdin and stdout are not a tty)")
-    setup = setup_drill(case, project, minutes)
+    folder = transcript_folder(setup.root)
     try:
-        transcript = run_drill(setup, console)
+        transcript = run_drill(setup, console, folder)
     except DrillInterrupted as stopped:
         kept = stopped.transcript
         cut = sum(answer.cut_short for answer in kept.answers)
@@ -319,17 +334,15 @@ def drill(
         raise typer.Exit(130) from None
     scores = transcript.scores
     console.print(f"\nself-scores: {sum(scores.values())} of {3 * len(scores)} over {len(scores)} decision(s); "
-                  f"transcript: {setup.folder}", highlight=False)
+                  f"transcript: {folder}", highlight=False)
     if track:
         from casekit.drill.run_log import log_drill
-        from casekit.instances.bundle import BundleMetadata
 
-        candidate = BundleMetadata.read(project).candidate if project else None
         try:
-            run = log_drill(transcript, setup.folder, candidate)
+            run = log_drill(transcript, folder, candidate)
         except Exception as error:  # a store failure must not lose the drill: its transcript is written
             print_error(f"warning: the drill was not logged to MLflow ({str(error).splitlines()[0]}); "
-                        f"its transcript is in {setup.folder}")
+                        f"its transcript is in {folder}")
         else:
             console.print(f"MLflow:     run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
                           highlight=False)

@@ -87,7 +87,7 @@ def test_the_drill_places_its_own_questions_after_the_plans_of_their_stage(plant
     stages = [decision.stage for decision in setup.decisions]
     assert {"your_weak_slice", "your_baseline", "your_operating_point"} <= set(keys)
     assert stages == sorted(stages, key=STAGES.index)
-    assert setup.folder.parent == project / "drill"
+    assert setup.root == project
 
 
 def test_a_project_without_an_evaluation_is_refused_saying_to_evaluate(fake_news_project, tmp_path):

@@ -10,7 +10,6 @@ from casekit import cases
 from casekit.drill.plan import STAGES, Decision, DrillPlan, load_plan
 from casekit.drill.project_questions import latest_scorecard, project_questions, recorded_holdout
 from casekit.drill.session import DrillSetup
-from casekit.drill.transcript import transcript_folder
 from casekit.errors import UsageError
 from casekit.instances.bundle import BundleMetadata
 from casekit.scoring.scorecard import Scorecard
@@ -26,7 +25,7 @@ def drill_decisions(plan: DrillPlan, own: list[Decision]) -> tuple[Decision, ...
 def setup_drill(case: str | None, project: Path | None, minutes: int | None) -> DrillSetup:
     """The drill of ``case`` (or of the project's case), with ``project``'s questions, for ``minutes``.
 
-    The transcript goes to ``project/drill/`` when a project is given, else to ``./drill/``.
+    Transcripts go to ``project/drill/`` when a project is given, else to ``./drill/``.
     """
     spec, own = None, []
     if project is not None:
@@ -43,4 +42,4 @@ def setup_drill(case: str | None, project: Path | None, minutes: int | None) -> 
         spec = cases.get(case)
     plan = load_plan(cases.get(spec.slug))
     return DrillSetup(spec, drill_decisions(plan, own), minutes or plan.minutes,
-                      transcript_folder(project if project is not None else Path.cwd()), project)
+                      project if project is not None else Path.cwd(), project)

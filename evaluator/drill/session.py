@@ -50,12 +50,12 @@ class _Stopped(Exception):
 
 @dataclass(frozen=True)
 class DrillSetup:
-    """What a drill asks, for how long, and where its transcript goes."""
+    """What a drill asks, for how long, and the folder whose ``drill/`` keeps its transcripts."""
 
     spec: CaseSpec
     decisions: tuple[Decision, ...]
     minutes: int
-    folder: Path
+    root: Path
     project: Path | None = None
 
 
@@ -83,8 +83,8 @@ class Countdown:
                     "Ctrl-C: stop, keeping the transcript")
 
 
-def run_drill(setup: DrillSetup, console: Console) -> Transcript:
-    """Ask, then let the candidate score; the transcript is written as it grows.
+def run_drill(setup: DrillSetup, console: Console, folder: Path) -> Transcript:
+    """Ask, then let the candidate score; the transcript is written to ``folder`` as it grows.
 
     Raises
     ------
@@ -101,17 +101,17 @@ def run_drill(setup: DrillSetup, console: Console) -> Transcript:
 
     def save() -> None:
         transcript.elapsed_seconds = round(countdown.elapsed, 1)
-        transcript.write(setup.folder)
+        transcript.write(folder)
 
     save()
     console.print(f"[bold]{setup.spec.title}[/bold]: the \"why?\" drill, {len(setup.decisions)} decisions in "
-                  f"{setup.minutes} minutes. Transcript: {setup.folder}", highlight=False)
+                  f"{setup.minutes} minutes. Transcript: {folder}", highlight=False)
     try:
         _ask(setup.decisions, transcript, box, countdown, console, save)
         _score(setup.decisions, transcript, console, save)
     except (_Stopped, KeyboardInterrupt, EOFError):
         save()
-        raise DrillInterrupted(transcript, setup.folder) from None
+        raise DrillInterrupted(transcript, folder) from None
     transcript.finished = True
     save()
     return transcript
