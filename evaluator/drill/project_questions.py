@@ -44,19 +44,23 @@ def recorded_holdout(card: Scorecard) -> float | None:
 
     from casekit.outputs import tracking
 
-    tracking._quiet_mlflow()
-    try:
-        tracking.ensure_reachable()
+    def latest() -> float | None:
         experiment = mlflow.get_experiment_by_name(tracking.experiment_name(card.case, card.instance_id))
         if experiment is None:
             return None
         runs = mlflow.search_runs(experiment_ids=[experiment.experiment_id],
                                   filter_string=f"tags.`{tracking.ROLE_TAG}` = 'development'",
                                   order_by=["attributes.start_time DESC"], max_results=1, output_format="list")
+        value = runs[0].data.metrics.get(f"holdout_{card.primary_metric}") if runs else None
+        return None if value is None else float(value)
+
+    tracking._quiet_mlflow()
+    try:
+        tracking.ensure_reachable()
     except tracking.TrackingUnavailableError:
-        return None
-    value = runs[0].data.metrics.get(f"holdout_{card.primary_metric}") if runs else None
-    return None if value is None else float(value)
+        return None  # the hold-out question is the one left out; the drill goes on
+    with tracking.exclusive_store():
+        return tracking.retry_when_locked(latest)
 
 
 def _weak_slice(card: Scorecard) -> Decision | None:
