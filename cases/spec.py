@@ -7,7 +7,8 @@ by import path (``"package.module:attribute"``, as entry points are) and resolve
 
 What a metric computes, which direction is better and which parameters it takes belong to
 the task type's metric registry (``casekit.tasks``), which checks every case against it
-when the case is loaded: a case only names the metrics it reports.
+when the case is loaded: a case only names the metrics it reports, with their parameters as
+typed values, and the functions of its own diagnostics.
 """
 
 from __future__ import annotations
@@ -44,25 +45,60 @@ def resolve(reference: str) -> Any:
 
 
 @dataclass(frozen=True)
+class AnswerFilter:
+    """The answers a metric counts as relevant: those whose answer-key ``column`` holds ``value``
+    (a ranking's recall on the places new to the user: ``AnswerFilter("visit", "new")``)."""
+
+    column: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.column.strip() or not self.value.strip():
+            raise CaseSpecError(f"{self!r}: an answer filter names an answer-key column and the value of the answers "
+                                "it keeps")
+
+
+@dataclass(frozen=True)
+class CaseMetric:
+    """A metric a case computes with its own function, beside its task's registry: a diagnostic
+    particular to the case (a places case's distance from the user to what it recommends).
+
+    ``compute`` points to the function (``"package.module:function"``, resolved on use); what
+    it is given is the task type's to say (a ranking task gives the top of every list and the
+    input tables). ``reads`` names the input tables, and their columns, that it reads. It has no
+    interval: declare its :class:`MetricSpec` with ``interval=False``.
+    """
+
+    compute: str
+    direction: Literal["higher", "lower"]
+    summary: str
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def function(self) -> Any:
+        return resolve(self.compute)
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """One metric a case reports.
 
     ``name`` is the key in scorecards and MLflow; ``metric`` names the task's registered metric
-    it computes (``name`` itself when not given), with ``params`` (e.g. ``{"k": 10}``);
-    ``interval`` says whether the scorecard gives it a bootstrap confidence interval
-    (headline metrics do; a diagnostic may not).
+    it computes (``name`` itself when not given), with ``params`` as typed values (``{"k": 10}``,
+    ``{"only": AnswerFilter("visit", "new")}``), or is the case's own :class:`CaseMetric`;
+    ``interval`` says whether the scorecard gives it a bootstrap confidence interval (headline
+    metrics do; a diagnostic may not).
     """
 
     name: str
     title: str
-    metric: str | None = None
+    metric: str | CaseMetric | None = None
     params: dict[str, Any] = field(default_factory=dict)
     interval: bool = True
 
     @property
     def registered_name(self) -> str:
-        """The name of the metric in its task's registry."""
-        return self.metric or self.name
+        """The name of the metric in its task's registry (its own name for a case's metric)."""
+        return self.metric if isinstance(self.metric, str) else self.name
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,16 @@ def reports_errors(command):
     return wrapper
 
 
+def warn_old_imports(project: Path) -> None:
+    """A project made before casekit 0.3 imports ``evaluator``: say what to change, once per place."""
+    from casekit.instances.bundle import old_imports
+    from casekit.outputs.console import print_error
+
+    for place in old_imports(project):
+        print_error(f"warning: {place} imports 'evaluator', casekit's name before 0.3; "
+                    f"write 'from casekit import ...' there (the same functions).")
+
+
 @app.command("list")
 @reports_errors
 def list_cases() -> None:
@@ -146,6 +156,7 @@ def evaluate(
     from casekit.evaluation import evaluate_project
     from casekit.outputs.console import console, print_error, print_scorecard
 
+    warn_old_imports(project)
     with progress_bar() as status:
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
                                   resamples=resamples, track=track, status=status)
@@ -164,23 +175,35 @@ def evaluate(
 @app.command()
 @reports_errors
 def sync(
-    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    folder: Annotated[Path, typer.Argument(help="A project, or a review's output folder.")] = Path("."),
     keys_dir: KeysDir = None,
 ) -> None:
-    """Log the evaluations that could not reach the MLflow tracking store when they ran."""
+    """Log the evaluations or reviewed candidates that could not reach the MLflow tracking store."""
+    from casekit.errors import UsageError
     from casekit.evaluation import sync_project
+    from casekit.instances.bundle import METADATA_FILE
+    from casekit.instances.instance import open_issued_instance
     from casekit.outputs.console import console
     from casekit.outputs.tracking import TrackingUnavailableError
+    from casekit.review.batch import sync_review
+    from casekit.review.results import RESULTS_DIR
 
     with progress_bar() as status:
-        results = sync_project(project, keys_dir=keys_dir, status=status)
-    for result in results:
-        name = result.folder.name if result.folder else "evaluation"
-        if result.tracking_error or result.run is None:
-            raise TrackingUnavailableError(f"{name}: still not logged: {result.tracking_error}")
-        console.print(f"{name}: logged as run {result.run.run_id} at {result.run.tracking_uri}", highlight=False)
+        if (folder / METADATA_FILE).is_file():
+            results = [(result.folder or folder, result.run, result.tracking_error)
+                       for result in sync_project(folder, keys_dir=keys_dir, status=status)]
+        elif (folder / RESULTS_DIR).is_dir():
+            results = [(path, result.run, result.error) for path, result in
+                       sync_review(folder, lambda instance_id: open_issued_instance(instance_id, keys_dir), status)]
+        else:
+            raise UsageError(f"{folder} is neither a project (no {METADATA_FILE}) nor a review's output folder "
+                             f"(no {RESULTS_DIR}/)")
+    for path, run, error in results:
+        if error or run is None:
+            raise TrackingUnavailableError(f"{path.name}: still not logged: {error}")
+        console.print(f"{path.relative_to(folder)}: logged as run {run.run_id} at {run.tracking_uri}", highlight=False)
     if not results:
-        console.print("nothing to sync: every evaluation is logged", highlight=False)
+        console.print("nothing to sync: every result is logged", highlight=False)
 
 
 @app.command()
@@ -197,6 +220,7 @@ def validate(
     project = find_project(target)
     if project is None:
         raise UsageError(f"{target}: not inside a casekit project (no casekit.json found)")
+    warn_old_imports(project)
     submission = target / DEFAULT_SUBMISSION if target.is_dir() else target
     report = validate_predictions(submission, project)
     if not report.ok:
@@ -220,6 +244,7 @@ def pack(
     from casekit.outputs.console import console
     from casekit.review.pack import pack_project
 
+    warn_old_imports(project)
     packed = pack_project(project, output, include_mlflow=include_mlflow, include_drill=include_drill, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
                   highlight=False)
@@ -374,17 +399,37 @@ def whatif(
     print_scorecard(card)
     if track:
         from casekit.instances.instance import open_instance
-        from casekit.outputs import tracking
+        from casekit.outputs import recording, tracking
         from casekit.outputs.evaluation_folder import write_evaluation_folder
 
         instance = open_instance(project, keys_dir)
+        key = recording.content_key({
+            "kind": "whatif", "change": change.describe(), "submission": card.submission.sha256,
+            "decision": card.submission.decision, "instance": card.instance_id, "resamples": card.bootstrap.resamples,
+            "casekit": card.casekit_version, "candidate": card.candidate})
         with tempfile.TemporaryDirectory(prefix="casekit-whatif-") as scratch:
             folder = write_evaluation_folder(card, Path(scratch) / "whatif", Path(card.submission.file))
             run = tracking.log_evaluation(card, role="whatif", outputs=folder, test_set=instance.key.answers,
                                           test_source=instance.key.answers_path, target=instance.spec.target,
-                                          extra_tags={"casekit.whatif": change.describe()})
+                                          content_key=key, extra_tags={"casekit.whatif": change.describe()})
         console.print(f"MLflow:    run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
                       highlight=False)
+
+
+@app.command()
+@reports_errors
+def calibrate(
+    case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
+    reviewer: Annotated[str, typer.Option(help="Your name as a reviewer (it names your folder).")],
+    directory: Annotated[Path, typer.Option(
+        "--dir", help="Where the panel's calibration files are kept (DIR/calibration/REVIEWER/).")] = Path("."),
+) -> None:
+    """Score the case's gold answers before a batch: your deviation from the reference, the panel's agreement."""
+    from casekit.outputs.calibration import print_calibration
+    from casekit.review.calibration import calibrate as run_calibration
+
+    calibration = run_calibration(cases.get(case), reviewer, directory)
+    print_calibration(calibration, f"casekit calibrate {case} --reviewer {reviewer} --dir {directory}")
 
 
 Columns = Annotated[list[str] | None, typer.Option(

@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,8 @@ from casekit.cases.table_split import TableSplit
 from casekit.drill.plan import PLAN_FILE
 from casekit.errors import UsageError
 from casekit.files.atomic import current_umask
-from casekit.review.rubric import GENERIC_RUBRIC
+from casekit.review import gold
+from casekit.review.rubric import GENERIC_RUBRIC, load_case_rubric
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 MIN_ROWS = 100
@@ -287,6 +288,9 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
     (package / PLAN_FILE).write_text(starter_plan(spec, declaration.profile, declaration.audit, declaration.choice,
                                                   declaration.split), encoding="utf-8")
+    (package / gold.GOLD_DIR).mkdir()
+    for name, text in gold.template_files(load_case_rubric(replace(spec, folder=package))).items():
+        (package / gold.GOLD_DIR / name).write_text(text, encoding="utf-8")
     for name, text in files.starter_files(spec, declaration.roles).items():
         (package / files.STARTER_DIR / name).write_text(text, encoding="utf-8")
     size = stored.stat().st_size
