@@ -11,7 +11,7 @@ import io
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,8 @@ def baseline_scores(instance: Instance, *, resamples: int, seed: int,
 
 def _metrics_digest(task: Task) -> str:
     """A short digest of what the task's metrics compute (names, registered metrics, parameters, intervals)."""
-    settings = [[metric.name, metric.definition.name, dict(metric.params), metric.interval] for metric in task.metrics]
+    settings = [[metric.name, metric.definition.name, asdict(metric.params), metric.interval]
+                for metric in task.metrics]
     return sha256_bytes(json.dumps(settings, sort_keys=True, default=str).encode())[:12]
 
 
