@@ -290,6 +290,9 @@ class CaseSpec:
     slices: tuple[SliceSpec, ...] = ()
     time_column: str | None = None
     accepted_risks: tuple[str, ...] = ()
+    review_capacity: float | None = None
+    """The share of test units the people acting on the model can handle (fake news: fact-checkers review
+    about 15% of posts), when the brief gives one; the drill asks about the operating point against it."""
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]
@@ -302,6 +305,9 @@ class CaseSpec:
             raise CaseSpecError(f"case {self.slug!r}: duplicate metric names in {names}")
         if not self.sources:
             raise CaseSpecError(f"case {self.slug!r}: declares no data source")
+        if self.review_capacity is not None and not 0 < self.review_capacity <= 1:
+            raise CaseSpecError(f"case {self.slug!r}: review_capacity {self.review_capacity!r} is not a share of the "
+                                "test units, in (0, 1]")
         tiers = sorted(baseline.tier for baseline in self.baselines)
         if tiers != sorted(TIERS):
             raise CaseSpecError(f"case {self.slug!r}: needs exactly one trivial, one classical and one strong "

@@ -257,6 +257,8 @@ def pack(
         "-o", "--output", help="The zip [default: PROJECT.zip beside the project].")] = None,
     include_mlflow: Annotated[bool, typer.Option(
         "--include-mlflow", help="Add your own MLflow runs (mlflow.db, mlruns/).")] = False,
+    include_drill: Annotated[bool, typer.Option(
+        "--include-drill", help="Add your drill transcripts (drill/).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
 ) -> None:
     """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
@@ -264,7 +266,7 @@ def pack(
     from casekit.review.pack import pack_project
 
     warn_old_imports(project)
-    packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
+    packed = pack_project(project, output, include_mlflow=include_mlflow, include_drill=include_drill, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
                   highlight=False)
     for link in packed.skipped_links:
@@ -330,6 +332,109 @@ def review(
                   highlight=False)
     if batch.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def drill(
+    case: Annotated[str | None, typer.Argument(help="The case's slug [default: the --project's case].")] = None,
+    minutes: Annotated[int | None, typer.Option(min=1, help="Minutes on the clock [default: the plan's, 60].")] = None,
+    project: Annotated[Path | None, typer.Option(
+        help="A project after 'casekit evaluate': adds questions made from its latest evaluation, and keeps the "
+             "transcript in PROJECT/drill/ [default: no project; the transcript goes to ./drill/].")] = None,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the drill to MLflow.")] = True,
+    sheet: Annotated[bool, typer.Option(
+        "--sheet", help="Write the interviewer's sheet (an HTML page: plan, anchors, timer, scores, notes, JSON "
+                        "export) instead of running the drill.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where --sheet writes the page.")] = Path("sheet.html"),
+) -> None:
+    """Practise the "why?" round: timed questions on the case's design, typed answers, then score yourself 0-3."""
+    import sys
+
+    from casekit.drill.questions import setup_drill
+    from casekit.drill.session import DrillInterrupted, run_drill
+    from casekit.drill.transcript import transcript_folder
+    from casekit.errors import UsageError
+    from casekit.instances.bundle import BundleMetadata
+    from casekit.outputs.console import console, print_error
+
+    setup = setup_drill(case, project, minutes)
+    candidate = BundleMetadata.read(project).candidate if project else None
+    if sheet:
+        from casekit.drill.sheet import write_sheet
+
+        written = write_sheet(setup, output, candidate)
+        console.print(f"interviewer's sheet: {written} ({len(setup.decisions)} decisions, {setup.minutes} minutes)",
+                      highlight=False)
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("casekit drill asks questions in a terminal: run it in one (stdin and stdout are not a tty)")
+    folder = transcript_folder(setup.root)
+    try:
+        transcript = run_drill(setup, console, folder)
+    except DrillInterrupted as stopped:
+        kept = stopped.transcript
+        cut = sum(answer.cut_short for answer in kept.answers)
+        console.print(f"\ninterrupted: kept {len(kept.answers)} answer(s) ({cut} cut short) and "
+                      f"{len(kept.scores)} score(s) in {stopped.folder}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    scores = transcript.scores
+    console.print(f"\nself-scores: {sum(scores.values())} of {3 * len(scores)} over {len(scores)} decision(s); "
+                  f"transcript: {folder}", highlight=False)
+    if track:
+        from casekit.drill.run_log import log_drill
+
+        try:
+            run = log_drill(transcript, folder, candidate)
+        except Exception as error:  # a store failure must not lose the drill: its transcript is written
+            print_error(f"warning: the drill was not logged to MLflow ({str(error).splitlines()[0]}); "
+                        f"its transcript is in {folder}")
+        else:
+            console.print(f"MLflow:     run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                          highlight=False)
+
+
+@app.command()
+@reports_errors
+def whatif(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new', with its submission.")] = Path("."),
+    threshold: Annotated[float | None, typer.Option(
+        help="Score at this decision threshold, as a decision.json declaring it would.")] = None,
+    metric: Annotated[str | None, typer.Option(
+        help="Make this metric the primary one (baselines are compared, and slices cut, on it).")] = None,
+    k: Annotated[int | None, typer.Option("--k", help="Compute every metric that takes a cut-off at this k.")] = None,
+    keys_dir: KeysDir = None,
+    resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the what-if to MLflow.")] = False,
+) -> None:
+    """Score the same predictions under another threshold, primary metric or cut-off; logs nothing unless --track."""
+    import tempfile
+
+    from casekit.drill.whatif import WhatIf, whatif_scorecard
+    from casekit.outputs.console import console, print_scorecard
+
+    change = WhatIf(threshold=threshold, metric=metric, k=k)
+    with progress_bar() as status:
+        card = whatif_scorecard(project, change, keys_dir=keys_dir, resamples=resamples, status=status)
+    console.print(f"what if: {change.describe()} (the project's files are unchanged)", highlight=False)
+    print_scorecard(card)
+    if track:
+        from casekit.instances.instance import open_instance
+        from casekit.outputs import recording, tracking
+        from casekit.outputs.evaluation_folder import write_evaluation_folder
+
+        instance = open_instance(project, keys_dir)
+        key = recording.content_key({
+            "kind": "whatif", "change": change.describe(), "submission": card.submission.sha256,
+            "decision": card.submission.decision, "instance": card.instance_id, "resamples": card.bootstrap.resamples,
+            "casekit": card.casekit_version, "candidate": card.candidate})
+        with tempfile.TemporaryDirectory(prefix="casekit-whatif-") as scratch:
+            folder = write_evaluation_folder(card, Path(scratch) / "whatif", Path(card.submission.file))
+            run = tracking.log_evaluation(card, role="whatif", outputs=folder, test_set=instance.key.answers,
+                                          test_source=instance.key.answers_path, target=instance.spec.target,
+                                          content_key=key, extra_tags={"casekit.whatif": change.describe()})
+        console.print(f"MLflow:    run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                      highlight=False)
 
 
 @app.command()

@@ -21,7 +21,7 @@ def test_help_does_not_import_the_heavy_libraries():
 
 def test_help_lists_every_command():
     result = casekit("--help", check=True)
-    for command in ("list", "new", "baselines", "evaluate", "validate"):
+    for command in ("list", "new", "baselines", "evaluate", "validate", "drill", "whatif"):
         assert command in result.stdout
 
 
