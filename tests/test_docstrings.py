@@ -28,6 +28,7 @@ MODULES = [
     "casekit.metrics.chrf",
     "casekit.metrics.faithfulness",
     "casekit.scoring.slices",
+    "casekit.scoring.tiers",
     "casekit.tasks.ranking",
     "casekit.tasks.generation",
     "casekit.submissions.checks",
