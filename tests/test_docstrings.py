@@ -29,6 +29,7 @@ MODULES = [
     "casekit.metrics.faithfulness",
     "casekit.scoring.slices",
     "casekit.scoring.tiers",
+    "casekit.scoring.detectable",
     "casekit.tasks.ranking",
     "casekit.tasks.generation",
     "casekit.submissions.checks",

@@ -76,7 +76,7 @@ def paired_p_value(differences: np.ndarray) -> float:
     return float(min(1.0, 2.0 * min(np.mean(finite <= 0), np.mean(finite >= 0))))
 
 
-def holm(p_values: Sequence[float], family_size: int | None = None) -> np.ndarray:
+def holm(p_values: Sequence[float] | np.ndarray, family_size: int | None = None) -> np.ndarray:
     """Holm's step-down adjusted p-values, in the order given.
 
     With the ``k`` p-values sorted ascending, ``p_(1) <= ... <= p_(k)`` and ``m`` the family
