@@ -286,6 +286,22 @@ def review(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def calibrate(
+    case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
+    reviewer: Annotated[str, typer.Option(help="Your name as a reviewer (it names your folder).")],
+    directory: Annotated[Path, typer.Option(
+        "--dir", help="Where the panel's calibration files are kept (DIR/calibration/REVIEWER/).")] = Path("."),
+) -> None:
+    """Score the case's gold answers before a batch: your deviation from the reference, the panel's agreement."""
+    from casekit.outputs.calibration import print_calibration
+    from casekit.review.calibration import calibrate as run_calibration
+
+    calibration = run_calibration(cases.get(case), reviewer, directory)
+    print_calibration(calibration, f"casekit calibrate {case} --reviewer {reviewer} --dir {directory}")
+
+
 Columns = Annotated[list[str] | None, typer.Option(
     help="Repeat the option, or separate the columns with commas.", show_default=False)]
 

@@ -18,6 +18,8 @@ MODULES = [
     "casekit.metrics.regression",
     "casekit.cases.fake_news.prepare",
     "casekit.metrics.bootstrap",
+    "casekit.review.agreement",
+    "casekit.review.calibration",
     "casekit.metrics.binary",
     "casekit.metrics.classification",
     "casekit.metrics.ranking",

@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,8 @@ from casekit.cases.table_baselines import ColumnRoles
 from casekit.cases.table_split import TableSplit
 from casekit.errors import UsageError
 from casekit.files.atomic import current_umask
-from casekit.review.rubric import GENERIC_RUBRIC
+from casekit.review import gold
+from casekit.review.rubric import GENERIC_RUBRIC, load_case_rubric
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 MIN_ROWS = 100
@@ -283,6 +284,9 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
     (package / files.BRIEF_FILE).write_text(_brief(declaration, spec, left_out=left_out, **counts), encoding="utf-8")
     shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
+    (package / gold.GOLD_DIR).mkdir()
+    for name, text in gold.template_files(load_case_rubric(replace(spec, folder=package))).items():
+        (package / gold.GOLD_DIR / name).write_text(text, encoding="utf-8")
     for name, text in files.starter_files(spec, declaration.roles).items():
         (package / files.STARTER_DIR / name).write_text(text, encoding="utf-8")
     size = stored.stat().st_size
