@@ -24,9 +24,9 @@ from casekit.errors import CasekitError, InvalidSubmissionError
 from casekit.evaluation import evaluate_project
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.public import validate_predictions
 from casekit.review.rubric import load_case_rubric
-from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.scoring.baselines import baseline_scores, ensure_baselines
 from casekit.scoring.detectable import detectable_difference
 from casekit.scoring.score import score_submission
