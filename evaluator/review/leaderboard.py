@@ -85,10 +85,10 @@ def rank(batch: BatchReview) -> list[Row]:
     for baseline in batch.baselines:
         row = Row("", "baseline", f"baseline: {baseline['name']}", None, baseline["value"], baseline["ci_low"],
                   baseline["ci_high"])
-        # After every candidate at least as good, so the order stays stable.
-        at = next((i for i, other in enumerate(rows)
-                   if other.tier is not None and sign * _value(other) > sign * _value(row)),
-                  sum(other.tier is not None or other.kind == "baseline" for other in rows))
+        # After every row at least as good, so the order stays stable; never among the untiered.
+        placed = [other.kind == "baseline" or other.tier is not None for other in rows]
+        at = next((i for i, other in enumerate(rows) if placed[i] and sign * _value(other) > sign * _value(row)),
+                  sum(placed))
         rows.insert(at, row)
     rows += [Row("", "candidate", review.name, review, None, None, None)
              for review in sorted((r for r in batch.reviews if r.status != "scored"), key=lambda r: r.name)]
