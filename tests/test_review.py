@@ -152,7 +152,7 @@ def test_rubric_files_are_prefilled_from_design_md(reviewed):
 
 def test_candidate_text_is_escaped_in_the_csv_and_the_html(reviewed):
     csv_text = (reviewed.output / "leaderboard.csv").read_text()
-    assert "\n1,candidate,Ada" in csv_text and ",'=cmd|" in csv_text and ",=cmd|" not in csv_text
+    assert "\n1,1,candidate,Ada" in csv_text and ",'=cmd|" in csv_text and ",=cmd|" not in csv_text
     html = (reviewed.output / "leaderboard.html").read_text()
     assert "<b>Carol</b>" not in html and "&lt;b&gt;Carol&lt;/b&gt;" in html
 
