@@ -29,6 +29,7 @@ from casekit import cases, tasks
 from casekit.authoring import package as files
 from casekit.authoring.audit import Audit, AuditPlan, audit_table, row_keys
 from casekit.authoring.audit_report import render_audit
+from casekit.authoring.drill_plan import starter_plan
 from casekit.authoring.metric_choice import MetricChoice, choose_metrics
 from casekit.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
 from casekit.authoring.table import TableError, read_table
@@ -36,6 +37,7 @@ from casekit.cases.packaged_table import file_sha256
 from casekit.cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
 from casekit.cases.table_baselines import ColumnRoles
 from casekit.cases.table_split import TableSplit
+from casekit.drill.plan import PLAN_FILE
 from casekit.errors import UsageError
 from casekit.files.atomic import current_umask
 from casekit.review import gold
@@ -284,6 +286,8 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
     (package / files.BRIEF_FILE).write_text(_brief(declaration, spec, left_out=left_out, **counts), encoding="utf-8")
     shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
+    (package / PLAN_FILE).write_text(starter_plan(spec, declaration.profile, declaration.audit, declaration.choice,
+                                                  declaration.split), encoding="utf-8")
     (package / gold.GOLD_DIR).mkdir()
     for name, text in gold.template_files(load_case_rubric(replace(spec, folder=package))).items():
         (package / gold.GOLD_DIR / name).write_text(text, encoding="utf-8")
