@@ -4,4 +4,4 @@ The package re-exports it as ``casekit.__version__``; modules inside casekit imp
 since the package's own ``__init__`` sits at the top (it hands out the public API).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -9,6 +9,7 @@ import pytest
 
 from casekit.errors import InvalidAnswersError
 from casekit.public import score_predictions, validate_predictions
+from casekit.submissions.checks import ValidationReport, check_ids
 
 ID, LABEL = "ticket_id", "category"
 
@@ -216,3 +217,14 @@ def test_answers_without_the_target_are_a_casekit_error_naming_the_column(valid,
     answers = valid[[ID]]
     with pytest.raises(InvalidAnswersError, match=r"the answers have no column\(s\) \['category'\]"):
         score_predictions(valid, answers, project=nlbse_project)
+
+
+def test_ids_that_differ_only_by_case_or_spacing_are_reported_as_that(tmp_path):
+    frame = pd.DataFrame({"ticket_id": [" TK-0001", "tk-0002", "TK-0003 "]})
+    report = ValidationReport(file=tmp_path / "predictions.csv")
+    check_ids(frame, "ticket_id", ["tk-0001", "tk-0002", "tk-0003"], "predictions.csv", report)
+    [first, *_] = report.problems
+    assert first.code == "ids_differ_in_case_or_spacing"
+    assert "2 id(s) differ from the test set's only by letter case or surrounding spaces" in first.message
+    assert "' TK-0001' for 'tk-0001'" in first.message
+    assert "another instance" not in " ".join(problem.message for problem in report.problems)

@@ -50,7 +50,8 @@ def test_the_wheel_ships_the_template_and_the_case_files(wheel):
     assert "casekit/cookiecutter-template/{{cookiecutter.project_slug}}/.gitignore" in names
     assert "casekit/cases/tickets/brief.md" in names
     assert "casekit/cases/tickets/starter/baseline/train.py" in names
-    assert "casekit/cases/fake_news/brief.md" in names and "casekit/cases/fake_news/starter/baseline/predict.py" in names
+    assert "casekit/cases/fake_news/brief.md" in names
+    assert "casekit/cases/fake_news/starter/baseline/predict.py" in names
     assert "casekit/outputs/templates/report.html.j2" in names and "casekit/review/generic_rubric.toml" in names
     assert "casekit/py.typed" in names
     assert not any(name.startswith("tests/") for name in names)

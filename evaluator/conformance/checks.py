@@ -20,13 +20,16 @@ import pandas as pd
 
 from casekit.conformance import hostile
 from casekit.conformance.subject import OTHER_SEED, SEED, CaseUnderTest
+from casekit.drill.plan import load_plan
 from casekit.errors import CasekitError, InvalidSubmissionError
 from casekit.evaluation import evaluate_project
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.public import validate_predictions
 from casekit.review.rubric import load_case_rubric
-from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.baselines import baseline_scores, ensure_baselines
+from casekit.scoring.detectable import detectable_difference
 from casekit.scoring.score import score_submission
 
 STAGES = ("ingest", "features", "train", "predict")
@@ -70,6 +73,17 @@ def brief_and_rubric_parse(subject: CaseUnderTest) -> str:
     except CasekitError as error:
         raise _fail(subject, str(error)) from error
     return f"brief names {primary.title}; rubric {rubric.path.name} has {len(rubric.criteria)} criteria"
+
+
+def drill_plan_validates(subject: CaseUnderTest) -> str:
+    """The drill plan (``drill.toml``) names the case and has ten or more decisions over every stage, each
+    with two or three follow-ups and strong points, weak points and red flags at every level."""
+    try:
+        plan = load_plan(subject.case)
+    except CasekitError as error:
+        raise _fail(subject, str(error)) from error
+    questions = sum(len(decision.levels) for decision in plan.decisions)
+    return f"{plan.path.name}: {len(plan.decisions)} decisions, {questions} questions, {plan.minutes} minutes"
 
 
 def prepare_is_deterministic(subject: CaseUnderTest) -> str:
@@ -261,6 +275,19 @@ def baselines_land_in_distinct_tiers(subject: CaseUnderTest) -> str:
             f"strong {values['strong']:.4f}, each gap's 95% interval clear of 0")
 
 
+def reports_the_smallest_detectable_difference(subject: CaseUnderTest) -> str:
+    """Reports the smallest difference in the primary metric the test set can detect (never fails)."""
+    instance = subject.instance
+    primary = instance.task.primary
+    scores = baseline_scores(instance, resamples=DEFAULT_RESAMPLES, seed=DEFAULT_SEED)
+    found = detectable_difference(primary.name, instance.spec.baselines,
+                                  {name: value.draws[primary.name] for name, value in scores.items()})
+    if found is None:
+        return f"no classical and strong baseline to measure what the test set can tell apart on {primary.title}"
+    return (f"at scale {subject.scale:g} ({instance.truth.n_units:,} {instance.task.unit}s): "
+            + found.describe(primary.title))
+
+
 def hostile_submissions_end_in_a_score_or_a_clear_error(subject: CaseUnderTest) -> str:
     """Every hostile submission ends in a score or a clear error, never a crash."""
     instance, task = subject.instance, subject.task
@@ -324,6 +351,7 @@ def _default_source(subject: CaseUnderTest) -> bool:
 
 CHECKS: tuple[Check, ...] = (
     Check("brief_and_rubric_parse", brief_and_rubric_parse),
+    Check("drill_plan_validates", drill_plan_validates, _default_source),
     Check("prepare_is_deterministic", prepare_is_deterministic),
     Check("project_renders", project_renders),
     Check("no_answer_reaches_the_bundle", no_answer_reaches_the_bundle),
@@ -332,5 +360,6 @@ CHECKS: tuple[Check, ...] = (
     Check("baseline_starter_writes_a_valid_submission", baseline_starter_writes_a_valid_submission),
     Check("evaluate_scores_the_run_and_logs_it", evaluate_scores_the_run_and_logs_it, _default_source),
     Check("baselines_land_in_distinct_tiers", baselines_land_in_distinct_tiers, _synthetic),
+    Check("reports_the_smallest_detectable_difference", reports_the_smallest_detectable_difference),
     Check("hostile_submissions_end_in_a_score_or_a_clear_error", hostile_submissions_end_in_a_score_or_a_clear_error),
 )

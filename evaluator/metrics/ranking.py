@@ -30,8 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from casekit.files.geodesy import haversine_km
-
 # The lookup table of one block of users holds at most this many cells (bytes), which keeps
 # it in the CPU cache while the block's lists are looked up.
 _TABLE_CELLS = 1 << 22
@@ -277,35 +275,3 @@ def long_tail_share_at_k(recommended: np.ndarray, n_items: int, n_head: int, k: 
     tail = ((top >= n_head) & (top < n_items)).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(listed > 0, tail / listed, np.nan)
-
-
-def median_distance_at_k(recommended: np.ndarray, item_lat: np.ndarray, item_lon: np.ndarray,
-                         user_lat: np.ndarray, user_lon: np.ndarray, k: int) -> float:
-    r"""Median distance (km) between each user's location and the items of their top ``k``,
-    over every (user, recommended item) pair of all the lists together:
-
-    .. math:: \operatorname{median}\{\, d(\ell_u, \ell_i) : u, \; i \in \mathrm{top}_k(u) \,\}
-
-    with :math:`d` the haversine distance (:func:`~casekit.files.geodesy.haversine_km`). Empty slots, items without
-    coordinates and users without a location are left out; NaN when nothing is left.
-
-    Parameters
-    ----------
-    recommended : ndarray of int, shape (n_users, K)
-        Item codes, the sentinel ``n_items`` (= ``item_lat.size``) for an empty slot.
-    item_lat, item_lon : ndarray of float, shape (n_items,)
-    user_lat, user_lon : ndarray of float, shape (n_users,)
-
-    Examples
-    --------
-    >>> lists = np.array([[0, 1], [1, 2]])  # user 1 has one item and an empty slot
-    >>> round(median_distance_at_k(lists, np.zeros(2), np.array([0.0, 1.0]), np.zeros(2), np.zeros(2), k=2), 1)
-    111.2
-    """
-    top = recommended[:, :k]
-    n_items = item_lat.size
-    users, slots = np.nonzero(top < n_items)
-    items = top[users, slots]
-    distance = haversine_km(user_lat[users], user_lon[users], item_lat[items], item_lon[items])
-    distance = distance[np.isfinite(distance)]
-    return float(np.median(distance)) if distance.size else float("nan")

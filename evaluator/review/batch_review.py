@@ -1,4 +1,5 @@
-"""What a whole review batch produces: every candidate's review, the baselines and the similar pairs.
+"""What a whole review batch produces: every candidate's review, the baselines, the similar pairs
+and the tiers.
 
 A module of its own, above :mod:`casekit.review.similarity` (whose pairs it holds), which reads
 the per-candidate records below it.
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from casekit.review.records import CandidateReview
 from casekit.review.similarity import SimilarPair
+
+if TYPE_CHECKING:
+    from casekit.review.batch_tiers import BatchTiers
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class BatchReview:
     higher_is_better: bool
     seconds: float
     similar: list[SimilarPair] = field(default_factory=list)
+    tiers: BatchTiers | None = None
 
     @property
     def failed(self) -> list[CandidateReview]:

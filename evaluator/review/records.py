@@ -35,11 +35,17 @@ class ReviewTask:
     candidate: Candidate
     options: ReviewOptions
     rubric: CaseRubric
+    submitted_sha256: str
 
 
 @dataclass(frozen=True)
 class CandidateReview:
-    """One candidate's outcome, as the leaderboard and the summary need it."""
+    """One candidate's outcome, as the leaderboard and the summary need it.
+
+    ``versus_baselines`` says where the candidate stands against the baselines (the highest
+    one it beats or ties); ``draws`` is the path, in the review's folder, of its primary
+    metric's bootstrap draws, which place it in a tier among the batch.
+    """
 
     name: str
     slug: str
@@ -52,7 +58,7 @@ class CandidateReview:
     primary_value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    tier: str = ""
+    versus_baselines: str = ""
     final: FinalScore | None = None
     rubric_scored: int = 0
     rubric_total: int = 0
@@ -64,3 +70,4 @@ class CandidateReview:
     report: str | None = None
     run_id: str | None = None
     seconds: float = 0.0
+    draws: str | None = None

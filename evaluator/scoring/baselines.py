@@ -11,7 +11,7 @@ import io
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
 from casekit.instances.instance import Instance
 from casekit.scoring.model_scores import ModelScores, score_model
+from casekit.tasks.base import Task
 from casekit.version import __version__
 
 RECORD_FILE = "baselines.json"
@@ -97,9 +98,11 @@ def baseline_scores(instance: Instance, *, resamples: int, seed: int, status: St
     as such.
     """
     task = instance.task
+    # Scores of other metric settings ('casekit whatif --k 5') are cached beside, not over, the case's own.
+    metrics = _metrics_digest(task)
     scores = {}
     for item in (baseline_files or BaselineFiles(instance, status)).predictions:
-        path = instance.key.baselines_dir / "scores" / f"{item.baseline.name}-{resamples}-{seed}.npz"
+        path = instance.key.baselines_dir / "scores" / f"{item.baseline.name}-{resamples}-{seed}-{metrics}.npz"
         stamp = f"{item.sha256} {instance.key.record.answers_sha256} {__version__}"
         cached = _read_scores(path, stamp)
         if cached is None:
@@ -112,6 +115,13 @@ def baseline_scores(instance: Instance, *, resamples: int, seed: int, status: St
             _write_scores(path, stamp, cached)
         scores[item.baseline.name] = cached
     return scores
+
+
+def _metrics_digest(task: Task) -> str:
+    """A short digest of what the task's metrics compute (names, registered metrics, parameters, intervals)."""
+    settings = [[metric.name, metric.definition.name, asdict(metric.params), metric.interval]
+                for metric in task.metrics]
+    return sha256_bytes(json.dumps(settings, sort_keys=True, default=str).encode())[:12]
 
 
 def _read_scores(path: Path, stamp: str) -> ModelScores | None:
