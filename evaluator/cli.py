@@ -446,7 +446,7 @@ def calibrate(
         "--dir", help="Where the panel's calibration files are kept (DIR/calibration/REVIEWER/).")] = Path("."),
 ) -> None:
     """Score the case's gold answers before a batch: your deviation from the reference, the panel's agreement."""
-    from casekit.outputs.calibration import print_calibration
+    from casekit.review.calibration_terminal import print_calibration
     from casekit.review.calibration import calibrate as run_calibration
 
     calibration = run_calibration(cases.get(case), reviewer, directory)

@@ -1,5 +1,8 @@
 """What ``casekit calibrate`` prints: what to do next, or a reviewer's scores against the reference
-and the panel's agreement."""
+and the panel's agreement.
+
+It sits in the review layer, beside the agreement and calibration it prints (the outputs layer is
+below review), as ``casekit.authoring.terminal`` sits beside what it prints."""
 
 from __future__ import annotations
 
