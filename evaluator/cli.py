@@ -446,8 +446,8 @@ def calibrate(
         "--dir", help="Where the panel's calibration files are kept (DIR/calibration/REVIEWER/).")] = Path("."),
 ) -> None:
     """Score the case's gold answers before a batch: your deviation from the reference, the panel's agreement."""
-    from casekit.review.calibration_terminal import print_calibration
     from casekit.review.calibration import calibrate as run_calibration
+    from casekit.review.calibration_terminal import print_calibration
 
     calibration = run_calibration(cases.get(case), reviewer, directory)
     print_calibration(calibration, f"casekit calibrate {case} --reviewer {reviewer} --dir {directory}")
