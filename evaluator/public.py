@@ -86,9 +86,9 @@ def score_predictions(
     root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
-    catalogue = task.spec.submission.catalogue_table
-    if inputs is not None and catalogue is not None:
-        labels = tuple(inputs[catalogue][task.spec.target].astype(str))
+    held_out = task.held_out_labels(inputs) if inputs is not None else None
+    if held_out is not None:
+        labels = held_out
     answers = answers[task.answer_columns(list(answers.columns))].astype(str)
 
     def read_input(table: str, columns: list[str]) -> pd.DataFrame:

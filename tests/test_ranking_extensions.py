@@ -15,7 +15,8 @@ from sklearn.metrics.pairwise import haversine_distances
 from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
-from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import RankingSubmission
 from casekit.metrics import ranking
 from casekit.metrics.bootstrap import bootstrap_metrics
 from casekit.scoring.slices import answer_slice_members, score_slices
@@ -182,8 +183,8 @@ def test_a_rank_beyond_the_cases_list_length_is_a_problem_naming_it(tmp_path: Pa
 
 
 def test_an_item_outside_the_catalogue_table_names_the_table(tmp_path: Path):
-    spec = replace(RECOMMENDATIONS, submission=SubmissionSchema("user_id", "item_id", rank_column="rank",
-                                                                catalogue_table="test_items"))
+    spec = replace(RECOMMENDATIONS, submission=RankingSubmission("user_id", "item_id", "rank",
+                                                                 catalogue_table="test_items"))
     path = tmp_path / "predictions.csv"
     pd.DataFrame({"user_id": ["u1", "u1"], "item_id": ["a", "past"], "rank": [1, 2]}).to_csv(path, index=False)
     report = tasks.for_case(spec).check_submission(path, ("a", "b"), pd.Index(["u1"])).report

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from casekit.cases.places.flickr import DATASET as FLICKR_DATASET
 from casekit.cases.places.flickr import FILES as FLICKR_FILES
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import RankingSubmission
 
 CASE = CaseSpec(
     slug="places",
@@ -15,7 +16,7 @@ CASE = CaseSpec(
     task="ranking",
     id_column="user_id",
     target="place_id",
-    submission=SubmissionSchema(id_column="user_id", label_column="place_id", rank_column="rank", max_list_length=50),
+    submission=RankingSubmission(user_column="user_id", item_column="place_id", rank_column="rank", max_list_length=50),
     metrics=(
         MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
         # The business wants discovery: recall on the places new to the user is a headline

@@ -23,19 +23,21 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from casekit.cases.errors import CaseSpecError
-from casekit.metrics import binary
+from casekit.cases.submission_schemas import BinarySubmission
+from casekit.metrics import agreement, binary
 from casekit.submissions.checks import Problem, ValidationReport, add_row_problems
 from casekit.tasks.base import (
     DECISION_FILE,
     Decision,
     MetricDefinition,
     MetricRegistry,
+    PredictionComparison,
     ReportTable,
     ResampledMetrics,
     Task,
     TaskDetails,
 )
+from casekit.tasks.hostile_files import SubmissionRoles
 from casekit.tasks.multiclass import MISSING_TEXT
 
 DEFAULT_THRESHOLD = 0.5
@@ -185,41 +187,38 @@ class BinaryDetails(TaskDetails):
         return images
 
 
-class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
+class BinaryTask(Task[BinarySubmission, BinaryTruth, BinaryPredictions]):
     """A probability of the positive class per row, and the candidate's declared threshold."""
 
     name = "binary"
+    schema_type = BinarySubmission
     registry = REGISTRY
     details_type = BinaryDetails
     default_decision: ClassVar[Decision] = {"threshold": DEFAULT_THRESHOLD}
-
-    def check_spec(self) -> None:
-        schema = self.spec.submission
-        if schema.probability_prefix is None or schema.positive_label is None:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a binary submission names its probability column with "
-                                "probability_prefix and positive_label")
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "stratify": self.spec.target}
 
     def describe_submission(self) -> str:
-        return (f"``{self.spec.submission.id_column}`` and ``{self.probability_column}``, the probability that the row "
-                f"is {self.spec.submission.positive_label}, in [0, 1]")
+        return (f"``{self.schema.id_column}`` and ``{self.probability_column}``, the probability that the row "
+                f"is {self.schema.positive_label}, in [0, 1]")
 
     @property
     def probability_column(self) -> str:
-        schema = self.spec.submission
-        return f"{schema.probability_prefix}{schema.positive_label}"
+        return self.schema.probability_column
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return [self.spec.submission.id_column, self.probability_column], []
+        return [self.schema.id_column, self.probability_column], []
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.id_column, number_column=self.probability_column)
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record probabilities that are empty, not numbers, or outside [0, 1]."""
         column = self.probability_column
         if column not in frame.columns:
             return
-        id_column = self.spec.submission.id_column
+        id_column = self.schema.id_column
         ids = frame[id_column]
         cells = frame[column]
         numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
@@ -276,16 +275,23 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
             return {}
         return {"threshold": float(threshold) + 0.0}  # + 0.0 turns -0.0 into 0.0
 
+    def prediction_comparison(self) -> PredictionComparison:
+        """Probabilities, by the correlation of the two candidates' errors ``p - y``."""
+        return PredictionComparison(self.probability_column, self._error_similarity)
+
+    def _error_similarity(self, a: pd.Series, b: pd.Series, truth: pd.Series) -> float:
+        positive = (truth == self.schema.positive_label).astype(float).to_numpy()
+        return agreement.error_correlation(a.astype(float).to_numpy(), b.astype(float).to_numpy(), positive)
+
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> BinaryTruth:
-        positive_label = self.spec.submission.positive_label
-        assert positive_label is not None  # check_spec
+        positive_label = self.schema.positive_label
         return BinaryTruth(ids=pd.Index(answers[self.spec.id_column]),
                            positive=(answers[self.spec.target] == positive_label).to_numpy(),
                            positive_label=positive_label)
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> BinaryPredictions:
-        aligned = frame.set_index(self.spec.submission.id_column).reindex(ids)
+        aligned = frame.set_index(self.schema.id_column).reindex(ids)
         proba = pd.to_numeric(aligned[self.probability_column]).to_numpy(dtype=float)
         if not decision:
             return BinaryPredictions(proba)
@@ -326,7 +332,7 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that gives every test row a probability of 0.5."""
-        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
+        return pd.DataFrame({self.schema.id_column: inputs["test"][self.spec.id_column],
                              self.probability_column: 0.5})
 
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
@@ -336,8 +342,8 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
         fitted = estimator.predict_proba(test.drop(columns=[spec.id_column]))
-        positive = list(estimator.classes_).index(spec.submission.positive_label)
-        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
+        positive = list(estimator.classes_).index(self.schema.positive_label)
+        return pd.DataFrame({self.schema.id_column: test[spec.id_column].to_numpy(),
                              self.probability_column: fitted[:, positive]})
 
 

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
-from casekit.metrics import classification
+from casekit.cases.submission_schemas import MulticlassSubmission
+from casekit.metrics import agreement, classification
 from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
@@ -28,11 +29,13 @@ from casekit.tasks.base import (
     Decision,
     MetricDefinition,
     MetricRegistry,
+    PredictionComparison,
     ReportTable,
     ResampledMetrics,
     Task,
     TaskDetails,
 )
+from casekit.tasks.hostile_files import SubmissionRoles
 
 SUM_TOLERANCE = 1e-3
 MISSING_TEXT = frozenset({"", "nan", "none", "null", "na", "n/a"})
@@ -113,15 +116,16 @@ class ClassificationDetails(TaskDetails):
         return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
 
 
-class MulticlassTask(Task[ClassTruth, ClassPredictions]):
+class MulticlassTask(Task[MulticlassSubmission, ClassTruth, ClassPredictions]):
     """One label per row, scored on labels and (when given) class probabilities."""
 
     name = "multiclass"
+    schema_type = MulticlassSubmission
     registry = REGISTRY
     details_type = ClassificationDetails
 
     def check_spec(self) -> None:
-        schema = self.spec.submission
+        schema = self.schema
         if not schema.label_column and not schema.probabilities_required:
             raise CaseSpecError(f"case {self.spec.slug!r}: a multiclass submission needs a label column, or "
                                 "probabilities required for every class")
@@ -130,7 +134,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         return {**super().template_context(), "stratify": self.spec.target}
 
     def describe_submission(self) -> str:
-        schema = self.spec.submission
+        schema = self.schema
         probabilities = f"``{schema.probability_prefix}<label>`` for every label, each row summing to 1"
         if not schema.label_column:
             return f"``{schema.id_column}`` and {probabilities}"
@@ -140,17 +144,25 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
                     if schema.probability_prefix else "")
         return f"``{schema.id_column}`` and ``{schema.label_column}`` (a label seen in train){optional}"
 
+    def text_columns(self) -> list[str]:
+        return [self.schema.id_column, *([self.schema.label_column] if self.schema.label_column else [])]
+
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        schema = self.spec.submission
+        schema = self.schema
         required = [schema.id_column] + ([schema.label_column] if schema.label_column else [])
         probabilities = list(schema.probability_columns(labels))
         if schema.probabilities_required:
             return required + probabilities, []
         return required, probabilities
 
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        probabilities = self.schema.probability_columns(labels)
+        return SubmissionRoles(self.schema.id_column, self.schema.label_column,
+                               probabilities[0] if probabilities else None)
+
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record empty or unknown labels and invalid probabilities."""
-        schema = self.spec.submission
+        schema = self.schema
         ids = frame[schema.id_column]
         rows = np.arange(1, len(frame) + 1)
         column = schema.label_column
@@ -172,13 +184,20 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         if probability_columns and all(c in frame.columns for c in probability_columns):
             _check_probabilities(frame, probability_columns, ids, schema.id_column, name, report)
 
+    def prediction_comparison(self) -> PredictionComparison | None:
+        """Labels, by their agreement beyond what each candidate's confusion matrix implies;
+        probabilities alone (no label column) are not compared."""
+        if self.schema.label_column is None:
+            return None
+        return PredictionComparison(self.schema.label_column, _label_similarity)
+
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> ClassTruth:
         codes = pd.Categorical(answers[self.spec.target], categories=labels).codes.astype(np.int64)
         return ClassTruth(ids=pd.Index(answers[self.spec.id_column]), codes=codes, labels=labels)
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> ClassPredictions:
-        schema = self.spec.submission
+        schema = self.schema
         aligned = frame.set_index(schema.id_column).reindex(ids)
         probability_columns = list(schema.probability_columns(labels))
         proba = None
@@ -187,8 +206,8 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         if schema.label_column:
             codes = pd.Categorical(aligned[schema.label_column], categories=labels).codes.astype(np.int64)
         else:
-            assert proba is not None  # check_spec: without a label column, probabilities are required
-            codes = proba.argmax(axis=1)
+            # check_spec: without a label column the probabilities are required, so they are here.
+            codes = aligned[probability_columns].astype(float).to_numpy().argmax(axis=1)
         return ClassPredictions(codes=codes, proba=proba)
 
     def point_metrics(self, truth: ClassTruth, predictions: ClassPredictions) -> dict[str, float]:
@@ -221,7 +240,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that predicts the first label for every test row."""
-        schema = self.spec.submission
+        schema = self.schema
         sample = pd.DataFrame({schema.id_column: inputs["test"][self.spec.id_column]})
         if schema.label_column:
             sample[schema.label_column] = labels[0]
@@ -233,7 +252,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
                             labels: tuple[str, ...]) -> pd.DataFrame:
         """Fit ``estimator`` on the train table and return its submission for the test table."""
-        spec, schema = self.spec, self.spec.submission
+        spec, schema = self.spec, self.schema
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
         features = test.drop(columns=[spec.id_column])
@@ -247,6 +266,10 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         for column, values in zip(schema.probability_columns(labels), proba.T, strict=True):
             submission[column] = values
         return submission
+
+
+def _label_similarity(a: pd.Series, b: pd.Series, truth: pd.Series) -> float:
+    return agreement.label_agreement(a.astype(str).to_numpy(), b.astype(str).to_numpy(), truth.to_numpy())
 
 
 def _check_probabilities(

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
+from casekit.cases.submission_schemas import RegressionSubmission
 from casekit.metrics import regression
 from casekit.submissions.checks import ValidationReport, add_row_problems
 from casekit.tasks.base import (
@@ -28,6 +29,7 @@ from casekit.tasks.base import (
     Task,
     TaskDetails,
 )
+from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.multiclass import MISSING_TEXT
 
 REGISTRY = MetricRegistry("regression", (
@@ -133,17 +135,15 @@ class RegressionDetails(TaskDetails):
         }
 
 
-class RegressionTask(Task[ValueTruth, ValuePredictions]):
+class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
     """A number per row, scored on its errors."""
 
     name = "regression"
+    schema_type = RegressionSubmission
     registry = REGISTRY
     details_type = RegressionDetails
 
     def check_spec(self) -> None:
-        if not self.spec.submission.value_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a regression submission names its value column "
-                                "(SubmissionSchema.value_column)")
         for metric in self.metrics:
             quantile = metric.params.get("quantile")
             if quantile is not None and not 0 < quantile < 1:
@@ -151,25 +151,25 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
                                     "(0, 1)")
 
     def describe_submission(self) -> str:
-        schema = self.spec.submission
+        schema = self.schema
         return (f"``{schema.id_column}`` and ``{schema.value_column}``, the predicted {self.spec.target} (a finite "
                 "number)")
 
     def text_columns(self) -> list[str]:
         """The id, and the values too: they are parsed here, so that ``True`` or ``0x1`` is
         named as not a number rather than read as one by the CSV parser."""
-        schema = self.spec.submission
-        return [schema.id_column, str(schema.value_column)]
+        schema = self.schema
+        return [schema.id_column, schema.value_column]
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return [self.spec.submission.id_column, str(self.spec.submission.value_column)], []
+        return [self.schema.id_column, self.schema.value_column], []
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record values that are empty or NaN, not numbers, or infinite."""
-        column = str(self.spec.submission.value_column)
+        column = self.schema.value_column
         if column not in frame.columns:
             return
-        id_column = self.spec.submission.id_column
+        id_column = self.schema.id_column
         ids, cells = frame[id_column], frame[column]
         numbers = _parse(cells)
         unparsed = np.isnan(numbers)
@@ -195,8 +195,8 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> ValuePredictions:
-        aligned = frame.set_index(self.spec.submission.id_column).reindex(ids)
-        return ValuePredictions(_parse(aligned[str(self.spec.submission.value_column)]))
+        aligned = frame.set_index(self.schema.id_column).reindex(ids)
+        return ValuePredictions(_parse(aligned[self.schema.value_column]))
 
     def point_metrics(self, truth: ValueTruth, predictions: ValuePredictions) -> dict[str, float]:
         return {metric.name: regression.point_metric(metric.definition.name, truth.values, predictions.values,
@@ -244,8 +244,8 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that predicts the training mean for every test row."""
         mean = float(pd.to_numeric(inputs["train"][self.spec.target]).mean())
-        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
-                             str(self.spec.submission.value_column): _round(mean)})
+        return pd.DataFrame({self.schema.id_column: inputs["test"][self.spec.id_column],
+                             self.schema.value_column: _round(mean)})
 
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
                             labels: tuple[str, ...]) -> pd.DataFrame:
@@ -254,8 +254,33 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), pd.to_numeric(train[spec.target]))
         predicted = np.asarray(estimator.predict(test.drop(columns=[spec.id_column])), dtype=float)
-        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
-                             str(spec.submission.value_column): predicted})
+        return pd.DataFrame({self.schema.id_column: test[spec.id_column].to_numpy(),
+                             self.schema.value_column: predicted})
+
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.id_column, number_column=self.schema.value_column)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile predicted numbers (one value per row): markers of no number, infinities,
+        numbers as other languages and tools write them, and numbers in forms Python reads."""
+        column = self.schema.value_column
+        values = [("nan-text", "NaN", "nan_value"), ("none", "None", "nan_value"),
+                  ("infinity", "Infinity", "not_finite"), ("minus-infinity", "-inf", "not_finite"),
+                  ("overflowing", "1e400", "not_finite"), ("boolean", "True", "not_a_number"),
+                  ("comma-decimal", "3,5", "not_a_number"), ("thousands-separator", "1,000.5", "not_a_number"),
+                  ("hex", "0x1A", "not_a_number"), ("with-unit", "12 kg", "not_a_number"),
+                  ("underscored", "1_000", "not_a_number"), ("negative", "-3.5", SCORED),
+                  ("scientific", "2.5e3", SCORED), ("leading-plus", "+4", SCORED), ("padded", " 3.5 ", SCORED),
+                  ("huge-finite", "1e300", SCORED), ("tiny", "1e-300", SCORED)]
+        entries = [HostileSubmission(f"value-{name}", csv_bytes(with_cells(valid, column, {0: value})), expected)
+                   for name, value, expected in values]
+        booleans = ["True", "False"] * (len(valid) // 2) + ["True"] * (len(valid) % 2)
+        columns = [("values-all-empty", "", "nan_value"), ("values-all-integers", "3", SCORED),
+                   ("values-all-booleans", booleans, "not_a_number")]
+        return [*entries, *(HostileSubmission(name, csv_bytes(valid.assign(**{column: cells})), expected)
+                            for name, cells, expected in columns)]
 
 
 _WEIGHTED = {"rmse": regression.weighted_rmse, "mae": regression.weighted_mae, "r2": regression.weighted_r2}

@@ -34,6 +34,7 @@ import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.knapsack import best_selections
+from casekit.cases.submission_schemas import SelectionSubmission
 from casekit.metrics import selection as metrics
 from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
@@ -52,6 +53,7 @@ from casekit.tasks.base import (
     Task,
     TaskDetails,
 )
+from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.ranking import decimal_hint, factorize_runs
 
 LENGTH_COLUMN = "duration"
@@ -212,19 +214,17 @@ class SelectionDetails(TaskDetails):
             [(row.group, row.lengths, row.selected, row.cuts) for row in self.timelines])}
 
 
-class SelectionTask(Task[SelectionTruth, Selections]):
+class SelectionTask(Task[SelectionSubmission, SelectionTruth, Selections]):
     """Items to keep in each group within its budget, scored against several editors' cuts."""
 
     name = "selection"
+    schema_type = SelectionSubmission
     unit = "test group"
     registry = REGISTRY
     details_type = SelectionDetails
     optional_output: ClassVar[str] = "per-item scores"
 
     def check_spec(self) -> None:
-        if not self.spec.submission.label_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a selection submission names its item column "
-                                "(label_column)")
         for metric in self.metrics:
             over = metric.params.get("over_editors")
             if over is not None and over not in ("mean", "max"):
@@ -243,15 +243,16 @@ class SelectionTask(Task[SelectionTruth, Selections]):
 
     @property
     def _item(self) -> str:
-        item = self.spec.submission.label_column
-        assert item  # check_spec
-        return item
+        return self.schema.item_column
 
     def describe_submission(self) -> str:
         return (f"one row per selected item: ``{self._group}`` and ``{self._item}`` (the items of each "
                 f"{self._group} lasting at most its ``{BUDGET_COLUMN}``); or, to be scored on the rank metrics too, "
                 f"one row for every item of every test {self._group} with ``{SELECTED_COLUMN}`` (1 or 0) and "
                 f"``{SCORE_COLUMN}`` (a number, higher = more important)")
+
+    def text_columns(self) -> list[str]:
+        return [self.schema.group_column, self._item]
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
         return [self._group, self._item], [SELECTED_COLUMN, SCORE_COLUMN]
@@ -548,6 +549,49 @@ class SelectionTask(Task[SelectionTruth, Selections]):
         """
         estimator.fit(inputs)
         return estimator.select(inputs["test"])
+
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self._group, self._item, SELECTED_COLUMN)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile selections: over the budget, items unknown, repeated, missing or of another
+        group, groups unknown or missing, ``selected`` and ``score`` malformed.
+
+        ``valid`` lists every item of every test group, the group's items together, with
+        ``selected`` (1 or 0) and ``score``: the form that adds the rank metrics.
+        """
+        group, item, selected, score = self._group, self._item, SELECTED_COLUMN, SCORE_COLUMN
+        first_group = valid[group] == valid[group].iloc[0]
+        other = int(np.flatnonzero(~first_group.to_numpy())[0])
+        chosen = valid[selected].astype(str) == "1"
+        variants = [
+            ("every-item-selected", valid.assign(**{selected: "1"}), "over_budget"),
+            ("item-of-another-group", with_cells(valid, item, {0: valid[item].iloc[other]}), "item_in_another_group"),
+            ("item-unknown", with_cells(valid, item, {0: "no-such-item"}), "unknown_item"),
+            ("item-empty", with_cells(valid, item, {0: ""}), "empty_item"),
+            ("item-listed-twice", pd.concat([valid, valid.iloc[[0]]], ignore_index=True), "duplicate_item"),
+            ("group-unknown", with_cells(valid, group, {0: "no-such-group"}), "unknown_id"),
+            ("groups-of-another-instance", valid.assign(**{group: "other-" + valid[group]}), "wrong_instance"),
+            ("selected-two", with_cells(valid, selected, {0: "2"}), "invalid_selected"),
+            ("selected-true-false", valid.assign(**{selected: valid[selected].map({"1": "True", "0": "False"})}),
+             "invalid_selected"),
+            ("selected-as-decimals", valid.assign(**{selected: valid[selected].astype(str) + ".0"}), SCORED),
+            ("score-nan", with_cells(valid, score, {0: "nan"}), "invalid_score"),
+            ("score-infinite", with_cells(valid, score, {0: "inf"}), "invalid_score"),
+            ("score-text", with_cells(valid, score, {0: "high"}), "invalid_score"),
+            ("scores-negative", valid.assign(**{score: "-3.5"}), SCORED),
+            ("an-item-missing", valid.drop(index=valid.index[~chosen][0]), "missing_items"),
+            ("a-group-missing", valid[~first_group], "missing_items"),
+            ("selected-without-score", valid.drop(columns=[score]), "missing_columns"),
+            ("nothing-selected", valid.assign(**{selected: "0"}), SCORED),
+            ("selected-items-only", valid[chosen][[group, item]], SCORED),
+            ("selected-items-only-one-group", valid[chosen & first_group][[group, item]], SCORED),
+            ("selected-items-only-everything", valid[[group, item]], "over_budget"),
+            ("rows-listed-backwards", valid.iloc[::-1], SCORED),
+        ]
+        return [HostileSubmission(name, csv_bytes(frame), expected) for name, frame, expected in variants]
 
 
 def _agreement(truth: SelectionTruth) -> list[EditorAgreement]:
