@@ -41,6 +41,7 @@ from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.metrics.bootstrap import ResampledMetrics
 from casekit.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 from casekit.tasks.hostile_files import HostileSubmission, SubmissionRoles
+from casekit.tasks.table_authoring import TableAuthoring
 
 Direction = Literal["higher", "lower", "closer to 1"]
 """Which values of a metric are better; a "closer to 1" metric (a length ratio) is never primary."""
@@ -246,6 +247,8 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     default_decision: ClassVar[Decision] = {}
     several_answers_per_unit: ClassVar[bool] = False
     optional_output: ClassVar[str] = "class probabilities"
+    table_authoring: ClassVar[TableAuthoring[Any] | None] = None
+    """How ``casekit case new`` makes a case of this task type from a table; None when it cannot."""
     """What a submission may leave out at the cost of some metrics, in words, for the scorecard's note."""
 
     def __init__(self, spec: CaseSpec) -> None:

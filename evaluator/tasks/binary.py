@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import BinarySubmission
 from casekit.metrics import agreement, binary
 from casekit.submissions.checks import Problem, ValidationReport, add_row_problems
@@ -39,12 +40,41 @@ from casekit.tasks.base import (
 )
 from casekit.tasks.hostile_files import SubmissionRoles
 from casekit.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
 MAX_DECISION_BYTES = 64 * 1024
 # The curves in a scorecard are thinned to this many points: enough to draw, small in JSON.
 CURVE_POINTS = 200
+# An authored case names the probability column prob_<positive label>.
+PROBABILITY_PREFIX = "prob_"
+# Under this share of positive rows, an authored case's primary metric is PR-AUC, not ROC-AUC.
+RARE_POSITIVE = 0.10
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the probability that each test row is [[ positive ]], and the threshold to act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+POSITIVE = [[ positive ]]
+# The decision that goes with your probabilities, written to submission/decision.json and
+# scored with them (precision, recall and F1 at this threshold). Choose it from what the brief
+# says an error costs, and explain it in DESIGN.md.
+DECISION = {"threshold": 0.5}
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], a probability."""
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    positive = list(model.classes_).index(POSITIVE)
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(), [[ column ]]: probabilities[:, positive]})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`BinaryTableAuthoring`)."""
 
 REGISTRY = MetricRegistry("binary", (
     MetricDefinition("roc_auc", "higher", "Probability that a random positive row gets a higher probability than a "
@@ -187,11 +217,62 @@ class BinaryDetails(TaskDetails):
         return images
 
 
+class BinaryTableAuthoring(TableAuthoring[BinarySubmission]):
+    """A binary case from a table: the probability of the positive class, in ``prob_<positive>``.
+
+    The primary metric is ROC-AUC (how well the probabilities rank the rows, whatever the
+    threshold), or PR-AUC when the positive class is under :data:`RARE_POSITIVE` of the rows
+    (ROC-AUC then rewards ranking the many easy negatives); log loss, Brier score and
+    calibration error score the probabilities, precision, recall and F1 the declared threshold.
+    """
+
+    classification = True
+    metrics = (
+        MetricSpec("roc_auc", "ROC-AUC"),
+        MetricSpec("pr_auc", "PR-AUC (average precision)"),
+        MetricSpec("log_loss", "Log loss"),
+        MetricSpec("brier", "Brier score"),
+        MetricSpec("ece", "Expected calibration error (10 bins)"),
+        MetricSpec("precision", "Precision at the threshold"),
+        MetricSpec("recall", "Recall at the threshold"),
+        MetricSpec("f1", "F1 at the threshold"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> BinarySubmission:
+        return BinarySubmission(id_column, probability_prefix=PROBABILITY_PREFIX,
+                                positive_label=str(target.positive_label))
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        rows = sum(count for _, count in target.classes)
+        positives = dict(target.classes)[str(target.positive_label)]
+        share = positives / rows
+        if share < RARE_POSITIVE:
+            return "pr_auc", (f"only {share:.1%} of the rows are {target.positive_label!r}: PR-AUC measures how well "
+                              "the probabilities find those few, where ROC-AUC would mostly reward ranking the many "
+                              "easy negatives")
+        return "roc_auc", (f"{share:.0%} of the rows are {target.positive_label!r}: ROC-AUC measures how well the "
+                           "probabilities rank them above the others, whatever threshold the team then picks")
+
+    def predict_context(self, schema: BinarySubmission) -> dict[str, str]:
+        return {"positive": repr(schema.positive_label), "column": repr(schema.probability_column)}
+
+    def example(self, schema: BinarySubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return schema.probability_column, ["0.83", "0.07"]
+
+    def other_metrics(self, others: list[MetricSpec]) -> str:
+        at_threshold = {"precision", "recall", "f1"}
+        return (", ".join(m.title for m in others if m.name not in at_threshold) + " of the probabilities; "
+                + ", ".join(m.title.replace(" at the threshold", "") for m in others if m.name in at_threshold)
+                + " at your declared threshold")
+
+
 class BinaryTask(Task[BinarySubmission, BinaryTruth, BinaryPredictions]):
     """A probability of the positive class per row, and the candidate's declared threshold."""
 
     name = "binary"
     schema_type = BinarySubmission
+    table_authoring = BinaryTableAuthoring()
     registry = REGISTRY
     details_type = BinaryDetails
     default_decision: ClassVar[Decision] = {"threshold": DEFAULT_THRESHOLD}

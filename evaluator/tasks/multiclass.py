@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import MulticlassSubmission
 from casekit.metrics import agreement, classification
 from casekit.submissions.checks import (
@@ -36,9 +37,39 @@ from casekit.tasks.base import (
     TaskDetails,
 )
 from casekit.tasks.hostile_files import SubmissionRoles
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 SUM_TOLERANCE = 1e-3
 MISSING_TEXT = frozenset({"", "nan", "none", "null", "na", "n/a"})
+# An authored case names the probability columns proba_<label>.
+PROBABILITY_PREFIX = "proba_"
+# Classes this imbalanced (largest to smallest) make macro-F1 an authored case's primary metric.
+IMBALANCE = 1.5
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the class of each test row, and the probability of every class."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID``, ``config.TARGET`` and [[ prefix ]]<class>.
+
+    The probability columns are optional in a submission (all or none); sending them adds log
+    loss to the scorecard.
+    """
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    submission = pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                               config.TARGET: model.classes_[probabilities.argmax(axis=1)]})
+    for position, label in enumerate(model.classes_):
+        submission[f"[[ prefix ]]{label}"] = probabilities[:, position]
+    return submission
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`MulticlassTableAuthoring`)."""
 
 REGISTRY = MetricRegistry("multiclass", (
     MetricDefinition("accuracy", "higher", "Share of rows whose predicted class is the true class."),
@@ -116,11 +147,51 @@ class ClassificationDetails(TaskDetails):
         return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
 
 
+class MulticlassTableAuthoring(TableAuthoring[MulticlassSubmission]):
+    """A multiclass case from a table: a label per row, and optionally every class's probability.
+
+    The primary metric is macro-F1 when the classes are imbalanced (the largest more than
+    :data:`IMBALANCE` times the smallest: every class then counts equally), else accuracy;
+    weighted F1 and, when probabilities are sent, log loss are reported beside it.
+    """
+
+    classification = True
+    metrics = (
+        MetricSpec("macro_f1", "Macro-F1"),
+        MetricSpec("accuracy", "Accuracy"),
+        MetricSpec("weighted_f1", "Weighted F1"),
+        MetricSpec("log_loss", "Log loss"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> MulticlassSubmission:
+        return MulticlassSubmission(id_column, label_column=target.name, probability_prefix=PROBABILITY_PREFIX)
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        largest, smallest = target.classes[0][1], target.classes[-1][1]
+        if largest > IMBALANCE * smallest:
+            return "macro_f1", (f"the classes are imbalanced (the largest has {largest:,} rows, the smallest "
+                                f"{smallest:,}): macro-F1 weighs every class equally, where accuracy would reward "
+                                "predicting the large ones")
+        return "accuracy", ("the classes are about balanced, so accuracy, the share of rows classed right, is the "
+                            "plain measure and macro-F1 says nearly the same")
+
+    def predict_context(self, schema: MulticlassSubmission) -> dict[str, str]:
+        return {"prefix": str(schema.probability_prefix)}
+
+    def example(self, schema: MulticlassSubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return str(schema.label_column), [label for label, _ in target.classes[:2]]
+
+    def other_metrics(self, others: list[MetricSpec]) -> str:
+        return ", ".join(m.title for m in others if m.name != "log_loss") + "; if you send probabilities, log loss"
+
+
 class MulticlassTask(Task[MulticlassSubmission, ClassTruth, ClassPredictions]):
     """One label per row, scored on labels and (when given) class probabilities."""
 
     name = "multiclass"
     schema_type = MulticlassSubmission
+    table_authoring = MulticlassTableAuthoring()
     registry = REGISTRY
     details_type = ClassificationDetails
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import RegressionSubmission
 from casekit.metrics import regression
 from casekit.submissions.checks import ValidationReport, add_row_problems
@@ -31,6 +32,7 @@ from casekit.tasks.base import (
 )
 from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 REGISTRY = MetricRegistry("regression", (
     MetricDefinition("rmse", "lower", "Root mean squared error, sqrt(mean((y - ŷ)²)), in the target's units: large "
@@ -45,6 +47,25 @@ REGISTRY = MetricRegistry("regression", (
 # The report's plots draw at most this many points, drawn with a fixed seed; the deciles use every row.
 PLOTTED_POINTS = 2_000
 DECILES = 10
+# A target this skewed makes MAE an authored case's primary metric, not RMSE.
+HEAVY_TAIL_SKEW = 3.0
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: a number for each test row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], the predicted value."""
+    table = data["test"]
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                         [[ column ]]: model.predict(table.drop(columns=[config.ID]))})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`RegressionTableAuthoring`)."""
 
 
 @dataclass(frozen=True)
@@ -135,11 +156,46 @@ class RegressionDetails(TaskDetails):
         }
 
 
+class RegressionTableAuthoring(TableAuthoring[RegressionSubmission]):
+    """A regression case from a table: the predicted number, in a column named as the target.
+
+    The primary metric is RMSE (in the target's units; large errors weigh most), or MAE when
+    the target is heavy-tailed (skewness beyond :data:`HEAVY_TAIL_SKEW`: a few huge values
+    would decide RMSE); R² says how much of the variance is explained.
+    """
+
+    classification = False
+    metrics = (
+        MetricSpec("rmse", "RMSE"),
+        MetricSpec("mae", "MAE"),
+        MetricSpec("r2", "R²"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> RegressionSubmission:
+        return RegressionSubmission(id_column, value_column=target.name)
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        skewness = target.stats["skewness"]
+        if abs(skewness) > HEAVY_TAIL_SKEW:
+            return "mae", (f"the target is heavy-tailed (skewness {skewness:+.1f}): MAE, in the target's units, is "
+                           "not decided by the few extreme rows as RMSE would be")
+        return "rmse", (f"RMSE is in the target's units and weighs large errors most; the target is not heavy-tailed "
+                        f"(skewness {skewness:+.1f}), so a few rows do not decide it")
+
+    def predict_context(self, schema: RegressionSubmission) -> dict[str, str]:
+        return {"column": repr(schema.value_column)}
+
+    def example(self, schema: RegressionSubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return schema.value_column, [f"{target.stats['median']:.6g}", f"{target.stats['p95']:.6g}"]
+
+
 class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
     """A number per row, scored on its errors."""
 
     name = "regression"
     schema_type = RegressionSubmission
+    table_authoring = RegressionTableAuthoring()
     registry = REGISTRY
     details_type = RegressionDetails
 
