@@ -26,7 +26,7 @@ import pandas as pd
 from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import BinarySubmission
 from casekit.metrics import agreement, binary
-from casekit.submissions.checks import Problem, ValidationReport, add_row_problems
+from casekit.submissions.checks import Problem, ValidationReport, add_row_problems, missing_cells, row_locator
 from casekit.tasks.base import (
     DECISION_FILE,
     Decision,
@@ -39,7 +39,6 @@ from casekit.tasks.base import (
     TaskDetails,
 )
 from casekit.tasks.hostile_files import SubmissionRoles
-from casekit.tasks.multiclass import MISSING_TEXT
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 DEFAULT_THRESHOLD = 0.5
@@ -308,12 +307,11 @@ class BinaryTask(Task[BinarySubmission, BinaryTruth, BinaryPredictions]):
         # text): turning ten million numbers back into text would take seconds.
         missing = np.zeros(len(frame), dtype=bool)
         second_look = np.flatnonzero(unparsed)
-        missing[second_look] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells.to_numpy()[second_look]]
+        missing[second_look] = missing_cells(cells.iloc[second_look])
         outside = ~unparsed & ((numbers < 0) | (numbers > 1) | ~np.isfinite(numbers))
         rows = np.arange(1, len(frame) + 1)
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=")
 
         add_row_problems(report, "nan_value", missing, rows, ids, column,
                          lambda row, value: f"{where(row)}: empty or NaN probability")

@@ -39,7 +39,13 @@ from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseSpec
 from casekit.cases.submission_schemas import GenerationSubmission
 from casekit.metrics import bleu, chrf, faithfulness, rouge
-from casekit.submissions.checks import ValidationReport, add_row_problems, suspicious_characters
+from casekit.submissions.checks import (
+    MISSING_MARKERS,
+    ValidationReport,
+    add_row_problems,
+    row_locator,
+    suspicious_characters,
+)
 from casekit.tasks.base import (
     Decision,
     Metric,
@@ -65,7 +71,6 @@ from casekit.tasks.hostile_files import (
 )
 
 SAMPLE_TEXT = "untitled"
-MISSING_TEXT = frozenset({"nan", "none", "null", "na", "n/a"})
 # What str.splitlines() breaks a line at: none of them belongs in a one-line text.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
@@ -293,10 +298,9 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
         cap = self.schema.max_text_length
         stripped = texts.str.strip()
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={_quote(ids.iloc[row - 1])}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=", show=_quote)
 
-        missing = ((texts == "") | stripped.str.lower().isin(MISSING_TEXT)).to_numpy()
+        missing = ((texts == "") | stripped.str.lower().isin(MISSING_MARKERS)).to_numpy()
         blank = ((stripped == "") & (texts != "")).to_numpy()
         lengths = texts.str.len().to_numpy()
         too_long = lengths > cap

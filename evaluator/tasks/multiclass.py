@@ -24,6 +24,7 @@ from casekit.submissions.checks import (
     Problem,
     ValidationReport,
     add_row_problems,
+    missing_cells,
     suspicious_characters,
 )
 from casekit.tasks.base import (
@@ -40,7 +41,6 @@ from casekit.tasks.hostile_files import SubmissionRoles
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 SUM_TOLERANCE = 1e-3
-MISSING_TEXT = frozenset({"", "nan", "none", "null", "na", "n/a"})
 # An authored case names the probability columns proba_<label>.
 PROBABILITY_PREFIX = "proba_"
 # Classes this imbalanced (largest to smallest) make macro-F1 an authored case's primary metric.
@@ -240,7 +240,7 @@ class MulticlassTask(Task[MulticlassSubmission, ClassTruth, ClassPredictions]):
         if column and column in frame.columns:
             values = frame[column]
             # "none" or "NA" may be a class of the case: only a cell that is no label reads as missing.
-            empty = (values.str.strip().str.lower().isin(MISSING_TEXT) & ~values.isin(labels)).to_numpy()
+            empty = missing_cells(values) & ~values.isin(labels).to_numpy()
             add_row_problems(report, "nan_value", empty, rows, ids, column,
                              lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column "
                                                 f"'{column}': empty or NaN label")
@@ -352,7 +352,7 @@ def _check_probabilities(
     missing = np.zeros(numbers.shape, dtype=bool)
     rows, cols = np.nonzero(np.isnan(numbers))
     cells = text.to_numpy()[rows, cols]
-    missing[rows, cols] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells]
+    missing[rows, cols] = missing_cells(pd.Series(cells, dtype=object))
     not_numeric = np.isnan(numbers) & ~missing
     _cell_problems(report, "nan_value", missing, columns, ids, id_column,
                    lambda where, cell: f"{name}: {where}: empty or NaN probability")

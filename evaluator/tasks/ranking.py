@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,6 +44,7 @@ from casekit.submissions.checks import (
     Problem,
     ValidationReport,
     add_row_problems,
+    row_locator,
     suspicious_characters,
 )
 from casekit.tasks.base import (
@@ -654,11 +655,6 @@ def _cell(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
 
 
-def _cell_locator(name: str, users: pd.Series, column: str) -> Callable[[int], str]:
-    """Where a problem sits, for its message: the file, the 1-based row, its user and the column."""
-    return lambda row: f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
-
-
 def _check_items(
     items: pd.Series,
     users: pd.Series,
@@ -670,7 +666,7 @@ def _check_items(
     report: ValidationReport,
     catalogue_table: str | None = None,
 ) -> None:
-    where = _cell_locator(name, users, column)
+    where = row_locator(name, users, column, unit="user ")
     # A case whose test has a catalogue of its own says where it is: the items of other tables
     # (past events) are known ids, but not ones a list may name.
     catalogue_name = f"the items of {catalogue_table}.csv, the only ones a list may name" if catalogue_table \
@@ -703,7 +699,7 @@ def _check_ranks(
     report: ValidationReport,
     limit: int = MAX_LIST_LENGTH,
 ) -> None:
-    where = _cell_locator(name, users, column)
+    where = row_locator(name, users, column, unit="user ")
     ranks = rank_values(text)
     whole = np.isfinite(ranks) & (ranks == np.round(ranks))
     add_row_problems(report, "rank_not_an_integer", ~whole, rows, users, column,

@@ -19,7 +19,7 @@ from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import RegressionSubmission
 from casekit.metrics import regression
-from casekit.submissions.checks import ValidationReport, add_row_problems
+from casekit.submissions.checks import ValidationReport, add_row_problems, missing_cells, row_locator
 from casekit.tasks.base import (
     Decision,
     MetricDefinition,
@@ -31,7 +31,6 @@ from casekit.tasks.base import (
     TaskDetails,
 )
 from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
-from casekit.tasks.multiclass import MISSING_TEXT
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 REGISTRY = MetricRegistry("regression", (
@@ -231,12 +230,11 @@ class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
         unparsed = np.isnan(numbers)
         missing = np.zeros(len(frame), dtype=bool)
         second_look = np.flatnonzero(unparsed)
-        missing[second_look] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells.to_numpy()[second_look]]
+        missing[second_look] = missing_cells(cells.iloc[second_look])
         infinite = ~unparsed & ~np.isfinite(numbers)
         rows = np.arange(1, len(frame) + 1)
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=")
 
         add_row_problems(report, "nan_value", missing, rows, ids, column,
                          lambda row, value: f"{where(row)}: empty or NaN value")

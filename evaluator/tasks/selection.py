@@ -26,6 +26,7 @@ which the oracle (the knapsack of :mod:`casekit.cases.knapsack`) computes the be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -41,6 +42,7 @@ from casekit.submissions.checks import (
     Problem,
     ValidationReport,
     add_row_problems,
+    row_locator,
     suspicious_characters,
 )
 from casekit.tasks.base import (
@@ -385,22 +387,20 @@ class SelectionTask(Task[SelectionSubmission, SelectionTruth, Selections]):
             return
         groups = frame[self._group]
         rows = np.arange(1, len(frame) + 1)
-        where = self._locator(name, groups)
+        selected_at, score_at = self._locator(name, groups, SELECTED_COLUMN), self._locator(name, groups, SCORE_COLUMN)
         selected = frame[SELECTED_COLUMN]
         flags = _numbers(selected)
         add_row_problems(report, "invalid_selected", ~np.isin(flags, (0.0, 1.0)), rows, groups, SELECTED_COLUMN,
-                         lambda row, value: f"{where(row, SELECTED_COLUMN)}: {_shown(value)} is not 1 (selected) or "
+                         lambda row, value: f"{selected_at(row)}: {_shown(value)} is not 1 (selected) or "
                                             "0 (not selected)", values=selected)
         scores = frame[SCORE_COLUMN]
         add_row_problems(report, "invalid_score", ~np.isfinite(_numbers(scores)), rows, groups, SCORE_COLUMN,
-                         lambda row, value: f"{where(row, SCORE_COLUMN)}: {_shown(value)} is not a finite number",
+                         lambda row, value: f"{score_at(row)}: {_shown(value)} is not a finite number",
                          values=scores)
 
-    def _locator(self, name: str, groups: pd.Series):
-        def where(row: int, column: str | None = None) -> str:
-            return f"{name}: row {row} ({self._group} {_shown(groups.iloc[row - 1])}), column '{column or self._item}'"
-
-        return where
+    def _locator(self, name: str, groups: pd.Series, column: str | None = None) -> Callable[[int], str]:
+        """Where a problem sits: the file, the row, its group and ``column`` (the item column by default)."""
+        return row_locator(name, groups, column or self._item, unit=f"{self._group} ", show=_shown)
 
     # -- truth and predictions ------------------------------------------------------------------
 
