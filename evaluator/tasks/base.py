@@ -21,7 +21,12 @@ The contract, in the order the evaluator uses it:
    (see :mod:`casekit.metrics.bootstrap`);
 4. **details**: what the report shows beyond the metrics, as a typed record
    (:class:`TaskDetails`) that renders its own tables and figures and survives a JSON round trip;
-5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's.
+5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's;
+6. **hostile submissions** particular to its format, each with the outcome it must end in, for
+   the conformance suite (:meth:`Task.hostile_submissions`);
+7. **comparing** two candidates' predictions, for a review (:meth:`Task.prediction_comparison`);
+8. **authoring**: what ``casekit case new`` needs to make a case of it from a table
+   (:attr:`Task.table_authoring`, see :mod:`casekit.tasks.table_authoring`), if it can.
 """
 
 from __future__ import annotations
