@@ -50,30 +50,6 @@ CURVE_POINTS = 200
 PROBABILITY_PREFIX = "prob_"
 # Under this share of positive rows, an authored case's primary metric is PR-AUC, not ROC-AUC.
 RARE_POSITIVE = 0.10
-PREDICT_TEMPLATE = '''\
-"""Stage 4, predict: the probability that each test row is [[ positive ]], and the threshold to act on."""
-
-from __future__ import annotations
-
-import pandas as pd
-
-from {{ cookiecutter.package_name }} import config
-
-POSITIVE = [[ positive ]]
-# The decision that goes with your probabilities, written to submission/decision.json and
-# scored with them (precision, recall and F1 at this threshold). Choose it from what the brief
-# says an error costs, and explain it in DESIGN.md.
-DECISION = {"threshold": 0.5}
-
-
-def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], a probability."""
-    table = data["test"]
-    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
-    positive = list(model.classes_).index(POSITIVE)
-    return pd.DataFrame({config.ID: table[config.ID].to_numpy(), [[ column ]]: probabilities[:, positive]})
-'''
-"""The baseline starter's predict stage of an authored case (see :class:`BinaryTableAuthoring`)."""
 
 REGISTRY = MetricRegistry("binary", (
     MetricDefinition("roc_auc", "higher", "Probability that a random positive row gets a higher probability than a "
@@ -214,6 +190,32 @@ class BinaryDetails(TaskDetails):
             images["pr_curve.png"] = plots.precision_recall_curve_png(
                 self.pr_curve.x, self.pr_curve.y, self.positives / self.rows, (recall, precision), decision.threshold)
         return images
+
+
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the probability that each test row is [[ positive ]], and the threshold to act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+POSITIVE = [[ positive ]]
+# The decision that goes with your probabilities, written to submission/decision.json and
+# scored with them (precision, recall and F1 at this threshold). Choose it from what the brief
+# says an error costs, and explain it in DESIGN.md.
+DECISION = {"threshold": 0.5}
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], a probability."""
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    positive = list(model.classes_).index(POSITIVE)
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(), [[ column ]]: probabilities[:, positive]})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`BinaryTableAuthoring`)."""
 
 
 class BinaryTableAuthoring(TableAuthoring[BinarySubmission]):

@@ -45,31 +45,6 @@ SUM_TOLERANCE = 1e-3
 PROBABILITY_PREFIX = "proba_"
 # Classes this imbalanced (largest to smallest) make macro-F1 an authored case's primary metric.
 IMBALANCE = 1.5
-PREDICT_TEMPLATE = '''\
-"""Stage 4, predict: the class of each test row, and the probability of every class."""
-
-from __future__ import annotations
-
-import pandas as pd
-
-from {{ cookiecutter.package_name }} import config
-
-
-def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The submission for ``data["test"]``: ``config.ID``, ``config.TARGET`` and [[ prefix ]]<class>.
-
-    The probability columns are optional in a submission (all or none); sending them adds log
-    loss to the scorecard.
-    """
-    table = data["test"]
-    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
-    submission = pd.DataFrame({config.ID: table[config.ID].to_numpy(),
-                               config.TARGET: model.classes_[probabilities.argmax(axis=1)]})
-    for position, label in enumerate(model.classes_):
-        submission[f"[[ prefix ]]{label}"] = probabilities[:, position]
-    return submission
-'''
-"""The baseline starter's predict stage of an authored case (see :class:`MulticlassTableAuthoring`)."""
 
 REGISTRY = MetricRegistry("multiclass", (
     MetricDefinition("accuracy", "higher", "Share of rows whose predicted class is the true class."),
@@ -145,6 +120,33 @@ class ClassificationDetails(TaskDetails):
         from casekit.tasks.figures import confusion_matrix_png
 
         return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
+
+
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the class of each test row, and the probability of every class."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID``, ``config.TARGET`` and [[ prefix ]]<class>.
+
+    The probability columns are optional in a submission (all or none); sending them adds log
+    loss to the scorecard.
+    """
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    submission = pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                               config.TARGET: model.classes_[probabilities.argmax(axis=1)]})
+    for position, label in enumerate(model.classes_):
+        submission[f"[[ prefix ]]{label}"] = probabilities[:, position]
+    return submission
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`MulticlassTableAuthoring`)."""
 
 
 class MulticlassTableAuthoring(TableAuthoring[MulticlassSubmission]):

@@ -48,23 +48,6 @@ PLOTTED_POINTS = 2_000
 DECILES = 10
 # A target this skewed makes MAE an authored case's primary metric, not RMSE.
 HEAVY_TAIL_SKEW = 3.0
-PREDICT_TEMPLATE = '''\
-"""Stage 4, predict: a number for each test row."""
-
-from __future__ import annotations
-
-import pandas as pd
-
-from {{ cookiecutter.package_name }} import config
-
-
-def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], the predicted value."""
-    table = data["test"]
-    return pd.DataFrame({config.ID: table[config.ID].to_numpy(),
-                         [[ column ]]: model.predict(table.drop(columns=[config.ID]))})
-'''
-"""The baseline starter's predict stage of an authored case (see :class:`RegressionTableAuthoring`)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +136,25 @@ class RegressionDetails(TaskDetails):
             "predicted_vs_actual.png": plots.predicted_vs_actual_png(predicted, actual, shown),
             "residuals.png": plots.residuals_png(predicted, actual - predicted, shown),
         }
+
+
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: a number for each test row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], the predicted value."""
+    table = data["test"]
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                         [[ column ]]: model.predict(table.drop(columns=[config.ID]))})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`RegressionTableAuthoring`)."""
 
 
 class RegressionTableAuthoring(TableAuthoring[RegressionSubmission]):
