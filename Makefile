@@ -57,6 +57,7 @@ bench: $(INSTALLED)  ## Print the performance figures (see bench/)
 	$(BIN)/python bench/knapsack.py
 	$(BIN)/python bench/review.py
 	$(BIN)/python bench/generation.py
+	$(BIN)/python bench/panel_agreement.py
 
 clean:  ## Remove the virtual environment, the demo and caches
 	rm -rf $(VENV) $(DEMO) .pytest_cache build dist

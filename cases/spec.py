@@ -7,7 +7,8 @@ by import path (``"package.module:attribute"``, as entry points are) and resolve
 
 What a metric computes, which direction is better and which parameters it takes belong to
 the task type's metric registry (``casekit.tasks``), which checks every case against it
-when the case is loaded: a case only names the metrics it reports.
+when the case is loaded: a case only names the metrics it reports, with their parameters as
+typed values, and the functions of its own diagnostics.
 """
 
 from __future__ import annotations
@@ -45,25 +46,60 @@ def resolve(reference: str) -> Any:
 
 
 @dataclass(frozen=True)
+class AnswerFilter:
+    """The answers a metric counts as relevant: those whose answer-key ``column`` holds ``value``
+    (a ranking's recall on the places new to the user: ``AnswerFilter("visit", "new")``)."""
+
+    column: str
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.column.strip() or not self.value.strip():
+            raise CaseSpecError(f"{self!r}: an answer filter names an answer-key column and the value of the answers "
+                                "it keeps")
+
+
+@dataclass(frozen=True)
+class CaseMetric:
+    """A metric a case computes with its own function, beside its task's registry: a diagnostic
+    particular to the case (a places case's distance from the user to what it recommends).
+
+    ``compute`` points to the function (``"package.module:function"``, resolved on use); what
+    it is given is the task type's to say (a ranking task gives the top of every list and the
+    input tables). ``reads`` names the input tables, and their columns, that it reads. It has no
+    interval: declare its :class:`MetricSpec` with ``interval=False``.
+    """
+
+    compute: str
+    direction: Literal["higher", "lower"]
+    summary: str
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def function(self) -> Any:
+        return resolve(self.compute)
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """One metric a case reports.
 
     ``name`` is the key in scorecards and MLflow; ``metric`` names the task's registered metric
-    it computes (``name`` itself when not given), with ``params`` (e.g. ``{"k": 10}``);
-    ``interval`` says whether the scorecard gives it a bootstrap confidence interval
-    (headline metrics do; a diagnostic may not).
+    it computes (``name`` itself when not given), with ``params`` as typed values (``{"k": 10}``,
+    ``{"only": AnswerFilter("visit", "new")}``), or is the case's own :class:`CaseMetric`;
+    ``interval`` says whether the scorecard gives it a bootstrap confidence interval (headline
+    metrics do; a diagnostic may not).
     """
 
     name: str
     title: str
-    metric: str | None = None
+    metric: str | CaseMetric | None = None
     params: dict[str, Any] = field(default_factory=dict)
     interval: bool = True
 
     @property
     def registered_name(self) -> str:
-        """The name of the metric in its task's registry."""
-        return self.metric or self.name
+        """The name of the metric in its task's registry (its own name for a case's metric)."""
+        return self.metric if isinstance(self.metric, str) else self.name
 
 
 @dataclass(frozen=True)
@@ -221,6 +257,9 @@ class CaseSpec:
     slices: tuple[SliceSpec, ...] = ()
     time_column: str | None = None
     accepted_risks: tuple[str, ...] = ()
+    review_capacity: float | None = None
+    """The share of test units the people acting on the model can handle (fake news: fact-checkers review
+    about 15% of posts), when the brief gives one; the drill asks about the operating point against it."""
 
     def __post_init__(self) -> None:
         names = [metric.name for metric in self.metrics]
@@ -233,6 +272,9 @@ class CaseSpec:
             raise CaseSpecError(f"case {self.slug!r}: duplicate metric names in {names}")
         if not self.sources:
             raise CaseSpecError(f"case {self.slug!r}: declares no data source")
+        if self.review_capacity is not None and not 0 < self.review_capacity <= 1:
+            raise CaseSpecError(f"case {self.slug!r}: review_capacity {self.review_capacity!r} is not a share of the "
+                                "test units, in (0, 1]")
         tiers = sorted(baseline.tier for baseline in self.baselines)
         if tiers != sorted(TIERS):
             raise CaseSpecError(f"case {self.slug!r}: needs exactly one trivial, one classical and one strong "

@@ -51,6 +51,22 @@ case_app = typer.Typer(
 app.add_typer(case_app, name="case")
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from casekit import __version__
+
+        typer.echo(f"casekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=show_version, is_eager=True,
+                                          help="Print casekit's version and exit.")] = False,
+) -> None:
+    """ML case-study take-homes: scaffold a case, fill in the pipeline, get scored on held-out labels."""
+
+
 def reports_errors(command):
     """Turn casekit's own errors into a message and an exit code, without a traceback: the one
     place where failures become exit codes (each error type carries its own)."""
@@ -68,8 +84,23 @@ def reports_errors(command):
         except CasekitError as error:
             print_error(str(error))
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            # Every file casekit writes lands whole or not at all (a temporary file, then a rename).
+            print_error("interrupted: what was finished is saved; nothing is half-written. Run the command again "
+                        "to finish.")
+            raise typer.Exit(130) from None
 
     return wrapper
+
+
+def warn_old_imports(project: Path) -> None:
+    """A project made before casekit 0.3 imports ``evaluator``: say what to change, once per place."""
+    from casekit.instances.bundle import old_imports
+    from casekit.outputs.console import print_error
+
+    for place in old_imports(project):
+        print_error(f"warning: {place} imports 'evaluator', casekit's name before 0.3; "
+                    f"write 'from casekit import ...' there (the same functions).")
 
 
 @app.command("list")
@@ -146,6 +177,7 @@ def evaluate(
     from casekit.evaluation import evaluate_project
     from casekit.outputs.console import console, print_error, print_scorecard
 
+    warn_old_imports(project)
     with progress_bar() as status:
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
                                   resamples=resamples, track=track, status=status)
@@ -164,23 +196,35 @@ def evaluate(
 @app.command()
 @reports_errors
 def sync(
-    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new'.")] = Path("."),
+    folder: Annotated[Path, typer.Argument(help="A project, or a review's output folder.")] = Path("."),
     keys_dir: KeysDir = None,
 ) -> None:
-    """Log the evaluations that could not reach the MLflow tracking store when they ran."""
+    """Log the evaluations or reviewed candidates that could not reach the MLflow tracking store."""
+    from casekit.errors import UsageError
     from casekit.evaluation import sync_project
+    from casekit.instances.bundle import METADATA_FILE
+    from casekit.instances.instance import open_issued_instance
     from casekit.outputs.console import console
     from casekit.outputs.tracking import TrackingUnavailableError
+    from casekit.review.batch import sync_review
+    from casekit.review.results import RESULTS_DIR
 
     with progress_bar() as status:
-        results = sync_project(project, keys_dir=keys_dir, status=status)
-    for result in results:
-        name = result.folder.name if result.folder else "evaluation"
-        if result.tracking_error or result.run is None:
-            raise TrackingUnavailableError(f"{name}: still not logged: {result.tracking_error}")
-        console.print(f"{name}: logged as run {result.run.run_id} at {result.run.tracking_uri}", highlight=False)
+        if (folder / METADATA_FILE).is_file():
+            results = [(result.folder or folder, result.run, result.tracking_error)
+                       for result in sync_project(folder, keys_dir=keys_dir, status=status)]
+        elif (folder / RESULTS_DIR).is_dir():
+            results = [(path, result.run, result.error) for path, result in
+                       sync_review(folder, lambda instance_id: open_issued_instance(instance_id, keys_dir), status)]
+        else:
+            raise UsageError(f"{folder} is neither a project (no {METADATA_FILE}) nor a review's output folder "
+                             f"(no {RESULTS_DIR}/)")
+    for path, run, error in results:
+        if error or run is None:
+            raise TrackingUnavailableError(f"{path.name}: still not logged: {error}")
+        console.print(f"{path.relative_to(folder)}: logged as run {run.run_id} at {run.tracking_uri}", highlight=False)
     if not results:
-        console.print("nothing to sync: every evaluation is logged", highlight=False)
+        console.print("nothing to sync: every result is logged", highlight=False)
 
 
 @app.command()
@@ -197,6 +241,7 @@ def validate(
     project = find_project(target)
     if project is None:
         raise UsageError(f"{target}: not inside a casekit project (no casekit.json found)")
+    warn_old_imports(project)
     submission = target / DEFAULT_SUBMISSION if target.is_dir() else target
     report = validate_predictions(submission, project)
     if not report.ok:
@@ -212,13 +257,16 @@ def pack(
         "-o", "--output", help="The zip [default: PROJECT.zip beside the project].")] = None,
     include_mlflow: Annotated[bool, typer.Option(
         "--include-mlflow", help="Add your own MLflow runs (mlflow.db, mlruns/).")] = False,
+    include_drill: Annotated[bool, typer.Option(
+        "--include-drill", help="Add your drill transcripts (drill/).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing zip.")] = False,
 ) -> None:
     """Zip the project for review: code, DESIGN.md, the submission, a sha256 manifest; no data or caches."""
     from casekit.outputs.console import console
     from casekit.review.pack import pack_project
 
-    packed = pack_project(project, output, include_mlflow=include_mlflow, force=force)
+    warn_old_imports(project)
+    packed = pack_project(project, output, include_mlflow=include_mlflow, include_drill=include_drill, force=force)
     console.print(f"packed {len(packed.files)} files ({packed.bytes / 1024:,.0f} KB) into {packed.path}",
                   highlight=False)
     for link in packed.skipped_links:
@@ -284,6 +332,125 @@ def review(
                   highlight=False)
     if batch.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def drill(
+    case: Annotated[str | None, typer.Argument(help="The case's slug [default: the --project's case].")] = None,
+    minutes: Annotated[int | None, typer.Option(min=1, help="Minutes on the clock [default: the plan's, 60].")] = None,
+    project: Annotated[Path | None, typer.Option(
+        help="A project after 'casekit evaluate': adds questions made from its latest evaluation, and keeps the "
+             "transcript in PROJECT/drill/ [default: no project; the transcript goes to ./drill/].")] = None,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the drill to MLflow.")] = True,
+    sheet: Annotated[bool, typer.Option(
+        "--sheet", help="Write the interviewer's sheet (an HTML page: plan, anchors, timer, scores, notes, JSON "
+                        "export) instead of running the drill.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where --sheet writes the page.")] = Path("sheet.html"),
+) -> None:
+    """Practise the "why?" round: timed questions on the case's design, typed answers, then score yourself 0-3."""
+    import sys
+
+    from casekit.drill.questions import setup_drill
+    from casekit.drill.session import DrillInterrupted, run_drill
+    from casekit.drill.transcript import transcript_folder
+    from casekit.errors import UsageError
+    from casekit.instances.bundle import BundleMetadata
+    from casekit.outputs.console import console, print_error
+
+    setup = setup_drill(case, project, minutes)
+    candidate = BundleMetadata.read(project).candidate if project else None
+    if sheet:
+        from casekit.drill.sheet import write_sheet
+
+        written = write_sheet(setup, output, candidate)
+        console.print(f"interviewer's sheet: {written} ({len(setup.decisions)} decisions, {setup.minutes} minutes)",
+                      highlight=False)
+        return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("casekit drill asks questions in a terminal: run it in one (stdin and stdout are not a tty)")
+    folder = transcript_folder(setup.root)
+    try:
+        transcript = run_drill(setup, console, folder)
+    except DrillInterrupted as stopped:
+        kept = stopped.transcript
+        cut = sum(answer.cut_short for answer in kept.answers)
+        console.print(f"\ninterrupted: kept {len(kept.answers)} answer(s) ({cut} cut short) and "
+                      f"{len(kept.scores)} score(s) in {stopped.folder}", highlight=False, soft_wrap=True)
+        raise typer.Exit(130) from None
+    scores = transcript.scores
+    console.print(f"\nself-scores: {sum(scores.values())} of {3 * len(scores)} over {len(scores)} decision(s); "
+                  f"transcript: {folder}", highlight=False)
+    if track:
+        from casekit.drill.run_log import log_drill
+
+        try:
+            run = log_drill(transcript, folder, candidate)
+        except Exception as error:  # a store failure must not lose the drill: its transcript is written
+            print_error(f"warning: the drill was not logged to MLflow ({str(error).splitlines()[0]}); "
+                        f"its transcript is in {folder}")
+        else:
+            console.print(f"MLflow:     run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                          highlight=False)
+
+
+@app.command()
+@reports_errors
+def whatif(
+    project: Annotated[Path, typer.Argument(help="A project made by 'casekit new', with its submission.")] = Path("."),
+    threshold: Annotated[float | None, typer.Option(
+        help="Score at this decision threshold, as a decision.json declaring it would.")] = None,
+    metric: Annotated[str | None, typer.Option(
+        help="Make this metric the primary one (baselines are compared, and slices cut, on it).")] = None,
+    k: Annotated[int | None, typer.Option("--k", help="Compute every metric that takes a cut-off at this k.")] = None,
+    keys_dir: KeysDir = None,
+    resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
+    track: Annotated[bool, typer.Option("--track/--no-track", help="Log the what-if to MLflow.")] = False,
+) -> None:
+    """Score the same predictions under another threshold, primary metric or cut-off; logs nothing unless --track."""
+    import tempfile
+
+    from casekit.drill.whatif import WhatIf, whatif_scorecard
+    from casekit.outputs.console import console, print_scorecard
+
+    change = WhatIf(threshold=threshold, metric=metric, k=k)
+    with progress_bar() as status:
+        card = whatif_scorecard(project, change, keys_dir=keys_dir, resamples=resamples, status=status)
+    console.print(f"what if: {change.describe()} (the project's files are unchanged)", highlight=False)
+    print_scorecard(card)
+    if track:
+        from casekit.instances.instance import open_instance
+        from casekit.outputs import recording, tracking
+        from casekit.outputs.evaluation_folder import write_evaluation_folder
+
+        instance = open_instance(project, keys_dir)
+        key = recording.content_key({
+            "kind": "whatif", "change": change.describe(), "submission": card.submission.sha256,
+            "decision": card.submission.decision, "instance": card.instance_id, "resamples": card.bootstrap.resamples,
+            "casekit": card.casekit_version, "candidate": card.candidate})
+        with tempfile.TemporaryDirectory(prefix="casekit-whatif-") as scratch:
+            folder = write_evaluation_folder(card, Path(scratch) / "whatif", Path(card.submission.file))
+            run = tracking.log_evaluation(card, role="whatif", outputs=folder, test_set=instance.key.answers,
+                                          test_source=instance.key.answers_path, target=instance.spec.target,
+                                          content_key=key, extra_tags={"casekit.whatif": change.describe()})
+        console.print(f"MLflow:    run {run.run_id} in experiment {run.experiment_name} at {run.tracking_uri}",
+                      highlight=False)
+
+
+@app.command()
+@reports_errors
+def calibrate(
+    case: Annotated[str, typer.Argument(help="The case's slug (see 'casekit list').")],
+    reviewer: Annotated[str, typer.Option(help="Your name as a reviewer (it names your folder).")],
+    directory: Annotated[Path, typer.Option(
+        "--dir", help="Where the panel's calibration files are kept (DIR/calibration/REVIEWER/).")] = Path("."),
+) -> None:
+    """Score the case's gold answers before a batch: your deviation from the reference, the panel's agreement."""
+    from casekit.outputs.calibration import print_calibration
+    from casekit.review.calibration import calibrate as run_calibration
+
+    calibration = run_calibration(cases.get(case), reviewer, directory)
+    print_calibration(calibration, f"casekit calibrate {case} --reviewer {reviewer} --dir {directory}")
 
 
 Columns = Annotated[list[str] | None, typer.Option(

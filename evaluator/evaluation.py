@@ -1,16 +1,16 @@
 """The evaluate, baselines and sync workflows: from a project folder to files and MLflow runs.
 
 Order matters for not losing results: an evaluation's folder (scorecard, report, plots and a
-copy of the submission) is written locally first, atomically, and only then logged to MLflow.
-Its ``tracking.json`` says whether it was logged; when the tracking store could not be
-reached it says ``pending``, and ``casekit sync`` logs it later.
+copy of the submission) is written locally first, atomically, and only then recorded in MLflow
+(:mod:`casekit.outputs.recording`, which reviews share). Its ``tracking.json`` says whether it
+was logged; when the tracking store could not take it, it says ``pending``, and ``casekit
+sync`` logs it later.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,14 +21,13 @@ from casekit.instances.bundle import DEFAULT_SUBMISSION
 from casekit.instances.instance import Instance, open_instance
 from casekit.instances.keystore import keys_root, refuse_key_store_file
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
-from casekit.outputs import tracking
+from casekit.outputs import recording, tracking
 from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.scoring.baselines import ensure_baselines
 from casekit.scoring.score import score_submission
 from casekit.scoring.scorecard import Scorecard
 
 EVALUATION_DIR = "evaluation"
-TRACKING_FILE = tracking.STATUS_FILE
 Status = Callable[[str], None]
 
 
@@ -59,6 +58,8 @@ def evaluate_project(
     say = status or (lambda message: None)
     instance = open_instance(project, keys_dir)
     submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
+    if candidate is None and instance.bundle.candidate is None:
+        candidate = project.resolve().name  # the run's name: the project's, not 'unnamed'
     say("validating the submission")
     card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say)
     evaluations = project / EVALUATION_DIR
@@ -75,29 +76,37 @@ def sync_project(project: Path, *, keys_dir: Path | None = None, status: Status 
     instance = open_instance(project, keys_dir)
     results = []
     for folder in pending_evaluations(project):
-        card = Scorecard.from_json((folder / "scorecard.json").read_text(encoding="utf-8"))
+        card = Scorecard.from_json((folder / recording.SCORECARD_FILE).read_text(encoding="utf-8"))
         results.append(_track(instance, card, folder, say))
     return results
 
 
 def pending_evaluations(project: Path) -> list[Path]:
     """The project's evaluation folders that wait for ``casekit sync``."""
-    return [folder for folder in sorted((project / EVALUATION_DIR).glob("*/")) if _tracking_status(folder) == "pending"]
+    return recording.pending_folders(sorted((project / EVALUATION_DIR).glob("*/")))
+
+
+def evaluation_recipe(card: Scorecard) -> recording.RunRecipe:
+    """A candidate evaluation's run: one per submission, decision, instance, resamples, casekit
+    version and candidate."""
+    key = recording.content_key({
+        "kind": "evaluation", "submission": card.submission.sha256, "decision": card.submission.decision,
+        "instance": card.instance_id, "resamples": card.bootstrap.resamples, "casekit": card.casekit_version,
+        "candidate": card.candidate})
+    return recording.RunRecipe(role="candidate", content_key=key)
 
 
 def _track(instance: Instance, card: Scorecard, folder: Path, say: Status) -> Evaluation:
-    """Log the baselines (once) and the evaluation; on an unreachable store, mark it pending."""
+    """Log the baselines (once) and the evaluation; on a store that cannot take them, mark it pending."""
+    recipe = evaluation_recipe(card)
     try:
         log_baselines(instance, resamples=card.bootstrap.resamples, status=say)
-        say("logging to MLflow")
-        run = tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
-                                      test_source=instance.key.answers_path, target=instance.spec.target)
     except tracking.TrackingUnavailableError as error:
-        atomic.write_text(folder / TRACKING_FILE, json.dumps(
-            {"status": "pending", "tracking_uri": tracking.tracking_uri(), "error": str(error)}, indent=2) + "\n")
-        return Evaluation(card, folder, None, tracking_error=str(error))
-    atomic.write_text(folder / TRACKING_FILE, json.dumps({"status": "logged", **asdict(run)}, indent=2) + "\n")
-    return Evaluation(card, folder, run)
+        result = recording.mark_pending(folder, recipe, str(error))
+    else:
+        say("logging to MLflow")
+        result = recording.record(folder, card, recipe, instance)
+    return Evaluation(card, folder, result.run, tracking_error=result.error)
 
 
 def log_baselines(
@@ -135,9 +144,12 @@ def log_baselines(
             folder = write_evaluation_folder(card, instance.key.baselines_dir / "reports" / f"{name}-{timestamp()}",
                                              item.path)
             say(f"logging baseline {item.baseline.title} to MLflow")
+            key = recording.content_key({"kind": "baseline", "baseline": name, "predictions": card.submission.sha256,
+                                         "instance": card.instance_id, "resamples": resamples,
+                                         "casekit": card.casekit_version})
             run = tracking.log_evaluation(card, role="baseline", baseline=name, outputs=folder,
                                           test_set=instance.key.answers, test_source=instance.key.answers_path,
-                                          target=instance.spec.target)
+                                          target=instance.spec.target, content_key=key)
             results.append(Evaluation(card, folder, run))
     return results
 
@@ -145,11 +157,3 @@ def log_baselines(
 def timestamp() -> str:
     """A sortable UTC timestamp to the microsecond: the name of an evaluation's folder."""
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
-
-
-def _tracking_status(folder: Path) -> str | None:
-    path = folder / TRACKING_FILE
-    if not path.is_file():
-        return None
-    status: str | None = json.loads(path.read_text(encoding="utf-8")).get("status")
-    return status

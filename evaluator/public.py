@@ -70,8 +70,9 @@ def score_predictions(
     inputs : dict of str to DataFrame, optional
         The tables the predictions answer (the held-out part, as ``holdout.split`` gives it).
         A case whose test has a catalogue of its own (next week's events) takes the items the
-        predictions may name from them, and a distance diagnostic the locations [default: the
-        project's ``data/`` files and the instance's catalogue].
+        predictions may name from them, and a case's own diagnostic the tables it reads (the
+        places case's distance, the locations) [default: the project's ``data/`` files and the
+        instance's catalogue].
 
     Returns
     -------

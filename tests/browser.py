@@ -2,7 +2,8 @@
 
 A minimal DevTools-protocol client over ``--remote-debugging-pipe`` (Chromium reads commands
 on fd 3 and answers on fd 4, as NUL-terminated JSON), so the test needs no driver package and
-no browser download: only Debian's ``chromium``.
+no browser download: only Debian's ``chromium``. Uncaught script errors on the page are collected
+in :attr:`Page.exceptions` (DevTools' ``Runtime.exceptionThrown`` events).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Page:
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
         self.url, self.timeout, self._next_id = url, timeout, 0
+        self.exceptions: list[str] = []
 
     def __enter__(self) -> Page:
         executable = chromium()
@@ -65,6 +67,7 @@ class Page:
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         self._call("Page.enable", session=True)
+        self._call("Runtime.enable", session=True)
         self._call("Page.navigate", {"url": self.url}, session=True)
         deadline = time.monotonic() + self.timeout
         while self.evaluate("document.readyState") != "complete":
@@ -102,6 +105,9 @@ class Page:
             while b"\0" in self._buffer:
                 raw, self._buffer = self._buffer.split(b"\0", 1)
                 reply = json.loads(raw)
+                if reply.get("method") == "Runtime.exceptionThrown":
+                    details = reply["params"]["exceptionDetails"]
+                    self.exceptions.append(details.get("exception", {}).get("description") or details["text"])
                 if reply.get("id") == self._next_id:
                     if "error" in reply:
                         raise RuntimeError(f"{method}: {reply['error']}")

@@ -11,11 +11,11 @@ from sklearn.calibration import calibration_curve
 from casekit.metrics.binary import (
     calibration_bins,
     expected_calibration_error,
-    point_metrics,
-    resampled_metrics,
     weighted_average_precision,
     weighted_expected_calibration_error,
 )
+from casekit.tasks.binary import REGISTRY, BinaryScoring
+from casekit.tasks.metric import NoParameters
 
 THRESHOLD = 0.4
 
@@ -29,6 +29,17 @@ def predictions():
     proba = np.round(proba, 2)  # rounding creates ties, and values exactly on bin edges
     weights = rng.integers(0, 4, size=(5, n)).astype(float)
     return positive, proba, weights
+
+
+def point(name: str, positive: np.ndarray, proba: np.ndarray, threshold: float = THRESHOLD) -> float:
+    """The binary task's registered metric ``name`` on the whole set."""
+    return REGISTRY.definitions[name].point(BinaryScoring(positive, proba, threshold), NoParameters())
+
+
+def resampled(name: str, positive: np.ndarray, proba: np.ndarray, weights: np.ndarray,
+              threshold: float = THRESHOLD) -> np.ndarray:
+    """The binary task's registered metric ``name`` on every resample of ``weights``."""
+    return REGISTRY.definitions[name].resampled(BinaryScoring(positive, proba, threshold), NoParameters())(weights)
 
 
 def loop_ece(positive: np.ndarray, proba: np.ndarray, bins: int, weights: np.ndarray) -> float:
@@ -67,7 +78,7 @@ def test_weighted_average_precision_is_undefined_without_positive_rows():
 ])
 def test_resampled_metric_matches_sklearn_with_sample_weights(predictions, name, reference):
     positive, proba, weights = predictions
-    ours = resampled_metrics(positive, proba, THRESHOLD, {name})(weights)[name]
+    ours = resampled(name, positive, proba, weights)
     np.testing.assert_allclose(ours, [reference(positive, proba, w) for w in weights], rtol=1e-10)
 
 
@@ -101,22 +112,29 @@ def test_a_calibrated_prediction_has_a_small_calibration_error_and_a_shifted_one
     assert expected_calibration_error(positive, np.clip(proba + 0.2, 0, 1)) > 0.15
 
 
-def test_resampled_metrics_with_unit_weights_equal_the_point_estimates(predictions):
+@pytest.mark.parametrize("name", sorted(REGISTRY.definitions))
+def test_a_resampled_metric_with_unit_weights_equals_its_point_value(predictions, name):
     positive, proba, _ = predictions
-    point = point_metrics(positive, proba, THRESHOLD)
-    resampled = resampled_metrics(positive, proba, THRESHOLD)(np.ones((1, proba.size)))
-    assert set(resampled) == set(point)
-    for name, values in resampled.items():
-        assert values[0] == pytest.approx(point[name], rel=1e-10), name
+    assert resampled(name, positive, proba, np.ones((1, proba.size)))[0] == pytest.approx(
+        point(name, positive, proba), rel=1e-10)
+
+
+@pytest.mark.parametrize(("name", "reference"), [
+    ("roc_auc", lambda y, p: metrics.roc_auc_score(y, p)),
+    ("pr_auc", lambda y, p: metrics.average_precision_score(y, p)),
+    ("log_loss", lambda y, p: metrics.log_loss(y, p)),
+    ("brier", lambda y, p: metrics.brier_score_loss(y, p)),
+    ("precision", lambda y, p: metrics.precision_score(y, p >= THRESHOLD)),
+    ("recall", lambda y, p: metrics.recall_score(y, p >= THRESHOLD)),
+    ("f1", lambda y, p: metrics.f1_score(y, p >= THRESHOLD)),
+])
+def test_a_point_value_matches_sklearn(predictions, name, reference):
+    positive, proba, _ = predictions
+    assert point(name, positive, proba) == pytest.approx(reference(positive, proba), rel=1e-10)
 
 
 def test_precision_is_undefined_when_nothing_is_flagged(predictions):
     positive, proba, _ = predictions
-    point = point_metrics(positive, proba, threshold=1.01)
-    assert np.isnan(point["precision"]) and point["recall"] == 0.0
-    assert np.isnan(resampled_metrics(positive, proba, 1.01, {"precision"})(np.ones((1, proba.size)))["precision"][0])
-
-
-def test_only_the_requested_metrics_are_computed(predictions):
-    positive, proba, weights = predictions
-    assert set(resampled_metrics(positive, proba, THRESHOLD, {"roc_auc", "ece"})(weights)) == {"roc_auc", "ece"}
+    assert np.isnan(point("precision", positive, proba, threshold=1.01))
+    assert point("recall", positive, proba, threshold=1.01) == 0.0
+    assert np.isnan(resampled("precision", positive, proba, np.ones((1, proba.size)), threshold=1.01)[0])

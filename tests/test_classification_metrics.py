@@ -1,8 +1,10 @@
-"""The vectorised classification metrics agree with sklearn.metrics with sample weights."""
+"""The vectorised classification metrics agree with sklearn.metrics with sample weights, and the
+multiclass task's registered metrics at unit weights with their point values."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn import metrics
 
@@ -10,10 +12,10 @@ from casekit.metrics.classification import (
     accuracy_from_confusion,
     confusion_counts,
     f1_from_confusion,
-    point_metrics,
-    resampled_metrics,
     weighted_roc_auc,
 )
+from casekit.tasks.metric import NoParameters
+from casekit.tasks.multiclass import REGISTRY, ClassPredictions, ClassScoring, ClassTruth
 
 K = 6
 
@@ -72,21 +74,34 @@ def test_weighted_roc_auc_matches_sklearn_with_ties(predictions):
         np.testing.assert_allclose(ours, expected, rtol=1e-12)
 
 
+def scoring(y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndarray | None) -> ClassScoring:
+    truth = ClassTruth(pd.Index(range(y_true.size)), y_true, tuple(f"c{k}" for k in range(K)))
+    return ClassScoring(truth, ClassPredictions(y_pred, proba))
+
+
 def test_resampled_log_loss_matches_sklearn(predictions):
     y_true, y_pred, proba, weights = predictions
-    ours = resampled_metrics(y_true, y_pred, proba, K)(weights)["log_loss"]
+    ours = REGISTRY.definitions["log_loss"].resampled(scoring(y_true, y_pred, proba), NoParameters())(weights)
     expected = [metrics.log_loss(y_true, proba, labels=range(K), sample_weight=w) for w in weights]
     np.testing.assert_allclose(ours, expected, rtol=1e-10)
 
 
-def test_resampled_metrics_with_unit_weights_equal_the_point_estimates(predictions):
+@pytest.mark.parametrize("name", sorted(REGISTRY.definitions))
+def test_a_resampled_metric_with_unit_weights_equals_its_point_value(predictions, name):
     y_true, y_pred, proba, _ = predictions
-    point = point_metrics(y_true, y_pred, proba, K)
-    resampled = resampled_metrics(y_true, y_pred, proba, K)(np.ones((1, y_true.size)))
-    for name, values in resampled.items():
-        assert values[0] == pytest.approx(point[name], rel=1e-10), name
+    definition, scored = REGISTRY.definitions[name], scoring(y_true, y_pred, proba)
+    resampled = definition.resampled(scored, NoParameters())(np.ones((1, y_true.size)))
+    assert resampled[0] == pytest.approx(definition.point(scored, NoParameters()), rel=1e-10)
 
 
-def test_point_metrics_without_probabilities_skip_the_probability_metrics(predictions):
-    y_true, y_pred, _, _ = predictions
-    assert set(point_metrics(y_true, y_pred, None, K)) == {"accuracy", "macro_f1", "weighted_f1"}
+@pytest.mark.parametrize(("name", "reference"), [
+    ("accuracy", lambda y, p, proba: metrics.accuracy_score(y, p)),
+    ("macro_f1", lambda y, p, proba: metrics.f1_score(y, p, average="macro")),
+    ("weighted_f1", lambda y, p, proba: metrics.f1_score(y, p, average="weighted")),
+    ("log_loss", lambda y, p, proba: metrics.log_loss(y, proba)),
+    ("roc_auc_ovr", lambda y, p, proba: metrics.roc_auc_score(y, proba, multi_class="ovr", average="macro")),
+])
+def test_a_point_value_matches_sklearn(predictions, name, reference):
+    y_true, y_pred, proba, _ = predictions
+    ours = REGISTRY.definitions[name].point(scoring(y_true, y_pred, proba), NoParameters())
+    assert ours == pytest.approx(reference(y_true, y_pred, proba), rel=1e-10)

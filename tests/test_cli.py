@@ -9,6 +9,7 @@ import pandas as pd
 from conftest import casekit
 
 from casekit import cases
+from casekit.instances.bundle import old_imports
 
 
 def test_help_does_not_import_the_heavy_libraries():
@@ -20,7 +21,7 @@ def test_help_does_not_import_the_heavy_libraries():
 
 def test_help_lists_every_command():
     result = casekit("--help", check=True)
-    for command in ("list", "new", "baselines", "evaluate", "validate"):
+    for command in ("list", "new", "baselines", "evaluate", "validate", "drill", "whatif"):
         assert command in result.stdout
 
 
@@ -60,3 +61,10 @@ def test_validate_outside_a_project_is_a_usage_error(tmp_path):
 
 def test_a_bad_option_is_a_usage_error():
     assert casekit("evaluate", "--resamples", "10").returncode == 2
+
+
+def test_a_project_that_imports_casekits_old_name_is_told_what_to_change(tmp_path):
+    stage = tmp_path / "src" / "tickets_solution" / "pipeline.py"
+    stage.parent.mkdir(parents=True)
+    stage.write_text("import json\n\n    from evaluator import score_predictions\nfrom casekit import x\n")
+    assert old_imports(tmp_path) == ["src/tickets_solution/pipeline.py:3"]

@@ -11,7 +11,7 @@ import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 from mlflow import MlflowClient
 
-from casekit.outputs.tracking import experiment_name
+from casekit.outputs.tracking import CANDIDATE_TAG, COMPLETE_TAG, CONTENT_KEY_TAG, experiment_name
 
 pytestmark = pytest.mark.slow
 
@@ -107,6 +107,35 @@ def test_baselines_are_logged_once_beside_the_candidate(evaluated, nlbse_project
     baselines = sorted(r.data.tags.get("casekit.baseline") for r in runs if r.data.tags["casekit.role"] == "baseline")
     assert baselines == ["lightgbm", "majority", "tfidf_logreg"]
     assert sum(r.data.tags["casekit.role"] == "candidate" for r in runs) == 2
+
+
+def candidate_runs(instance, candidate: str) -> list:
+    bundle = instance.bundle
+    experiment = MlflowClient().get_experiment_by_name(experiment_name(bundle.case, bundle.instance_id))
+    return [run for run in MlflowClient().search_runs([experiment.experiment_id])
+            if run.data.tags.get(CANDIDATE_TAG) == candidate]
+
+
+def test_the_same_submission_evaluated_again_keeps_its_one_run(evaluated, nlbse_project, nlbse_instance):
+    [first] = candidate_runs(nlbse_instance, HOSTILE_NAME)
+    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    again = sorted((nlbse_project / "evaluation").iterdir())[-1]
+    assert [run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)] == [first.info.run_id]
+    assert json.loads((again / "tracking.json").read_text())["run_id"] == first.info.run_id
+
+
+def test_a_run_cut_short_is_replaced_by_the_next_log_of_its_result(evaluated, nlbse_project, nlbse_instance):
+    [complete] = candidate_runs(nlbse_instance, HOSTILE_NAME)
+    key = complete.data.tags[CONTENT_KEY_TAG]
+    client = MlflowClient()
+    complete_tag = client.get_run(complete.info.run_id).data.tags.pop(COMPLETE_TAG)
+    assert complete_tag == "true"
+    # As a process killed mid-log leaves it: the key, no completion tag, still RUNNING.
+    cut_short = client.create_run(complete.info.experiment_id, tags={CONTENT_KEY_TAG: key,
+                                                                     CANDIDATE_TAG: HOSTILE_NAME})
+    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    assert [run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)] == [complete.info.run_id]
+    assert client.get_run(cut_short.info.run_id).info.lifecycle_stage == "deleted"
 
 
 def test_baselines_command_scores_every_baseline_without_duplicating_runs(evaluated, nlbse_project):

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from rouge_score import rouge_scorer
 
 from casekit.cases.incident_titles import synthetic
+from casekit.metrics import ngrams
 from casekit.metrics.bleu import bleu_statistics, corpus_bleu, length_ratio, tokenize_13a
 from casekit.metrics.chrf import chrf, chrf_statistics
 from casekit.metrics.faithfulness import faithfulness
@@ -125,6 +126,74 @@ def test_a_bootstrap_resample_is_a_weighted_sum_of_row_statistics():
         sacrebleu.corpus_bleu(resampled, streams).score, rel=1e-9
     )
     assert chrf(weights @ chrf_rows)[0] == pytest.approx(sacrebleu.corpus_chrf(resampled, streams).score, rel=1e-9)
+
+
+def test_bleu_and_chrf_agree_with_sacrebleu_with_one_to_six_references_empty_texts_and_any_script():
+    rng = np.random.default_rng(8)
+    words = ["disk", "full", "db-1", "", "ошибка", "磁盘已满", "\U0001f525", "v2.1.0", "503,", "kafka.", "é"]
+    rows = 40
+    texts, _ = corpus(rng, rows, words)
+    texts[:3] = ["", " ", "\U0001f525"]
+    counts = rng.integers(1, 7, size=rows)
+    references = [[" ".join(rng.choice(words, size=rng.integers(0, 9))) if k < count else None for count in counts]
+                  for k in range(6)]
+    assert_agrees(texts, references)
+
+
+def test_a_text_with_more_distinct_symbols_than_a_key_holds_is_counted_exactly():
+    rng = np.random.default_rng(9)
+    alphabet = [chr(0x4E00 + code) for code in range(1_500)]
+    # Over a thousand distinct characters in one text: too many for six of them in one 64-bit key.
+    wide = "".join(rng.permutation(alphabet))
+    texts = [wide, "".join(rng.choice(alphabet[:40], size=60))]
+    references = [[wide[:700] + wide[:300], "".join(rng.choice(alphabet[:40], size=50))],
+                  [wide[::-1], None]]
+    flat, rows = flatten(references)
+    assert chrf(chrf_statistics(texts, flat, rows).sum(axis=0, keepdims=True))[0] == pytest.approx(
+        sacrebleu.corpus_chrf(texts, references).score, rel=1e-9)
+    # And over 32,768 distinct words in one text: too many for four of them in one key.
+    words = [f"w{number}" for number in rng.permutation(33_000)]
+    texts = [" ".join(words), "w1 w2 w3"]
+    references = [[" ".join(words[:20_000] + words[:5]), "w2 w3"], [" ".join(words[::-1]), None]]
+    flat, rows = flatten(references)
+    statistics = bleu_statistics(texts, flat, rows).sum(axis=0, keepdims=True)
+    assert corpus_bleu(statistics)[0] == pytest.approx(sacrebleu.corpus_bleu(texts, references).score, rel=1e-9)
+
+
+def test_long_texts_with_many_references_count_every_reference():
+    rng = np.random.default_rng(10)
+    # 5,000-character texts leave room for four counts in a 63-bit word: six texts a row need two.
+    texts = ["".join(rng.choice(list("abcd "), size=5_000)) for _ in range(2)]
+    references = [["".join(rng.choice(list("abcde "), size=5_000)) for _ in range(2)] for _ in range(5)]
+    flat, rows = flatten(references)
+    assert chrf(chrf_statistics(texts, flat, rows).sum(axis=0, keepdims=True))[0] == pytest.approx(
+        sacrebleu.corpus_chrf(texts, references).score, rel=1e-9)
+    statistics = bleu_statistics(texts, flat, rows).sum(axis=0, keepdims=True)
+    assert corpus_bleu(statistics)[0] == pytest.approx(sacrebleu.corpus_bleu(texts, references).score, rel=1e-9)
+
+
+def test_rows_counted_in_many_small_chunks_give_the_same_statistics(monkeypatch):
+    texts, references = corpus(np.random.default_rng(11), 200, ["disk", "full", "on", "db-1", "kafka", "lag", "the"])
+    flat, rows = flatten(references)
+    whole = bleu_statistics(texts, flat, rows), chrf_statistics(texts, flat, rows), rouge_scores(texts, flat, rows)
+    monkeypatch.setattr(ngrams, "_CHUNK", 50)
+    chunked = bleu_statistics(texts, flat, rows), chrf_statistics(texts, flat, rows), rouge_scores(texts, flat, rows)
+    assert np.array_equal(whole[0], chunked[0]) and np.array_equal(whole[1], chunked[1])
+    assert np.array_equal(whole[2].rouge2, chunked[2].rouge2)
+
+
+def test_13a_tokens_of_a_corpus_are_those_of_each_text():
+    from casekit.metrics.bleu import tokenize_13a_corpus
+
+    rng = np.random.default_rng(12)
+    # The separator the corpus is joined with is among the characters: those texts are tokenised alone.
+    pieces = [*"ab0 9.,-:;&()<>\n\t/é", "&amp;", "<skipped>", "-\n", "\ue000", " \ue000 "]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces, size=rng.integers(0, 12))) for _ in range(rng.integers(0, 6))]
+        coded = tokenize_13a_corpus(texts)
+        tokens = [tokenize_13a(text) for text in texts]
+        assert coded.lengths.tolist() == [len(text) for text in tokens]
+        assert coded.values.tolist() == Sequences.from_tokens(tokens).values.tolist()
 
 
 def test_the_bit_parallel_lcs_matches_the_textbook_table_for_long_texts():

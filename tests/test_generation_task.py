@@ -26,13 +26,14 @@ def faithfulness_with(**params) -> MetricSpec:
 
 def test_an_invalid_identifier_pattern_fails_at_load_naming_it():
     spec = replace(CASE, metrics=(CASE.metrics[0], faithfulness_with(columns=("alerts",), patterns=("[a-z",))))
-    with pytest.raises(CaseSpecError, match=r"metric 'faithfulness': identifier pattern '\[a-z'"):
+    with pytest.raises(CaseSpecError, match=r"metric 'faithfulness' \(faithfulness\): parameter 'patterns': "
+                                            r"identifier pattern '\[a-z': unterminated"):
         tasks.for_case(spec)
 
 
 def test_faithfulness_without_input_columns_fails_at_load():
     spec = replace(CASE, metrics=(CASE.metrics[0], faithfulness_with(columns=(), patterns=(r"\d+",))))
-    with pytest.raises(CaseSpecError, match="'columns' must name input columns"):
+    with pytest.raises(CaseSpecError, match=r"parameter 'columns': tuple should have at least 1 item"):
         tasks.for_case(spec)
 
 

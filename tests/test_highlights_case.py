@@ -163,8 +163,10 @@ def test_a_day_slice_is_scored_on_the_same_days_as_the_whole(issued):
     task, truth = issued.instance.task, issued.instance.truth
     predictions = task.decode(baseline(issued, "hand_weighted"), issued.instance.labels, truth.ids)
     first_half = np.arange(truth.n_units) < truth.n_units // 2
-    whole = task.group_values(truth, predictions)["f1_mean"]
-    part = task.group_values(truth.subset(first_half), predictions.subset(first_half))["f1_mean"]
+    # One resample per day, holding that day alone: each day's own value.
+    whole = task.resampled_metrics(truth, predictions, {"f1_mean"})(np.eye(truth.n_units))["f1_mean"]
+    part = task.resampled_metrics(truth.subset(first_half), predictions.subset(first_half), {"f1_mean"})(
+        np.eye(int(first_half.sum())))["f1_mean"]
     assert part.tolist() == pytest.approx(whole[first_half].tolist())
 
 

@@ -148,3 +148,15 @@ def test_pack_and_review_write_no_answers_where_the_candidate_can_read(issued, t
         assert not any(answer_bytes in opened.read(name) for name in opened.namelist())
     for path in project.rglob("*"):
         assert not path.is_file() or answer_bytes not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize("where", ["below-a-file", "sysfs"])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, where):
+    submission = tmp_path / "ada.csv"
+    submission.write_text("ticket_id,category\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    output = blocker / "review" if where == "below-a-file" else Path("/sys/casekit-review")
+    result = casekit("review", f"Ada={submission}", "--instance", "never-read", "-o", output)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"cannot write the review into {output}" in result.stderr and "Traceback" not in result.stderr

@@ -87,7 +87,7 @@ def test_a_clean_table_of_the_same_shape_passes(tables, tmp_path):
     assert authored.written and not authored.audit.blocking
     package = tmp_path / "churn" / "casekit_case_churn"
     assert {path.name for path in package.iterdir()} >= {"__init__.py", "brief.md", "rubric.toml", "table.parquet",
-                                                         "authoring.json", "starter"}
+                                                         "authoring.json", "starter", "drill.toml"}
     assert "**Passed**" in (tmp_path / "churn" / "audit.md").read_text()
 
 

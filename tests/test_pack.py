@@ -31,6 +31,8 @@ def project(tmp_path_factory) -> Path:
     (project / "evaluation" / "20250101T000000Z").mkdir(parents=True)
     (project / "notebooks").mkdir()
     (project / "notebooks" / "eda.ipynb").write_text("{}")
+    (project / "drill" / "20250101T000000Z").mkdir(parents=True)
+    (project / "drill" / "20250101T000000Z" / "transcript.md").write_text("# Drill\n")
     return project
 
 
@@ -44,7 +46,8 @@ def test_pack_holds_code_design_and_submission_but_no_data_venv_caches_or_runs(p
     packed = names(archive)
     assert {"DESIGN.md", "casekit.json", "submission/predictions.csv", "src/tickets_solution/train.py",
             "tests/test_contract.py", "notebooks/eda.ipynb", MANIFEST_FILE} <= packed
-    assert not any(name.startswith(("data/", ".venv/", "evaluation/")) or "__pycache__" in name for name in packed)
+    assert not any(name.startswith(("data/", ".venv/", "evaluation/", "drill/")) or "__pycache__" in name
+                   for name in packed)
     assert "mlflow.db" not in packed
 
 
@@ -64,6 +67,12 @@ def test_include_mlflow_adds_the_candidates_own_runs(project, tmp_path):
     archive = tmp_path / "ada.zip"
     casekit("pack", project, "-o", archive, "--include-mlflow", check=True)
     assert "mlflow.db" in names(archive)
+
+
+def test_include_drill_adds_the_drill_transcripts(project, tmp_path):
+    archive = tmp_path / "ada.zip"
+    casekit("pack", project, "-o", archive, "--include-drill", check=True)
+    assert "drill/20250101T000000Z/transcript.md" in names(archive)
 
 
 def test_an_existing_zip_is_kept_without_force_and_replaced_with_it(project, tmp_path):

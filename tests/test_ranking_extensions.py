@@ -1,6 +1,7 @@
 """The ranking task's generic extensions: a per-case list length, a catalogue table of the
-test's own, metrics over the answers holding a value, per-answer slices and the median-distance
-diagnostic, each against a reference implementation or a hand count."""
+test's own, metrics over the answers holding a value, per-answer slices and a diagnostic the
+case computes itself (the places case's median distance), each against a reference
+implementation or a hand count."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from sklearn.metrics.pairwise import haversine_distances
 
 from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
+from casekit.cases.places import DISTANCE
+from casekit.cases.places.distance import EARTH_RADIUS_KM
 from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
-from casekit.cases.spec import MetricSpec, SliceSpec
+from casekit.cases.spec import AnswerFilter, CaseMetric, MetricSpec, SliceSpec
 from casekit.cases.submission_schemas import RankingSubmission
 from casekit.metrics import ranking
 from casekit.metrics.bootstrap import bootstrap_metrics
@@ -26,16 +29,19 @@ N_USERS, N_ITEMS = 300, 80
 RECOMMENDATIONS = cases.get("recommendations")
 
 
+NEW = AnswerFilter("visit", "new")
+
+
 def places_like(**changes) -> tasks.Task:
-    """The recommendations case with the extensions the places case uses."""
+    """The recommendations case, its items called places, with the extensions the places case uses."""
     fields = {
-        "submission": replace(RECOMMENDATIONS.submission, max_list_length=50),
+        "target": "place_id",
+        "submission": RankingSubmission("user_id", "place_id", "rank", max_list_length=50),
         "metrics": (
             MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
-            MetricSpec("recall_new", "Recall@10 on new", "recall", params={"k": 10, "only": "visit=new"}),
-            MetricSpec("ndcg_new", "NDCG@10 on new", "ndcg", params={"k": 10, "only": "visit=new"}),
-            MetricSpec("distance", "Median distance", "median_distance", interval=False,
-                       params={"k": 10, "items": "items:lat,lon", "users": "test:lat,lon"}),
+            MetricSpec("recall_new", "Recall@10 on new", "recall", params={"k": 10, "only": NEW}),
+            MetricSpec("ndcg_new", "NDCG@10 on new", "ndcg", params={"k": 10, "only": NEW}),
+            MetricSpec("distance", "Median distance", DISTANCE, params={"k": 10}, interval=False),
         ),
         "primary_metric": "ndcg_at_10",
         "slices": (SliceSpec("visit", "Answer", table="answers", per_answer=True, min_rows=5),),
@@ -51,14 +57,14 @@ def scored():
     items = tuple(f"i{i:02d}" for i in range(N_ITEMS))
     rows = [(user, items[item], "new" if rng.random() < 0.35 else "revisit")
             for user in users for item in rng.choice(N_ITEMS, rng.integers(1, 8), replace=False)]
-    answers = pd.DataFrame(rows, columns=["user_id", "item_id", "visit"])
+    answers = pd.DataFrame(rows, columns=["user_id", "place_id", "visit"])
     lists = pd.DataFrame([(user, items[item], rank + 1) for user in users
                           for rank, item in enumerate(rng.choice(N_ITEMS, 20, replace=False))],
-                         columns=["user_id", "item_id", "rank"])
-    inputs = {"items": pd.DataFrame({"item_id": items, "lat": rng.uniform(52.3, 52.4, N_ITEMS),
-                                     "lon": rng.uniform(4.8, 5.0, N_ITEMS)}),
-              "test": pd.DataFrame({"user_id": users, "lat": rng.uniform(52.3, 52.4, N_USERS),
-                                    "lon": rng.uniform(4.8, 5.0, N_USERS)})}
+                         columns=["user_id", "place_id", "rank"])
+    inputs = {"places": pd.DataFrame({"place_id": items, "latitude": rng.uniform(52.3, 52.4, N_ITEMS),
+                                      "longitude": rng.uniform(4.8, 5.0, N_ITEMS)}),
+              "test": pd.DataFrame({"user_id": users, "request_latitude": rng.uniform(52.3, 52.4, N_USERS),
+                                    "request_longitude": rng.uniform(4.8, 5.0, N_USERS)})}
     task = places_like()
     truth = task.truth(answers, items, inputs)
     predictions = task.decode(lists.astype({"rank": str}), items, truth.ids)
@@ -68,8 +74,8 @@ def scored():
 def reference_ndcg_recall(answers: pd.DataFrame, lists: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     """Per-user NDCG@k and recall@k from their definitions, user by user."""
     values = {}
-    for user, relevant in answers.groupby("user_id")["item_id"]:
-        ranked = lists[lists["user_id"] == user].sort_values("rank")["item_id"].tolist()[:k]
+    for user, relevant in answers.groupby("user_id")["place_id"]:
+        ranked = lists[lists["user_id"] == user].sort_values("rank")["place_id"].tolist()[:k]
         gains = [1.0 / np.log2(rank + 2) for rank, item in enumerate(ranked) if item in set(relevant)]
         ideal = sum(1.0 / np.log2(rank + 2) for rank in range(min(k, len(relevant))))
         values[user] = (sum(gains) / ideal, len(gains) / len(relevant))
@@ -78,7 +84,8 @@ def reference_ndcg_recall(answers: pd.DataFrame, lists: pd.DataFrame, k: int = 1
 
 def test_a_metric_over_the_new_answers_scores_only_them_and_leaves_out_users_without_any(scored):
     task, truth, predictions, answers, lists, _ = scored
-    values = task.user_values(truth, predictions)
+    # One resample per user, holding that user alone: each user's own value.
+    values = task.resampled_metrics(truth, predictions, {"recall_new", "ndcg_new"})(np.eye(truth.n_units))
     reference = reference_ndcg_recall(answers[answers["visit"] == "new"], lists).reindex(truth.ids)
     np.testing.assert_allclose(values["recall_new"], reference["recall"].to_numpy(), atol=1e-12)
     np.testing.assert_allclose(values["ndcg_new"], reference["ndcg"].to_numpy(), atol=1e-12)
@@ -92,10 +99,11 @@ def test_the_median_distance_matches_sklearns_haversine(scored):
     task, truth, predictions, _, lists, inputs = scored
     top = lists[lists["rank"] <= 10]
     users = inputs["test"].set_index("user_id").loc[top["user_id"]]
-    items = inputs["items"].set_index("item_id").loc[top["item_id"]]
-    radians = np.radians(np.column_stack([users["lat"], users["lon"], items["lat"], items["lon"]]))
+    places = inputs["places"].set_index("place_id").loc[top["place_id"]]
+    radians = np.radians(np.column_stack([users["request_latitude"], users["request_longitude"], places["latitude"],
+                                          places["longitude"]]))
     distances = [haversine_distances(row[None, :2], row[None, 2:])[0, 0] for row in radians]
-    expected = np.median(distances) * ranking.EARTH_RADIUS_KM
+    expected = np.median(distances) * EARTH_RADIUS_KM
     assert task.point_metrics(truth, predictions)["distance"] == pytest.approx(expected, rel=1e-9)
 
 
@@ -127,36 +135,50 @@ def test_recommendations_scores_do_not_move(scored):
     # The case without the extensions: its metrics read no answer column and its lists stay 100 long.
     task = tasks.load_case("recommendations")
     _, truth, predictions, _, _, _ = scored
-    plain = task.truth(scored[3][["user_id", "item_id"]], truth.items.to_numpy().tolist())
-    assert task.max_list_length == 100 and not plain.answer_columns and plain.locations is None
+    answers = scored[3].rename(columns={"place_id": "item_id"})[["user_id", "item_id"]]
+    plain = task.truth(answers, truth.items.to_numpy().tolist())
+    assert task.max_list_length == 100 and not plain.answer_columns and not plain.inputs
     hits = ranking.hit_matrix(predictions.recommended, plain.relevant, plain.n_items)
     assert task.point_metrics(plain, predictions)["ndcg_at_10"] == pytest.approx(
         ranking.ndcg_at_k(hits, plain.relevant.counts, 10).mean())
 
 
-@pytest.mark.parametrize(("only", "message"), [("visit", "not 'column=value'"), ("=new", "not 'column=value'"),
-                                               ("visit=", "not 'column=value'")])
-def test_a_malformed_answer_filter_fails_at_load(only, message):
-    spec = replace(RECOMMENDATIONS, metrics=(MetricSpec("recall", "Recall", params={"k": 10, "only": only}),),
+@pytest.mark.parametrize(("column", "value"), [("visit", ""), ("", "new"), (" ", "new")])
+def test_an_answer_filter_without_its_column_or_value_fails_where_it_is_declared(column, value):
+    with pytest.raises(CaseSpecError, match="an answer filter names an answer-key column and the value"):
+        AnswerFilter(column, value)
+
+
+def test_an_answer_filter_written_as_text_fails_at_load():
+    spec = replace(RECOMMENDATIONS, metrics=(MetricSpec("recall", "Recall", params={"k": 10, "only": "visit=new"}),),
                    primary_metric="recall", slices=())
-    with pytest.raises(CaseSpecError, match=message):
+    with pytest.raises(CaseSpecError, match=r"metric 'recall' \(recall\): parameter 'only': input should be an "
+                                            r"instance of AnswerFilter, got 'visit=new'"):
         tasks.for_case(spec)
 
 
-def test_a_malformed_location_parameter_fails_at_load():
-    with pytest.raises(CaseSpecError, match=r"items='items' is not 'table:latitude,longitude'"):
+def test_a_case_metric_whose_function_does_not_exist_fails_at_load():
+    missing = CaseMetric("casekit.cases.places.distance:no_such_function", "lower", "Nothing.")
+    with pytest.raises(CaseSpecError, match=r"metric 'distance': its function "
+                                            r"'casekit.cases.places.distance:no_such_function' cannot be found"):
         places_like(metrics=(MetricSpec("ndcg", "NDCG", params={"k": 10}),
-                             MetricSpec("distance", "D", "median_distance", interval=False,
-                                        params={"k": 10, "items": "items", "users": "test:a,b"})),
+                             MetricSpec("distance", "D", missing, params={"k": 10}, interval=False)),
                     primary_metric="ndcg")
 
 
-def test_the_median_distance_must_be_declared_without_an_interval():
-    with pytest.raises(CaseSpecError, match="no per-user interval"):
+def test_a_case_metric_must_be_declared_without_an_interval():
+    with pytest.raises(CaseSpecError, match=r"metric 'distance' \(distance\) has no per-unit interval"):
         places_like(metrics=(MetricSpec("ndcg", "NDCG", params={"k": 10}),
-                             MetricSpec("distance", "D", "median_distance",
-                                        params={"k": 10, "items": "items:a,b", "users": "test:a,b"})),
+                             MetricSpec("distance", "D", DISTANCE, params={"k": 10})),
                     primary_metric="ndcg")
+
+
+def test_a_case_metric_on_a_task_that_drives_none_fails_at_load():
+    tickets = cases.get("tickets")
+    with pytest.raises(CaseSpecError, match=r"metric 'distance' is computed by the case's own function, which the "
+                                            r"multiclass task does not drive"):
+        tasks.for_case(replace(tickets, metrics=(*tickets.metrics, MetricSpec("distance", "D", DISTANCE,
+                                                                                 interval=False))))
 
 
 def test_a_metric_deeper_than_the_cases_list_length_fails_at_load():
@@ -175,7 +197,7 @@ def test_a_per_answer_slice_needs_a_task_with_several_answers_per_unit():
 def test_a_rank_beyond_the_cases_list_length_is_a_problem_naming_it(tmp_path: Path):
     task = places_like()
     path = tmp_path / "predictions.csv"
-    pd.DataFrame({"user_id": ["u1"] * 51, "item_id": [f"i{i}" for i in range(51)], "rank": range(1, 52)}).to_csv(
+    pd.DataFrame({"user_id": ["u1"] * 51, "place_id": [f"i{i}" for i in range(51)], "rank": range(1, 52)}).to_csv(
         path, index=False)
     report = task.check_submission(path, tuple(f"i{i}" for i in range(60)), pd.Index(["u1"])).report
     assert report.codes == {"rank_beyond_k"}

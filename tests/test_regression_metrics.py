@@ -7,12 +7,13 @@ import pytest
 from sklearn import metrics
 
 from casekit.metrics.regression import (
-    point_metric,
     weighted_mae,
     weighted_pinball,
     weighted_r2,
     weighted_rmse,
 )
+from casekit.tasks.metric import NoParameters
+from casekit.tasks.regression import REGISTRY, AtQuantile, ValueScoring
 
 
 @pytest.fixture
@@ -51,20 +52,26 @@ def test_weighted_pinball_matches_sklearn(predictions, quantile):
     np.testing.assert_allclose(weighted_pinball(weights, y_true, y_pred, quantile), expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize(("name", "reference"), [
-    ("rmse", lambda y, p: metrics.root_mean_squared_error(y, p)),
-    ("mae", metrics.mean_absolute_error),
-    ("r2", metrics.r2_score),
-    ("pinball", lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.8)),
+def point_metric(name: str, y_true: np.ndarray, y_pred: np.ndarray, params: object = NoParameters()) -> float:
+    """The regression task's registered metric ``name`` on the whole set."""
+    return REGISTRY.definitions[name].point(ValueScoring(y_true, y_pred), params)
+
+
+@pytest.mark.parametrize(("name", "params", "reference"), [
+    ("rmse", NoParameters(), lambda y, p: metrics.root_mean_squared_error(y, p)),
+    ("mae", NoParameters(), metrics.mean_absolute_error),
+    ("r2", NoParameters(), metrics.r2_score),
+    ("pinball", AtQuantile(quantile=0.8), lambda y, p: metrics.mean_pinball_loss(y, p, alpha=0.8)),
 ])
-def test_point_metrics_match_sklearn(predictions, name, reference):
+def test_point_metrics_match_sklearn(predictions, name, params, reference):
     y_true, y_pred, _ = predictions
-    assert point_metric(name, y_true, y_pred, quantile=0.8) == pytest.approx(reference(y_true, y_pred), rel=1e-10)
+    assert point_metric(name, y_true, y_pred, params) == pytest.approx(reference(y_true, y_pred), rel=1e-10)
 
 
 def test_half_the_mae_is_the_pinball_loss_at_the_median(predictions):
     y_true, y_pred, _ = predictions
-    assert point_metric("pinball", y_true, y_pred, 0.5) == pytest.approx(point_metric("mae", y_true, y_pred) / 2)
+    median = AtQuantile(quantile=0.5)
+    assert point_metric("pinball", y_true, y_pred, median) == pytest.approx(point_metric("mae", y_true, y_pred) / 2)
 
 
 def test_huge_predictions_give_a_huge_rmse_not_an_overflow():

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
+import tempfile
 import time
 
+from casekit.review.rerun import OWNER_FILE, SCRATCH_PREFIX, remove_abandoned_scratch
 from casekit.review.sandbox import run_limited
 
 
@@ -38,3 +42,16 @@ def test_a_step_sees_only_the_environment_it_is_given_and_reports_its_peak_memor
     # Python itself may add LC_CTYPE (locale coercion); nothing else of the parent's gets through.
     assert set(ast.literal_eval(result.log_tail.strip())) <= {"PATH", "LC_CTYPE"}
     assert result.peak_memory_mb >= 200
+
+
+def test_a_scratch_copy_left_by_a_killed_rerun_is_removed_and_a_live_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    abandoned = tmp_path / f"{SCRATCH_PREFIX}abandoned"
+    live = tmp_path / f"{SCRATCH_PREFIX}live"
+    for scratch, owner in ((abandoned, finished.pid), (live, os.getpid())):
+        (scratch / "project" / "data").mkdir(parents=True)
+        (scratch / OWNER_FILE).write_text(str(owner))
+    assert remove_abandoned_scratch() == [abandoned]
+    assert not abandoned.exists() and live.is_dir()

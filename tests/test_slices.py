@@ -13,8 +13,8 @@ from sklearn.metrics import log_loss, roc_auc_score
 from casekit import cases, tasks
 from casekit.cases.spec import MetricSpec, SliceSpec
 from casekit.cases.submission_schemas import BinarySubmission
-from casekit.metrics.binary import resampled_metrics
 from casekit.metrics.bootstrap import bootstrap_metrics, percentile_interval
+from casekit.metrics.classification import weighted_roc_auc
 from casekit.metrics.ranking import RelevantSets, hit_matrix, ndcg_at_k
 from casekit.scoring.slices import MUCH_WORSE_MARGIN, score_slices, slice_members
 from casekit.tasks.binary import BinaryPredictions, BinaryTruth
@@ -72,9 +72,10 @@ def test_a_slice_interval_comes_from_the_overall_resamples(scored):
     task, columns, truth, prediction, source = scored
     result = score_slices(task, columns, truth, prediction, overall(truth, prediction),
                           resamples=RESAMPLES, seed=SEED, confidence=0.95)
-    roc = resampled_metrics(truth.positive, prediction.proba, 0.5, {"roc_auc"})
     mask = (source == "b").astype(float)
-    draws = bootstrap_metrics(lambda weights: roc(weights * mask), truth.n_units, RESAMPLES, SEED)["roc_auc"]
+    draws = bootstrap_metrics(lambda weights: {"roc_auc": weighted_roc_auc(weights * mask, truth.positive,
+                                                                           prediction.proba)},
+                              truth.n_units, RESAMPLES, SEED)["roc_auc"]
     expected = percentile_interval(draws)
     row = next(row for row in result.slices if row.value == "b")
     assert (row.ci_low, row.ci_high) == pytest.approx((expected.low, expected.high), rel=1e-12)

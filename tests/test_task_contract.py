@@ -40,7 +40,23 @@ def test_a_parameter_of_the_wrong_type_fails_at_load():
     spec = replace(cases.get("recommendations"),
                    metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": "10"}),),
                    primary_metric="ndcg_at_10")
-    with pytest.raises(CaseSpecError, match=r"parameter 'k' must be int, got '10'"):
+    with pytest.raises(CaseSpecError, match=r"case 'recommendations': metric 'ndcg_at_10' \(ndcg\): parameter 'k': "
+                                            r"input should be a valid integer, got '10'"):
+        tasks.for_case(spec)
+
+
+def test_a_parameter_outside_its_bounds_fails_at_load():
+    spec = replace(cases.get("recommendations"),
+                   metrics=(MetricSpec("ndcg_at_0", "NDCG@0", "ndcg", params={"k": 0}),), primary_metric="ndcg_at_0")
+    with pytest.raises(CaseSpecError, match=r"parameter 'k': input should be greater than or equal to 1, got 0"):
+        tasks.for_case(spec)
+
+
+def test_a_parameter_outside_its_choices_fails_at_load_naming_them():
+    spec = replace(cases.get("highlights"),
+                   metrics=(MetricSpec("f1_min", "F1", "f1", params={"over_editors": "min"}),), primary_metric="f1_min")
+    with pytest.raises(CaseSpecError, match=r"case 'highlights': metric 'f1_min' \(f1\): parameter 'over_editors': "
+                                            r"input should be 'mean' or 'max', got 'min'"):
         tasks.for_case(spec)
 
 
@@ -61,7 +77,7 @@ def test_a_catalogue_metric_with_an_interval_fails_at_load():
     spec = replace(cases.get("recommendations"),
                    metrics=(MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
                             MetricSpec("coverage_at_10", "Coverage@10", "coverage", params={"k": 10})))
-    with pytest.raises(CaseSpecError, match="no per-user interval"):
+    with pytest.raises(CaseSpecError, match=r"metric 'coverage_at_10' \(coverage\) has no per-unit interval"):
         tasks.for_case(spec)
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from casekit.public import validate_predictions
+from casekit.submissions.checks import ValidationReport, check_ids
 
 ID, LABEL = "ticket_id", "category"
 
@@ -209,3 +210,14 @@ def test_a_class_named_like_a_missing_value_is_a_label_not_a_gap(tmp_path):
     frame = pd.DataFrame({ID: ["a", "b", "c"], LABEL: ["none", "NA", ""]})
     report = task.check_submission(write(tmp_path, frame), ("NA", "bug", "none"), pd.Index(["a", "b", "c"])).report
     assert [(p.code, p.row) for p in report.problems] == [("nan_value", 3)]
+
+
+def test_ids_that_differ_only_by_case_or_spacing_are_reported_as_that(tmp_path):
+    frame = pd.DataFrame({"ticket_id": [" TK-0001", "tk-0002", "TK-0003 "]})
+    report = ValidationReport(file=tmp_path / "predictions.csv")
+    check_ids(frame, "ticket_id", ["tk-0001", "tk-0002", "tk-0003"], "predictions.csv", report)
+    [first, *_] = report.problems
+    assert first.code == "ids_differ_in_case_or_spacing"
+    assert "2 id(s) differ from the test set's only by letter case or surrounding spaces" in first.message
+    assert "' TK-0001' for 'tk-0001'" in first.message
+    assert "another instance" not in " ".join(problem.message for problem in report.problems)

@@ -69,6 +69,7 @@ CASE = CaseSpec(
                 "prepare_ref": "casekit.cases.fake_news.prepare:prepare_liar",
                 "slices": LIAR_SLICES,
                 "time_column": None,
+                "review_capacity": None,  # LIAR's brief describes no review desk
             },
         ),
         liar_source(
@@ -88,6 +89,7 @@ CASE = CaseSpec(
                 "prepare_ref": "casekit.cases.fake_news.prepare:prepare_liar_six_way",
                 "slices": LIAR_SLICES,
                 "time_column": None,
+                "review_capacity": None,
             },
         ),
     ),
@@ -120,4 +122,6 @@ CASE = CaseSpec(
     time_box_hours=4.0,
     slices=(SliceSpec("domain", "Domain", min_rows=60, max_slices=25),),
     time_column="published_at",
+    # The brief: "the fact-checkers can review about 15% of the posts".
+    review_capacity=0.15,
 )

@@ -6,8 +6,27 @@ from pathlib import Path
 
 from casekit.cases.places.flickr import DATASET as FLICKR_DATASET
 from casekit.cases.places.flickr import FILES as FLICKR_FILES
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.spec import (
+    AnswerFilter,
+    Baseline,
+    CaseMetric,
+    CaseSpec,
+    DataSource,
+    MetricSpec,
+    SliceSpec,
+)
 from casekit.cases.submission_schemas import RankingSubmission
+
+# The places case's own diagnostic: the median distance between where a user asked from and
+# the places of their top k (see casekit.cases.places.distance).
+DISTANCE = CaseMetric(
+    compute="casekit.cases.places.distance:median_distance_km",
+    direction="lower",
+    summary="Median distance in km between a user's request location and the places of their top k, over all the "
+            "lists together (a diagnostic: no per-user interval).",
+    reads={"places": ("place_id", "latitude", "longitude"),
+           "test": ("user_id", "request_latitude", "request_longitude")},
+)
 
 CASE = CaseSpec(
     slug="places",
@@ -21,14 +40,14 @@ CASE = CaseSpec(
         MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
         # The business wants discovery: recall on the places new to the user is a headline
         # metric beside the primary (users without a new place in the answers are left out).
-        MetricSpec("recall_new_at_10", "Recall@10 on new places", "recall", params={"k": 10, "only": "visit=new"}),
+        MetricSpec("recall_new_at_10", "Recall@10 on new places", "recall",
+                   params={"k": 10, "only": AnswerFilter("visit", "new")}),
         MetricSpec("recall_at_10", "Recall@10", "recall", params={"k": 10}),
         MetricSpec("map_at_10", "MAP@10", "map", params={"k": 10}),
         MetricSpec("hit_rate_at_10", "Hit rate@10", "hit_rate", params={"k": 10}),
         # A diagnostic, not a goal: how far from the request the top ten sends people.
-        MetricSpec("median_distance_km_at_10", "Median distance of the top 10 (km)", "median_distance",
-                   params={"k": 10, "items": "places:latitude,longitude",
-                           "users": "test:request_latitude,request_longitude"}, interval=False),
+        MetricSpec("median_distance_km_at_10", "Median distance of the top 10 (km)", DISTANCE,
+                   params={"k": 10}, interval=False),
     ),
     primary_metric="ndcg_at_10",
     sources=(

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import sparse
 
 from casekit.cases.baseline_parts import LambdaRankReranker, top_k_lists
+from casekit.cases.places.distance import haversine_km
 from casekit.cases.places.prepare import ITEM, USER, hold_out
 
 RECENT_DAYS = 14
@@ -98,12 +99,12 @@ class PairFeatures:
         covisit_score = (user_visits > 0).astype(float) @ covisit
 
         place_lat, place_lon = places["latitude"].to_numpy(float), places["longitude"].to_numpy(float)
-        distance_request = _haversine(test["request_latitude"].to_numpy(float)[:, None],
+        distance_request = haversine_km(test["request_latitude"].to_numpy(float)[:, None],
                                       test["request_longitude"].to_numpy(float)[:, None], place_lat[None, :],
                                       place_lon[None, :])
         if "users" in inputs:
             home = inputs["users"].astype({USER: str}).set_index(USER).reindex(owners)
-            distance_home = _haversine(home["home_latitude"].to_numpy(float)[:, None],
+            distance_home = haversine_km(home["home_latitude"].to_numpy(float)[:, None],
                                        home["home_longitude"].to_numpy(float)[:, None], place_lat[None, :],
                                        place_lon[None, :])
         else:
@@ -212,10 +213,3 @@ def _ranked(features: PairFeatures, frame: pd.DataFrame, score: str, k: int) -> 
 
 def _submission(users: np.ndarray, places: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({USER: users, ITEM: places, "rank": np.asarray(ranks, dtype=np.int64)})
-
-
-def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    phi1, phi2 = np.radians(lat1), np.radians(lat2)
-    a = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))

@@ -6,7 +6,8 @@ The same checks the test suite runs on every registered case
 rubric, a deterministic prepare, both starters rendered, no answer in the bundle, the empty
 starter failing and the baseline starter passing its contract tests, ``make run``, evaluate,
 the hostile submissions. A check that fails, or crashes, is a failed check with its message;
-the author sees every one.
+the author sees every one. Beside them, the case's gold answers (what reviewers calibrate on):
+missing ones are reported, malformed ones or ones whose scores fall from weak to strong fail.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from casekit import cases
 from casekit.cases.spec import CaseSpec
 from casekit.conformance.checks import CHECKS, Check
 from casekit.conformance.subject import CaseUnderTest
-from casekit.errors import UnknownCaseError, UsageError
+from casekit.errors import CasekitError, UnknownCaseError, UsageError
+from casekit.review.gold import GoldCheck, check_gold
+from casekit.review.rubric import load_case_rubric
 from casekit.scoring.baselines import RECORD_FILE
 from casekit.scoring.ladder import Ladder, baseline_ladder
 
@@ -40,15 +43,17 @@ class CheckOutcome:
 
 @dataclass(frozen=True)
 class CaseCheck:
-    """Every outcome, and the baseline ladder of each source whose baselines the checks trained."""
+    """Every outcome, the baseline ladder of each source whose baselines the checks trained, and
+    the gold answers."""
 
     case: CaseSpec
     outcomes: list[CheckOutcome]
     ladders: dict[str, Ladder]
+    gold: GoldCheck
 
     @property
     def passed(self) -> bool:
-        return all(outcome.passed for outcome in self.outcomes)
+        return all(outcome.passed for outcome in self.outcomes) and not self.gold.problems
 
 
 def resolve_case(target: str) -> CaseSpec:
@@ -128,7 +133,17 @@ def check_case(case: CaseSpec, workdir: Path, on_start: Callable[[str, Check], N
     for source, subject in subjects.items():
         if _baselines_trained(subject):
             ladders[source] = baseline_ladder(subject.instance)
-    return CaseCheck(case, outcomes, ladders)
+    return CaseCheck(case, outcomes, ladders, _gold(case))
+
+
+def _gold(case: CaseSpec) -> GoldCheck:
+    """The gold answers, checked against the case's rubric (a rubric that does not parse is the
+    brief-and-rubric check's failure, so it is not reported twice)."""
+    try:
+        rubric = load_case_rubric(case)
+    except CasekitError as error:
+        return GoldCheck((), f"not checked: the rubric does not parse ({error})", ())
+    return check_gold(case, rubric)
 
 
 def _baselines_trained(subject: CaseUnderTest) -> bool:

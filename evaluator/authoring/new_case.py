@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from casekit import cases, tasks
 from casekit.authoring import package as files
 from casekit.authoring.audit import Audit, AuditPlan, audit_table, row_keys
 from casekit.authoring.audit_report import render_audit
+from casekit.authoring.drill_plan import starter_plan
 from casekit.authoring.metric_choice import MetricChoice, choose_metrics
 from casekit.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
 from casekit.authoring.table import TableError, read_table
@@ -37,9 +38,11 @@ from casekit.cases.spec import Baseline, CaseSpec, DataSource
 from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.cases.table_baselines import ColumnRoles
 from casekit.cases.table_split import TableSplit
+from casekit.drill.plan import PLAN_FILE
 from casekit.errors import UsageError
 from casekit.files.atomic import current_umask
-from casekit.review.rubric import GENERIC_RUBRIC
+from casekit.review import gold
+from casekit.review.rubric import GENERIC_RUBRIC, load_case_rubric
 from casekit.tasks.table_authoring import TableAuthoring
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -285,6 +288,11 @@ def _write_package(folder: Path, declaration: _Declaration, spec: CaseSpec, tabl
     (package / "__init__.py").write_text(declaration.module(table_sha256), encoding="utf-8")
     (package / files.BRIEF_FILE).write_text(_brief(declaration, spec, left_out=left_out, **counts), encoding="utf-8")
     shutil.copyfile(GENERIC_RUBRIC, package / files.RUBRIC_FILE)
+    (package / PLAN_FILE).write_text(starter_plan(spec, declaration.profile, declaration.audit, declaration.choice,
+                                                  declaration.split), encoding="utf-8")
+    (package / gold.GOLD_DIR).mkdir()
+    for name, text in gold.template_files(load_case_rubric(replace(spec, folder=package))).items():
+        (package / gold.GOLD_DIR / name).write_text(text, encoding="utf-8")
     for name, text in files.starter_files(spec, declaration.roles).items():
         (package / files.STARTER_DIR / name).write_text(text, encoding="utf-8")
     size = stored.stat().st_size

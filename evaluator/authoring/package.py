@@ -11,6 +11,7 @@ starter's three stages (the template gives the empty ones). Layout::
     DIR/audit.md                       the leak audit
     DIR/<package>/__init__.py          the spec
     DIR/<package>/brief.md, rubric.toml, table.parquet, authoring.json
+    DIR/<package>/gold/                 a template for the team's gold answers (weak, adequate, strong)
     DIR/<package>/starter/baseline/features.py, train.py, predict.py
 """
 
@@ -123,6 +124,10 @@ A casekit case made from `{source_name}` by `casekit case new`. What is here:
 - `{names.package}/{BRIEF_FILE}`: what candidates read first. Write its `TODO(author)` parts;
 - `{names.package}/{RUBRIC_FILE}`: how reviewers score the written design (casekit's generic
   rubric: adapt it to your problem);
+- `{names.package}/gold/`: three DESIGN.md answers to the case (a weak, an adequate and a
+  strong one) and their reference scores, for reviewers to calibrate on before they score
+  candidates (`casekit calibrate {names.slug} --reviewer NAME`). Write the `TODO(author)` parts
+  with your own answers; `casekit case check` says when they are missing;
 - `{names.package}/{TABLE_FILE}`: {table_note}
 - `{names.package}/{STARTER_DIR.as_posix()}/`: the working baseline candidates start from
   (`casekit new --starter empty` gives them empty stages instead);

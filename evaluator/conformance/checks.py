@@ -20,6 +20,7 @@ import pandas as pd
 
 from casekit.conformance import hostile
 from casekit.conformance.subject import OTHER_SEED, SEED, CaseUnderTest
+from casekit.drill.plan import load_plan
 from casekit.errors import CasekitError, InvalidSubmissionError
 from casekit.evaluation import evaluate_project
 from casekit.files.fingerprint import csv_bytes
@@ -70,6 +71,17 @@ def brief_and_rubric_parse(subject: CaseUnderTest) -> str:
     except CasekitError as error:
         raise _fail(subject, str(error)) from error
     return f"brief names {primary.title}; rubric {rubric.path.name} has {len(rubric.criteria)} criteria"
+
+
+def drill_plan_validates(subject: CaseUnderTest) -> str:
+    """The drill plan (``drill.toml``) names the case and has ten or more decisions over every stage, each
+    with two or three follow-ups and strong points, weak points and red flags at every level."""
+    try:
+        plan = load_plan(subject.case)
+    except CasekitError as error:
+        raise _fail(subject, str(error)) from error
+    questions = sum(len(decision.levels) for decision in plan.decisions)
+    return f"{plan.path.name}: {len(plan.decisions)} decisions, {questions} questions, {plan.minutes} minutes"
 
 
 def prepare_is_deterministic(subject: CaseUnderTest) -> str:
@@ -324,6 +336,7 @@ def _default_source(subject: CaseUnderTest) -> bool:
 
 CHECKS: tuple[Check, ...] = (
     Check("brief_and_rubric_parse", brief_and_rubric_parse),
+    Check("drill_plan_validates", drill_plan_validates, _default_source),
     Check("prepare_is_deterministic", prepare_is_deterministic),
     Check("project_renders", project_renders),
     Check("no_answer_reaches_the_bundle", no_answer_reaches_the_bundle),

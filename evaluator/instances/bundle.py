@@ -7,6 +7,7 @@ answer key, so that evaluation can check that nothing was swapped. It never hold
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from casekit.errors import IntegrityError, UsageError
 from casekit.files import atomic
 
 METADATA_FILE = "casekit.json"
+# casekit's import name before 0.3 (its repository folder): a project made then imports it.
+OLD_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+evaluator\b", re.MULTILINE)
 SCHEMA_VERSION = 1
 DEFAULT_SUBMISSION = "submission/predictions.csv"
 
@@ -85,3 +88,16 @@ def find_project(start: Path) -> Path | None:
         if (folder / METADATA_FILE).is_file():
             return folder
     return None
+
+
+def old_imports(project: Path) -> list[str]:
+    """``file:line`` of each import of casekit's old name (``evaluator``) in the project's code."""
+    found: list[str] = []
+    for path in sorted([*project.glob("src/**/*.py"), *project.glob("tests/**/*.py")]):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found.extend(f"{path.relative_to(project)}:{text.count(chr(10), 0, match.start()) + 1}"
+                     for match in OLD_IMPORT.finditer(text))
+    return found

@@ -14,52 +14,106 @@ undefined (NaN), as with sklearn's ``zero_division=np.nan``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-
-from casekit.metrics.classification import row_log_loss, weighted_mean, weighted_roc_auc
 
 DEFAULT_BINS = 10
 
 
-def point_metrics(
-    positive: np.ndarray, proba: np.ndarray, threshold: float, bins: int = DEFAULT_BINS
-) -> dict[str, float]:
-    """Every binary metric of one prediction.
-
-    Parameters
-    ----------
-    positive : ndarray of bool, shape (n,)
-        Whether each row is of the positive class.
-    proba : ndarray of float, shape (n,)
-        Predicted probability of the positive class.
-    threshold : float
-        Rows with ``proba >= threshold`` are flagged; precision, recall and F1 score the flags.
-    bins : int
-        Equal-width bins of the expected calibration error.
+def roc_auc(positive: np.ndarray, proba: np.ndarray) -> float:
+    """Probability that a random positive row gets a higher probability than a random negative
+    one, ties counting one half (sklearn's ``roc_auc_score``); NaN with a single class.
 
     Examples
     --------
-    >>> y, p = np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8])
-    >>> m = point_metrics(y, p, threshold=0.5)
-    >>> m["roc_auc"], m["precision"], m["recall"]
-    (0.75, 0.5, 0.5)
+    >>> roc_auc(np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8]))
+    0.75
     """
     from sklearn import metrics
 
-    flagged = proba >= threshold
-    defined = positive.any() and not positive.all()
-    return {
-        "roc_auc": float(metrics.roc_auc_score(positive, proba)) if defined else float("nan"),
-        "pr_auc": float(metrics.average_precision_score(positive, proba)) if positive.any() else float("nan"),
-        "log_loss": float(metrics.log_loss(positive, proba, labels=[False, True])),
-        "brier": float(metrics.brier_score_loss(positive, proba, pos_label=True)),
-        "ece": expected_calibration_error(positive, proba, bins),
-        "precision": float(metrics.precision_score(positive, flagged, zero_division=np.nan)),
-        "recall": float(metrics.recall_score(positive, flagged, zero_division=np.nan)),
-        "f1": float(metrics.f1_score(positive, flagged, zero_division=np.nan)),
-    }
+    if not positive.any() or positive.all():
+        return float("nan")
+    return float(metrics.roc_auc_score(positive, proba))
+
+
+def average_precision(positive: np.ndarray, proba: np.ndarray) -> float:
+    """Precision averaged over the recall steps of the ranking by probability (sklearn's
+    ``average_precision_score``); NaN without a positive row.
+
+    Examples
+    --------
+    >>> round(average_precision(np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8])), 3)
+    0.833
+    """
+    from sklearn import metrics
+
+    if not positive.any():
+        return float("nan")
+    return float(metrics.average_precision_score(positive, proba))
+
+
+def log_loss(positive: np.ndarray, proba: np.ndarray) -> float:
+    """Mean of -log p(true class) (sklearn's ``log_loss``).
+
+    Examples
+    --------
+    >>> round(log_loss(np.array([False, True]), np.array([0.2, 0.8])), 3)
+    0.223
+    """
+    from sklearn import metrics
+
+    return float(metrics.log_loss(positive, proba, labels=[False, True]))
+
+
+def brier(positive: np.ndarray, proba: np.ndarray) -> float:
+    """Mean squared difference between the probability and the outcome (sklearn's ``brier_score_loss``).
+
+    Examples
+    --------
+    >>> round(brier(np.array([False, True]), np.array([0.2, 0.8])), 3)
+    0.04
+    """
+    from sklearn import metrics
+
+    return float(metrics.brier_score_loss(positive, proba, pos_label=True))
+
+
+def precision_at(positive: np.ndarray, proba: np.ndarray, threshold: float) -> float:
+    """Share of the flagged rows (``proba >= threshold``) that are positive; NaN when none is flagged.
+
+    Examples
+    --------
+    >>> precision_at(np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8]), 0.5)
+    0.5
+    """
+    from sklearn import metrics
+
+    return float(metrics.precision_score(positive, proba >= threshold, zero_division=np.nan))
+
+
+def recall_at(positive: np.ndarray, proba: np.ndarray, threshold: float) -> float:
+    """Share of the positive rows that are flagged; NaN without a positive row.
+
+    Examples
+    --------
+    >>> recall_at(np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8]), 0.5)
+    0.5
+    """
+    from sklearn import metrics
+
+    return float(metrics.recall_score(positive, proba >= threshold, zero_division=np.nan))
+
+
+def f1_at(positive: np.ndarray, proba: np.ndarray, threshold: float) -> float:
+    """Harmonic mean of precision and recall of the flags at ``threshold``.
+
+    Examples
+    --------
+    >>> f1_at(np.array([False, False, True, True]), np.array([0.1, 0.6, 0.4, 0.8]), 0.5)
+    0.5
+    """
+    from sklearn import metrics
+
+    return float(metrics.f1_score(positive, proba >= threshold, zero_division=np.nan))
 
 
 def calibration_bins(proba: np.ndarray, bins: int = DEFAULT_BINS) -> np.ndarray:
@@ -168,45 +222,3 @@ def weighted_threshold_counts(
         weights @ (~positive & flagged).astype(float),
         weights @ (positive & ~flagged).astype(float),
     )
-
-
-def resampled_metrics(
-    positive: np.ndarray,
-    proba: np.ndarray,
-    threshold: float,
-    names: set[str] | None = None,
-    bins: int = DEFAULT_BINS,
-) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
-    """A function ``weights -> {metric: values}`` for the metrics of :func:`point_metrics`
-    named in ``names`` (all of them by default); metrics not asked for are not computed.
-    """
-    wanted = set(_RESAMPLED) if names is None else set(names) & set(_RESAMPLED)
-    positive = positive.astype(bool)
-    flagged = proba >= threshold
-    losses = row_log_loss(positive.astype(np.int64), np.column_stack([1.0 - proba, proba]))
-    squared_errors = (proba - positive) ** 2
-
-    def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-        values = {}
-        if "roc_auc" in wanted:
-            values["roc_auc"] = weighted_roc_auc(weights, positive, proba)
-        if "pr_auc" in wanted:
-            values["pr_auc"] = weighted_average_precision(weights, positive, proba)
-        if "log_loss" in wanted:
-            values["log_loss"] = weighted_mean(weights, losses)
-        if "brier" in wanted:
-            values["brier"] = weighted_mean(weights, squared_errors)
-        if "ece" in wanted:
-            values["ece"] = weighted_expected_calibration_error(weights, positive, proba, bins)
-        if wanted & {"precision", "recall", "f1"}:
-            tp, fp, fn = weighted_threshold_counts(weights, positive, flagged)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                values["precision"] = tp / (tp + fp)
-                values["recall"] = tp / (tp + fn)
-                values["f1"] = 2 * tp / (2 * tp + fp + fn)
-        return {name: value for name, value in values.items() if name in wanted}
-
-    return evaluate
-
-
-_RESAMPLED = ("roc_auc", "pr_auc", "log_loss", "brier", "ece", "precision", "recall", "f1")

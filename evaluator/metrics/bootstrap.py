@@ -95,10 +95,15 @@ def _blocks(n_units: int, n_resamples: int, seed: int) -> list[tuple[int, np.ran
 
 
 def _counts(n_units: int, size: int, seed: np.random.SeedSequence) -> np.ndarray:
+    # The draws' integer type is part of the seeded stream: it stays what it has always been.
     index_type = np.int32 if n_units * size < 2**31 else np.int64
     draws = np.random.default_rng(seed).integers(0, n_units, size=(size, n_units), dtype=index_type)
-    draws += (np.arange(size, dtype=index_type) * n_units)[:, None]
-    return np.bincount(draws.ravel(), minlength=size * n_units).reshape(size, n_units).astype(np.float64)
+    counts = np.empty((size, n_units))
+    # One resample at a time: its n_units counters stay in cache, where one count over the whole
+    # block scatters over all of them (six times slower for 100k units).
+    for resample, drawn in enumerate(draws):
+        counts[resample] = np.bincount(drawn, minlength=n_units)
+    return counts
 
 
 def percentile_interval(samples: np.ndarray, confidence: float = DEFAULT_CONFIDENCE) -> Interval:

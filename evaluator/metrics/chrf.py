@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
-from casekit.metrics.ngrams import Sequences, pair_matches_by_order
+from casekit.metrics.ngrams import Sequences, matches_per_reference
 
 CHAR_ORDER = 6
 BETA = 2
@@ -43,15 +44,20 @@ def chrf_statistics(texts: Sequence[str], references: Sequence[str], ref_row: np
     """
     ref_row = np.asarray(ref_row, dtype=np.int64)
     n_rows = len(texts)
-    corpus = Sequences.from_characters(["".join(text.split()) for text in [*texts, *references]])
-    text_lengths, ref_lengths = corpus.lengths[:n_rows][ref_row], corpus.lengths[n_rows:]
+    # Titles repeat (templates, several people writing the same words): each distinct one is
+    # stripped and coded once.
+    text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
+    corpus = Sequences.from_characters(["".join(text.split()) for text in distinct])
+    generated, wanted_texts = text_of[:n_rows], text_of[n_rows:]
+    text_lengths, ref_lengths = corpus.lengths[generated][ref_row], corpus.lengths[wanted_texts]
+    matches = matches_per_reference(corpus, generated, wanted_texts, ref_row, CHAR_ORDER)
     per_reference = np.zeros((ref_row.size, STATISTICS), dtype=np.int64)
-    for order, matches in enumerate(pair_matches_by_order(corpus, n_rows, ref_row, CHAR_ORDER), start=1):
+    for order in range(1, CHAR_ORDER + 1):
         wanted = np.maximum(ref_lengths - order + 1, 0)
         column = 3 * (order - 1)
         per_reference[:, column] = np.where(wanted > 0, np.maximum(text_lengths - order + 1, 0), 0)
         per_reference[:, column + 1] = wanted
-        per_reference[:, column + 2] = matches
+        per_reference[:, column + 2] = matches[:, order - 1]
     scores = chrf(per_reference)
     firsts = np.flatnonzero(np.r_[True, ref_row[1:] != ref_row[:-1]])
     best = np.maximum.reduceat(scores, firsts)

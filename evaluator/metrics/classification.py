@@ -12,49 +12,68 @@ true and no predicted rows has an undefined F1 and is left out of the macro aver
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 # sklearn's log_loss clips probabilities to [eps, 1 - eps] with the float64 machine epsilon.
 _EPS = np.finfo(np.float64).eps
 
 
-def point_metrics(
-    y_true: np.ndarray, y_pred: np.ndarray, proba: np.ndarray | None, n_classes: int
-) -> dict[str, float]:
-    """Headline metrics of one prediction, with sklearn.
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of int, shape (n,)
-        True and predicted class codes.
-    proba : ndarray of shape (n, n_classes) or None
-        Predicted class probabilities, rows summing to 1.
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Share of rows whose predicted class is the true one (sklearn's ``accuracy_score``).
 
     Examples
     --------
-    >>> m = point_metrics(np.array([0, 1, 1]), np.array([0, 1, 0]), None, 2)
-    >>> round(m["accuracy"], 3), round(m["macro_f1"], 3)
-    (0.667, 0.667)
+    >>> round(accuracy(np.array([0, 1, 1]), np.array([0, 1, 0])), 3)
+    0.667
+    """
+    from sklearn import metrics
+
+    return float(metrics.accuracy_score(y_true, y_pred))
+
+
+def f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, average: str) -> float:
+    """F1 = 2 TP / (2 TP + FP + FN) per class, averaged (``"macro"``) or weighted by support
+    (``"weighted"``); a class with no true and no predicted row is left out (sklearn's
+    ``f1_score`` with ``zero_division=np.nan``).
+
+    Examples
+    --------
+    >>> round(f1(np.array([0, 1, 1]), np.array([0, 1, 0]), 2, "macro"), 3)
+    0.667
     """
     from sklearn import metrics
 
     labels = np.arange(n_classes)
-    result = {
-        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
-        "macro_f1": float(metrics.f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=np.nan)),
-        "weighted_f1": float(metrics.f1_score(y_true, y_pred, labels=labels, average="weighted", zero_division=np.nan)),
-    }
-    if proba is not None:
-        result["log_loss"] = float(metrics.log_loss(y_true, proba, labels=labels))
-        present = np.unique(y_true)
-        result["roc_auc_ovr"] = (
-            float(np.mean([metrics.roc_auc_score(y_true == k, proba[:, k]) for k in present]))
-            if present.size > 1
-            else float("nan")
-        )
-    return result
+    return float(metrics.f1_score(y_true, y_pred, labels=labels, average=average, zero_division=np.nan))
+
+
+def log_loss(y_true: np.ndarray, proba: np.ndarray) -> float:
+    """Mean of -log p(true class), probabilities clipped as sklearn's ``log_loss`` does.
+
+    Examples
+    --------
+    >>> round(log_loss(np.array([0, 1]), np.array([[0.5, 0.5], [0.2, 0.8]])), 3)
+    0.458
+    """
+    from sklearn import metrics
+
+    return float(metrics.log_loss(y_true, proba, labels=np.arange(proba.shape[1])))
+
+
+def macro_roc_auc_ovr(y_true: np.ndarray, proba: np.ndarray) -> float:
+    """One-vs-rest ROC-AUC averaged over the classes present in ``y_true`` (NaN with one).
+
+    Examples
+    --------
+    >>> macro_roc_auc_ovr(np.array([0, 1, 1]), np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]))
+    1.0
+    """
+    from sklearn import metrics
+
+    present = np.unique(y_true)
+    if present.size < 2:
+        return float("nan")
+    return float(np.mean([metrics.roc_auc_score(y_true == k, proba[:, k]) for k in present]))
 
 
 def confusion_counts(weights: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -163,41 +182,3 @@ def weighted_macro_roc_auc(weights: np.ndarray, y_true: np.ndarray, proba: np.nd
     """One-vs-rest ROC-AUC averaged over the classes present in ``y_true``."""
     present = np.unique(y_true)
     return np.mean([weighted_roc_auc(weights, y_true == k, proba[:, k]) for k in present], axis=0)
-
-
-def resampled_metrics(
-    y_true: np.ndarray,
-    y_pred: np.ndarray,
-    proba: np.ndarray | None,
-    n_classes: int,
-    names: set[str] | None = None,
-) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
-    """A function ``weights -> {metric: values}`` for the headline metrics of
-    :func:`point_metrics` named in ``names`` (all of them by default).
-
-    The confusion matrices are computed once per block of resamples and shared; metrics
-    that were not asked for are not computed at all (ROC-AUC costs a sweep per class).
-    """
-    wanted = set(_RESAMPLED) if names is None else set(names) & set(_RESAMPLED)
-    if proba is None:
-        wanted -= {"log_loss", "roc_auc_ovr"}
-    losses = row_log_loss(y_true, proba) if "log_loss" in wanted and proba is not None else None
-
-    def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-        values = {}
-        if wanted & {"accuracy", "macro_f1", "weighted_f1"}:
-            confusion = confusion_counts(weights, y_true, y_pred, n_classes)
-            values["accuracy"] = accuracy_from_confusion(confusion)
-            values["macro_f1"] = f1_from_confusion(confusion, "macro")
-            values["weighted_f1"] = f1_from_confusion(confusion, "weighted")
-        # Without probabilities the two metrics that need them left ``wanted`` above.
-        if "log_loss" in wanted and losses is not None:
-            values["log_loss"] = weighted_mean(weights, losses)
-        if "roc_auc_ovr" in wanted and proba is not None:
-            values["roc_auc_ovr"] = weighted_macro_roc_auc(weights, y_true, proba)
-        return {name: value for name, value in values.items() if name in wanted}
-
-    return evaluate
-
-
-_RESAMPLED = ("accuracy", "macro_f1", "weighted_f1", "log_loss", "roc_auc_ovr")

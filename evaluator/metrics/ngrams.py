@@ -6,20 +6,44 @@ with Python ``Counter`` objects costs about a microsecond per n-gram, too slow f
 submission scored with three references a row, so here the whole corpus is one array.
 
 A corpus is :class:`Sequences`: every text as a run of integer codes (word ids, or
-characters) in one flat array. Texts ``0 .. n-1`` are the generated ones (one per row) and
-texts ``n ..`` the references, each tied to its row. An n-gram is an integer: its symbols
-packed side by side when they fit in 63 bits with what else the key holds, else a dense code
-built one order at a time (the code of ``a b c`` is a dense code of the pair (code of ``a b``,
-``c``)). Either way n-grams compare as integers, and one sort brings equal ones together.
+characters) in one flat array. Row ``i``'s generated text and each of its references are texts
+of the corpus, named by index (a text that repeats is coded once). The matches are counted a
+chunk of a few thousand rows at a time, so that the arrays stay in the processor's cache, in
+three steps (:func:`matches_per_reference`, :func:`matches_against_any_reference`):
+
+1. **Symbols are renumbered within each row**: the distinct symbols of the row's generated
+   text become 1, 2, ..., and a reference's symbol the text lacks becomes 0, since no n-gram
+   holding it can match. A title of a few dozen distinct words or characters then needs 5 or
+   6 bits a symbol, whatever the size of the vocabulary.
+2. **One key per position, one sort**: the key packs the row, the next ``max_order`` symbols
+   (0 past the text's end) and the text's slot in its row (0 for the generated text, k for the
+   row's k-th reference). Sorted, the keys of equal n-grams of a row are neighbours for every
+   order n at once: the order-n n-gram is the key's top bits, down to its n-th symbol.
+3. **Counts per order**: each key adds 1 to its slot's field of a 63-bit word, and one sum per
+   n-gram gives every slot's count of it, the text's ``t`` and each reference's ``r``. A
+   reference's matches are the sum over n-grams of ``min(t, r)``; BLEU's are of
+   ``min(t, max over references of r)``. Before the next order, the keys whose n-gram the text
+   lacks are dropped: no longer n-gram starting there can match.
+
+A row whose text has too many distinct symbols for the key (hundreds of distinct characters or
+thousands of words: rare in a generation task, whose texts are capped) is counted exactly with
+Python counters instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+# Up to this many (row, symbol) cells, renumbering symbols looks them up in a table rather than
+# searching a sorted array (a table of characters by rows takes a few megabytes).
+_TABLE_CELLS = 1 << 26
+# Rows are counted in chunks of about this many symbols.
+_CHUNK = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -55,229 +79,237 @@ class Sequences:
         ([0, 1, 1, 1], [2, 0, 2])
         """
         lengths = np.fromiter((len(text) for text in tokens), dtype=np.int64, count=len(tokens))
-        flat = np.fromiter((token for text in tokens for token in text), dtype=object, count=int(lengths.sum()))
-        codes = pd.factorize(flat)[0] if flat.size else np.zeros(0, dtype=np.int64)
+        flat = [token for text in tokens for token in text]
+        codes = pd.factorize(np.array(flat, dtype=object))[0] if flat else np.zeros(0, dtype=np.int64)
         return cls.from_codes(codes, lengths)
 
     @classmethod
     def from_characters(cls, texts: list[str]) -> Sequences:
-        """Each text as its Unicode code points.
+        """Each text as its characters, coded by their rank among the code points present.
 
         Examples
         --------
-        >>> Sequences.from_characters(["ab", "", "é"]).values.tolist()
-        [97, 98, 233]
+        >>> Sequences.from_characters(["ab", "", "é", "b"]).values.tolist()
+        [0, 1, 2, 1]
         """
         lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
         points = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-        return cls.from_codes(points.astype(np.int64), lengths)
+        present = np.zeros(0x110000, dtype=np.int64)
+        present[points] = 1
+        return cls.from_codes((np.cumsum(present) - 1)[points], lengths)
+
+    def take(self, texts: np.ndarray) -> Sequences:
+        """The texts at positions ``texts`` (repeats allowed), in that order.
+
+        Examples
+        --------
+        >>> corpus = Sequences.from_tokens([["a", "b"], ["c"]])
+        >>> picked = corpus.take(np.array([1, 0, 1]))
+        >>> picked.values.tolist(), picked.lengths.tolist()
+        ([2, 0, 1, 2], [1, 2, 1])
+        """
+        lengths = self.lengths[texts]
+        picked = Sequences.from_codes(np.zeros(0, dtype=np.int64), lengths)
+        shift = np.repeat(self.offsets[texts] - picked.offsets[:-1], lengths)
+        return Sequences(self.values[np.arange(shift.size) + shift], picked.offsets)
 
 
-@dataclass(frozen=True)
-class GramCounts:
-    """The distinct n-grams of one order in each text, and how often each occurs there."""
+def matches_per_reference(corpus: Sequences, generated: np.ndarray, references: np.ndarray, ref_row: np.ndarray,
+                          max_order: int) -> np.ndarray:
+    """Clipped matches between each reference and its row's generated text, per order.
 
-    text: np.ndarray
-    code: np.ndarray
-    count: np.ndarray
-    n_codes: int
-
-
-def grams_by_order(texts: Sequences, max_order: int) -> Iterator[GramCounts]:
-    """Yield the n-gram counts of every text, for n = 1 .. ``max_order``.
-
-    A text of length L has ``max(L - n + 1, 0)`` n-grams of order n. Codes are shared by all
-    texts (the same n-gram has the same code everywhere), and each :class:`GramCounts` is sorted
-    by text, then code.
+    Row ``i``'s generated text is ``corpus`` text ``generated[i]``; reference ``k`` is text
+    ``references[k]``, of row ``ref_row[k]`` (non-decreasing). Returns shape
+    ``(references, max_order)``: column ``n - 1`` holds
+    ``sum over n-grams g of min(count of g in the text, count of g in reference k)``.
 
     Examples
     --------
-    >>> texts = Sequences.from_tokens([["a", "b", "a", "b"], ["b", "a"]])
-    >>> bigrams = list(grams_by_order(texts, 2))[1]
-    >>> bigrams.text.tolist(), bigrams.count.tolist()
-    ([0, 0, 1], [2, 1, 1])
+    >>> corpus = Sequences.from_tokens([["a", "a", "b"], ["a", "c"]])
+    >>> matches_per_reference(corpus, np.array([0]), np.array([1, 0]), np.array([0, 0]), 2).tolist()
+    [[1, 0], [3, 2]]
     """
+    return _in_chunks(corpus, generated, references, ref_row, max_order, per_reference=True)
+
+
+def matches_against_any_reference(corpus: Sequences, generated: np.ndarray, references: np.ndarray,
+                                  ref_row: np.ndarray, max_order: int) -> np.ndarray:
+    """BLEU's clipped matches of each row's text against all its references at once, per order.
+
+    Texts as in :func:`matches_per_reference`. An n-gram of the text matches up to the most
+    times it occurs in any one reference. Returns shape ``(rows, max_order)``: column ``n - 1``
+    holds ``sum over n-grams g of min(count in the text, max over the row's references of count in it)``.
+
+    Examples
+    --------
+    >>> corpus = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "c"]])
+    >>> matches_against_any_reference(corpus, np.array([0]), np.array([1, 2]), np.array([0, 0]), 2).tolist()
+    [[2, 1]]
+    """
+    return _in_chunks(corpus, generated, references, ref_row, max_order, per_reference=False)
+
+
+def _in_chunks(corpus: Sequences, generated: np.ndarray, references: np.ndarray, ref_row: np.ndarray,
+               max_order: int, per_reference: bool) -> np.ndarray:
+    """The matches of a few thousand rows at a time: a chunk's arrays stay in the processor's cache,
+    which makes the dozen passes over them per order about twice as fast as over the corpus."""
+    ref_row = np.asarray(ref_row, dtype=np.int64)
+    n_rows = len(generated)
+    first_reference = np.searchsorted(ref_row, np.arange(n_rows + 1))
+    positions = corpus.lengths[generated] + np.bincount(ref_row, weights=corpus.lengths[references],
+                                                        minlength=n_rows).astype(np.int64)
+    ends = np.cumsum(positions)
+    cuts = np.searchsorted(ends, np.arange(_CHUNK, ends[-1] if n_rows else 0, _CHUNK))
+    bounds = np.unique(np.r_[0, cuts, n_rows])
+    matches = np.zeros((ref_row.size if per_reference else n_rows, max_order), dtype=np.int64)
+    for start, stop in itertools.pairwise(bounds):
+        mine = slice(first_reference[start], first_reference[stop])
+        chunk = corpus.take(np.r_[generated[start:stop], references[mine]])
+        found = _clipped_matches(chunk, stop - start, ref_row[mine] - start, max_order, per_reference)
+        matches[mine if per_reference else slice(start, stop)] = found
+    return matches
+
+
+def _clipped_matches(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int,
+                     per_reference: bool) -> np.ndarray:
+    """The matches of one chunk: texts ``0 .. n_rows-1`` generated, text ``n_rows + k`` reference k."""
+    first_reference = np.searchsorted(ref_row, np.arange(n_rows))
+    slot = np.arange(ref_row.size) - first_reference[ref_row] + 1
+    row_of_text = np.r_[np.arange(n_rows, dtype=np.int64), ref_row]
+    slot_of_text = np.r_[np.zeros(n_rows, dtype=np.int64), slot]
     owner = np.repeat(np.arange(texts.count, dtype=np.int64), texts.lengths)
-    symbols = pd.factorize(texts.values)[0].astype(np.int64) + 1 if texts.values.size else texts.values
-    symbol_bits = _bits(int(symbols.max()) + 1 if symbols.size else 2)
-    if max_order * symbol_bits + _bits(texts.count) <= 62:
-        yield from _packed_grams(texts, owner, symbols, symbol_bits, max_order)
-    else:
-        yield from _recoded_grams(texts, owner, symbols, max_order)
+    symbols, distinct = _row_symbols(texts, n_rows, row_of_text, owner)
+
+    slot_bits = _bits(int(slot.max()) + 1 if slot.size else 1)
+    symbol_bits = (63 - _bits(max(n_rows, 1)) - slot_bits) // max_order
+    too_many = distinct >= (1 << symbol_bits)
+    if too_many.any():
+        symbols[too_many[row_of_text[owner]]] = 0
+    width = _bits(int(distinct[~too_many].max(initial=0)) + 1)
+
+    keys = _sorted_keys(symbols, owner, texts, row_of_text, slot_of_text, max_order, width, slot_bits)
+    # A key's slot as a count of 1 in its slot's field of a 63-bit word: summed over an n-gram's
+    # keys, each field holds how often that text has the n-gram (rows with more slots than a word
+    # has fields use several words).
+    count_bits = _bits(int(texts.lengths.max(initial=0)) + 1)
+    fields = 63 // count_bits
+    n_slots = int(slot.max(initial=0)) + 1
+    slot_of_key = keys & ((1 << slot_bits) - 1)
+    words = [np.where(slot_of_key // fields == word, 1 << (slot_of_key % fields * count_bits), 0)
+             for word in range(-(-n_slots // fields))]
+    del slot_of_key
+
+    def count(sums: list[np.ndarray], slot: int) -> np.ndarray:
+        return (sums[slot // fields] >> (slot % fields * count_bits)) & ((1 << count_bits) - 1)
+
+    matches = np.zeros((ref_row.size if per_reference else n_rows, max_order), dtype=np.int64)
+    for order in range(1, max_order + 1):
+        if keys.size == 0:
+            break
+        # Bits below the order-n n-gram: the later symbols, then the slot.
+        below = slot_bits + (max_order - order) * width
+        gram = keys >> below
+        firsts = np.r_[0, np.flatnonzero(np.diff(gram)) + 1]
+        sums = [np.add.reduceat(word, firsts) for word in words]
+        # Only the n-grams of the row's text can match.
+        shared = count(sums, 0) > 0
+        everywhere = bool(shared.all())
+        if not everywhere:
+            sums = [word_sums[shared] for word_sums in sums]
+        in_text = count(sums, 0)
+        row = gram[firsts[shared] if not everywhere else firsts] >> (order * width)
+        if per_reference:
+            by_slot = np.zeros((n_rows, n_slots), dtype=np.int64)
+            for other in range(1, n_slots):
+                by_slot[:, other] = np.bincount(row, weights=np.minimum(in_text, count(sums, other)),
+                                                minlength=n_rows)
+            matches[:, order - 1] = by_slot[ref_row, slot]
+        else:
+            longest = np.max([count(sums, other) for other in range(1, n_slots)], axis=0, initial=0)
+            matches[:, order - 1] = np.bincount(row, weights=np.minimum(in_text, longest), minlength=n_rows)
+        if order < max_order:
+            # The next order's n-grams: those extending one the text has, and within their text.
+            kept = (keys & (((1 << width) - 1) << (below - width))) != 0
+            if not everywhere:
+                kept &= np.repeat(shared, np.diff(np.r_[firsts, keys.size]))
+            keys, words = keys[kept], [word[kept] for word in words]
+
+    for crowded in np.flatnonzero(too_many).tolist():
+        references = np.flatnonzero(ref_row == crowded)
+        text, others = _codes(texts, crowded), [_codes(texts, n_rows + reference) for reference in references]
+        if per_reference:
+            matches[references] = [_counted_matches(text, other, max_order) for other in others]
+        else:
+            matches[crowded] = _counted_against_any(text, others, max_order)
+    return matches
 
 
-def _packed_grams(texts: Sequences, owner: np.ndarray, symbols: np.ndarray, symbol_bits: int,
-                  max_order: int) -> Iterator[GramCounts]:
-    """The n-grams of all orders from one sort, when ``max_order`` symbols fit in a key with the text.
+def _row_symbols(texts: Sequences, n_rows: int, row_of_text: np.ndarray,
+                 owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position's symbol renumbered within its row (0 when the row's text lacks it), and how
+    many distinct symbols each row's text has."""
+    alphabet = int(texts.values.max()) + 1 if texts.values.size else 1
+    pairs = row_of_text[owner] * alphabet + texts.values
+    distinct = np.sort(pairs[: texts.offsets[n_rows]])
+    distinct = distinct[np.r_[True, distinct[1:] != distinct[:-1]]] if distinct.size else distinct
+    first = np.searchsorted(distinct, np.arange(n_rows, dtype=np.int64) * alphabet)
+    counts = np.diff(np.r_[first, distinct.size])
+    local = np.arange(1, distinct.size + 1) - np.repeat(first, counts)
+    if n_rows * alphabet <= _TABLE_CELLS:
+        table = np.zeros(n_rows * alphabet, dtype=np.min_scalar_type(int(local.max(initial=0))))
+        table[distinct] = local
+        return table[pairs].astype(np.int64), counts
+    if distinct.size == 0:
+        return np.zeros(pairs.size, dtype=np.int64), counts
+    position = np.minimum(np.searchsorted(distinct, pairs), distinct.size - 1)
+    return np.where(distinct[position] == pairs, local[position], 0), counts
 
-    Each position's key packs its text and the next ``max_order`` symbols (0 past the text's
-    end; symbols start at 1). Sorted, equal n-grams of every order n <= ``max_order`` are
-    neighbours, their n-gram being the key's top bits.
-    """
-    ends = texts.offsets[1:][owner]
-    positions = np.arange(symbols.size, dtype=np.int64)
-    keys = owner.copy()
-    for shift in range(max_order):
-        ahead = positions + shift
-        keys = (keys << symbol_bits) | np.where(ahead < ends, symbols[np.minimum(ahead, symbols.size - 1)], 0)
+
+def _sorted_keys(symbols: np.ndarray, owner: np.ndarray, texts: Sequences, row_of_text: np.ndarray,
+                 slot_of_text: np.ndarray, max_order: int, width: int, slot_bits: int) -> np.ndarray:
+    """The sorted keys ``(row, next max_order symbols, slot)`` of the positions whose symbol the row's
+    text has (``width`` bits a symbol)."""
+    padding = max_order - 1
+    # Each text followed by `padding` zeros: a window of max_order symbols never reaches the next text.
+    padded = np.zeros(symbols.size + padding * (texts.count + 1), dtype=np.int64)
+    padded[np.arange(symbols.size, dtype=np.int64) + padding * owner] = symbols
+    size = padded.size - padding
+    keys = padded[:size].copy()
+    for shift in range(1, max_order):
+        keys <<= width
+        keys |= padded[shift:shift + size]
+    keys <<= slot_bits
+    keys |= np.repeat((row_of_text << (max_order * width + slot_bits)) | slot_of_text,
+                      texts.lengths + padding)
+    keys = keys[padded[:size] != 0]
     keys.sort()
-    last_symbol = (1 << symbol_bits) - 1
+    return keys
+
+
+def _codes(texts: Sequences, text: int) -> list[int]:
+    return texts.values[texts.offsets[text]:texts.offsets[text + 1]].tolist()
+
+
+def _grams(codes: list[int], order: int) -> Counter[tuple[int, ...]]:
+    return Counter(tuple(codes[start:start + order]) for start in range(len(codes) - order + 1))
+
+
+def _counted_matches(text: list[int], reference: list[int], max_order: int) -> list[int]:
+    """:func:`matches_per_reference` of one text and one reference, with Python counters."""
+    return [sum((_grams(text, order) & _grams(reference, order)).values()) for order in range(1, max_order + 1)]
+
+
+def _counted_against_any(text: list[int], references: list[list[int]], max_order: int) -> list[int]:
+    """:func:`matches_against_any_reference` of one row, with Python counters."""
+    result = []
     for order in range(1, max_order + 1):
-        prefixes = keys >> (symbol_bits * (max_order - order))
-        prefixes = prefixes[(prefixes & last_symbol) != 0]
-        yield _runs(prefixes, symbol_bits * order)
-
-
-def _recoded_grams(texts: Sequences, owner: np.ndarray, symbols: np.ndarray, max_order: int) -> Iterator[GramCounts]:
-    """The n-grams one order at a time, the code of ``a b c`` being a dense (hashed) code of the
-    pair (code of ``a b``, ``c``), for vocabularies too large to pack."""
-    ends = texts.offsets[1:][owner]
-    starts = np.arange(symbols.size, dtype=np.int64)
-    codes = symbols
-    vocabulary = int(symbols.max()) + 1 if symbols.size else 1
-    for order in range(1, max_order + 1):
-        if order > 1:
-            keep = starts + order - 1 < ends[starts]
-            starts = starts[keep]
-            codes = pd.factorize(codes[keep] * vocabulary + symbols[starts + order - 1])[0].astype(np.int64)
-        code_bits = _bits(int(codes.max()) + 1 if codes.size else 1)
-        yield _runs(np.sort((owner[starts] << code_bits) | codes), code_bits)
-
-
-def _runs(keys: np.ndarray, code_bits: int) -> GramCounts:
-    """Counts of sorted ``(text << code_bits) | code`` keys."""
-    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.zeros(0, dtype=np.int64)
-    counts = np.diff(np.r_[firsts, keys.size]).astype(np.int64)
-    distinct = keys[firsts]
-    return GramCounts(distinct >> code_bits, distinct & ((1 << code_bits) - 1), counts, 1 << code_bits)
+        most: Counter[tuple[int, ...]] = Counter()
+        for reference in references:
+            most |= _grams(reference, order)
+        result.append(sum((_grams(text, order) & most).values()))
+    return result
 
 
 def _bits(bound: int) -> int:
     """How many bits hold the numbers 0 .. bound - 1."""
     return max(int(bound - 1).bit_length(), 1)
-
-
-def pair_matches(grams: GramCounts, n_rows: int, ref_row: np.ndarray) -> np.ndarray:
-    """Clipped matches between each reference and its row's generated text.
-
-    Texts ``0 .. n_rows-1`` of ``grams`` are the generated ones; text ``n_rows + k`` is
-    reference ``k``, of row ``ref_row[k]``. Returns, for every reference k,
-    ``sum over n-grams g of min(count of g in the text, count of g in reference k)``.
-
-    Examples
-    --------
-    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "a"]])
-    >>> unigrams = next(grams_by_order(texts, 1))
-    >>> pair_matches(unigrams, 1, np.array([0, 0])).tolist()
-    [1, 2]
-    """
-    generated, reference = _split(grams, n_rows)
-    text_keys = generated.text * grams.n_codes + generated.code
-    wanted = ref_row[reference.text - n_rows] * grams.n_codes + reference.code
-    found, position = _lookup(text_keys, wanted)
-    theirs = generated.count[position] if generated.count.size else np.zeros_like(position)
-    matched = np.where(found, np.minimum(theirs, reference.count), 0)
-    return np.bincount(reference.text - n_rows, weights=matched, minlength=ref_row.size).astype(np.int64)
-
-
-def row_matches_against_any_reference(grams: GramCounts, n_rows: int, ref_row: np.ndarray) -> np.ndarray:
-    """BLEU's clipped matches of each row's text against all its references at once.
-
-    An n-gram of the text matches up to the most times it occurs in any one reference:
-    ``sum over g of min(count in the text, max over the row's references of count in it)``.
-
-    Examples
-    --------
-    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "c"]])
-    >>> unigrams = next(grams_by_order(texts, 1))
-    >>> row_matches_against_any_reference(unigrams, 1, np.array([0, 0])).tolist()
-    [2]
-    """
-    generated, reference = _split(grams, n_rows)
-    keys = ref_row[reference.text - n_rows] * grams.n_codes + reference.code
-    order = np.argsort(keys)
-    keys, counts = keys[order], reference.count[order]
-    firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if keys.size else np.zeros(0, dtype=np.int64)
-    most = np.maximum.reduceat(counts, firsts) if keys.size else counts
-    found, position = _lookup(keys[firsts], generated.text * grams.n_codes + generated.code)
-    matched = np.where(found, np.minimum(generated.count, most[position] if most.size else 0), 0)
-    return np.bincount(generated.text, weights=matched, minlength=n_rows).astype(np.int64)
-
-
-def pair_matches_by_order(texts: Sequences, n_rows: int, ref_row: np.ndarray, max_order: int) -> Iterator[np.ndarray]:
-    """Yield, for n = 1 .. ``max_order``, :func:`pair_matches` of the n-grams: the clipped matches
-    between each reference and its row's text.
-
-    When a row number, ``max_order`` symbols and a reference's slot in its row fit in 63 bits
-    (characters of a few dozen alphabets, or two words of a large vocabulary), every n-gram
-    position gets one key ``(row, the next max_order symbols, slot)``, and one sort makes the
-    equal n-grams of a row neighbours for every order: counting them per slot needs no search.
-    Otherwise the n-grams are counted order by order (:func:`grams_by_order`).
-
-    Examples
-    --------
-    >>> texts = Sequences.from_tokens([["a", "a", "b"], ["a", "c"], ["a", "a", "a"]])
-    >>> [matches.tolist() for matches in pair_matches_by_order(texts, 1, np.array([0, 0]), 2)]
-    [[1, 2], [0, 1]]
-    """
-    ref_row = np.asarray(ref_row, dtype=np.int64)
-    firsts = np.flatnonzero(np.r_[True, ref_row[1:] != ref_row[:-1]]) if ref_row.size else ref_row
-    slot = np.arange(ref_row.size) - np.repeat(firsts, np.diff(np.r_[firsts, ref_row.size])) + 1
-    slots = int(slot.max()) + 1 if slot.size else 1
-    slot_bits = _bits(slots)
-    symbols = pd.factorize(texts.values)[0].astype(np.int64) + 1 if texts.values.size else texts.values
-    symbol_bits = _bits(int(symbols.max()) + 1 if symbols.size else 2)
-    if _bits(max(n_rows, 1)) + max_order * symbol_bits + slot_bits > 63 or symbols.size == 0:
-        for grams in grams_by_order(texts, max_order):
-            yield pair_matches(grams, n_rows, ref_row)
-        return
-    owner = np.repeat(np.arange(texts.count, dtype=np.int64), texts.lengths)
-    row_of_text = np.r_[np.arange(n_rows, dtype=np.int64), ref_row]
-    slot_of_text = np.r_[np.zeros(n_rows, dtype=np.int64), slot]
-    ends = texts.offsets[1:][owner]
-    positions = np.arange(symbols.size, dtype=np.int64)
-    keys = row_of_text[owner]
-    for shift in range(max_order):
-        ahead = positions + shift
-        keys = (keys << symbol_bits) | np.where(ahead < ends, symbols[np.minimum(ahead, symbols.size - 1)], 0)
-    keys = (keys << slot_bits) | slot_of_text[owner]
-    keys.sort()
-    last_symbol = (1 << symbol_bits) - 1
-    for order in range(1, max_order + 1):
-        prefixes = keys >> (slot_bits + symbol_bits * (max_order - order))
-        valid = (prefixes & last_symbol) != 0
-        prefixes, sources = prefixes[valid], keys[valid] & ((1 << slot_bits) - 1)
-        if prefixes.size == 0:
-            yield np.zeros(ref_row.size, dtype=np.int64)
-            continue
-        starts = np.r_[True, prefixes[1:] != prefixes[:-1]]
-        group = np.cumsum(starts) - 1
-        in_text = np.bincount(group, weights=sources == 0)
-        # Only the n-grams the row's text has can match: the rest are set aside before counting.
-        shared = in_text[group] > 0
-        group, sources = group[shared], sources[shared]
-        group_row = prefixes[starts] >> (symbol_bits * order)
-        matches = np.zeros((n_rows, slots), dtype=np.int64)
-        for k in range(1, slots):
-            in_reference = np.bincount(group, weights=sources == k, minlength=in_text.size)
-            matches[:, k] = np.bincount(group_row, weights=np.minimum(in_text, in_reference), minlength=n_rows)
-        yield matches[ref_row, slot]
-
-
-def _split(grams: GramCounts, n_rows: int) -> tuple[GramCounts, GramCounts]:
-    """The counts of the generated texts, and those of the references (texts are sorted)."""
-    cut = int(np.searchsorted(grams.text, n_rows))
-
-    def part(window: slice) -> GramCounts:
-        return GramCounts(grams.text[window], grams.code[window], grams.count[window], grams.n_codes)
-
-    return part(slice(0, cut)), part(slice(cut, None))
-
-
-def _lookup(sorted_keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each wanted key is in ``sorted_keys``, and its position there (0 when absent)."""
-    if sorted_keys.size == 0:
-        return np.zeros(wanted.size, dtype=bool), np.zeros(wanted.size, dtype=np.int64)
-    position = np.searchsorted(sorted_keys, wanted)
-    position[position == sorted_keys.size] = 0
-    return sorted_keys[position] == wanted, position

@@ -14,41 +14,48 @@ no variance, as with sklearn's ``force_finite=False``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
-def point_metric(name: str, y_true: np.ndarray, y_pred: np.ndarray, quantile: float | None = None) -> float:
-    """One regression metric of one prediction, with sklearn.
-
-    Parameters
-    ----------
-    name : {"rmse", "mae", "r2", "pinball"}
-    y_true, y_pred : ndarray of float, shape (n,)
-    quantile : float, optional
-        The quantile ``q`` the predictions estimate (``pinball`` only).
+def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean absolute error, ``mean(|y - y_hat|)`` (sklearn's ``mean_absolute_error``).
 
     Examples
     --------
-    >>> y, p = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 2.0, 6.0])
-    >>> point_metric("rmse", y, p), point_metric("mae", y, p), point_metric("r2", y, p)
-    (1.118033988749895, 0.75, 0.0)
-    >>> point_metric("pinball", y, p, quantile=0.9)
+    >>> mae(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 2.0, 6.0]))
+    0.75
+    """
+    from sklearn import metrics
+
+    return float(metrics.mean_absolute_error(y_true, y_pred))
+
+
+def pinball(y_true: np.ndarray, y_pred: np.ndarray, quantile: float) -> float:
+    """Mean pinball loss at ``quantile`` (sklearn's ``mean_pinball_loss``; see :func:`weighted_pinball`).
+
+    Examples
+    --------
+    >>> pinball(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 2.0, 6.0]), quantile=0.9)
     0.275
     """
     from sklearn import metrics
 
-    unit = np.ones((1, y_true.size))
-    if name == "rmse":
-        return float(weighted_rmse(unit, y_true, y_pred)[0])
-    if name == "mae":
-        return float(metrics.mean_absolute_error(y_true, y_pred))
-    if name == "r2":
-        return float(weighted_r2(unit, y_true, y_pred)[0])
-    if name == "pinball":
-        if quantile is None:
-            raise ValueError("the pinball loss needs a quantile")
-        return float(metrics.mean_pinball_loss(y_true, y_pred, alpha=quantile))
-    raise ValueError(f"unknown regression metric {name!r}")
+    return float(metrics.mean_pinball_loss(y_true, y_pred, alpha=quantile))
+
+
+def unweighted(weighted: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+               y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """A ``weighted_*`` metric with every row weighing 1: the point value of RMSE and R².
+
+    Examples
+    --------
+    >>> y, p = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.0, 2.0, 6.0])
+    >>> unweighted(weighted_rmse, y, p), unweighted(weighted_r2, y, p)
+    (1.118033988749895, 0.0)
+    """
+    return float(weighted(np.ones((1, y_true.size)), y_true, y_pred)[0])
 
 
 def weighted_rmse(weights: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from casekit.metrics.ngrams import Sequences, pair_matches_by_order
+from casekit.metrics.ngrams import Sequences, matches_per_reference
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD_BITS = 64
@@ -135,15 +135,19 @@ def rouge_scores(texts: Sequence[str], references: Sequence[str], ref_row: np.nd
     """
     ref_row = np.asarray(ref_row, dtype=np.int64)
     n_rows = len(texts)
-    corpus = _rouge_corpus([*texts, *references])
-    text_lengths, ref_lengths = corpus.lengths[:n_rows], corpus.lengths[n_rows:]
-    pair_text_lengths = text_lengths[ref_row]
+    # Titles repeat (templates, several people writing the same words): each distinct one is
+    # tokenised and stemmed once.
+    text_of, distinct = pd.factorize(np.array([*texts, *references], dtype=object))
+    corpus = _rouge_corpus(list(distinct))
+    text_index, ref_index = text_of[:n_rows], text_of[n_rows:]
+    pair_text_lengths, ref_lengths = corpus.lengths[text_index][ref_row], corpus.lengths[ref_index]
     per_reference = []
-    for order, matches in enumerate(pair_matches_by_order(corpus, n_rows, ref_row, 2), start=1):
+    shared = matches_per_reference(corpus, text_index, ref_index, ref_row, 2)
+    for order, matches in enumerate(shared.T, start=1):
         generated = np.maximum(pair_text_lengths - order + 1, 0)
         wanted = np.maximum(ref_lengths - order + 1, 0)
         per_reference.append(_f1(matches / np.maximum(generated, 1), matches / np.maximum(wanted, 1)))
-    lcs = lcs_lengths(corpus, np.arange(n_rows)[ref_row], n_rows + np.arange(ref_row.size))
+    lcs = lcs_lengths(corpus, text_index[ref_row], ref_index)
     with np.errstate(invalid="ignore", divide="ignore"):
         precision = np.where(pair_text_lengths > 0, lcs / np.maximum(pair_text_lengths, 1), 0.0)
         recall = np.where(ref_lengths > 0, lcs / np.maximum(ref_lengths, 1), 0.0)
@@ -174,7 +178,12 @@ def lcs_lengths(corpus: Sequences, left: np.ndarray, right: np.ndarray) -> np.nd
     other = np.where(left_short, right, left)
     result = np.zeros(left.size, dtype=np.int64)
     fits = lengths[pattern] <= _WORD_BITS
-    result[fits] = _bit_parallel_lcs(corpus, pattern[fits], other[fits])
+    # Pairs in bands of 8 pattern tokens: a step compares each pair's token with as many pattern
+    # positions as its band's longest pattern has, not the corpus's longest (half the work for titles).
+    band = np.where(fits, (lengths[pattern] + 7) // 8, -1)
+    for width in np.unique(band[fits]):
+        chosen = np.flatnonzero(band == width)
+        result[chosen] = _bit_parallel_lcs(corpus, pattern[chosen], other[chosen])
     for k in np.flatnonzero(~fits):
         result[k] = _dynamic_programming_lcs(_codes(corpus, pattern[k]), _codes(corpus, other[k]))
     return result

@@ -63,7 +63,8 @@ def print_authored(authored: AuthoredCase) -> None:
         return
     stored = f" (table {authored.stored_bytes / 1024:,.0f} KB, Parquet)" if authored.stored_bytes else ""
     console.print(Text(f"wrote the case package {authored.path}{stored}; audit: {audit_path}"))
-    console.print(Text(f"next: write the TODO(author) parts of {authored.names.package}/brief.md, then\n"
+    console.print(Text(f"next: write the TODO(author) parts of {authored.names.package}/brief.md and your gold "
+                       f"answers in {authored.names.package}/gold/, then\n"
                        f"  pip install -e {authored.path}\n  casekit case check {authored.names.slug}"))
 
 
@@ -115,8 +116,25 @@ def print_case_check(result: CaseCheck) -> None:
             state = "distinct" if step.distinct else "NOT distinct"
             console.print(Text(f"  {step.upper} - {step.lower}: {fmt(step.delta, signed=True)} "
                                f"[{fmt(step.low, signed=True)}, {fmt(step.high, signed=True)}]: {state} tiers"))
+    _print_gold(result)
     failed = [outcome for outcome in result.outcomes if not outcome.passed]
     if failed:
         errors.print(Text(f"{len(failed)} of {len(result.outcomes)} checks failed", style="bold red"))
+    elif result.gold.problems:
+        errors.print(Text(f"all {len(result.outcomes)} checks passed; the gold answers did not", style="bold red"))
     else:
         console.print(Text(f"all {len(result.outcomes)} checks passed", style="bold green"))
+
+
+def _print_gold(result: CaseCheck) -> None:
+    """The gold answers reviewers calibrate on: how many, why there are none, or what is wrong."""
+    gold = result.gold
+    if gold.missing:
+        console.print(Text(f"gold answers: {gold.missing}. Write a weak, an adequate and a strong DESIGN.md answer "
+                           f"with reference scores in gold/, so reviewers can calibrate ('casekit calibrate "
+                           f"{result.case.slug} --reviewer NAME')", style="yellow"))
+    for problem in gold.problems:
+        errors.print(Text(f"FAILED gold answers: {problem}", style="bold red"))
+    if gold.answers and not gold.problems:
+        levels = ", ".join(answer.level for answer in gold.answers)
+        console.print(Text(f"gold answers: {levels}, scored on every criterion and rising from weak to strong"))

@@ -11,7 +11,16 @@ A result must never be lost to the tracking store, so:
   eight parallel evaluations otherwise race on the schema migrations and on writes;
 - "database is locked" from any other writer is retried with backoff, never shown;
 - a tracking server is probed first, so an unreachable one is reported within seconds (MLflow's
-  own client would retry for minutes), and the caller keeps the result for ``casekit sync``.
+  own client would retry for minutes), and the caller keeps the result for ``casekit sync``;
+- any failure of the store while logging (a server gone mid-run, a database that vanished) is a
+  :class:`TrackingUnavailableError`, never a traceback: the result stays on disk, pending.
+
+Each result is logged exactly once, although MLflow cannot create a run idempotently: a run
+carries its result's content key (``casekit.content_key``) and, set last, a completion tag
+(``casekit.complete``). Before creating a run the key is looked up: a complete run is reused
+(its tags and metrics brought up to date, e.g. a rubric completed since), incomplete ones
+(RUNNING, FAILED, or without the completion tag: a process killed mid-write) are removed, and
+of several complete ones (two reviewers logging the same batch at once) the earliest is kept.
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, redirect_stdout, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -41,6 +50,8 @@ from casekit.scoring.scorecard import Scorecard
 ROLE_TAG = "casekit.role"
 BASELINE_TAG = "casekit.baseline"
 CANDIDATE_TAG = "casekit.candidate"
+CONTENT_KEY_TAG = "casekit.content_key"
+COMPLETE_TAG = "casekit.complete"
 # Written into an evaluation folder after logging (or when logging is pending); not an artifact.
 STATUS_FILE = "tracking.json"
 PROBE_ATTEMPTS = 3
@@ -53,7 +64,8 @@ FAIL_FAST_HTTP = {"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_T
 
 
 class TrackingUnavailableError(CasekitError):
-    """The tracking store cannot be reached; the result is kept for ``casekit sync``."""
+    """The tracking store cannot be reached, or failed while logging; the result is kept for
+    ``casekit sync``."""
 
 
 @dataclass(frozen=True)
@@ -155,10 +167,11 @@ def log_evaluation(
     test_source: Path,
     target: str,
     baseline: str | None = None,
+    content_key: str,
     extra_tags: dict[str, str] | None = None,
     extra_metrics: dict[str, float] | None = None,
 ) -> TrackedRun:
-    """Log a scorecard as one MLflow run.
+    """Log a scorecard as one MLflow run, or bring up to date the run already logged for ``content_key``.
 
     Parameters
     ----------
@@ -171,19 +184,35 @@ def log_evaluation(
         its digest, schema and profile, not its rows).
     test_source : Path
         Where that test set is stored (the answer key file).
+    content_key : str
+        What the result was computed from (see the module docstring): one run per key.
     extra_tags, extra_metrics : dict, optional
         Added to the run (``casekit review`` records its final score and re-run this way).
 
     Raises
     ------
     TrackingUnavailableError
-        When a tracking server does not answer.
+        When a tracking server does not answer, or the store fails while logging.
     """
     _quiet_mlflow()
     ensure_reachable()
-    with exclusive_store():
-        return retry_when_locked(lambda: _log(card, role, outputs, test_set, test_source, target, baseline,
-                                              extra_tags or {}, extra_metrics or {}))
+    with store_failures(), exclusive_store():
+        return retry_when_locked(lambda: _log_once(card, role, outputs, test_set, test_source, target, baseline,
+                                                   content_key, extra_tags or {}, extra_metrics or {}))
+
+
+@contextmanager
+def store_failures() -> Iterator[None]:
+    """Turn whatever the store raises (MLflow's, SQLAlchemy's, the file system's errors) into a
+    :class:`TrackingUnavailableError` of one line: the result is on disk, the store can wait."""
+    try:
+        yield
+    except CasekitError:
+        raise
+    except Exception as error:
+        first_line = next(iter(str(error).strip().splitlines()), "")[:300]
+        raise TrackingUnavailableError(f"the MLflow store at {tracking_uri()} failed while logging "
+                                       f"({type(error).__name__}: {first_line})") from error
 
 
 def find_baseline_runs(case: str, instance_id: str) -> dict[str, TrackedRun]:
@@ -213,19 +242,62 @@ def find_baseline_runs(case: str, instance_id: str) -> dict[str, TrackedRun]:
                                              run.info.run_id)
         return found
 
-    with exclusive_store():
+    with store_failures(), exclusive_store():
         return retry_when_locked(search)
 
 
-def _log(
+def _log_once(
     card: Scorecard, role: str, outputs: Path, test_set: pd.DataFrame, test_source: Path, target: str,
-    baseline: str | None, extra_tags: dict[str, str], extra_metrics: dict[str, float],
+    baseline: str | None, content_key: str, extra_tags: dict[str, str], extra_metrics: dict[str, float],
 ) -> TrackedRun:
+    """Reuse the complete run of ``content_key`` or log a new one; remove incomplete runs and duplicates."""
     import mlflow
-    from mlflow.data.pandas_dataset import from_pandas
 
     name = experiment_name(card.case, card.instance_id)
     experiment = _experiment(name)
+    client = mlflow.MlflowClient()
+    complete = _settle_runs(client, experiment.experiment_id, content_key)
+    if complete is None:
+        _log(card, role, outputs, test_set, test_source, target, baseline, content_key, extra_tags, extra_metrics,
+             experiment.experiment_id)
+        # Another client may have logged the same key meanwhile (a server serialises nothing):
+        # both keep the earliest complete run and remove the rest.
+        complete = _settle_runs(client, experiment.experiment_id, content_key)
+        assert complete is not None  # the run just logged is complete
+    else:
+        for key, value in {**_tags(card, role, baseline, content_key), **extra_tags}.items():
+            client.set_tag(complete, key, value)
+        metrics = {**_metrics(card), **extra_metrics}
+        if metrics:
+            from mlflow.entities import Metric
+
+            now = int(time.time() * 1000)
+            client.log_batch(complete, metrics=[Metric(key, value, now, 0) for key, value in metrics.items()])
+    return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, complete)
+
+
+def find_runs(experiment_id: str, content_key: str) -> list:
+    """Every run, complete or not, logged for ``content_key`` in an experiment (oldest first)."""
+    import mlflow
+
+    return mlflow.MlflowClient().search_runs(
+        experiment_ids=[experiment_id], filter_string=f"tags.`{CONTENT_KEY_TAG}` = '{content_key}'",
+        order_by=["attributes.start_time ASC"], max_results=1000)
+
+
+def _settle_runs(client, experiment_id: str, content_key: str) -> str | None:
+    """The id of the earliest complete run of ``content_key``, after removing the incomplete ones
+    and any later complete duplicate; None when no complete run exists."""
+    runs = find_runs(experiment_id, content_key)
+    complete = [run for run in runs if run.info.status == "FINISHED" and run.data.tags.get(COMPLETE_TAG) == "true"]
+    keep = min(complete, key=lambda run: (run.info.start_time, run.info.run_id)) if complete else None
+    for run in runs:
+        if keep is None or run.info.run_id != keep.info.run_id:
+            client.delete_run(run.info.run_id)
+    return keep.info.run_id if keep else None
+
+
+def _tags(card: Scorecard, role: str, baseline: str | None, content_key: str) -> dict[str, str]:
     tags = {
         ROLE_TAG: role,
         "casekit.case": card.case,
@@ -237,10 +309,22 @@ def _log(
     if card.candidate:
         tags[CANDIDATE_TAG] = card.candidate
     tags.update({f"casekit.verdict.{c.baseline}": c.verdict for c in card.comparisons})
-    tags.update(extra_tags)
+    tags[CONTENT_KEY_TAG] = content_key
+    return tags
+
+
+def _log(
+    card: Scorecard, role: str, outputs: Path, test_set: pd.DataFrame, test_source: Path, target: str,
+    baseline: str | None, content_key: str, extra_tags: dict[str, str], extra_metrics: dict[str, float],
+    experiment_id: str,
+) -> None:
+    import mlflow
+    from mlflow.data.pandas_dataset import from_pandas
+
+    tags = {**_tags(card, role, baseline, content_key), **extra_tags}
     run_name = f"baseline:{baseline}" if baseline else f"candidate:{card.candidate or 'unnamed'}"
 
-    run = mlflow.start_run(experiment_id=experiment.experiment_id, run_name=run_name, tags=tags)
+    run = mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=tags)
     try:
         mlflow.log_params({
             "case": card.case,
@@ -268,15 +352,18 @@ def _log(
                 mlflow.log_artifacts(str(entry), artifact_path=entry.name)
             else:
                 mlflow.log_artifact(str(entry))
+        # Set last: a run without it was cut short, and the next log of its key replaces it.
+        mlflow.set_tag(COMPLETE_TAG, "true")
     except BaseException:
         # A half-logged run would pass for a result: remove it, so that a retry starts clean.
-        mlflow.end_run(status="FAILED")
-        mlflow.MlflowClient().delete_run(run.info.run_id)
+        # If the store is gone, the run stays incomplete and the next log of its key removes it.
+        with suppress(Exception):
+            mlflow.end_run(status="FAILED")
+            mlflow.MlflowClient().delete_run(run.info.run_id)
         raise
     # For server stores MLflow writes "View run ... at" to stdout; casekit reports the run itself.
     with redirect_stdout(io.StringIO()):
         mlflow.end_run()
-    return TrackedRun(mlflow.get_tracking_uri(), name, experiment.experiment_id, run.info.run_id)
 
 
 def _experiment(name: str):

@@ -8,15 +8,18 @@ For each candidate (see :mod:`casekit.review.candidates` for the kinds of input)
 3. read back the candidate's rubric file, or write it pre-filled (:mod:`casekit.review.rubric`);
 4. blend the final score (:mod:`casekit.review.final_score`);
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
-   logs), then log an MLflow run tagged with the candidate.
+   logs), marked pending; then the process that runs the review (never a worker) records it
+   as the candidate's one MLflow run (:mod:`casekit.outputs.recording`), found by its content
+   key, so a retried task, a resumed review or a second reviewer never makes a second run.
 
 Candidates are reviewed as Dask tasks, ``--jobs`` at a time on a local cluster or on a team's
 scheduler (:mod:`casekit.review.dask_runner`); they take turns on the MLflow store (see
 :mod:`casekit.outputs.tracking`). Each result is recorded as it lands
 (:mod:`casekit.review.results`), so an interrupted review run again skips the candidates done.
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
-and the batch goes on. Last come the leaderboard (:mod:`casekit.review.leaderboard`) and the batch
-summary, ``summary.json``.
+and the batch goes on. Results whose runs could not be logged stay pending in their folders;
+the next review of the output folder (or ``casekit sync DIR``) logs them. Last come the
+leaderboard (:mod:`casekit.review.leaderboard`) and the batch summary, ``summary.json``.
 
 Output folder layout::
 
@@ -35,15 +38,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from casekit.errors import CasekitError, InvalidSubmissionError, UsageError
-from casekit.evaluation import TRACKING_FILE, log_baselines, timestamp
+from casekit.evaluation import log_baselines, timestamp
 from casekit.files import atomic
 from casekit.instances.instance import Instance, open_instance, open_issued_instance
 from casekit.instances.keystore import keys_root
 from casekit.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
-from casekit.outputs import tracking
+from casekit.outputs import recording
 from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.review import bubblewrap
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
@@ -51,8 +55,8 @@ from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
 from casekit.review.leaderboard import write_leaderboard
 from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
-from casekit.review.rerun import UNSAFE_WARNING, RerunResult, rerun_project
-from casekit.review.results import RESULTS_DIR, ResultStore
+from casekit.review.rerun import UNSAFE_WARNING, RerunResult, remove_abandoned_scratch, rerun_project
+from casekit.review.results import RESULTS_DIR, ResultStore, submitted_sha256
 from casekit.review.rubric import (
     CaseRubric,
     RubricResult,
@@ -80,6 +84,7 @@ class ReviewTask:
     candidate: Candidate
     options: ReviewOptions
     rubric: CaseRubric
+    submitted_sha256: str
 
 
 def review_batch(arguments: list[str], options: ReviewOptions, status: Status | None = None,
@@ -93,6 +98,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
+    # Workers (perhaps on other machines, started in other folders) get absolute paths only.
+    options = replace(options, output=output, keys_dir=keys_root(options.keys_dir).resolve())
     cluster = parse_cluster(options.cluster, options.jobs)
     if not cluster.address:
         # Re-runs side by side share this machine's cores: a thread pool per core in each would
@@ -102,9 +109,9 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         options = replace(options, rerun_limits=replace(options.rerun_limits, threads=threads))
     if options.rerun:
         _check_rerun_tools(options, say)
+        for scratch in remove_abandoned_scratch():
+            say(f"removed {scratch}, left by a re-run that was killed")
     inputs = [parse_input(argument) for argument in arguments]
-    if cluster.address:  # the workers are elsewhere: unpacked packs must be where they can read them
-        output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
@@ -120,9 +127,17 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
             _prepare_baselines(instance, options, say)
 
         (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
-        tasks = [ReviewTask(candidate, replace(options, output=output), rubric) for candidate in candidates]
+        if options.track:
+            sync_review(output, {instance.bundle.instance_id: instance for instance in instances.values()}.get, say)
+        tasks = [ReviewTask(candidate, replace(options, output=output), rubric, submitted_sha256(candidate))
+                 for candidate in candidates]
+
+        def settle(task: ReviewTask, review: CandidateReview) -> CandidateReview:
+            return _record(review, instances[task.candidate.slug], output) if options.track else review
+
         reviews = review_on_cluster(tasks, review_candidate, cluster, ResultStore(output, options),
-                                    lambda task: rubric_file(output / RUBRICS_DIR, task.candidate.slug), say, counter)
+                                    lambda task: rubric_file(output / RUBRICS_DIR, task.candidate.slug), say, counter,
+                                    settle)
         say("comparing the candidates' code and predictions")
         similar = batch_similarity(candidates, reviews, spec, next(iter(issued.values())) if len(issued) == 1 else None)
 
@@ -182,15 +197,8 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
             extra[REVIEW_FILE] = _review_json(review)
             write_evaluation_folder(card, folder, candidate.submission, review=context, extra_files=extra)
-        if options.track:
-            try:
-                run = _log(card, candidate, instance, folder, review, options.output)
-            except tracking.TrackingUnavailableError as error:
-                return replace(review, message=f"not logged to MLflow: {error}")
-            atomic.write_text(folder / TRACKING_FILE, json.dumps({"status": "logged", **asdict(run)}, indent=2) + "\n")
-            review = replace(review, run_id=run.run_id)
-            # The run's own copy was logged before its id existed; the local one names it.
-            atomic.write_bytes(folder / REVIEW_FILE, _review_json(review))
+        if options.track:  # the reviewer's process logs it (see the module docstring)
+            recording.mark_pending(folder, _recipe(task, card, review), "not logged yet")
         return review
     except CasekitError as error:
         return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
@@ -235,8 +243,10 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
     }
 
 
-def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path, review: CandidateReview,
-         output: Path) -> tracking.TrackedRun:
+def _recipe(task: ReviewTask, card: Scorecard, review: CandidateReview) -> recording.RunRecipe:
+    """The candidate's run: one per submitted content, candidate, instance, casekit version and the
+    settings that change a score. The rubric and the weights are not in the key: completing a
+    rubric updates the run's final score."""
     final = review.final
     assert final is not None  # only scored reviews are logged, and they have a final score
     metrics = {"final_score": final.total}
@@ -244,12 +254,48 @@ def _log(card: Scorecard, candidate: Candidate, instance: Instance, folder: Path
     if review.rerun_seconds is not None and review.rerun_peak_memory_mb is not None:  # set together: the pipeline ran
         metrics["rerun_seconds"] = review.rerun_seconds
         metrics["rerun_peak_memory_mb"] = review.rerun_peak_memory_mb
-    tags = {"casekit.review.input": candidate.kind, "casekit.review.rerun": review.rerun_status,
-            "casekit.review.output": str(output)}
-    # tracking takes turns on a sqlite store across processes, so parallel workers do not collide.
-    return tracking.log_evaluation(card, role="candidate", outputs=folder, test_set=instance.key.answers,
-                                   test_source=instance.key.answers_path, target=instance.spec.target,
-                                   extra_tags=tags, extra_metrics=metrics)
+    options = task.options
+    tags = {"casekit.review.input": task.candidate.kind, "casekit.review.rerun": review.rerun_status,
+            "casekit.review.output": str(options.output)}
+    limits = {name: value for name, value in asdict(options.rerun_limits).items() if name != "threads"}
+    key = recording.content_key({
+        "kind": "review", "submitted": task.submitted_sha256, "candidate": task.candidate.slug,
+        "instance": card.instance_id, "casekit": card.casekit_version, "resamples": options.resamples,
+        "rerun": options.rerun, "rerun_limits": limits})
+    return recording.RunRecipe(role="candidate", content_key=key, extra_tags=tags, extra_metrics=metrics)
+
+
+def _record(review: CandidateReview, instance: Instance, output: Path) -> CandidateReview:
+    """Log a scored review's folder as the candidate's run (or leave it pending, saying why)."""
+    if review.status != "scored" or review.report is None:
+        return review
+    folder = (output / review.report).parent
+    result = recording.record_pending(folder, instance, partial(_no_recipe, folder))
+    if result.run is None:
+        return replace(review, message=f"not logged to MLflow: {result.error}")
+    review = replace(review, run_id=result.run.run_id, message="")
+    # The run's own copy was logged before its id existed; the local one names it.
+    atomic.write_bytes(folder / REVIEW_FILE, _review_json(review))
+    return review
+
+
+def sync_review(output: Path, instance_of: Callable[[str], Instance | None],
+                say: Status) -> list[tuple[Path, recording.Recording]]:
+    """Log the review folder's results still pending (a store that was down, a review cut short);
+    ``instance_of(instance_id)`` opens a result's instance (None: not this time)."""
+    results = []
+    for folder in recording.pending_folders(sorted((output / CANDIDATES_DIR).glob("*/*/"))):
+        card = Scorecard.from_json((folder / recording.SCORECARD_FILE).read_text(encoding="utf-8"))
+        instance = instance_of(card.instance_id)
+        if instance is None:
+            continue
+        say(f"logging the pending result {folder.relative_to(output)}")
+        results.append((folder, recording.record_pending(folder, instance, partial(_no_recipe, folder))))
+    return results
+
+
+def _no_recipe(folder: Path, card: Scorecard) -> recording.RunRecipe:
+    raise UsageError(f"{folder} is pending but says nothing of its run; review that candidate again")
 
 
 def _prepare_baselines(instance: Instance, options: ReviewOptions, say: Status) -> None:
@@ -295,6 +341,14 @@ def _check_output(output: Path) -> None:
     if output.is_dir() and any(output.iterdir()) and not earlier:
         raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
                          f"choose another -o")
+    # Found now, not after the baselines are trained and the candidates scored.
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=output, prefix=".casekit-write-probe-"):
+            pass
+    except OSError as error:
+        raise UsageError(f"cannot write the review into {output} ({error.strerror or error}); "
+                         f"choose another -o") from error
 
 
 def _capped(log: Path, limit: int = 512 * 1024) -> bytes:

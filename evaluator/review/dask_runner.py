@@ -77,13 +77,19 @@ def parse_cluster(text: str | None, jobs: int) -> ClusterSpec:
 
 def review_on_cluster(tasks: Sequence[ReviewTask], review: Callable[[ReviewTask], CandidateReview],
                       cluster: ClusterSpec, store: ResultStore, rubric_of: Callable[[ReviewTask], Path],
-                      say: Callable[[str], None], counter: Counter | None = None) -> list[CandidateReview]:
-    """Every task's review, in the order of ``tasks``: recorded ones read back, the rest run on ``cluster``."""
+                      say: Callable[[str], None], counter: Counter | None = None,
+                      settle: Callable[[ReviewTask, CandidateReview], CandidateReview] | None = None,
+                      ) -> list[CandidateReview]:
+    """Every task's review, in the order of ``tasks``: recorded ones read back, the rest run on ``cluster``.
+
+    ``settle(task, review)`` runs in this process as each review lands, before it is recorded
+    (``casekit review`` logs it to MLflow there: workers never log).
+    """
     reviews: dict[int, CandidateReview] = {}
     submitted: dict[int, str] = {}
     todo: list[int] = []
     for index, task in enumerate(tasks):
-        key = store.key(task.candidate, rubric_of(task))
+        key = store.key(task.submitted_sha256, rubric_of(task))
         recorded = store.recorded(task.candidate, key)
         if recorded is None:
             todo.append(index)
@@ -95,6 +101,8 @@ def review_on_cluster(tasks: Sequence[ReviewTask], review: Callable[[ReviewTask]
     total = len(tasks)
 
     def done(index: int, result: CandidateReview) -> None:
+        if settle is not None:
+            result = settle(tasks[index], result)
         store.record(tasks[index].candidate, rubric_of(tasks[index]), result, submitted[index])
         reviews[index] = result
         if counter:

@@ -3,8 +3,8 @@
 A pack holds the project's own work (code, tests, DESIGN.md, notebooks, the submission) and
 leaves out what the reviewer has or can rebuild: the data (issued with the instance and kept in
 the key store), virtual environments, caches, casekit's own evaluations and, unless asked for,
-the candidate's MLflow runs. Its manifest, ``casekit-pack.json``, lists every file with its
-sha256, so that ``casekit review`` can refuse a pack that was altered or truncated.
+the candidate's MLflow runs and drill transcripts (``drill/``). Its manifest, ``casekit-pack.json``,
+lists every file with its sha256, so that ``casekit review`` can refuse a pack that was altered or truncated.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ SKIPPED_SUFFIXES = {".pyc", ".pyo"}
 SKIPPED_NAMES = {".DS_Store", MANIFEST_FILE}
 # The candidate's own MLflow runs, as the project template's pipeline writes them.
 MLFLOW_ENTRIES = {"mlflow.db", "mlruns", "mlartifacts"}
+# The transcripts of 'casekit drill --project': practice, left out unless the candidate sends them.
+DRILL_DIR = "drill"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class PackedProject:
     skipped_links: list[str]
 
 
-def project_files(project: Path, *, include_mlflow: bool = False) -> tuple[list[str], list[str]]:
+def project_files(project: Path, *, include_mlflow: bool = False,
+                  include_drill: bool = False) -> tuple[list[str], list[str]]:
     """The project's files that belong in a pack (POSIX paths, sorted), and the symlinks left out.
 
     Symbolic links are never followed: a link could point at anything on the candidate's
@@ -71,7 +74,7 @@ def project_files(project: Path, *, include_mlflow: bool = False) -> tuple[list[
             relative = (relative_folder / name).as_posix()
             if path.is_symlink():
                 links.append(relative)
-            elif not _skipped_dir(path, relative_folder == Path("."), include_mlflow):
+            elif not _skipped_dir(path, relative_folder == Path("."), include_mlflow, include_drill):
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(names):
@@ -84,11 +87,13 @@ def project_files(project: Path, *, include_mlflow: bool = False) -> tuple[list[
     return sorted(files), sorted(links)
 
 
-def _skipped_dir(path: Path, top_level: bool, include_mlflow: bool) -> bool:
+def _skipped_dir(path: Path, top_level: bool, include_mlflow: bool, include_drill: bool) -> bool:
     name = path.name
     if name in SKIPPED_DIRS or name.endswith(".egg-info") or (path / "pyvenv.cfg").is_file():
         return True
     if top_level and name in SKIPPED_TOP_DIRS:
+        return True
+    if top_level and name == DRILL_DIR and not include_drill:
         return True
     return top_level and name in MLFLOW_ENTRIES and not include_mlflow
 
@@ -106,7 +111,8 @@ def default_pack_path(project: Path) -> Path:
 
 
 def pack_project(
-    project: Path, output: Path | None = None, *, include_mlflow: bool = False, force: bool = False
+    project: Path, output: Path | None = None, *, include_mlflow: bool = False, include_drill: bool = False,
+    force: bool = False,
 ) -> PackedProject:
     """Zip ``project`` for review, with a manifest; the zip appears whole or not at all."""
     project = project.resolve()
@@ -120,7 +126,7 @@ def pack_project(
         raise CasekitError(f"{project / DEFAULT_SUBMISSION}: not found; run the pipeline ('make run') "
                            "so that the pack holds your submission")
 
-    files, links = project_files(project, include_mlflow=include_mlflow)
+    files, links = project_files(project, include_mlflow=include_mlflow, include_drill=include_drill)
     entries = [{"path": name, "sha256": sha256_file(project / name), "bytes": (project / name).stat().st_size}
                for name in files]
     manifest = {
@@ -133,6 +139,7 @@ def pack_project(
         "candidate": bundle.candidate,
         "submission": DEFAULT_SUBMISSION,
         "includes_mlflow_runs": include_mlflow,
+        "includes_drill": include_drill,
         "files": entries,
     }
     with (

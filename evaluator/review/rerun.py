@@ -21,6 +21,7 @@ Candidate code never runs in the reviewer's process: only its output file is rea
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -44,6 +45,9 @@ Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory"
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 # The thread pools of numpy's BLAS, scikit-learn's and LightGBM's OpenMP.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+SCRATCH_PREFIX = "casekit-rerun-"
+# Inside each scratch folder: the pid of the process that re-runs in it.
+OWNER_FILE = ".casekit-owner"
 UNSAFE_WARNING = ("re-run WITHOUT a sandbox (--unsafe-no-sandbox): the candidate's code ran as the reviewer, "
                   "with the reviewer's files and network in reach")
 
@@ -118,8 +122,9 @@ def rerun_project(
                                None, None, None, None, None, None)
     else:
         isolation = UNSAFE_WARNING
-    scratch = Path(tempfile.mkdtemp(prefix="casekit-rerun-"))
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
     try:
+        (scratch / OWNER_FILE).write_text(str(os.getpid()))
         folders = SandboxFolders.make(scratch)
         copy = folders.project
         _copy_project(project, copy)
@@ -179,6 +184,31 @@ def rerun_project(
         return RerunResult("differs", summary, *parts, check, isolation)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def remove_abandoned_scratch() -> list[Path]:
+    """Remove the scratch copies (the test inputs among them) that killed re-runs left behind:
+    those whose owning process is gone. A re-run that ends, however it ends, removes its own."""
+    removed = []
+    for scratch in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner = int((scratch / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not one of ours, or still being made
+        if not _alive(owner):
+            shutil.rmtree(scratch, ignore_errors=True)
+            removed.append(scratch)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float,

@@ -68,9 +68,9 @@ class ResultStore:
         self.folder = output / RESULTS_DIR
         self.settings = settings_sha256(options)
 
-    def key(self, candidate: Candidate, rubric: Path) -> ResultKey:
-        return ResultKey(submitted_sha256(candidate), sha256_file(rubric) if rubric.is_file() else None,
-                         self.settings)
+    def key(self, submitted: str, rubric: Path) -> ResultKey:
+        """The key of a result computed from ``submitted`` (its :func:`submitted_sha256`) and ``rubric``."""
+        return ResultKey(submitted, sha256_file(rubric) if rubric.is_file() else None, self.settings)
 
     def recorded(self, candidate: Candidate, key: ResultKey) -> CandidateReview | None:
         """The candidate's recorded result, if it was computed from ``key``."""

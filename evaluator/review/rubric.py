@@ -176,13 +176,17 @@ def rubric_file(folder: Path, slug: str) -> Path:
 
 
 def prepare_rubric(
-    rubric: CaseRubric, path: Path, *, candidate: str, case: str, checks: dict[str, SectionCheck]
+    rubric: CaseRubric, path: Path, *, candidate: str, case: str, checks: dict[str, SectionCheck],
+    command: str = "casekit review",
 ) -> RubricResult:
-    """Read the candidate's rubric file back, or write it pre-filled if there is none yet."""
+    """Read the candidate's rubric file back, or write it pre-filled if there is none yet.
+
+    ``command`` is what the file tells the reviewer to run again once it is complete.
+    """
     if path.exists():
         return _read(rubric, path, candidate, checks)
     scores = {key: 0 if check.words == 0 else None for key, check in checks.items()}
-    atomic.write_text(path, _render(rubric, candidate, case, checks, scores))
+    atomic.write_text(path, _render(rubric, candidate, case, checks, scores, command))
     return RubricResult(path, [CriterionResult(c.key, c.title, c.weight, scores[c.key], "", checks[c.key])
                                for c in rubric.criteria], prefilled=True)
 
@@ -213,10 +217,10 @@ def _read(rubric: CaseRubric, path: Path, candidate: str, checks: dict[str, Sect
 
 
 def _render(rubric: CaseRubric, candidate: str, case: str, checks: dict[str, SectionCheck],
-            scores: dict[str, int | None]) -> str:
+            scores: dict[str, int | None], command: str = "casekit review") -> str:
     lines = [
         f"# casekit rubric for case '{case}'. Score each criterion 0-3 against its anchors, add notes,",
-        "# save, and run the same 'casekit review' again: it reads this file back (and never overwrites it).",
+        f"# save, and run the same '{command}' again: it reads this file back (and never overwrites it).",
         "# A criterion without a 'score' line is not scored yet and counts 0.",
         "",
         f"candidate = {toml_string(candidate)}",

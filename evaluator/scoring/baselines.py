@@ -11,7 +11,7 @@ import io
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,10 @@ from filelock import FileLock
 from casekit import __version__
 from casekit.cases.spec import Baseline
 from casekit.files import atomic
-from casekit.files.fingerprint import csv_bytes, sha256_file
+from casekit.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
 from casekit.instances.instance import Instance
 from casekit.scoring.model_scores import ModelScores, score_model
+from casekit.tasks.base import Task
 
 RECORD_FILE = "baselines.json"
 Status = Callable[[str], None]
@@ -75,9 +76,11 @@ def baseline_scores(instance: Instance, *, resamples: int, seed: int,
     case, said as such.
     """
     task = instance.task
+    # Scores of other metric settings ('casekit whatif --k 5') are cached beside, not over, the case's own.
+    metrics = _metrics_digest(task)
     scores = {}
     for item in ensure_baselines(instance, status):
-        path = instance.key.baselines_dir / "scores" / f"{item.baseline.name}-{resamples}-{seed}.npz"
+        path = instance.key.baselines_dir / "scores" / f"{item.baseline.name}-{resamples}-{seed}-{metrics}.npz"
         stamp = f"{sha256_file(item.path)} {instance.key.record.answers_sha256} {__version__}"
         cached = _read_scores(path, stamp)
         if cached is None:
@@ -90,6 +93,13 @@ def baseline_scores(instance: Instance, *, resamples: int, seed: int,
             _write_scores(path, stamp, cached)
         scores[item.baseline.name] = cached
     return scores
+
+
+def _metrics_digest(task: Task) -> str:
+    """A short digest of what the task's metrics compute (names, registered metrics, parameters, intervals)."""
+    settings = [[metric.name, metric.definition.name, asdict(metric.params), metric.interval]
+                for metric in task.metrics]
+    return sha256_bytes(json.dumps(settings, sort_keys=True, default=str).encode())[:12]
 
 
 def _read_scores(path: Path, stamp: str) -> ModelScores | None:

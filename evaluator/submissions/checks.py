@@ -10,10 +10,12 @@ checks on predicted values (labels, probabilities, ranks).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,11 @@ EXAMPLES_PER_PROBLEM = 5
 MISSING_MARKERS = frozenset({"nan", "none", "null", "na", "n/a"})
 """The words a cell says it holds no value with (read stripped and lower-cased)."""
 MAX_PROBLEMS = 60
+# A submission has a handful of columns; a header far wider is refused before any row is parsed
+# (a million-column header once ran for minutes).
+MAX_COLUMNS = 1_000
+COLUMNS_SHOWN = 10
+DECODE_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -74,14 +81,16 @@ def max_submission_bytes() -> int:
 
 
 def read_submission(
-    path: Path, report: ValidationReport, text_columns: Sequence[str] = ()
+    path: Path, report: ValidationReport, text_columns: Sequence[str] = (), max_rows: int | None = None
 ) -> pd.DataFrame | None:
     """Read a submission CSV, or record why it cannot be read and return None.
 
     UTF-8 with or without a byte-order mark is accepted, with LF or CRLF line ends. The
     ``text_columns`` (ids, labels) are kept exactly as written, so that an id such as ``007``
     is never turned into ``7``; other columns are parsed as numbers where every cell is one,
-    and otherwise kept as text for the checks to point at.
+    and otherwise kept as text for the checks to point at. A file of more than ``max_rows``
+    lines is refused before it is parsed: parsing is what costs memory (a 200 MB file of unique
+    ids took seven times its size).
     """
     name = path.name
     if not path.exists():
@@ -101,16 +110,30 @@ def read_submission(
     if not payload.strip():
         report.problems.append(Problem("empty_file", f"{name}: the file is empty"))
         return None
-    text = _decode(payload, name, report)
-    if text is None:
+    lines = payload.count(b"\n") + (not payload.endswith(b"\n"))
+    if max_rows is not None and lines - 1 > max_rows:
+        report.problems.append(Problem(
+            "too_many_rows", f"{name}: {lines - 1:,} rows, where this test set needs at most {max_rows:,}; "
+                             f"write one prediction per test row (or the brief's top k per unit)"))
+        return None
+    if not _decodes(payload, name, report):
         return None
 
+    # The header alone is read first: no copy of the file as text, which for a 200 MB file made
+    # the peak eleven times its size.
+    first_line = payload.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").decode("utf-8")
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
+        header = next(csv.reader([first_line]), [])
     except csv.Error as error:
         report.problems.append(Problem("malformed_csv", f"{name}: line 1: the header is not a CSV row ({error})"))
         return None
-    duplicated = sorted({column for column in header if header.count(column) > 1})
+    if len(header) > MAX_COLUMNS:
+        shown = _quoted(header[:COLUMNS_SHOWN])
+        report.problems.append(Problem(
+            "too_many_columns", f"{name}: line 1: the header has {len(header):,} columns ({shown}, ...); a "
+                                f"submission has only the columns the brief lists"))
+        return None
+    duplicated = sorted(column for column, count in Counter(header).items() if count > 1)
     if duplicated:
         report.problems.append(
             Problem("duplicate_columns", f"{name}: header repeats column(s) {_quoted(duplicated)}")
@@ -118,7 +141,7 @@ def read_submission(
         return None
     try:
         # Text as plain Python strings (object dtype): id lookups then use pandas' hash tables.
-        frame = pd.read_csv(io.StringIO(text), dtype=dict.fromkeys(text_columns, object),
+        frame = pd.read_csv(io.BytesIO(payload), encoding="utf-8-sig", dtype=dict.fromkeys(text_columns, object),
                             keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, csv.Error, ValueError) as error:
         report.problems.append(Problem("malformed_csv", f"{name}: not a well-formed CSV file: {error}"))
@@ -146,8 +169,10 @@ def check_columns(
                     + (f" and optionally all of {_quoted(optional)}" if optional else ""))
         )
     if extra:
+        listed = _quoted(extra[:COLUMNS_SHOWN]) + (f" and {len(extra) - COLUMNS_SHOWN:,} more"
+                                                   if len(extra) > COLUMNS_SHOWN else "")
         report.problems.append(
-            Problem("extra_columns", f"{name}: unexpected column(s) {_quoted(extra)}; expected {_quoted(required)}"
+            Problem("extra_columns", f"{name}: unexpected column(s) {listed}; expected {_quoted(required)}"
                     + (f" and optionally all of {_quoted(optional)}" if optional else ""))
         )
 
@@ -168,7 +193,16 @@ def check_ids(
 
     expected = pd.Index(expected_ids, dtype=object)
     unknown = (~ids.isin(expected) & ~empty).to_numpy()
-    if unknown.sum() > len(frame) / 2:
+    near = _near_misses(ids[unknown], expected)
+    if near:
+        written, meant = near[0]
+        _append(report, Problem(
+            "ids_differ_in_case_or_spacing",
+            f"{name}: column '{id_column}': {len(near):,} id(s) differ from the test set's only by letter case or "
+            f"surrounding spaces (e.g. {written!r} for {meant!r}); write them exactly as in data/test.csv",
+            column=id_column,
+        ))
+    elif unknown.sum() > len(frame) / 2:
         # Ids are fresh random tokens per instance: most of them unknown means another instance.
         _append(report, Problem(
             "wrong_instance",
@@ -189,6 +223,16 @@ def check_ids(
             f"{name}: column '{id_column}': {len(missing):,} test id(s) have no prediction: {shown}{more}",
             column=id_column,
         ))
+
+
+def _near_misses(unknown: pd.Series, expected: pd.Index) -> list[tuple[str, str]]:
+    """(written, meant) for each unknown id that is a test id once case and spacing are ignored."""
+    if unknown.empty:
+        return []
+    meant_by_folded = dict(zip(expected.astype(str).str.strip().str.casefold(), expected.astype(str), strict=True))
+    folded = unknown.str.strip().str.casefold()
+    return [(written, meant_by_folded[key]) for written, key in zip(unknown, folded, strict=True)
+            if key in meant_by_folded]
 
 
 def add_row_problems(
@@ -264,19 +308,30 @@ def _append(report: ValidationReport, problem: Problem) -> None:
         report.problems.append(Problem("too_many_problems", f"{report.file.name}: further problems not listed"))
 
 
-def _decode(payload: bytes, name: str, report: ValidationReport) -> str | None:
+def _decodes(payload: bytes, name: str, report: ValidationReport) -> bool:
+    """Whether ``payload`` is UTF-8 (with or without a byte-order mark); else the problem is recorded."""
     if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
         report.problems.append(Problem("undecodable", f"{name}: the file is UTF-16; save it as UTF-8"))
-        return None
+        return False
     try:
-        return payload.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = payload[: error.start].count(b"\n") + 1
+        # In chunks: a decoded copy of a whole 200 MB file would cost up to four times its size.
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(payload)
+        for start in range(0, len(payload), DECODE_CHUNK):
+            decoder.decode(view[start:start + DECODE_CHUNK], final=start + DECODE_CHUNK >= len(payload))
+    except UnicodeDecodeError:
+        try:  # where exactly: the chunk's offsets are not the file's
+            payload.decode("utf-8")
+        except UnicodeDecodeError as error:
+            located = error
+        line = payload[: located.start].count(b"\n") + 1
         report.problems.append(
-            Problem("undecodable", f"{name}: line {line}: byte {payload[error.start]:#04x} at offset "
-                                   f"{error.start:,} is not valid UTF-8; save the file as UTF-8")
+            Problem("undecodable", f"{name}: line {line}: byte {payload[located.start]:#04x} at offset "
+                                   f"{located.start:,} is not valid UTF-8; save the file as UTF-8")
         )
-        return None
+        return False
+    return True
+
 
 
 def _quoted(columns: Iterable[str]) -> str:

@@ -17,8 +17,10 @@ The contract, in the order the evaluator uses it:
 2. **decoding** the answer key and a submission into arrays aligned to the key's units (test
    rows; test users for ranking). Both are :class:`Units`, which know how to take a subset of
    themselves, so slices work for every task type;
-3. **metrics**: point estimates, and functions of a bootstrap weight matrix for the intervals
-   (see :mod:`casekit.metrics.bootstrap`);
+3. **metrics**: the task's *scoring* of a truth and its predictions (:meth:`Task.scoring`),
+   which every metric definition of its registry reads (see :mod:`casekit.tasks.metric`): point
+   estimates, and functions of a bootstrap weight matrix for the intervals (see
+   :mod:`casekit.metrics.bootstrap`);
 4. **details**: what the report shows beyond the metrics, as a typed record
    (:class:`TaskDetails`) that renders its own tables and figures and survives a JSON round trip;
 5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's;
@@ -35,106 +37,28 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
-from casekit.cases.spec import CaseSpec, MetricSpec
+from casekit.cases.spec import CaseMetric, CaseSpec, MetricSpec
 from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.metrics.bootstrap import ResampledMetrics
 from casekit.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
 from casekit.tasks.hostile_files import HostileSubmission, SubmissionRoles
+from casekit.tasks.metric import Metric, MetricDefinition, MetricRegistry
 from casekit.tasks.table_authoring import TableAuthoring
 
-Direction = Literal["higher", "lower", "closer to 1"]
-"""Which values of a metric are better; a "closer to 1" metric (a length ratio) is never primary."""
 Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
 DECISION_FILE = "decision.json"
+# A submission answers each test unit in at most this many rows (a ranking's top k, a day's
+# clips); a file far longer is refused before it is parsed (see read_submission).
+MAX_ROWS_PER_UNIT = 100
+SMALL_TEST_SET_ROWS = 10_000
 """Where a decision is declared: beside the submission file, so it travels with it."""
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A parameter a registered metric takes: its name, its type, and its default (``None``
-    means the case must give it)."""
-
-    name: str
-    kind: type
-    default: Any = None
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class MetricDefinition:
-    """A metric a task type can compute: which direction is better, what it takes, and whether
-    it needs probabilities (a submission without them is scored on the other metrics)."""
-
-    name: str
-    direction: Direction
-    summary: str
-    params: tuple[Parameter, ...] = ()
-    requires_probabilities: bool = False
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A case's metric, resolved against its task's registry: a definition with its parameters."""
-
-    name: str
-    title: str
-    definition: MetricDefinition
-    params: Mapping[str, Any]
-    interval: bool
-
-    @property
-    def direction(self) -> Direction:
-        return self.definition.direction
-
-    @property
-    def higher_is_better(self) -> bool:
-        return self.direction == "higher"
-
-    @property
-    def requires_probabilities(self) -> bool:
-        return self.definition.requires_probabilities
-
-
-class MetricRegistry:
-    """The metrics one task type can compute, by name."""
-
-    def __init__(self, task: str, definitions: tuple[MetricDefinition, ...]) -> None:
-        self.task = task
-        self.definitions = {definition.name: definition for definition in definitions}
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.definitions
-
-    def resolve(self, case: str, spec: MetricSpec) -> Metric:
-        """``spec`` as a :class:`Metric`; :class:`CaseSpecError` names what is wrong and what exists."""
-        name = spec.registered_name
-        definition = self.definitions.get(name)
-        if definition is None:
-            known = ", ".join(sorted(self.definitions))
-            raise CaseSpecError(f"case {case!r}: metric {spec.name!r} asks for {name!r}, which the {self.task} task "
-                                f"does not have; its metrics are: {known}")
-        accepted = {parameter.name: parameter for parameter in definition.params}
-        for given, value in spec.params.items():
-            if given not in accepted:
-                takes = ", ".join(accepted) if accepted else "none"
-                raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}) takes no parameter {given!r}; "
-                                    f"the parameters it takes: {takes}")
-            kind = accepted[given].kind
-            if isinstance(value, bool) or not isinstance(value, kind):
-                raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}): parameter {given!r} must be "
-                                    f"{kind.__name__}, got {value!r}")
-        params = {parameter.name: spec.params.get(parameter.name, parameter.default) for parameter in definition.params}
-        missing = [parameter for parameter, value in params.items() if value is None]
-        if missing:
-            raise CaseSpecError(f"case {case!r}: metric {spec.name!r} ({name}) needs parameter(s) {', '.join(missing)}")
-        return Metric(spec.name, spec.title, definition, params, spec.interval)
 
 
 class Units(Protocol):
@@ -236,8 +160,9 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says),
     ``schema_type`` (the record of :mod:`casekit.cases.submission_schemas` its cases declare
     their submission with; bound, the task reads it as :attr:`schema`), ``unit``
-    (what the bootstrap resamples, in words), ``registry`` (its metrics) and ``details_type``
-    (the :class:`TaskDetails` subclass its :meth:`details` returns); a task that reads a
+    (what the bootstrap resamples, in words), ``registry`` (its metric definitions, which read
+    what its :meth:`scoring` gives) and ``details_type`` (the :class:`TaskDetails` subclass its
+    :meth:`details` returns); a task that reads a
     decision beside the submission sets ``default_decision``, the one assumed without a file; a
     task whose units hold several answers each (a ranking key's relevant pairs) sets
     ``several_answers_per_unit``, and its truth is then :class:`AnswerUnits` (slices may break
@@ -264,14 +189,18 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
                                 f"{self.schema_type.__name__}, not {type(spec.submission).__name__}")
         self.spec = spec
         self.schema: SchemaT = spec.submission
-        self.metrics: tuple[Metric, ...] = tuple(self.registry.resolve(spec.slug, metric) for metric in spec.metrics)
-        seen: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = {}
+        self.metrics: tuple[Metric, ...] = tuple(self._resolve(metric) for metric in spec.metrics)
+        seen: dict[tuple[str, Any], str] = {}
         for metric in self.metrics:
-            key = (metric.definition.name, tuple(sorted(metric.params.items())))
+            key = (metric.definition.name, metric.params)
             if key in seen:
                 raise CaseSpecError(f"case {spec.slug!r}: metrics {seen[key]!r} and {metric.name!r} compute the same "
-                                    f"thing ({metric.definition.name} with {dict(metric.params)})")
+                                    f"thing ({metric.definition.name} with {metric.params})")
             seen[key] = metric.name
+            if metric.interval and metric.definition.resampled is None:
+                raise CaseSpecError(f"case {spec.slug!r}: metric {metric.name!r} ({metric.definition.name}) has no "
+                                    f"per-unit interval: it is a property of every {self.unit} together (declare it "
+                                    "with interval=False)")
         self.primary = self.metric(spec.primary_metric)
         per_answer = [part.column for part in spec.slices if part.per_answer]
         if per_answer and not self.several_answers_per_unit:
@@ -286,6 +215,23 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     def metric(self, name: str) -> Metric:
         """The case's metric called ``name``."""
         return next(metric for metric in self.metrics if metric.name == name)
+
+    def _resolve(self, spec: MetricSpec) -> Metric:
+        """``spec`` as a :class:`Metric`: its definition (the registry's, or the case's own) and
+        its parameters, checked."""
+        if isinstance(spec.metric, CaseMetric):
+            definition = self.case_metric(spec.name, spec.metric)
+        else:
+            definition = self.registry.definition(self.spec.slug, spec)
+        return Metric(spec.name, spec.title, definition, definition.bind(self.spec.slug, spec), spec.interval)
+
+    def case_metric(self, name: str, declared: CaseMetric) -> MetricDefinition[Any, Any]:
+        """The definition of a metric the case computes with its own function (a places case's
+        distance of the recommendations). The task type says what that function is given; one
+        that drives no case metrics refuses them."""
+        known = ", ".join(sorted(self.registry.definitions))
+        raise CaseSpecError(f"case {self.spec.slug!r}: metric {name!r} is computed by the case's own function, which "
+                            f"the {self.name} task does not drive; its metrics are: {known}")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.spec.slug!r})"
@@ -343,7 +289,8 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     def check_submission(self, path: Path, labels: tuple[str, ...], expected_ids: pd.Index) -> CheckedSubmission:
         """Validate the submission at ``path`` for an instance whose test units are ``expected_ids``."""
         report = ValidationReport(file=path)
-        frame = read_submission(path, report, self.text_columns())
+        frame = read_submission(path, report, self.text_columns(),
+                                max_rows=MAX_ROWS_PER_UNIT * len(expected_ids) + SMALL_TEST_SET_ROWS)
         if frame is None:
             return CheckedSubmission(report, None)
         required, optional = self.submission_columns(labels)
@@ -428,13 +375,36 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     # -- metrics -------------------------------------------------------------------------------
 
     @abstractmethod
+    def scoring(self, truth: TruthT, predictions: PredictionsT) -> Any:
+        """What the metric definitions read: the truth and the predictions, with whatever the
+        task's metrics share (computed once per pair, e.g. a ranking's hit matrix)."""
+
+    def gives_optional_output(self, predictions: PredictionsT) -> bool:
+        """Whether ``predictions`` hold the optional output (:attr:`optional_output`) that the
+        metrics marked ``requires_probabilities`` read."""
+        return True
+
+    def supported_metrics(self, predictions: PredictionsT) -> list[Metric]:
+        """The case's metrics that ``predictions`` can be scored on."""
+        optional = self.gives_optional_output(predictions)
+        return [metric for metric in self.metrics if optional or not metric.requires_probabilities]
+
     def point_metrics(self, truth: TruthT, predictions: PredictionsT) -> dict[str, float]:
         """Every metric of the case that the predictions support, by the case's metric names."""
+        scoring = self.scoring(truth, predictions)
+        return {metric.name: metric.point(scoring) for metric in self.supported_metrics(predictions)}
 
-    @abstractmethod
     def resampled_metrics(self, truth: TruthT, predictions: PredictionsT, names: set[str]) -> ResampledMetrics:
         """A function of a ``(b, n_units)`` bootstrap weight matrix giving the metrics in
         ``names`` (those the predictions support) on each of the ``b`` resamples."""
+        scoring = self.scoring(truth, predictions)
+        functions = {metric.name: metric.resampled(scoring) for metric in self.supported_metrics(predictions)
+                     if metric.name in names}
+
+        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
+            return {name: function(weights) for name, function in functions.items()}
+
+        return evaluate
 
     def notes(self, truth: TruthT, predictions: PredictionsT) -> list[str]:
         """Sentences the scorecard adds to its notes (e.g. how many users got no list)."""

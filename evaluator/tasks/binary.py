@@ -26,19 +26,11 @@ import pandas as pd
 from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import BinarySubmission
 from casekit.metrics import agreement, binary
+from casekit.metrics.classification import row_log_loss, weighted_mean, weighted_roc_auc
 from casekit.submissions.checks import Problem, ValidationReport, add_row_problems, missing_cells, row_locator
-from casekit.tasks.base import (
-    DECISION_FILE,
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    PredictionComparison,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import DECISION_FILE, Decision, PredictionComparison, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import SubmissionRoles
+from casekit.tasks.metric import MetricDefinition, MetricRegistry, NoParameters, Resampled
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 DEFAULT_THRESHOLD = 0.5
@@ -50,25 +42,6 @@ CURVE_POINTS = 200
 PROBABILITY_PREFIX = "prob_"
 # Under this share of positive rows, an authored case's primary metric is PR-AUC, not ROC-AUC.
 RARE_POSITIVE = 0.10
-
-REGISTRY = MetricRegistry("binary", (
-    MetricDefinition("roc_auc", "higher", "Probability that a random positive row gets a higher probability than a "
-                                          "random negative one (ties count one half).", requires_probabilities=True),
-    MetricDefinition("pr_auc", "higher", "Average precision: precision averaged over the recall steps of the "
-                                         "ranking by probability.", requires_probabilities=True),
-    MetricDefinition("log_loss", "lower", "Mean of -log p(true class).", requires_probabilities=True),
-    MetricDefinition("brier", "lower", "Mean squared difference between the probability and the outcome.",
-                     requires_probabilities=True),
-    MetricDefinition("ece", "lower", "Expected calibration error: the row-weighted mean gap between mean predicted "
-                                     "probability and observed share, over 10 equal-width bins.",
-                     requires_probabilities=True),
-    MetricDefinition("precision", "higher", "Share of flagged rows (probability at or above the declared threshold) "
-                                            "that are positive.", requires_probabilities=True),
-    MetricDefinition("recall", "higher", "Share of positive rows that are flagged.", requires_probabilities=True),
-    MetricDefinition("f1", "higher", "Harmonic mean of precision and recall at the declared threshold.",
-                     requires_probabilities=True),
-))
-
 
 @dataclass(frozen=True)
 class BinaryTruth:
@@ -103,6 +76,83 @@ class BinaryPredictions:
 
     def subset(self, mask: np.ndarray) -> BinaryPredictions:
         return replace(self, proba=self.proba[mask])
+
+
+@dataclass(frozen=True)
+class BinaryScoring:
+    """What the binary metrics read: the outcomes, the probabilities and the threshold."""
+
+    positive: np.ndarray
+    proba: np.ndarray
+    threshold: float
+
+    @property
+    def flagged(self) -> np.ndarray:
+        return self.proba >= self.threshold
+
+    def counts(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Weighted true positives, false positives and false negatives of the flags, per resample."""
+        return binary.weighted_threshold_counts(weights, self.positive, self.flagged)
+
+
+def _weighted_mean_of(values: np.ndarray) -> Resampled:
+    return lambda weights: weighted_mean(weights, values)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return numerator / denominator
+
+
+def _precision(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    return _ratio(tp, tp + fp)
+
+
+def _recall(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    return _ratio(tp, tp + fn)
+
+
+def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    return _ratio(2 * tp, 2 * tp + fp + fn)
+
+
+REGISTRY = MetricRegistry("binary", (
+    MetricDefinition("roc_auc", "higher", "Probability that a random positive row gets a higher probability than a "
+                                          "random negative one (ties count one half).",
+                     lambda s, p: binary.roc_auc(s.positive, s.proba),
+                     lambda s, p: lambda w: weighted_roc_auc(w, s.positive, s.proba), NoParameters,
+                     requires_probabilities=True),
+    MetricDefinition("pr_auc", "higher", "Average precision: precision averaged over the recall steps of the "
+                                         "ranking by probability.",
+                     lambda s, p: binary.average_precision(s.positive, s.proba),
+                     lambda s, p: lambda w: binary.weighted_average_precision(w, s.positive, s.proba), NoParameters,
+                     requires_probabilities=True),
+    MetricDefinition("log_loss", "lower", "Mean of -log p(true class).",
+                     lambda s, p: binary.log_loss(s.positive, s.proba),
+                     lambda s, p: _weighted_mean_of(row_log_loss(s.positive.astype(np.int64),
+                                                                 np.column_stack([1.0 - s.proba, s.proba]))),
+                     NoParameters, requires_probabilities=True),
+    MetricDefinition("brier", "lower", "Mean squared difference between the probability and the outcome.",
+                     lambda s, p: binary.brier(s.positive, s.proba),
+                     lambda s, p: _weighted_mean_of((s.proba - s.positive) ** 2), NoParameters,
+                     requires_probabilities=True),
+    MetricDefinition("ece", "lower", "Expected calibration error: the row-weighted mean gap between mean predicted "
+                                     "probability and observed share, over 10 equal-width bins.",
+                     lambda s, p: binary.expected_calibration_error(s.positive, s.proba, binary.DEFAULT_BINS),
+                     lambda s, p: lambda w: binary.weighted_expected_calibration_error(w, s.positive, s.proba,
+                                                                                       binary.DEFAULT_BINS),
+                     NoParameters, requires_probabilities=True),
+    MetricDefinition("precision", "higher", "Share of flagged rows (probability at or above the declared threshold) "
+                                            "that are positive.",
+                     lambda s, p: binary.precision_at(s.positive, s.proba, s.threshold),
+                     lambda s, p: lambda w: _precision(*s.counts(w)), NoParameters, requires_probabilities=True),
+    MetricDefinition("recall", "higher", "Share of positive rows that are flagged.",
+                     lambda s, p: binary.recall_at(s.positive, s.proba, s.threshold),
+                     lambda s, p: lambda w: _recall(*s.counts(w)), NoParameters, requires_probabilities=True),
+    MetricDefinition("f1", "higher", "Harmonic mean of precision and recall at the declared threshold.",
+                     lambda s, p: binary.f1_at(s.positive, s.proba, s.threshold),
+                     lambda s, p: lambda w: _f1(*s.counts(w)), NoParameters, requires_probabilities=True),
+))
 
 
 @dataclass(frozen=True)
@@ -378,19 +428,8 @@ class BinaryTask(Task[BinarySubmission, BinaryTruth, BinaryPredictions]):
             return BinaryPredictions(proba)
         return BinaryPredictions(proba, decision["threshold"], declared=True)
 
-    def point_metrics(self, truth: BinaryTruth, predictions: BinaryPredictions) -> dict[str, float]:
-        values = binary.point_metrics(truth.positive, predictions.proba, predictions.threshold)
-        return {m.name: values[m.definition.name] for m in self.metrics}
-
-    def resampled_metrics(self, truth: BinaryTruth, predictions: BinaryPredictions,
-                          names: set[str]) -> ResampledMetrics:
-        wanted = {m.definition.name: m.name for m in self.metrics if m.name in names}
-        compute = binary.resampled_metrics(truth.positive, predictions.proba, predictions.threshold, set(wanted))
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            return {wanted[definition]: values for definition, values in compute(weights).items()}
-
-        return evaluate
+    def scoring(self, truth: BinaryTruth, predictions: BinaryPredictions) -> BinaryScoring:
+        return BinaryScoring(truth.positive.astype(bool), predictions.proba, predictions.threshold)
 
     def details(self, truth: BinaryTruth, predictions: BinaryPredictions) -> BinaryDetails:
         from sklearn.metrics import precision_recall_curve, roc_curve

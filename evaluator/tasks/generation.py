@@ -28,12 +28,16 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import cached_property
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import AfterValidator, Field
+from pydantic.dataclasses import dataclass as parameters
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseSpec
@@ -46,17 +50,7 @@ from casekit.submissions.checks import (
     row_locator,
     suspicious_characters,
 )
-from casekit.tasks.base import (
-    Decision,
-    Metric,
-    MetricDefinition,
-    MetricRegistry,
-    Parameter,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import (
     ANSI,
     FORMULA,
@@ -69,6 +63,7 @@ from casekit.tasks.hostile_files import (
     csv_bytes,
     with_cells,
 )
+from casekit.tasks.metric import PARAMETERS, Direction, MetricDefinition, MetricRegistry, NoParameters, Resampled
 
 SAMPLE_TEXT = "untitled"
 # What str.splitlines() breaks a line at: none of them belongs in a one-line text.
@@ -81,29 +76,6 @@ QUOTED_CHARACTERS = 60
 DETAIL_EXAMPLES = 10
 LENGTH_BINS = (0, 4, 7, 10, 13, 16, 21)
 """Lower edges of the word-count bins of the length table (the last bin is open)."""
-
-ROUGE_MEASURES = ("rouge1", "rouge2", "rouge_l")
-REGISTRY = MetricRegistry("generation", (
-    MetricDefinition("rouge1", "higher", "Mean over ids of the best ROUGE-1 F1 against the id's references "
-                                         "(rouge-score tokens, Porter stems)."),
-    MetricDefinition("rouge2", "higher", "Mean over ids of the best ROUGE-2 F1 against the id's references."),
-    MetricDefinition("rouge_l", "higher", "Mean over ids of the best ROUGE-L F1 (longest common subsequence of "
-                                          "tokens) against the id's references."),
-    MetricDefinition("chrf", "higher", "Corpus chrF (0-100): character 1- to 6-gram F-score, beta 2, from the "
-                                       "counts of each id's best reference summed over ids (sacrebleu's default)."),
-    MetricDefinition("bleu", "higher", "Corpus BLEU (0-100): 13a tokens, 1- to 4-gram precisions clipped by any "
-                                       "reference, brevity penalty, exp smoothing (sacrebleu's default)."),
-    MetricDefinition("length_ratio", "closer to 1", "Total text tokens over total closest-reference tokens (BLEU's "
-                                                    "ratio): above 1, texts run longer than what people wrote."),
-    MetricDefinition("faithfulness", "higher", "Share of texts whose identifiers (matches of the patterns) all "
-                                               "occur, case-insensitively and as whole tokens, in the id's inputs.", (
-        Parameter("columns", tuple, description="the input columns (of the test table) a text may take identifiers "
-                                                "from"),
-        Parameter("patterns", tuple, description="regular expressions for identifiers (service names, error codes, "
-                                                 "versions); use (?i) for case-insensitive ones"),
-    )),
-))
-
 
 @dataclass(frozen=True)
 class GenerationTruth:
@@ -143,14 +115,157 @@ class GeneratedTexts:
         return replace(self, texts=self.texts[mask])
 
 
-@dataclass(frozen=True)
-class RowScores:
-    """Every id's scores against its references: what all the metrics are sums or means of."""
+def _compilable(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    try:
+        faithfulness.compile_patterns(patterns)
+    except re.error as error:
+        raise ValueError(str(error)) from None
+    return patterns
 
-    rouge: rouge.RougeScores
-    bleu: np.ndarray
-    chrf: np.ndarray
-    faithfulness: dict[str, faithfulness.Faithfulness]
+
+_Names = Annotated[tuple[Annotated[str, Field(min_length=1)], ...], Field(min_length=1)]
+
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class Faithful:
+    """What a text may name: identifiers (matches of ``patterns``, regular expressions for
+    service names, error codes, versions; ``(?i)`` for case-insensitive ones) that occur in the
+    id's input ``columns`` (of the test table)."""
+
+    columns: _Names
+    patterns: Annotated[_Names, AfterValidator(_compilable)]
+
+
+class GenerationScoring:
+    """What the generation metrics read: every id's text scored against its references, each
+    kind of score computed once, when a metric (or the report) first asks for it.
+
+    Every metric of a resample is a mean of per-id values or a corpus score of summed per-id
+    statistics, so one product of the block's weights with every statistic computed so far
+    (:meth:`summed`) serves all the metrics: the weights, the largest array, are read once per
+    block rather than once per metric.
+    """
+
+    def __init__(self, truth: GenerationTruth, predictions: GeneratedTexts) -> None:
+        self.truth = truth
+        self.texts = list(predictions.texts)
+        self._lock = threading.Lock()
+        self._statistics: dict[Hashable, np.ndarray] = {_UNITS: np.ones((truth.n_units, 1))}
+        self._stacked: tuple[dict[Hashable, slice], np.ndarray] | None = None
+        self._faithfulness: dict[Faithful, faithfulness.Faithfulness] = {}
+        # Each bootstrap thread evaluates its own blocks: one block's sums per thread.
+        self._block = threading.local()
+
+    @property
+    def n_units(self) -> int:
+        return self.truth.n_units
+
+    @cached_property
+    def rouge(self) -> rouge.RougeScores:
+        return rouge.rouge_scores(self.texts, list(self.truth.references), self.truth.ref_row)
+
+    def faithfulness(self, params: Faithful) -> faithfulness.Faithfulness:
+        """Which texts name only identifiers of ``params.patterns`` found in their inputs."""
+        if params not in self._faithfulness:
+            columns = [self.truth.inputs.get(column) for column in params.columns]
+            present = [values for values in columns if values is not None]
+            # An absent column counts as empty.
+            inputs = (["\n".join(parts) for parts in zip(*present, strict=True)] if present
+                      else [""] * self.n_units)
+            self._faithfulness[params] = faithfulness.faithfulness(self.texts, inputs, params.patterns)
+        return self._faithfulness[params]
+
+    def statistics(self, key: Hashable, compute: Callable[[], np.ndarray]) -> None:
+        """Compute the per-id statistics ``key`` (one or more columns per id) once, for :meth:`summed`."""
+        if key not in self._statistics:
+            values = np.asarray(compute(), dtype=np.float64).reshape(self.n_units, -1)
+            with self._lock:
+                self._statistics[key] = values
+                self._stacked = None
+
+    def summed(self, weights: np.ndarray, key: Hashable) -> np.ndarray:
+        """The statistics ``key`` summed over the ids under each resample of ``weights``: ``(b, columns)``."""
+        block = self._block
+        if getattr(block, "weights", lambda: None)() is not weights or key not in block.columns:
+            columns, stack = self._stack()
+            block.weights, block.columns, block.sums = weakref.ref(weights), columns, weights @ stack
+        return block.sums[:, block.columns[key]]
+
+    def _stack(self) -> tuple[dict[Hashable, slice], np.ndarray]:
+        with self._lock:
+            if self._stacked is None:
+                widths = [values.shape[1] for values in self._statistics.values()]
+                starts = np.cumsum([0, *widths])
+                columns = {key: slice(int(start), int(start) + width)
+                           for key, start, width in zip(self._statistics, starts, widths, strict=False)}
+                self._stacked = columns, np.hstack(list(self._statistics.values()))
+            return self._stacked
+
+
+_UNITS = "units"
+"""The statistic every resample needs: one per id, so its sum is the resample's weight."""
+
+
+def _mean_of(key: str, values: Callable[[GenerationScoring, Any], np.ndarray]) -> Callable[
+        [GenerationScoring, Any], Resampled]:
+    """The resampled mean over ids of per-id ``values`` (the statistics ``key``, with the metric's parameters)."""
+
+    def resampled(scoring: GenerationScoring, params: Any) -> Resampled:
+        statistic = (key, params)
+        scoring.statistics(statistic, lambda: values(scoring, params))
+        return lambda weights: scoring.summed(weights, statistic)[:, 0] / scoring.summed(weights, _UNITS)[:, 0]
+
+    return resampled
+
+
+def _corpus(score: Callable[[np.ndarray], np.ndarray], key: str,
+            statistics: Callable[[list[str], list[str], np.ndarray], np.ndarray]) -> Callable[
+        [GenerationScoring, Any], Resampled]:
+    """A corpus score of the weighted sums of per-id sufficient ``statistics(texts, references,
+    ref_row)`` (computed once, under ``key``)."""
+
+    def resampled(scoring: GenerationScoring, params: Any) -> Resampled:
+        truth = scoring.truth
+        scoring.statistics(key, lambda: statistics(scoring.texts, list(truth.references), truth.ref_row))
+        return lambda weights: score(scoring.summed(weights, key))
+
+    return resampled
+
+
+def _generation_metric(name: str, direction: Direction, summary: str,
+                       resampled: Callable[[GenerationScoring, Any], Resampled],
+                       params: type[Any] = NoParameters) -> MetricDefinition[GenerationScoring, Any]:
+    """A metric whose point value is its resampled function at unit weights: a mean of per-id
+    values, or a corpus score of their summed statistics."""
+
+    def point(scoring: GenerationScoring, params: Any) -> float:
+        return float(resampled(scoring, params)(np.ones((1, scoring.n_units)))[0])
+
+    return MetricDefinition(name, direction, summary, point, resampled, params)
+
+
+REGISTRY = MetricRegistry("generation", (
+    _generation_metric("rouge1", "higher", "Mean over ids of the best ROUGE-1 F1 against the id's references "
+                                           "(rouge-score tokens, Porter stems).",
+                       _mean_of("rouge1", lambda s, p: s.rouge.rouge1)),
+    _generation_metric("rouge2", "higher", "Mean over ids of the best ROUGE-2 F1 against the id's references.",
+                       _mean_of("rouge2", lambda s, p: s.rouge.rouge2)),
+    _generation_metric("rouge_l", "higher", "Mean over ids of the best ROUGE-L F1 (longest common subsequence of "
+                                            "tokens) against the id's references.",
+                       _mean_of("rouge_l", lambda s, p: s.rouge.rouge_l)),
+    _generation_metric("chrf", "higher", "Corpus chrF (0-100): character 1- to 6-gram F-score, beta 2, from the counts "
+                                         "of each id's best reference summed over ids (sacrebleu's default).",
+                       _corpus(chrf.chrf, "chrf", chrf.chrf_statistics)),
+    _generation_metric("bleu", "higher", "Corpus BLEU (0-100): 13a tokens, 1- to 4-gram precisions clipped by any "
+                                         "reference, brevity penalty, exp smoothing (sacrebleu's default).",
+                       _corpus(bleu.corpus_bleu, "bleu", bleu.bleu_statistics)),
+    _generation_metric("length_ratio", "closer to 1", "Total text tokens over total closest-reference tokens (BLEU's "
+                                                      "ratio): above 1, texts run longer than what people wrote.",
+                       _corpus(bleu.length_ratio, "bleu", bleu.bleu_statistics)),
+    _generation_metric("faithfulness", "higher", "Share of texts whose identifiers (matches of the patterns) all "
+                                                 "occur, case-insensitively and as whole tokens, in the id's inputs.",
+                       _mean_of("faithfulness", lambda s, p: s.faithfulness(p).faithful), Faithful),
+))
 
 
 @dataclass(frozen=True)
@@ -238,7 +353,7 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
 
     def __init__(self, spec: CaseSpec) -> None:
         self._scores_lock = threading.Lock()
-        self._scored: tuple[GenerationTruth, GeneratedTexts, RowScores] | None = None
+        self._scored: tuple[GenerationTruth, GeneratedTexts, GenerationScoring] | None = None
         super().__init__(spec)
 
     # -- the spec ------------------------------------------------------------------------------
@@ -248,26 +363,12 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
         if not isinstance(schema.max_text_length, int) or schema.max_text_length < 1:
             raise CaseSpecError(f"case {self.spec.slug!r}: a generation submission sets max_text_length, the most "
                                 "characters a text may have")
-        for metric in self.metrics:
-            if metric.definition.name != "faithfulness":
-                continue
-            columns, patterns = metric.params["columns"], metric.params["patterns"]
-            if not columns or not all(isinstance(column, str) and column for column in columns):
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: 'columns' must name input "
-                                    f"columns, got {columns!r}")
-            if not patterns or not all(isinstance(pattern, str) and pattern for pattern in patterns):
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: 'patterns' must be regular "
-                                    f"expressions, got {patterns!r}")
-            try:
-                faithfulness.compile_patterns(patterns)
-            except re.error as error:
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: {error}") from error
 
     def scoring_inputs(self) -> dict[str, list[str]]:
         """The test inputs' columns the faithfulness metrics check texts against, with the id."""
         columns: dict[str, None] = {}
-        for metric in self._faithfulness_metrics():
-            columns.update(dict.fromkeys(metric.params["columns"]))
+        for params in self._faithfulness_params():
+            columns.update(dict.fromkeys(params.columns))
         return {"test": [self.spec.id_column, *columns]} if columns else {}
 
     def describe_submission(self) -> str:
@@ -346,71 +447,17 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
 
     # -- metrics -------------------------------------------------------------------------------
 
-    def row_scores(self, truth: GenerationTruth, predictions: GeneratedTexts) -> RowScores:
-        """Every id scored against its references, computed once per (truth, predictions) pair."""
+    def scoring(self, truth: GenerationTruth, predictions: GeneratedTexts) -> GenerationScoring:
+        """Every id scored against its references, once per (truth, predictions) pair: the point
+        metrics, the bootstrap and the details share it."""
         with self._scores_lock:
-            if self._scored is not None and self._scored[0] is truth and self._scored[1] is predictions:
-                return self._scored[2]
-            texts, references, ref_row = list(predictions.texts), list(truth.references), truth.ref_row
-            wanted = {metric.definition.name for metric in self.metrics}
-            empty = np.zeros((truth.n_units, 0))
-            scores = RowScores(
-                rouge=rouge.rouge_scores(texts, references, ref_row),
-                bleu=bleu.bleu_statistics(texts, references, ref_row) if wanted & {"bleu", "length_ratio"} else empty,
-                chrf=chrf.chrf_statistics(texts, references, ref_row) if "chrf" in wanted else empty,
-                faithfulness={metric.name: faithfulness.faithfulness(texts, self._inputs(truth, metric),
-                                                                     metric.params["patterns"])
-                              for metric in self._faithfulness_metrics()},
-            )
-            self._scored = (truth, predictions, scores)
-            return scores
-
-    def point_metrics(self, truth: GenerationTruth, predictions: GeneratedTexts) -> dict[str, float]:
-        ones = np.ones((1, truth.n_units))
-        return {name: float(values[0]) for name, values in self._evaluate(truth, predictions, None)(ones).items()}
-
-    def resampled_metrics(self, truth: GenerationTruth, predictions: GeneratedTexts,
-                          names: set[str]) -> ResampledMetrics:
-        return self._evaluate(truth, predictions, names)
-
-    def _evaluate(self, truth: GenerationTruth, predictions: GeneratedTexts,
-                  names: set[str] | None) -> ResampledMetrics:
-        """A function of a ``(b, n_units)`` weight matrix: means of per-id values, corpus scores of
-        weighted sums of per-id statistics."""
-        scores = self.row_scores(truth, predictions)
-        metrics = [metric for metric in self.metrics if names is None or metric.name in names]
-        means: dict[str, np.ndarray] = {}
-        for metric in metrics:
-            measure = metric.definition.name
-            if measure in ROUGE_MEASURES:
-                means[metric.name] = getattr(scores.rouge, measure)
-            elif measure == "faithfulness":
-                means[metric.name] = scores.faithfulness[metric.name].faithful.astype(np.float64)
-        columns = list(means)
-        per_id = np.column_stack([means[name] for name in columns]) if columns else np.zeros((truth.n_units, 0))
-        statistics = np.hstack([per_id, scores.bleu, scores.chrf]).astype(np.float64)
-        bleu_columns = slice(len(columns), len(columns) + scores.bleu.shape[1])
-        chrf_columns = slice(bleu_columns.stop, None)
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            sums = weights @ statistics
-            totals = weights.sum(axis=1)
-            result = {name: sums[:, position] / totals for position, name in enumerate(columns)}
-            for metric in metrics:
-                measure = metric.definition.name
-                if measure == "bleu":
-                    result[metric.name] = bleu.corpus_bleu(sums[:, bleu_columns])
-                elif measure == "length_ratio":
-                    result[metric.name] = bleu.length_ratio(sums[:, bleu_columns])
-                elif measure == "chrf":
-                    result[metric.name] = chrf.chrf(sums[:, chrf_columns])
-            return result
-
-        return evaluate
+            if self._scored is None or self._scored[0] is not truth or self._scored[1] is not predictions:
+                self._scored = (truth, predictions, GenerationScoring(truth, predictions))
+            return self._scored[2]
 
     def details(self, truth: GenerationTruth, predictions: GeneratedTexts) -> GenerationDetails:
-        scores = self.row_scores(truth, predictions)
-        rouge_l = scores.rouge.rouge_l
+        scoring = self.scoring(truth, predictions)
+        rouge_l = scoring.rouge.rouge_l
         ids = truth.ids.astype(str).to_numpy()
         order = np.lexsort((ids, rouge_l))
         chosen = np.r_[order[:DETAIL_EXAMPLES], order[::-1][:DETAIL_EXAMPLES]]
@@ -422,7 +469,7 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
 
         unsupported: dict[int, list[str]] = {}
         named = np.zeros(truth.n_units, dtype=bool)
-        for result in scores.faithfulness.values():
+        for result in map(scoring.faithfulness, self._faithfulness_params()):
             named |= result.named > 0
             for row in np.flatnonzero(~result.faithful):
                 unsupported.setdefault(int(row), []).extend(result.unsupported[row])
@@ -472,17 +519,9 @@ class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]
                 best[row], closest[row] = float(score), str(truth.references[member])
         return closest
 
-    def _faithfulness_metrics(self) -> list[Metric]:
-        return [metric for metric in self.metrics if metric.definition.name == "faithfulness"]
-
-    @staticmethod
-    def _inputs(truth: GenerationTruth, metric: Metric) -> list[str]:
-        """Per id, the text of the metric's input columns (an absent column counts as empty)."""
-        columns = [truth.inputs.get(column) for column in metric.params["columns"]]
-        present = [values for values in columns if values is not None]
-        if not present:
-            return [""] * truth.n_units
-        return ["\n".join(parts) for parts in zip(*present, strict=True)]
+    def _faithfulness_params(self) -> list[Faithful]:
+        """The parameters of the case's faithfulness metrics."""
+        return [metric.params for metric in self.metrics if isinstance(metric.params, Faithful)]
 
     # -- producing submissions -----------------------------------------------------------------
 

@@ -27,17 +27,9 @@ from casekit.submissions.checks import (
     missing_cells,
     suspicious_characters,
 )
-from casekit.tasks.base import (
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    PredictionComparison,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, PredictionComparison, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import SubmissionRoles
+from casekit.tasks.metric import MetricDefinition, MetricRegistry, NoParameters, Resampled
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 SUM_TOLERANCE = 1e-3
@@ -45,18 +37,6 @@ SUM_TOLERANCE = 1e-3
 PROBABILITY_PREFIX = "proba_"
 # Classes this imbalanced (largest to smallest) make macro-F1 an authored case's primary metric.
 IMBALANCE = 1.5
-
-REGISTRY = MetricRegistry("multiclass", (
-    MetricDefinition("accuracy", "higher", "Share of rows whose predicted class is the true class."),
-    MetricDefinition("macro_f1", "higher", "Unweighted mean over classes of F1 = 2 TP / (2 TP + FP + FN); classes "
-                                           "with no true and no predicted row are left out."),
-    MetricDefinition("weighted_f1", "higher", "Mean of the per-class F1, weighted by each class's support."),
-    MetricDefinition("log_loss", "lower", "Mean of -log p(true class), probabilities clipped as sklearn does.",
-                     requires_probabilities=True),
-    MetricDefinition("roc_auc_ovr", "higher", "One-vs-rest ROC-AUC, averaged over the classes present.",
-                     requires_probabilities=True),
-))
-
 
 @dataclass(frozen=True)
 class ClassTruth:
@@ -87,6 +67,55 @@ class ClassPredictions:
 
     def subset(self, mask: np.ndarray) -> ClassPredictions:
         return ClassPredictions(self.codes[mask], None if self.proba is None else self.proba[mask])
+
+
+@dataclass(frozen=True)
+class ClassScoring:
+    """What the multiclass metrics read: the true and predicted codes, the probabilities."""
+
+    truth: ClassTruth
+    predictions: ClassPredictions
+
+    @property
+    def probabilities(self) -> np.ndarray:
+        proba = self.predictions.proba
+        assert proba is not None  # only the metrics that require probabilities ask
+        return proba
+
+    def confusion(self, weights: np.ndarray) -> np.ndarray:
+        """The confusion matrix of every resample in ``weights``."""
+        return classification.confusion_counts(weights, self.truth.codes, self.predictions.codes,
+                                               len(self.truth.labels))
+
+    def f1(self, average: str) -> float:
+        return classification.f1(self.truth.codes, self.predictions.codes, len(self.truth.labels), average)
+
+
+def _weighted_mean_of(values: np.ndarray) -> Resampled:
+    return lambda weights: classification.weighted_mean(weights, values)
+
+
+REGISTRY = MetricRegistry("multiclass", (
+    MetricDefinition("accuracy", "higher", "Share of rows whose predicted class is the true class.",
+                     lambda s, p: classification.accuracy(s.truth.codes, s.predictions.codes),
+                     lambda s, p: lambda w: classification.accuracy_from_confusion(s.confusion(w)), NoParameters),
+    MetricDefinition("macro_f1", "higher", "Unweighted mean over classes of F1 = 2 TP / (2 TP + FP + FN); classes "
+                                           "with no true and no predicted row are left out.",
+                     lambda s, p: s.f1("macro"),
+                     lambda s, p: lambda w: classification.f1_from_confusion(s.confusion(w), "macro"), NoParameters),
+    MetricDefinition("weighted_f1", "higher", "Mean of the per-class F1, weighted by each class's support.",
+                     lambda s, p: s.f1("weighted"),
+                     lambda s, p: lambda w: classification.f1_from_confusion(s.confusion(w), "weighted"),
+                     NoParameters),
+    MetricDefinition("log_loss", "lower", "Mean of -log p(true class), probabilities clipped as sklearn does.",
+                     lambda s, p: classification.log_loss(s.truth.codes, s.probabilities),
+                     lambda s, p: _weighted_mean_of(classification.row_log_loss(s.truth.codes, s.probabilities)),
+                     NoParameters, requires_probabilities=True),
+    MetricDefinition("roc_auc_ovr", "higher", "One-vs-rest ROC-AUC, averaged over the classes present.",
+                     lambda s, p: classification.macro_roc_auc_ovr(s.truth.codes, s.probabilities),
+                     lambda s, p: lambda w: classification.weighted_macro_roc_auc(w, s.truth.codes, s.probabilities),
+                     NoParameters, requires_probabilities=True),
+))
 
 
 @dataclass(frozen=True)
@@ -283,19 +312,11 @@ class MulticlassTask(Task[MulticlassSubmission, ClassTruth, ClassPredictions]):
             codes = aligned[probability_columns].astype(float).to_numpy().argmax(axis=1)
         return ClassPredictions(codes=codes, proba=proba)
 
-    def point_metrics(self, truth: ClassTruth, predictions: ClassPredictions) -> dict[str, float]:
-        values = classification.point_metrics(truth.codes, predictions.codes, predictions.proba, len(truth.labels))
-        return {m.name: values[m.definition.name] for m in self.metrics if m.definition.name in values}
+    def scoring(self, truth: ClassTruth, predictions: ClassPredictions) -> ClassScoring:
+        return ClassScoring(truth, predictions)
 
-    def resampled_metrics(self, truth: ClassTruth, predictions: ClassPredictions, names: set[str]) -> ResampledMetrics:
-        wanted = {m.definition.name: m.name for m in self.metrics if m.name in names}
-        compute = classification.resampled_metrics(truth.codes, predictions.codes, predictions.proba,
-                                                   len(truth.labels), set(wanted))
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            return {wanted[definition]: values for definition, values in compute(weights).items()}
-
-        return evaluate
+    def gives_optional_output(self, predictions: ClassPredictions) -> bool:
+        return predictions.proba is not None
 
     def details(self, truth: ClassTruth, predictions: ClassPredictions) -> ClassificationDetails:
         from sklearn.metrics import confusion_matrix, precision_recall_fscore_support

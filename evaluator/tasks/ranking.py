@@ -15,28 +15,33 @@ an item's code is its popularity rank: that is how the long-tail metrics and the
 slices tell head items (the first :data:`HEAD_SHARE` of the catalogue) from the tail.
 
 The answer key may carry more columns about each pair (is the place new to the user, is the
-user a member of the event's group): a per-user metric with ``only="column=value"`` counts
-only the answers holding that value as relevant (recall on new places), and a slice with
-``per_answer`` breaks the primary metric down by such a column.
+user a member of the event's group): a per-user metric with ``only=AnswerFilter(column,
+value)`` counts only the answers holding that value as relevant (recall on new places), and a
+slice with ``per_answer`` breaks the primary metric down by such a column.
 
 The bootstrap unit is the test user: every metric with an interval is a mean of per-user
-values (see :mod:`casekit.metrics.ranking`); catalogue coverage and the median distance of
-the recommendations, properties of all the lists together, have none. The distance reads the
-items' and the users' coordinates from input tables (:meth:`RankingTask.scoring_inputs`).
+values (see :mod:`casekit.metrics.ranking`); catalogue coverage, a property of all the lists
+together, has none. A case may add diagnostics of its own (:class:`~casekit.cases.spec.CaseMetric`,
+a places case's distance from the user to what it recommends): the task gives the case's
+function the top k of every list, as a submission lists them, and the input tables it reads
+(:meth:`RankingTask.scoring_inputs`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
+from pydantic.dataclasses import dataclass as parameters
 
 from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import AnswerFilter, CaseMetric
 from casekit.cases.submission_schemas import RankingSubmission
 from casekit.metrics import ranking as metrics
 from casekit.submissions.checks import (
@@ -47,17 +52,9 @@ from casekit.submissions.checks import (
     row_locator,
     suspicious_characters,
 )
-from casekit.tasks.base import (
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    Parameter,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
+from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry
 
 MAX_LIST_LENGTH = 100
 SAMPLE_LIST_LENGTH = 10
@@ -70,46 +67,26 @@ DETAIL_K = 10
 # An integer id written as a decimal number, e.g. "17.0" (a float column): group 1 is "17".
 _DECIMAL_ID = re.compile(r"(-?\d+)\.0*")
 
-_K = Parameter("k", int, description="the list depth: the top k items of each list are scored")
-_ONLY = Parameter("only", str, default="", description="'column=value': only the answers whose answer-key column "
-                                                        "holds value are relevant (users with none are left out)")
-_ITEM_LOCATION = Parameter("items", str, description="'table:latitude,longitude': the input table (keyed by the "
-                                                     "item column) and its columns giving each item's location")
-_USER_LOCATION = Parameter("users", str, description="'table:latitude,longitude': the input table (keyed by the "
-                                                     "user column) and its columns giving each user's location")
-REGISTRY = MetricRegistry("ranking", (
-    MetricDefinition("ndcg", "higher", "Normalised discounted cumulative gain at k (binary relevance): "
-                                       "sum of 1 / log2(rank + 1) over hits, over its ideal.", (_K, _ONLY)),
-    MetricDefinition("map", "higher", "Average precision at k: mean of precision@rank over the hits, divided by "
-                                      "min(k, relevant items).", (_K, _ONLY)),
-    MetricDefinition("recall", "higher", "Share of the user's relevant items in the top k.", (_K, _ONLY)),
-    MetricDefinition("precision", "higher", "Share of the top k that is relevant.", (_K, _ONLY)),
-    MetricDefinition("hit_rate", "higher", "Whether any of the top k is relevant.", (_K, _ONLY)),
-    MetricDefinition("mrr", "higher", "Reciprocal rank of the first relevant item (0 without one).", (_ONLY,)),
-    MetricDefinition("long_tail_share", "higher", "Share of the top k outside the most popular "
-                                                  f"{HEAD_SHARE:.0%} of the catalogue.", (_K,)),
-    MetricDefinition("coverage", "higher", "Share of the catalogue that appears in some user's top k (all the "
-                                           "lists together: no per-user interval).", (_K,)),
-    MetricDefinition("median_distance", "lower", "Median distance in km between a user's location and the items "
-                                                 "of their top k, over all the lists together (a diagnostic: no "
-                                                 "per-user interval).", (_K, _ITEM_LOCATION, _USER_LOCATION)),
-))
-# Catalogue-level metrics: properties of all the lists together, with no per-user values.
-CATALOGUE_METRICS = frozenset({"coverage", "median_distance"})
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class AtDepth:
+    """The list depth ``k``: the top k items of each list are scored (at most the case's
+    longest list, which the task checks)."""
+
+    k: Annotated[int, Field(ge=1)]
 
 
-@dataclass(frozen=True)
-class Locations:
-    """Coordinates in degrees for a distance diagnostic: of every catalogue item (by item
-    code) and of every evaluated user (by user code); NaN where unknown."""
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class OnAnswers:
+    """The answers counted as relevant: all of them, or ``only`` those an answer filter keeps
+    (users left without any have no value and are left out)."""
 
-    item_lat: np.ndarray
-    item_lon: np.ndarray
-    user_lat: np.ndarray
-    user_lon: np.ndarray
+    only: AnswerFilter | None = None
 
-    def subset(self, mask: np.ndarray) -> Locations:
-        return replace(self, user_lat=self.user_lat[mask], user_lon=self.user_lon[mask])
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class AtDepthOnAnswers(AtDepth, OnAnswers):
+    """A list depth and the answers counted as relevant."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +97,7 @@ class RankingTruth:
     the catalogue, most popular first (item code = position); ``history`` is each user's
     number of training interactions, when the key records it. ``answer_columns`` holds the
     answer-key columns that metrics and slices read per answer, one value per relevant pair in
-    the order of ``relevant.items``; ``locations`` the coordinates a distance diagnostic reads.
+    the order of ``relevant.items``; ``inputs`` the input tables the case's own metrics read.
     """
 
     ids: pd.Index
@@ -128,7 +105,7 @@ class RankingTruth:
     items: pd.Index
     history: np.ndarray | None
     answer_columns: Mapping[str, np.ndarray] = field(default_factory=dict)
-    locations: Locations | None = None
+    inputs: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def n_units(self) -> int:
@@ -165,8 +142,7 @@ class RankingTruth:
         pairs = np.repeat(mask, self.relevant.counts)
         return replace(self, ids=self.ids[mask], relevant=self.relevant.subset(mask),
                        history=None if self.history is None else self.history[mask],
-                       answer_columns={name: values[pairs] for name, values in self.answer_columns.items()},
-                       locations=None if self.locations is None else self.locations.subset(mask))
+                       answer_columns={name: values[pairs] for name, values in self.answer_columns.items()})
 
 
 @dataclass(frozen=True)
@@ -188,6 +164,86 @@ class RankedLists:
 
     def subset(self, mask: np.ndarray) -> RankedLists:
         return replace(self, recommended=self.recommended[mask])
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A submission's lists judged against the relevant items: which slots hit (``hits``), how
+    many relevant items each user has (``counts``, at least 1), and which users have any
+    (``defined``; None when all do)."""
+
+    hits: np.ndarray
+    counts: np.ndarray
+    defined: np.ndarray | None
+
+
+@dataclass
+class RankingScoring:
+    """What the ranking metrics read: the truth, the lists, and the lists judged against the
+    answers, once per answer filter."""
+
+    truth: RankingTruth
+    lists: RankedLists
+    top_columns: tuple[str, str, str]
+    _judged: dict[AnswerFilter | None, Judged] = field(default_factory=dict)
+
+    def judged(self, only: AnswerFilter | None) -> Judged:
+        """The lists judged against every answer, or against those ``only`` keeps."""
+        if only not in self._judged:
+            truth = self.truth
+            defined = None
+            if only is not None:
+                truth = truth.restrict_answers(truth.answer_values(only.column) == only.value)
+                defined = truth.relevant.counts > 0
+            counts = truth.relevant.counts if defined is None else np.maximum(truth.relevant.counts, 1)
+            self._judged[only] = Judged(metrics.hit_matrix(self.lists.recommended, truth.relevant, truth.n_items),
+                                        counts, defined)
+        return self._judged[only]
+
+    def top(self, k: int) -> pd.DataFrame:
+        """The top ``k`` of every list as a submission lists them: user, item and rank columns."""
+        top = self.lists.recommended[:, :k]
+        users, slots = np.nonzero(top < self.truth.n_items)
+        user, item, rank = self.top_columns
+        return pd.DataFrame({user: self.truth.ids.to_numpy()[users],
+                             item: self.truth.items.to_numpy()[top[users, slots]], rank: slots + 1})
+
+
+def _per_user(name: str, summary: str, measure: Callable[[Judged, Any], np.ndarray],
+              params: type[OnAnswers] = AtDepthOnAnswers) -> MetricDefinition[RankingScoring, Any]:
+    """A mean over users of ``measure(judged, params)``, each user judged against the answers
+    the metric's ``only`` keeps (a user without any has no value)."""
+
+    def values(scoring: RankingScoring, params: Any) -> np.ndarray:
+        judged = scoring.judged(params.only)
+        per_user = measure(judged, params)
+        return per_user if judged.defined is None else np.where(judged.defined, per_user, np.nan)
+
+    return MetricDefinition.mean_over_units(name, "higher", summary, values, params)
+
+
+REGISTRY = MetricRegistry("ranking", (
+    _per_user("ndcg", "Normalised discounted cumulative gain at k (binary relevance): sum of 1 / log2(rank + 1) "
+                      "over hits, over its ideal.",
+              lambda judged, p: metrics.ndcg_at_k(judged.hits, judged.counts, p.k)),
+    _per_user("map", "Average precision at k: mean of precision@rank over the hits, divided by min(k, relevant "
+                     "items).",
+              lambda judged, p: metrics.average_precision_at_k(judged.hits, judged.counts, p.k)),
+    _per_user("recall", "Share of the user's relevant items in the top k.",
+              lambda judged, p: metrics.recall_at_k(judged.hits, judged.counts, p.k)),
+    _per_user("precision", "Share of the top k that is relevant.",
+              lambda judged, p: metrics.precision_at_k(judged.hits, p.k)),
+    _per_user("hit_rate", "Whether any of the top k is relevant.",
+              lambda judged, p: metrics.hit_rate_at_k(judged.hits, p.k)),
+    _per_user("mrr", "Reciprocal rank of the first relevant item (0 without one).",
+              lambda judged, p: metrics.reciprocal_rank(judged.hits), OnAnswers),
+    MetricDefinition.mean_over_units(
+        "long_tail_share", "higher", f"Share of the top k outside the most popular {HEAD_SHARE:.0%} of the catalogue.",
+        lambda s, p: metrics.long_tail_share_at_k(s.lists.recommended, s.truth.n_items, s.truth.n_head, p.k), AtDepth),
+    MetricDefinition("coverage", "higher", "Share of the catalogue that appears in some user's top k (all the lists "
+                                           "together: no per-user interval).",
+                     lambda s, p: metrics.catalog_coverage(s.lists.recommended, s.truth.n_items, p.k), None, AtDepth),
+))
 
 
 @dataclass(frozen=True)
@@ -288,38 +344,44 @@ class RankingTask(Task[RankingSubmission, RankingTruth, RankedLists]):
             raise CaseSpecError(f"case {slug!r}: max_list_length={schema.max_list_length} is outside 1.."
                                 f"{MAX_LIST_LENGTH}")
         for metric in self.metrics:
-            if metric.definition.name in CATALOGUE_METRICS and metric.interval:
-                raise CaseSpecError(f"case {slug!r}: metric {metric.name!r} ({metric.definition.name}) "
-                                    "is a property of all the lists together: it has no per-user interval "
-                                    "(declare it with interval=False)")
-            k = metric.params.get("k")
-            if k is not None and not 1 <= k <= self.max_list_length:
-                raise CaseSpecError(f"case {slug!r}: metric {metric.name!r}: k={k} is outside 1.."
+            if isinstance(metric.params, AtDepth) and metric.params.k > self.max_list_length:
+                raise CaseSpecError(f"case {slug!r}: metric {metric.name!r}: k={metric.params.k} is outside 1.."
                                     f"{self.max_list_length}, the longest list a submission may give")
-            if metric.params.get("only"):
-                answer_filter(slug, metric.name, metric.params["only"])
-            for parameter in ("items", "users"):
-                if parameter in metric.params:
-                    table_columns(slug, metric.name, parameter, metric.params[parameter])
+
+    def case_metric(self, name: str, declared: CaseMetric) -> MetricDefinition[RankingScoring, AtDepth]:
+        """A diagnostic the case computes itself: its function is given the top ``k`` of every
+        list (a table with the submission's user, item and rank columns) and the input tables the
+        case declares it reads, and returns one number for all the lists together."""
+        try:
+            function = declared.function()
+        except (ImportError, AttributeError, ValueError) as error:
+            raise CaseSpecError(f"case {self.spec.slug!r}: metric {name!r}: its function {declared.compute!r} cannot "
+                                f"be found ({error})") from None
+
+        def point(scoring: RankingScoring, params: AtDepth) -> float:
+            return float(function(scoring.top(params.k), scoring.truth.inputs))
+
+        return MetricDefinition(name, declared.direction, declared.summary, point, None, AtDepth)
+
+    def scoring(self, truth: RankingTruth, lists: RankedLists) -> RankingScoring:
+        schema = self.schema
+        return RankingScoring(truth, lists, (schema.user_column, schema.item_column, schema.rank_column))
 
     def scoring_inputs(self) -> dict[str, list[str]]:
-        """The input tables (and columns) the distance diagnostics read: the items' locations
-        keyed by the item column, the users' keyed by the user column."""
-        schema = self.schema
+        """The input tables, and their columns, that the case's own metrics read."""
         needed: dict[str, list[str]] = {}
-        for metric in self.metrics:
-            for parameter, key in (("items", schema.item_column), ("users", schema.user_column)):
-                if parameter in metric.params:
-                    table, columns = table_columns(self.spec.slug, metric.name, parameter, metric.params[parameter])
+        for metric in self.spec.metrics:
+            if isinstance(metric.metric, CaseMetric):
+                for table, columns in metric.metric.reads.items():
                     listed = needed.setdefault(table, [])
-                    listed += [column for column in (key, *columns) if column not in listed]
+                    listed += [column for column in columns if column not in listed]
         return needed
 
     def answer_columns_read(self) -> tuple[list[str], list[str]]:
-        """The answer-key columns read per answer: those the metrics' ``only`` filters need, and
+        """The answer-key columns read per answer: those the metrics' answer filters read, and
         those the per-answer slices read (an issued key has them; answers held locally may not)."""
-        needed = [answer_filter(self.spec.slug, metric.name, metric.params["only"])[0]
-                  for metric in self.metrics if metric.params.get("only")]
+        needed = [metric.params.only.column for metric in self.metrics
+                  if isinstance(metric.params, OnAnswers) and metric.params.only is not None]
         sliced = [part.column for part in self.spec.slices if part.per_answer and part.column not in needed]
         return list(dict.fromkeys(needed)), list(dict.fromkeys(sliced))
 
@@ -395,8 +457,8 @@ class RankingTask(Task[RankingSubmission, RankingTruth, RankedLists]):
               inputs: Mapping[str, pd.DataFrame] | None = None) -> RankingTruth:
         """The answer key as codes: users in the key's order, items by their catalogue position.
 
-        ``inputs`` holds the tables :meth:`scoring_inputs` names (the locations a distance
-        diagnostic reads); the answer columns that metrics and slices read per answer are kept.
+        ``inputs`` holds the tables :meth:`scoring_inputs` names (those the case's own metrics
+        read); the answer columns that metrics and slices read per answer are kept.
         """
         spec = self.spec
         user_codes, users = factorize_runs(answers[spec.id_column])
@@ -427,29 +489,20 @@ class RankingTask(Task[RankingSubmission, RankingTruth, RankedLists]):
             first[codes[::-1]] = np.arange(keys.size)[::-1]
             first = first[np.argsort(pairs // len(catalogue), kind="stable")]
             answer_columns = {column: answers[column].astype(str).to_numpy()[first] for column in wanted}
-        locations = self._locations(pd.Index(users), catalogue, inputs or {})
         return RankingTruth(ids=pd.Index(users), relevant=relevant, items=catalogue, history=history,
-                            answer_columns=answer_columns, locations=locations)
+                            answer_columns=answer_columns, inputs=self._read_inputs(inputs or {}))
 
-    def _locations(self, users: pd.Index, catalogue: pd.Index, inputs: Mapping[str, pd.DataFrame]) -> Locations | None:
-        """The items' and users' coordinates that a distance diagnostic reads, aligned to their codes."""
-        metric = next((metric for metric in self.metrics if metric.definition.name == "median_distance"), None)
-        if metric is None:
-            return None
-        schema = self.schema
-        found = []
-        for parameter, key, index in (("items", schema.item_column, catalogue), ("users", schema.user_column, users)):
-            table, (lat, lon) = table_columns(self.spec.slug, metric.name, parameter, metric.params[parameter])
+    def _read_inputs(self, inputs: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        """The input tables the case's own metrics read, with the columns they name."""
+        read = {}
+        for table, columns in self.scoring_inputs().items():
             if table not in inputs:
-                raise ValueError(f"metric {metric.name!r} reads the input table {table!r}, which was not given")
-            frame = inputs[table]
-            missing = [column for column in (key, lat, lon) if column not in frame.columns]
+                raise ValueError(f"the case's metrics read the input table {table!r}, which was not given")
+            missing = [column for column in columns if column not in inputs[table].columns]
             if missing:
-                raise ValueError(f"metric {metric.name!r}: the input table {table!r} has no column(s) {missing}")
-            rows = frame.drop_duplicates(key).set_index(frame.drop_duplicates(key)[key].astype(str)).reindex(index)
-            found += [pd.to_numeric(rows[lat], errors="coerce").to_numpy(dtype=float),
-                      pd.to_numeric(rows[lon], errors="coerce").to_numpy(dtype=float)]
-        return Locations(*found)
+                raise ValueError(f"the input table {table!r} has no column(s) {missing}, which the case's metrics read")
+            read[table] = inputs[table][columns]
+        return read
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> RankedLists:
@@ -467,82 +520,6 @@ class RankingTask(Task[RankingSubmission, RankingTruth, RankedLists]):
         slots += ranks - 1
         recommended.ravel()[slots] = items
         return RankedLists(recommended=recommended, n_items=len(labels))
-
-    def user_values(self, truth: RankingTruth, lists: RankedLists) -> dict[str, np.ndarray]:
-        """Every per-user metric of the case: one value per evaluated user (NaN: not defined).
-
-        A metric with ``only`` sees the answers holding its value as the only relevant items;
-        a user with none has no value.
-        """
-        whole = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items), truth.relevant.counts
-        filtered: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        values = {}
-        for metric in self.metrics:
-            hits, counts = whole
-            only = metric.params.get("only")
-            if only:
-                if only not in filtered:
-                    column, value = answer_filter(self.spec.slug, metric.name, only)
-                    kept = truth.restrict_answers(truth.answer_values(column) == value).relevant
-                    filtered[only] = metrics.hit_matrix(lists.recommended, kept, truth.n_items), kept.counts
-                hits, counts = filtered[only]
-                counts = np.maximum(counts, 1)  # users without such answers: NaN below
-            # The registry gives every measure with a depth its k; MRR has none.
-            measure, k = metric.definition.name, int(metric.params.get("k", 0))
-            if measure == "ndcg":
-                values[metric.name] = metrics.ndcg_at_k(hits, counts, k)
-            elif measure == "map":
-                values[metric.name] = metrics.average_precision_at_k(hits, counts, k)
-            elif measure == "recall":
-                values[metric.name] = metrics.recall_at_k(hits, counts, k)
-            elif measure == "precision":
-                values[metric.name] = metrics.precision_at_k(hits, k)
-            elif measure == "hit_rate":
-                values[metric.name] = metrics.hit_rate_at_k(hits, k)
-            elif measure == "mrr":
-                values[metric.name] = metrics.reciprocal_rank(hits)
-            elif measure == "long_tail_share":
-                values[metric.name] = metrics.long_tail_share_at_k(lists.recommended, truth.n_items, truth.n_head, k)
-            if only and metric.name in values:
-                values[metric.name] = np.where(filtered[only][1] > 0, values[metric.name], np.nan)
-        return values
-
-    def point_metrics(self, truth: RankingTruth, lists: RankedLists) -> dict[str, float]:
-        """Means over the evaluated users (users without a list count as 0), and catalogue coverage."""
-        points = {}
-        for name, values in self.user_values(truth, lists).items():
-            defined = values[~np.isnan(values)]
-            points[name] = float(defined.mean()) if defined.size else float("nan")
-        for metric in self.metrics:
-            if metric.definition.name == "coverage":
-                points[metric.name] = metrics.catalog_coverage(lists.recommended, truth.n_items, metric.params["k"])
-            elif metric.definition.name == "median_distance":
-                places = truth.locations
-                assert places is not None  # truth() reads them for this metric
-                points[metric.name] = metrics.median_distance_at_k(lists.recommended, places.item_lat, places.item_lon,
-                                                                   places.user_lat, places.user_lon,
-                                                                   metric.params["k"])
-        return {metric.name: points[metric.name] for metric in self.metrics}
-
-    def resampled_metrics(self, truth: RankingTruth, lists: RankedLists, names: set[str]) -> ResampledMetrics:
-        """Weighted means of the per-user values over each resample of users.
-
-        A user whose value is undefined (a long-tail share without a list) carries no weight.
-        """
-        per_user = {name: values for name, values in self.user_values(truth, lists).items() if name in names}
-        defined = {name: ~np.isnan(values) for name, values in per_user.items()}
-        filled = {name: np.nan_to_num(values) for name, values in per_user.items()}
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            totals = weights.sum(axis=1)
-            result = {}
-            for name, values in filled.items():
-                mass = totals if defined[name].all() else weights @ defined[name].astype(np.float64)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    result[name] = (weights @ values) / mass
-            return result
-
-        return evaluate
 
     def details(self, truth: RankingTruth, lists: RankedLists) -> RankingDetails:
         hits = metrics.hit_matrix(lists.recommended, truth.relevant, truth.n_items)
@@ -738,37 +715,6 @@ def _check_ranks(
     if len(gapped) > EXAMPLES_PER_PROBLEM:
         report.problems.append(Problem("missing_rank", f"{name}: ... and {len(gapped) - EXAMPLES_PER_PROBLEM:,} more "
                                                        "user(s) whose ranks have gaps", column=column))
-
-
-def answer_filter(case: str, metric: str, only: str) -> tuple[str, str]:
-    """``only="column=value"`` as ``(column, value)``; :class:`CaseSpecError` when malformed.
-
-    Examples
-    --------
-    >>> answer_filter("places", "recall_new", "visit=new")
-    ('visit', 'new')
-    """
-    column, separator, value = only.partition("=")
-    if not separator or not column.strip() or not value.strip():
-        raise CaseSpecError(f"case {case!r}: metric {metric!r}: only={only!r} is not 'column=value' (an answer-key "
-                            "column and the value of the answers it keeps)")
-    return column.strip(), value.strip()
-
-
-def table_columns(case: str, metric: str, parameter: str, text: str) -> tuple[str, tuple[str, str]]:
-    """``"table:latitude,longitude"`` as ``(table, (latitude, longitude))``; :class:`CaseSpecError`
-    when malformed.
-
-    Examples
-    --------
-    >>> table_columns("places", "distance", "items", "places:latitude,longitude")
-    ('places', ('latitude', 'longitude'))
-    """
-    table, separator, rest = text.partition(":")
-    columns = tuple(column.strip() for column in rest.split(","))
-    if not separator or not table.strip() or len(columns) != 2 or not all(columns):
-        raise CaseSpecError(f"case {case!r}: metric {metric!r}: {parameter}={text!r} is not 'table:latitude,longitude'")
-    return table.strip(), (columns[0], columns[1])
 
 
 def decimal_hint(value: object, known: pd.Index) -> str:

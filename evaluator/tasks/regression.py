@@ -10,39 +10,22 @@ predicted-against-actual plot.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
+from pydantic.dataclasses import dataclass as parameters
 
-from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import MetricSpec
 from casekit.cases.submission_schemas import RegressionSubmission
 from casekit.metrics import regression
 from casekit.submissions.checks import ValidationReport, add_row_problems, missing_cells, row_locator
-from casekit.tasks.base import (
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    Parameter,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
+from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry, NoParameters
 from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
-REGISTRY = MetricRegistry("regression", (
-    MetricDefinition("rmse", "lower", "Root mean squared error, sqrt(mean((y - ŷ)²)), in the target's units: large "
-                                      "errors weigh most."),
-    MetricDefinition("mae", "lower", "Mean absolute error, mean(|y - ŷ|), in the target's units."),
-    MetricDefinition("r2", "higher", "Coefficient of determination, 1 - SSE / SST: the share of the target's variance "
-                                     "explained (0 for predicting the test mean; below 0 is worse than that)."),
-    MetricDefinition("pinball", "lower", "Mean pinball loss at quantile q: q·(y - ŷ) when y ≥ ŷ, (1 - q)·(ŷ - y) "
-                                         "otherwise; predicting the q-th quantile minimises it.",
-                     params=(Parameter("quantile", float, None, "the quantile q in (0, 1) the predictions estimate"),)),
-))
 # The report's plots draw at most this many points, drawn with a fixed seed; the deciles use every row.
 PLOTTED_POINTS = 2_000
 DECILES = 10
@@ -77,6 +60,41 @@ class ValuePredictions:
 
     def subset(self, mask: np.ndarray) -> ValuePredictions:
         return ValuePredictions(self.values[mask])
+
+
+@dataclass(frozen=True)
+class ValueScoring:
+    """What the regression metrics read: the true and the predicted values, row by row."""
+
+    y_true: np.ndarray
+    y_pred: np.ndarray
+
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class AtQuantile:
+    """The quantile ``q`` in (0, 1) the predictions estimate."""
+
+    quantile: Annotated[float, Field(gt=0, lt=1)]
+
+
+REGISTRY = MetricRegistry("regression", (
+    MetricDefinition("rmse", "lower", "Root mean squared error, sqrt(mean((y - ŷ)²)), in the target's units: large "
+                                      "errors weigh most.",
+                     lambda s, p: regression.unweighted(regression.weighted_rmse, s.y_true, s.y_pred),
+                     lambda s, p: lambda w: regression.weighted_rmse(w, s.y_true, s.y_pred), NoParameters),
+    MetricDefinition("mae", "lower", "Mean absolute error, mean(|y - ŷ|), in the target's units.",
+                     lambda s, p: regression.mae(s.y_true, s.y_pred),
+                     lambda s, p: lambda w: regression.weighted_mae(w, s.y_true, s.y_pred), NoParameters),
+    MetricDefinition("r2", "higher", "Coefficient of determination, 1 - SSE / SST: the share of the target's variance "
+                                     "explained (0 for predicting the test mean; below 0 is worse than that).",
+                     lambda s, p: regression.unweighted(regression.weighted_r2, s.y_true, s.y_pred),
+                     lambda s, p: lambda w: regression.weighted_r2(w, s.y_true, s.y_pred), NoParameters),
+    MetricDefinition("pinball", "lower", "Mean pinball loss at quantile q: q·(y - ŷ) when y ≥ ŷ, (1 - q)·(ŷ - y) "
+                                         "otherwise; predicting the q-th quantile minimises it.",
+                     lambda s, p: regression.pinball(s.y_true, s.y_pred, p.quantile),
+                     lambda s, p: lambda w: regression.weighted_pinball(w, s.y_true, s.y_pred, p.quantile),
+                     AtQuantile),
+))
 
 
 @dataclass(frozen=True)
@@ -200,13 +218,6 @@ class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
     registry = REGISTRY
     details_type = RegressionDetails
 
-    def check_spec(self) -> None:
-        for metric in self.metrics:
-            quantile = metric.params.get("quantile")
-            if quantile is not None and not 0 < quantile < 1:
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: quantile {quantile} is not in "
-                                    "(0, 1)")
-
     def describe_submission(self) -> str:
         schema = self.schema
         return (f"``{schema.id_column}`` and ``{schema.value_column}``, the predicted {self.spec.target} (a finite "
@@ -254,27 +265,8 @@ class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
         aligned = frame.set_index(self.schema.id_column).reindex(ids)
         return ValuePredictions(_parse(aligned[self.schema.value_column]))
 
-    def point_metrics(self, truth: ValueTruth, predictions: ValuePredictions) -> dict[str, float]:
-        return {metric.name: regression.point_metric(metric.definition.name, truth.values, predictions.values,
-                                                     metric.params.get("quantile"))
-                for metric in self.metrics}
-
-    def resampled_metrics(self, truth: ValueTruth, predictions: ValuePredictions, names: set[str]) -> ResampledMetrics:
-        wanted = [metric for metric in self.metrics if metric.name in names]
-        y_true, y_pred = truth.values, predictions.values
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            values = {}
-            for metric in wanted:
-                kind = metric.definition.name
-                if kind == "pinball":
-                    values[metric.name] = regression.weighted_pinball(weights, y_true, y_pred,
-                                                                      metric.params["quantile"])
-                else:
-                    values[metric.name] = _WEIGHTED[kind](weights, y_true, y_pred)
-            return values
-
-        return evaluate
+    def scoring(self, truth: ValueTruth, predictions: ValuePredictions) -> ValueScoring:
+        return ValueScoring(truth.values, predictions.values)
 
     def details(self, truth: ValueTruth, predictions: ValuePredictions) -> RegressionDetails:
         actual, predicted = truth.values, predictions.values
@@ -337,9 +329,6 @@ class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
                    ("values-all-booleans", booleans, "not_a_number")]
         return [*entries, *(HostileSubmission(name, csv_bytes(valid.assign(**{column: cells})), expected)
                             for name, cells, expected in columns)]
-
-
-_WEIGHTED = {"rmse": regression.weighted_rmse, "mae": regression.weighted_mae, "r2": regression.weighted_r2}
 
 
 def _parse(cells: pd.Series) -> np.ndarray:

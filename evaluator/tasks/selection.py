@@ -28,12 +28,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from functools import cached_property
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
+from pydantic.dataclasses import dataclass as parameters
 
-from casekit.cases.errors import CaseSpecError
 from casekit.cases.knapsack import best_selections
 from casekit.cases.submission_schemas import SelectionSubmission
 from casekit.metrics import selection as metrics
@@ -45,17 +47,9 @@ from casekit.submissions.checks import (
     row_locator,
     suspicious_characters,
 )
-from casekit.tasks.base import (
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    Parameter,
-    ReportTable,
-    ResampledMetrics,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
+from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry, NoParameters
 from casekit.tasks.ranking import decimal_hint, factorize_runs
 
 LENGTH_COLUMN = "duration"
@@ -69,29 +63,6 @@ TIMELINE_GROUPS = 8
 # The per-group table lists at most this many groups.
 TABLE_GROUPS = 60
 _SHOWN_CHARACTERS = 60
-
-_OVER_EDITORS = Parameter("over_editors", str, "mean",
-                          "how a group's F1 against each editor becomes one value: 'mean' (TVSum) or 'max' (SumMe)")
-_MIN_SCORE = Parameter("min_score", int, description="an item is relevant to an editor who rated it at least this")
-REGISTRY = MetricRegistry("selection", (
-    MetricDefinition("f1", "higher", "F1 of the selected seconds against each editor's cut (2 x seconds in both / "
-                                     "(selected + editor's seconds)), averaged or maxed over the group's editors.",
-                     (_OVER_EDITORS,)),
-    MetricDefinition("importance_share", "higher", "The selection's importance (editors' mean importance x seconds, "
-                                                   "summed) over the most any selection within budget achieves."),
-    MetricDefinition("kendall_tau", "higher", "Kendall's tau-b of the item scores against each editor's importance, "
-                                              "averaged over the group's editors.", requires_probabilities=True),
-    MetricDefinition("spearman_rho", "higher", "Spearman's rho of the item scores against each editor's importance, "
-                                               "averaged over the group's editors.", requires_probabilities=True),
-    MetricDefinition("highlight_map", "higher", "Interpolated average precision of the item scores, relevant = rated "
-                                                "min_score or more, averaged over editors (QVHighlights' HL-mAP).",
-                     (_MIN_SCORE,), requires_probabilities=True),
-    MetricDefinition("highlight_hit_at_1", "higher", "Whether any editor rated the top-scored item min_score or more "
-                                                     "(QVHighlights' HL-Hit1).", (_MIN_SCORE,),
-                     requires_probabilities=True),
-))
-SCORE_METRICS = frozenset({"kendall_tau", "spearman_rho", "highlight_map", "highlight_hit_at_1"})
-
 
 @dataclass(frozen=True)
 class SelectionTruth:
@@ -146,6 +117,81 @@ class Selections:
         rows = mask[self.group]
         return replace(self, group=new_code[self.group[rows]], item=self.item[rows], selected=self.selected[rows],
                        score=self.score[rows], n_groups=int(mask.sum()))
+
+
+@dataclass
+class SelectionScoring:
+    """What the selection metrics read: the truth, the selection as a mask over its items, the
+    item scores (None without them), and what several metrics share, computed once."""
+
+    truth: SelectionTruth
+    selected: np.ndarray
+    scores: np.ndarray | None
+
+    @property
+    def item_scores(self) -> np.ndarray:
+        assert self.scores is not None  # only the metrics that require scores ask
+        return self.scores
+
+    @cached_property
+    def f1(self) -> np.ndarray:
+        """Each group's F1 against each editor (NaN where the editor did not judge it)."""
+        return metrics.time_f1(self.selected, self.truth.cuts, self.truth.lengths, self.truth.offsets)
+
+    @cached_property
+    def rank_correlations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Kendall's tau and Spearman's rho of the scores against each editor, per group."""
+        return metrics.rank_correlations(self.item_scores, self.truth.importance, self.truth.offsets)
+
+    def relevant(self, min_score: int) -> np.ndarray:
+        return _relevant(self.truth.importance, min_score)
+
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class OverEditors:
+    """How a group's F1 against each editor becomes one value: ``"mean"`` (TVSum) or ``"max"`` (SumMe)."""
+
+    over_editors: Literal["mean", "max"] = "mean"
+
+
+@parameters(frozen=True, kw_only=True, config=PARAMETERS)
+class MinScore:
+    """An item is relevant to an editor who rated it at least ``min_score``."""
+
+    min_score: Annotated[int, Field(ge=0)]
+
+
+REGISTRY = MetricRegistry("selection", (
+    MetricDefinition.mean_over_units(
+        "f1", "higher", "F1 of the selected seconds against each editor's cut (2 x seconds in both / (selected + "
+                        "editor's seconds)), averaged or maxed over the group's editors.",
+        lambda s, p: _over_editors(s.f1, p.over_editors), OverEditors),
+    MetricDefinition.mean_over_units(
+        "importance_share", "higher", "The selection's importance (editors' mean importance x seconds, summed) over "
+                                      "the most any selection within budget achieves.",
+        lambda s, p: metrics.importance_share(s.selected, s.truth.value, s.truth.offsets, s.truth.best),
+        NoParameters),
+    MetricDefinition.mean_over_units(
+        "kendall_tau", "higher", "Kendall's tau-b of the item scores against each editor's importance, averaged over "
+                                 "the group's editors.",
+        lambda s, p: _over_editors(s.rank_correlations[0], "mean"), NoParameters, requires_probabilities=True),
+    MetricDefinition.mean_over_units(
+        "spearman_rho", "higher", "Spearman's rho of the item scores against each editor's importance, averaged over "
+                                  "the group's editors.",
+        lambda s, p: _over_editors(s.rank_correlations[1], "mean"), NoParameters, requires_probabilities=True),
+    MetricDefinition.mean_over_units(
+        "highlight_map", "higher", "Interpolated average precision of the item scores, relevant = rated min_score or "
+                                   "more, averaged over editors (QVHighlights' HL-mAP).",
+        lambda s, p: _over_editors(metrics.highlight_average_precision(s.item_scores, s.relevant(p.min_score),
+                                                                       s.truth.offsets), "mean"),
+        MinScore, requires_probabilities=True),
+    MetricDefinition.mean_over_units(
+        "highlight_hit_at_1", "higher", "Whether any editor rated the top-scored item min_score or more "
+                                        "(QVHighlights' HL-Hit1).",
+        lambda s, p: _over_editors(metrics.highlight_hit_at_one(s.item_scores, s.relevant(p.min_score),
+                                                                s.truth.offsets), "max"),
+        MinScore, requires_probabilities=True),
+))
 
 
 @dataclass(frozen=True)
@@ -225,16 +271,6 @@ class SelectionTask(Task[SelectionSubmission, SelectionTruth, Selections]):
     registry = REGISTRY
     details_type = SelectionDetails
     optional_output: ClassVar[str] = "per-item scores"
-
-    def check_spec(self) -> None:
-        for metric in self.metrics:
-            over = metric.params.get("over_editors")
-            if over is not None and over not in ("mean", "max"):
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: over_editors={over!r}; "
-                                    "expected 'mean' or 'max'")
-            floor = metric.params.get("min_score")
-            if floor is not None and floor < 0:
-                raise CaseSpecError(f"case {self.spec.slug!r}: metric {metric.name!r}: min_score={floor} is negative")
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "sample_group": self.spec.id_column, "split_group": self.spec.id_column}
@@ -449,52 +485,11 @@ class SelectionTask(Task[SelectionSubmission, SelectionTruth, Selections]):
 
     # -- metrics --------------------------------------------------------------------------------
 
-    def group_values(self, truth: SelectionTruth, selections: Selections) -> dict[str, np.ndarray]:
-        """Every metric of the case the submission supports: one value per group (NaN: undefined)."""
-        selected, scores = self._aligned(truth, selections)
-        f1 = metrics.time_f1(selected, truth.cuts, truth.lengths, truth.offsets)
-        rank = None
-        values = {}
-        for metric in self.metrics:
-            measure = metric.definition.name
-            if measure == "f1":
-                values[metric.name] = _over_editors(f1, metric.params["over_editors"])
-            elif measure == "importance_share":
-                values[metric.name] = metrics.importance_share(selected, truth.value, truth.offsets, truth.best)
-            elif scores is None:
-                continue
-            elif measure in ("kendall_tau", "spearman_rho"):
-                rank = rank or metrics.rank_correlations(scores, truth.importance, truth.offsets)
-                values[metric.name] = _over_editors(rank[0] if measure == "kendall_tau" else rank[1], "mean")
-            elif measure == "highlight_map":
-                relevant = _relevant(truth.importance, metric.params["min_score"])
-                values[metric.name] = _over_editors(
-                    metrics.highlight_average_precision(scores, relevant, truth.offsets), "mean")
-            elif measure == "highlight_hit_at_1":
-                relevant = _relevant(truth.importance, metric.params["min_score"])
-                values[metric.name] = _over_editors(
-                    metrics.highlight_hit_at_one(scores, relevant, truth.offsets), "max")
-        return values
+    def scoring(self, truth: SelectionTruth, selections: Selections) -> SelectionScoring:
+        return SelectionScoring(truth, *self._aligned(truth, selections))
 
-    def point_metrics(self, truth: SelectionTruth, selections: Selections) -> dict[str, float]:
-        """Means over the groups where each metric is defined."""
-        points = {}
-        for name, values in self.group_values(truth, selections).items():
-            defined = values[~np.isnan(values)]
-            points[name] = float(defined.mean()) if defined.size else float("nan")
-        return points
-
-    def resampled_metrics(self, truth: SelectionTruth, selections: Selections, names: set[str]) -> ResampledMetrics:
-        """Weighted means of the per-group values over each resample of groups."""
-        per_group = {name: values for name, values in self.group_values(truth, selections).items() if name in names}
-        defined = {name: (~np.isnan(values)).astype(np.float64) for name, values in per_group.items()}
-        filled = {name: np.nan_to_num(values) for name, values in per_group.items()}
-
-        def evaluate(weights: np.ndarray) -> dict[str, np.ndarray]:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                return {name: (weights @ values) / (weights @ defined[name]) for name, values in filled.items()}
-
-        return evaluate
+    def gives_optional_output(self, selections: Selections) -> bool:
+        return selections.scored
 
     def notes(self, truth: SelectionTruth, selections: Selections) -> list[str]:
         """How many groups have an empty selection, and how much of the budget was used."""

@@ -13,9 +13,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pandas as pd
 
@@ -28,22 +31,37 @@ DECISION = None  # this case takes no decision beside the predictions
 {%- endif %}
 
 
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Say when a stage starts and how long it took: a model can train for minutes."""
+    print(f"{name} ...", flush=True)
+    started = time.perf_counter()
+    yield
+    print(f"{name}: done in {time.perf_counter() - started:.1f} s", flush=True)
+
+
 def main() -> int:
     from casekit import score_predictions, validate_predictions
 
-    data = ingest.load_data(config.DATA_DIR)
-    fit, held_out, answers = holdout.split(data)
-    started = time.perf_counter()
-    model = train.train_model(fit)
-    fit_seconds = time.perf_counter() - started
-    scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION, inputs=held_out)
+    with stage("ingest"):
+        data = ingest.load_data(config.DATA_DIR)
+        fit, held_out, answers = holdout.split(data)
+    with stage("train on the fitting part"):
+        started = time.perf_counter()
+        model = train.train_model(fit)
+        fit_seconds = time.perf_counter() - started
+    with stage("predict and score the held-out part"):
+        scores = score_predictions(predict.predict(model, held_out), answers, config.PROJECT, DECISION,
+                                   inputs=held_out)
     print(f"held-out part of train ({answers[config.ID].nunique():,} {config.ID} values):")
     for name, value in scores.items():
         print(f"  {name:<24} {value:.4f}")
     log_run(scores, fit_seconds, len(fit["train"]))
 
-    model = train.train_model(data)
-    submission = predict.predict(model, data)
+    with stage("train on all of train"):
+        model = train.train_model(data)
+    with stage("predict the test set"):
+        submission = predict.predict(model, data)
     report = validate_predictions(submission, config.PROJECT, DECISION)
     if not report.ok:
         print(report.summary(), file=sys.stderr)
@@ -68,6 +86,8 @@ def write_submission(submission: pd.DataFrame) -> None:
 def log_run(scores: dict[str, float], fit_seconds: float, train_rows: int) -> None:
     import mlflow
 
+    for logger in ("mlflow", "alembic"):  # their INFO lines are not the candidate's business
+        logging.getLogger(logger).setLevel(logging.WARNING)
     mlflow.set_experiment(config.EXPERIMENT)
     with mlflow.start_run(run_name="development", tags={"casekit.role": "development"}):
         # A hold-out by share of rows says its share; one by calendar (the last week) need not.
@@ -80,4 +100,8 @@ def log_run(scores: dict[str, float], fit_seconds: float, train_rows: int) -> No
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        print("interrupted: the submission was not written (it is written last, whole)", file=sys.stderr)
+        raise SystemExit(130) from None
