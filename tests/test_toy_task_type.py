@@ -28,18 +28,11 @@ from casekit.conformance import hostile
 from casekit.instances.bundle import BundleMetadata
 from casekit.instances.instance import Instance
 from casekit.instances.keystore import AnswerKey, KeyRecord
-from casekit.metrics.bootstrap import ResampledMetrics
 from casekit.scoring.score import score_submission
 from casekit.submissions.checks import ValidationReport, add_row_problems, row_locator
-from casekit.tasks.base import (
-    Decision,
-    MetricDefinition,
-    MetricRegistry,
-    ReportTable,
-    Task,
-    TaskDetails,
-)
+from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
 from casekit.tasks.hostile_files import HostileSubmission, SubmissionRoles, csv_bytes, with_cells
+from casekit.tasks.metric import MetricDefinition, MetricRegistry, NoParameters
 
 # -- the task type ------------------------------------------------------------------------------
 
@@ -84,8 +77,10 @@ class CountTask(Task[CountSubmission, Counts, Counts]):
     name = "count"
     schema_type = CountSubmission
     registry = MetricRegistry("count", (
-        MetricDefinition("exact", "higher", "Share of rows whose count is predicted exactly."),
-        MetricDefinition("mae", "lower", "Mean absolute error of the counts."),
+        MetricDefinition.mean_over_units("exact", "higher", "Share of rows whose count is predicted exactly.",
+                                         lambda errors, p: (errors == 0).astype(float), NoParameters),
+        MetricDefinition.mean_over_units("mae", "lower", "Mean absolute error of the counts.",
+                                         lambda errors, p: errors, NoParameters),
     ))
     details_type = CountDetails
 
@@ -115,16 +110,9 @@ class CountTask(Task[CountSubmission, Counts, Counts]):
         aligned = frame.set_index(self.schema.id_column).reindex(ids)
         return Counts(aligned[self.schema.count_column].astype(int).to_numpy(), ids)
 
-    def point_metrics(self, truth: Counts, predictions: Counts) -> dict[str, float]:
-        errors = np.abs(truth.values - predictions.values)
-        values = {"exact": float(np.mean(errors == 0)), "mae": float(np.mean(errors))}
-        return {metric.name: values[metric.definition.name] for metric in self.metrics}
-
-    def resampled_metrics(self, truth: Counts, predictions: Counts, names: set[str]) -> ResampledMetrics:
-        errors = np.abs(truth.values - predictions.values).astype(float)
-        per_row = {"exact": (errors == 0).astype(float), "mae": errors}
-        wanted = {metric.name: per_row[metric.definition.name] for metric in self.metrics if metric.name in names}
-        return lambda weights: {name: weights @ values / weights.sum(axis=1) for name, values in wanted.items()}
+    def scoring(self, truth: Counts, predictions: Counts) -> np.ndarray:
+        """What both metrics read: each row's absolute error."""
+        return np.abs(truth.values - predictions.values).astype(float)
 
     def details(self, truth: Counts, predictions: Counts) -> CountDetails:
         return CountDetails(truth.n_units)
