@@ -1,7 +1,8 @@
 """Text generation: one short text per id (a title, a subject line), judged against what people wrote.
 
-Submission: the id and the text column the spec names (``SubmissionSchema.label_column``), one
-row per test id. A text is one line of at most ``SubmissionSchema.max_text_length`` characters;
+Submission (:class:`~casekit.cases.submission_schemas.GenerationSubmission`): the id and the
+record's ``text_column``, one row per test id. A text is one line of at most the record's
+``max_text_length`` characters;
 a missing, blank or over-long text, a line break or another control character is a problem
 named with its row, id and column. Texts are data, never markup: reports escape them, and
 problems quote them shortened.

@@ -5,15 +5,16 @@ last no longer than its budget. Human editors judged every test group: each cut 
 items of their own recap) and rated every item's importance. The selection is scored against
 them, group by group, then averaged over groups; the bootstrap resamples groups.
 
-**Submission.** One row per selected item: the group (the spec's ``id_column``) and the item
-(the submission's ``label_column``). A group with no rows has an empty selection (it scores 0
-on the F1 metrics). Optionally, all or none, two more columns: ``selected`` (1 or 0) and
-``score`` (any finite number, higher = more important); a submission with them lists *every*
-item of every test group, ``selected`` marking its cut, and is scored on the rank metrics too
-(Kendall's tau, Spearman's rho, highlight mAP and HIT@1), which need a score for each item: a
-correlation over the selected items alone would say nothing about the ones left out. The
-scores are optional because the cut is the product: a pipeline that produces a cut without a
-per-item score (rules, an editor's tool) is scored on what it made.
+**Submission** (:class:`~casekit.cases.submission_schemas.SelectionSubmission`). One row per
+selected item: the group (the record's ``group_column``) and the item (its ``item_column``). A
+group with no rows has an empty selection (it scores 0 on the F1 metrics). Optionally, all or
+none, two more columns: ``selected`` (1 or 0) and ``score`` (any finite number, higher = more
+important); a submission with them lists *every* item of every test group, ``selected`` marking
+its cut, and is scored on the rank metrics too (Kendall's tau, Spearman's rho, highlight mAP
+and HIT@1), which need a score for each item: a correlation over the selected items alone would
+say nothing about the ones left out. The scores are optional because the cut is the product: a
+pipeline that produces a cut without a per-item score (rules, an editor's tool) is scored on
+what it made.
 
 **Test table and answer key.** Both list the test items group by group, in time order, with
 the group, the item, :data:`LENGTH_COLUMN` and :data:`BUDGET_COLUMN` (the same on every row
