@@ -33,6 +33,10 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 	@echo "  scorecard:    $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)scorecard.json"
 	@echo "  report:       $$(ls -d $(DEMO)/tickets/evaluation/*/ | tail -1)report.html"
 	@echo "  MLflow store: sqlite:///$(DEMO)/tickets/mlflow.db  (browse: cd $(DEMO)/tickets && $(BIN)/mlflow ui)"
+	@echo
+	@echo "Next (each line works pasted into a fresh shell):"
+	@echo "  cd $(DEMO)/tickets && make test PYTHON=$(BIN)/python          # the stages' contract tests"
+	@echo "  cd $(DEMO)/tickets && $(BIN)/casekit evaluate . --keys-dir $(DEMO)/keys   # score it again"
 
 # Two workers, one scope of tests each at a time (a test file, or the class of one case and
 # source in the conformance suite): a scope shares costly fixtures (an issued instance, a

@@ -31,6 +31,8 @@ MODULES = [
     "casekit.metrics.chrf",
     "casekit.metrics.faithfulness",
     "casekit.scoring.slices",
+    "casekit.scoring.tiers",
+    "casekit.scoring.detectable",
     "casekit.tasks.metric",
     "casekit.tasks.ranking",
     "casekit.tasks.generation",

@@ -78,7 +78,7 @@ def test_a_ten_million_row_file_gets_a_clear_error(issued, tmp_path):
     report = _check(subject, path)
     assert not report.ok
     assert len(report.problems) <= 61  # summarised, not ten million lines
-    assert report.codes & {"duplicate_id", "too_large"}
+    assert report.codes & {"duplicate_id", "too_large", "too_many_rows"}
 
 
 def test_a_file_over_the_size_cap_is_refused_before_it_is_read(issued, tmp_path, monkeypatch):

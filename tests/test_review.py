@@ -92,7 +92,14 @@ def test_the_leaderboard_ranks_the_candidates_by_their_metric(reviewed):
     assert [row["candidate"] for row in rows] == ["Ada", "Bob", "'" + HOSTILE]
     assert [row["rank"] for row in rows] == ["1", "2", "3"]
     assert float(rows[0]["value"]) > float(rows[1]["value"]) > float(rows[2]["value"])
-    assert rows[2]["tier"] == "ties trivial"
+    assert rows[2]["versus_baselines"] == "ties trivial"
+
+
+def test_each_candidate_lands_in_its_own_tier_named_by_the_comparison_that_opened_it(reviewed):
+    rows = candidates_in(reviewed.output)
+    assert [row["tier"] for row in rows] == ["1", "2", "3"]
+    assert rows[1]["tier_test"].startswith("opens tier 2: significantly below Ada")
+    assert rows[2]["tier_test"].startswith("opens tier 3: significantly below Bob")
 
 
 def test_the_terminal_shows_the_leaderboard_and_the_batch_summary(reviewed):
@@ -145,7 +152,7 @@ def test_rubric_files_are_prefilled_from_design_md(reviewed):
 
 def test_candidate_text_is_escaped_in_the_csv_and_the_html(reviewed):
     csv_text = (reviewed.output / "leaderboard.csv").read_text()
-    assert "\n1,candidate,Ada" in csv_text and ",'=cmd|" in csv_text and ",=cmd|" not in csv_text
+    assert "\n1,1,candidate,Ada" in csv_text and ",'=cmd|" in csv_text and ",=cmd|" not in csv_text
     html = (reviewed.output / "leaderboard.html").read_text()
     assert "<b>Carol</b>" not in html and "&lt;b&gt;Carol&lt;/b&gt;" in html
 

@@ -25,9 +25,11 @@ from casekit.errors import CasekitError, InvalidSubmissionError
 from casekit.evaluation import evaluate_project
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import DEFAULT_SUBMISSION
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.public import validate_predictions
 from casekit.review.rubric import load_case_rubric
-from casekit.scoring.baselines import ensure_baselines
+from casekit.scoring.baselines import baseline_scores, ensure_baselines
+from casekit.scoring.detectable import detectable_difference
 from casekit.scoring.score import score_submission
 
 STAGES = ("ingest", "features", "train", "predict")
@@ -273,6 +275,19 @@ def baselines_land_in_distinct_tiers(subject: CaseUnderTest) -> str:
             f"strong {values['strong']:.4f}, each gap's 95% interval clear of 0")
 
 
+def reports_the_smallest_detectable_difference(subject: CaseUnderTest) -> str:
+    """Reports the smallest difference in the primary metric the test set can detect (never fails)."""
+    instance = subject.instance
+    primary = instance.task.primary
+    scores = baseline_scores(instance, resamples=DEFAULT_RESAMPLES, seed=DEFAULT_SEED)
+    found = detectable_difference(primary.name, instance.spec.baselines,
+                                  {name: value.draws[primary.name] for name, value in scores.items()})
+    if found is None:
+        return f"no classical and strong baseline to measure what the test set can tell apart on {primary.title}"
+    return (f"at scale {subject.scale:g} ({instance.truth.n_units:,} {instance.task.unit}s): "
+            + found.describe(primary.title))
+
+
 def hostile_submissions_end_in_a_score_or_a_clear_error(subject: CaseUnderTest) -> str:
     """Every hostile submission ends in a score or a clear error, never a crash."""
     instance, task = subject.instance, subject.task
@@ -345,5 +360,6 @@ CHECKS: tuple[Check, ...] = (
     Check("baseline_starter_writes_a_valid_submission", baseline_starter_writes_a_valid_submission),
     Check("evaluate_scores_the_run_and_logs_it", evaluate_scores_the_run_and_logs_it, _default_source),
     Check("baselines_land_in_distinct_tiers", baselines_land_in_distinct_tiers, _synthetic),
+    Check("reports_the_smallest_detectable_difference", reports_the_smallest_detectable_difference),
     Check("hostile_submissions_end_in_a_score_or_a_clear_error", hostile_submissions_end_in_a_score_or_a_clear_error),
 )

@@ -101,11 +101,12 @@ def remove_abandoned(folder: Path) -> None:
         return
     for entry in folder.glob(f".*{_PARTIAL}"):
         owner = entry.name.split(".")[-3]
-        if owner.isdigit() and not _alive(int(owner)):
+        if owner.isdigit() and not process_alive(int(owner)):
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a folder it owns is not abandoned)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -80,6 +80,8 @@ def print_scorecard(card: Scorecard) -> None:
                           f"[{fmt(c.delta_low, signed=True)}, {fmt(c.delta_high, signed=True)}]",
                           Text(c.verdict, style=_VERDICT_STYLE[c.verdict]))
         console.print(table)
+    if card.detectable:
+        console.print(Text(card.detectable.describe(card.primary.title), style="dim"))
 
 
 def print_problems(report: ValidationReport) -> None:

@@ -48,6 +48,21 @@ def render_page(template: str, **context: object) -> str:
     return _environment.get_template(template).render(fmt=_format, **context)
 
 
+def put_section(html: str, name: str, section: str) -> str:
+    """``html`` with its section ``name`` replaced by ``section`` (removed when empty).
+
+    Sections added after a report was written (by a review, which knows the whole batch) sit
+    just before ``</body>`` between ``<!-- casekit:NAME -->`` markers, so writing one again
+    replaces it rather than adding another.
+    """
+    start, end = f"<!-- casekit:{name} -->", f"<!-- /casekit:{name} -->"
+    if start in html:
+        html = html[:html.index(start)] + html[html.index(end) + len(end):]
+    if section:
+        html = html.replace("</body>", f"{start}\n{section}\n{end}\n</body>", 1)
+    return html
+
+
 def _format(value: float | None, signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n/a"

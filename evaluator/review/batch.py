@@ -50,6 +50,7 @@ from casekit.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percenti
 from casekit.outputs import recording
 from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.review import bubblewrap
+from casekit.review.batch_tiers import DRAWS_FILE, batch_tiers, draws_bytes
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
 from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
@@ -67,7 +68,7 @@ from casekit.review.rubric import (
 )
 from casekit.review.similarity import batch_similarity
 from casekit.scoring.baselines import baseline_scores
-from casekit.scoring.score import score_submission
+from casekit.scoring.score import score_submission_with_draws
 from casekit.scoring.scorecard import Scorecard
 
 SUMMARY_FILE = "summary.json"
@@ -143,7 +144,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
     higher_is_better = next(iter(instances.values())).task.primary.higher_is_better
-    batch = BatchReview(output, reviews, baselines, higher_is_better, time.monotonic() - started, similar)
+    tiers = batch_tiers(reviews, output, issued, resamples=options.resamples, higher_is_better=higher_is_better)
+    batch = BatchReview(output, reviews, baselines, higher_is_better, time.monotonic() - started, similar, tiers)
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 
@@ -167,8 +169,9 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
     try:
         instance = open_candidate_instance(candidate, options.keys_dir)
         try:
-            card = score_submission(instance, candidate.submission, candidate=candidate.name,
-                                    label=candidate.submission_label, resamples=options.resamples)
+            scored = score_submission_with_draws(instance, candidate.submission, candidate=candidate.name,
+                                                 label=candidate.submission_label, resamples=options.resamples)
+            card = scored.card
         except InvalidSubmissionError as error:
             problems = [problem.message for problem in error.report.problems]
             return replace(base, status="invalid", message="; ".join(problems[:3]) + (" ..." if len(problems) > 3
@@ -185,17 +188,20 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             folder = options.output / CANDIDATES_DIR / candidate.slug / timestamp()
             review = replace(
                 base, status="scored", primary_title=card.primary.title, primary_value=card.primary.value,
-                ci_low=card.primary.ci_low, ci_high=card.primary.ci_high, tier=metric_tier(card)[1],
+                ci_low=card.primary.ci_low, ci_high=card.primary.ci_high,
+                versus_baselines=metric_tier(card)[1],
                 final=final, rubric_scored=rubric.scored, rubric_total=len(rubric.criteria),
                 rerun_status=context["rerun_status"], rerun_summary=context["rerun_summary"],
                 rerun_seconds=rerun.pipeline.seconds if rerun and rerun.pipeline else None,
                 rerun_peak_memory_mb=rerun.pipeline.peak_memory_mb if rerun and rerun.pipeline else None,
                 rerun_isolation=context["isolation"],
                 report=(folder / "report.html").relative_to(options.output).as_posix(),
+                draws=(folder / DRAWS_FILE).relative_to(options.output).as_posix(),
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
             extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
             extra[REVIEW_FILE] = _review_json(review)
+            extra[DRAWS_FILE] = draws_bytes(scored.primary_draws)
             write_evaluation_folder(card, folder, candidate.submission, review=context, extra_files=extra)
         if options.track:  # the reviewer's process logs it (see the module docstring)
             recording.mark_pending(folder, _recipe(task, card, review), "not logged yet")

@@ -1,14 +1,15 @@
 """The leaderboard of a review: ranked rows, written as CSV, HTML and a terminal table.
 
-Ranking: candidates are ordered by the primary metric (best first, in the metric's
-direction), then by name, so the order is stable. Ties are shown where the confidence
-intervals overlap: walking down the order, a candidate whose 95% bootstrap interval on the
-primary metric overlaps the interval of the candidate just above it shares that candidate's
-rank (so a tie can chain: A overlaps B, B overlaps C gives one group), and every member of a
-group of two or more is marked ``=``. Overlap of intervals, rather than a paired test, is
-used because candidates may answer different instances of a case, where pairing is
-impossible. The final score is shown beside the rank, not mixed into it: it blends judgements
-(rubric, engineering) that carry no interval.
+Order and tiers (:mod:`casekit.review.batch_tiers`, :mod:`casekit.scoring.tiers`): candidates
+are ordered by the primary metric (best first, in the metric's direction; equal values by
+name), or, when they answered different instances, by their paired gap to their own
+instance's strong baseline. The best opens tier 1; going down, a candidate opens a new tier
+when it is significantly below the candidate that opened the current tier (two-sided paired
+bootstrap p-value, Holm-adjusted over the tier-opening tests, below 0.05). Each row says which
+test placed it, and lists the candidates it could not be told from. ``rank`` is the position
+in that order. The final score is shown beside the tier, not mixed into it: it blends
+judgements (rubric, engineering) that carry no interval. ``versus_baselines`` says where a
+candidate stands against the baselines.
 
 Baselines appear as unranked reference rows at their place in the order, when every
 candidate answered the same instance.
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 import casekit
 from casekit.files import atomic
 from casekit.review.final_score import ScoreWeights
+from casekit.scoring.tiers import Standing
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
@@ -37,14 +39,21 @@ if TYPE_CHECKING:
     from casekit.cases.spec import CaseSpec
     from casekit.review.records import BatchReview, CandidateReview, ReviewOptions
 
-TIE_RULE = ("ranked by the primary metric; a candidate whose 95% bootstrap interval overlaps that of the "
-            "candidate above shares its rank (marked '=')")
+TIER_RULE = ("ordered by the primary metric (across instances: by the paired gap to each instance's strong "
+             "baseline); the best opens tier 1, and a candidate opens a new tier when it is significantly below the "
+             "candidate that opened the current one: two-sided paired bootstrap p-value, Holm-adjusted over the "
+             "tier-opening tests, below 0.05. 'Could not be told from': paired p-value, Holm-adjusted over all pairs, "
+             "0.05 or more")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the leaderboard: a candidate, or a baseline for reference."""
+    """One line of the leaderboard: a candidate, or a baseline for reference.
+
+    ``tier_test`` says which comparison placed the candidate in its tier (or why it has none);
+    ``not_told_from`` names the candidates it could not be told from.
+    """
 
     rank: str
     kind: str
@@ -53,35 +62,48 @@ class Row:
     value: float | None
     ci_low: float | None
     ci_high: float | None
+    tier: int | None = None
+    tier_test: str = ""
+    not_told_from: tuple[str, ...] = ()
 
 
 def rank(batch: BatchReview) -> list[Row]:
-    """Scored candidates in rank order with baselines interleaved, then the unscored ones."""
+    """Scored candidates in tier order with baselines interleaved, then the unscored ones."""
     sign = -1.0 if batch.higher_is_better else 1.0
-    scored = sorted((r for r in batch.reviews if r.status == "scored"),
-                    key=lambda r: (sign * _primary(r), r.name.casefold(), r.name, r.slug))
-    ranks: list[int] = []
-    for position, review in enumerate(scored):
-        tied = position > 0 and _overlap(scored[position - 1], review)
-        ranks.append(ranks[-1] if tied else position + 1)
-    rows = [Row(f"{number}{'=' if ranks.count(number) > 1 else ''}", "candidate", review.name, review,
-                review.primary_value, review.ci_low, review.ci_high)
-            for number, review in zip(ranks, scored, strict=True)]
+    scored = {review.slug: review for review in batch.reviews if review.status == "scored"}
+    standings = batch.tiers.standings if batch.tiers else {}
+    rows = []
+    for position, (slug, standing) in enumerate(standings.items(), start=1):
+        review = scored[slug]
+        rows.append(Row(str(position), "candidate", review.name, review, review.primary_value, review.ci_low,
+                        review.ci_high, standing.tier, _tier_test(standing, scored),
+                        tuple(scored[other].name for other in standing.not_told_from)))
+    untiered = batch.tiers.untiered if batch.tiers else {}
+    rows += [Row("", "candidate", review.name, review, review.primary_value, review.ci_low, review.ci_high,
+                 tier_test=f"not tiered: {untiered.get(slug, 'no bootstrap draws')}")
+             for slug, review in sorted(scored.items(), key=lambda item: item[1].name) if slug not in standings]
     for baseline in batch.baselines:
         row = Row("", "baseline", f"baseline: {baseline['name']}", None, baseline["value"], baseline["ci_low"],
                   baseline["ci_high"])
-        # After every candidate at least as good, so the order stays stable.
-        at = next((i for i, other in enumerate(rows) if sign * _value(other) > sign * _value(row)), len(rows))
+        # After every row at least as good, so the order stays stable; never among the untiered.
+        placed = [other.kind == "baseline" or other.tier is not None for other in rows]
+        at = next((i for i, other in enumerate(rows) if placed[i] and sign * _value(other) > sign * _value(row)),
+                  sum(placed))
         rows.insert(at, row)
     rows += [Row("", "candidate", review.name, review, None, None, None)
              for review in sorted((r for r in batch.reviews if r.status != "scored"), key=lambda r: r.name)]
     return rows
 
 
-def _primary(review: CandidateReview) -> float:
-    # Only scored reviews are ranked, and scoring sets the primary metric's value.
-    assert review.primary_value is not None
-    return review.primary_value
+def _tier_test(standing: Standing, scored: dict[str, CandidateReview]) -> str:
+    """Which comparison placed a candidate in its tier, in words."""
+    if standing.compared_with is None:
+        return "opens tier 1: first in the order"
+    opener = scored[standing.compared_with].name
+    test = f"p = {standing.p_value:.3f}, Holm-adjusted {standing.p_adjusted:.3f}"
+    if standing.opens_tier:
+        return f"opens tier {standing.tier}: significantly below {opener} ({test})"
+    return f"stays in tier {standing.tier}: not significantly below {opener} ({test})"
 
 
 def _value(row: Row) -> float:
@@ -90,27 +112,24 @@ def _value(row: Row) -> float:
     return row.value
 
 
-def _overlap(above: CandidateReview, below: CandidateReview) -> bool:
-    if above.ci_low is None or above.ci_high is None or below.ci_low is None or below.ci_high is None:
-        return above.primary_value == below.primary_value
-    return below.ci_high >= above.ci_low and above.ci_high >= below.ci_low
-
-
 def write_leaderboard(batch: BatchReview, spec: CaseSpec, weights: ScoreWeights, options: ReviewOptions) -> None:
     """Write leaderboard.csv, leaderboard.html and summary.json into the review's folder, and the
     flagged similar pairs into both candidates' reports."""
-    from casekit.review.similarity_report import add_to_reports
+    from casekit.review import similarity_report, tier_report
 
-    add_to_reports(batch)
+    similarity_report.add_to_reports(batch)
     rows = rank(batch)
+    tier_report.add_to_reports(batch, {row.review.slug: row.tier_test for row in rows
+                                       if row.review is not None and row.tier is not None})
     atomic.write_text(batch.output / "leaderboard.csv", to_csv(rows))
     atomic.write_text(batch.output / "leaderboard.html", to_html(rows, batch, spec, weights, options))
     atomic.write_text(batch.output / "summary.json", json.dumps(summary(rows, batch, spec, weights, options),
                                                                 indent=2, default=str) + "\n")
 
 
-CSV_COLUMNS = ["rank", "kind", "candidate", "input", "status", "metric", "value", "ci_low", "ci_high",
-               "tier", "final_score", "metric_part", "rubric_part", "engineering_part", "rubric_scored",
+CSV_COLUMNS = ["rank", "tier", "kind", "candidate", "input", "status", "metric", "value", "ci_low", "ci_high",
+               "tier_test", "not_told_from", "versus_baselines", "final_score", "metric_part", "rubric_part",
+               "engineering_part", "rubric_scored",
                "rerun", "rerun_seconds", "rerun_peak_memory_mb", "report", "message"]
 
 
@@ -122,9 +141,10 @@ def to_csv(rows: list[Row]) -> str:
         review = row.review
         parts = {part.name: round(part.value, 4) for part in review.final.parts} if review and review.final else {}
         writer.writerow([safe_cell(cell) for cell in [
-            row.rank, row.kind, row.name, review.kind if review else "", review.status if review else "",
-            review.primary_title if review else "", _round(row.value), _round(row.ci_low), _round(row.ci_high),
-            review.tier if review else "", _round(review.final.total) if review and review.final else "",
+            row.rank, "" if row.tier is None else row.tier, row.kind, row.name, review.kind if review else "",
+            review.status if review else "", review.primary_title if review else "", _round(row.value),
+            _round(row.ci_low), _round(row.ci_high), row.tier_test, "; ".join(row.not_told_from),
+            review.versus_baselines if review else "", _round(review.final.total) if review and review.final else "",
             parts.get("metric", ""), parts.get("rubric", ""), parts.get("engineering", ""),
             f"{review.rubric_scored}/{review.rubric_total}" if review and review.final else "",
             review.rerun_status if review else "", _round(review.rerun_seconds) if review else "",
@@ -152,7 +172,8 @@ def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
 
     reports = {review.slug: review.report for review in batch.reviews if review.report}
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
-                       tie_rule=TIE_RULE, counts=_counts(batch), similarity=similarity, reports=reports,
+                       tier_rule=TIER_RULE, detectable=_detectable(batch, spec.primary.title), counts=_counts(batch),
+                       similarity=similarity, reports=reports,
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -165,18 +186,31 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "primary_metric": spec.primary_metric,
         "seconds": round(batch.seconds, 2),
         "counts": _counts(batch),
-        "tie_rule": TIE_RULE,
+        "tier_rule": TIER_RULE,
+        "tier_basis": batch.tiers.basis if batch.tiers else "",
+        "detectable_difference": {instance: asdict(found) if found else None
+                                  for instance, found in (batch.tiers.detectable if batch.tiers else {}).items()},
         "weights": asdict(weights),
         "options": {"jobs": options.jobs, "cluster": options.cluster, "rerun": options.rerun,
                     "limits": asdict(options.rerun_limits),
                     "resamples": options.resamples, "tracked": options.track},
-        "leaderboard": [{"rank": row.rank, "kind": row.kind, "name": row.name} for row in rows],
+        "leaderboard": [{"rank": row.rank, "tier": row.tier, "kind": row.kind, "name": row.name,
+                         "tier_test": row.tier_test, "not_told_from": list(row.not_told_from)} for row in rows],
         "candidates": [asdict(review) for review in batch.reviews],
         "baselines": batch.baselines,
         "similar_pairs": [{"a": pair.a, "b": pair.b, "code": pair.code, "predictions": pair.predictions,
                            "predictions_as_alike_as_with_a_baseline": pair.baseline_predictions,
                            "flagged": pair.flagged} for pair in batch.similar],
     }
+
+
+def _detectable(batch: BatchReview, metric_title: str) -> list[str]:
+    """Each instance's smallest detectable difference, in a sentence (named by instance when several)."""
+    found = batch.tiers.detectable if batch.tiers else {}
+    several = len(found) > 1
+    return [(f"Instance {instance}: " if several else "") +
+            (value.describe(metric_title) if value else "no classical and strong baseline to measure it")
+            for instance, value in found.items()]
 
 
 def _counts(batch: BatchReview) -> dict[str, int]:
@@ -203,25 +237,31 @@ def print_leaderboard(batch: BatchReview) -> None:
 
     rows = rank(batch)
     title = next((r.primary_title for r in batch.reviews if r.primary_title), "primary metric")
-    table = Table(title=Text(f"Leaderboard ({title}; '=' marks overlapping 95% intervals)"), title_justify="left")
+    table = Table(title=Text(f"Leaderboard ({title}; tiers from paired bootstrap differences)"),
+                  title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("rank", "right"), ("candidate", "left"), (title, "right"), ("95% interval", "right"), ("tier", "left"),
-        ("final", "right"), ("rubric", "right"), ("re-run", "left"))
+        ("rank", "right"), ("tier", "right"), ("candidate", "left"), (title, "right"), ("95% interval", "right"),
+        ("versus baselines", "left"), ("final", "right"), ("rubric", "right"), ("re-run", "left"))
     for column, justify in columns:
         table.add_column(column, justify=justify)
     for row in rows:
         review = row.review
         interval = f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]" if row.ci_low is not None else ""
         if review is None:
-            table.add_row("", Text(row.name, style="dim"), fmt(row.value), interval, "", "", "", "", style="dim")
+            table.add_row("", "", Text(row.name, style="dim"), fmt(row.value), interval, "", "", "", "",
+                          style="dim")
         elif review.status != "scored":
-            table.add_row("", Text(row.name), "", "", Text(f"{review.status}: {review.message}", style="red"),
+            table.add_row("", "", Text(row.name), "", "", Text(f"{review.status}: {review.message}", style="red"),
                           "", "", "")
         else:
             assert review.final is not None  # a scored review has its final score
-            table.add_row(row.rank, Text(row.name), fmt(row.value), interval, Text(review.tier),
+            table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name), fmt(row.value),
+                          interval, Text(review.versus_baselines),
                           fmt(review.final.total), f"{review.rubric_scored}/{review.rubric_total}",
                           Text(review.rerun_status))
     console.print(table)
+    if batch.tiers:
+        for sentence in _detectable(batch, title):
+            console.print(Text(sentence, style="dim"))
     counts = ", ".join(f"{value} {name}" for name, value in _counts(batch).items())
     console.print(Text(f"{counts}; {batch.seconds:.1f} s"))

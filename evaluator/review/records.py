@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
 from casekit.review.final_score import FinalScore
 from casekit.review.rerun import RerunOptions
 from casekit.review.similarity import SimilarPair
+
+if TYPE_CHECKING:
+    from casekit.review.batch_tiers import BatchTiers
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,12 @@ class ReviewOptions:
 
 @dataclass(frozen=True)
 class CandidateReview:
-    """One candidate's outcome, as the leaderboard and the summary need it."""
+    """One candidate's outcome, as the leaderboard and the summary need it.
+
+    ``versus_baselines`` says where the candidate stands against the baselines (the highest
+    one it beats or ties); ``draws`` is the path, in the review's folder, of its primary
+    metric's bootstrap draws, which place it in a tier among the batch.
+    """
 
     name: str
     slug: str
@@ -41,7 +49,7 @@ class CandidateReview:
     primary_value: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
-    tier: str = ""
+    versus_baselines: str = ""
     final: FinalScore | None = None
     rubric_scored: int = 0
     rubric_total: int = 0
@@ -53,6 +61,7 @@ class CandidateReview:
     report: str | None = None
     run_id: str | None = None
     seconds: float = 0.0
+    draws: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class BatchReview:
     higher_is_better: bool
     seconds: float
     similar: list[SimilarPair] = field(default_factory=list)
+    tiers: BatchTiers | None = None
 
     @property
     def failed(self) -> list[CandidateReview]:

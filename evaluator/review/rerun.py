@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 from casekit.errors import InvalidSubmissionError
+from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import DEFAULT_SUBMISSION
 from casekit.instances.instance import Instance
@@ -195,20 +196,10 @@ def remove_abandoned_scratch() -> list[Path]:
             owner = int((scratch / OWNER_FILE).read_text())
         except (OSError, ValueError):
             continue  # not one of ours, or still being made
-        if not _alive(owner):
+        if not atomic.process_alive(owner):
             shutil.rmtree(scratch, ignore_errors=True)
             removed.append(scratch)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float,

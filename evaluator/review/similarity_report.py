@@ -15,8 +15,6 @@ from casekit.files import atomic
 from casekit.review.records import BatchReview
 from casekit.review.similarity import Passage, SimilarPair
 
-START, END = "<!-- casekit:similarity -->", "<!-- /casekit:similarity -->"
-
 
 @dataclass(frozen=True)
 class ReportItem:
@@ -30,7 +28,7 @@ class ReportItem:
 
 def add_to_reports(batch: BatchReview) -> None:
     """Write (or clear) the similarity section of every scored candidate's latest report."""
-    from casekit.outputs.report import render_page
+    from casekit.outputs.report import put_section, render_page
 
     items: dict[str, list[ReportItem]] = defaultdict(list)
     for pair in batch.similar:
@@ -45,9 +43,4 @@ def add_to_reports(batch: BatchReview) -> None:
             continue
         section = render_page("similarity_section.html.j2", who=review.name, items=items[review.slug]) \
             if items[review.slug] else ""
-        html = report.read_text(encoding="utf-8")
-        if START in html:
-            html = html[:html.index(START)] + html[html.index(END) + len(END):]
-        if section:
-            html = html.replace("</body>", f"{START}\n{section}\n{END}\n</body>", 1)
-        atomic.write_text(report, html)
+        atomic.write_text(report, put_section(report.read_text(encoding="utf-8"), "similarity", section))

@@ -10,9 +10,11 @@ down by the case's slices.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from casekit import __version__
@@ -27,6 +29,7 @@ from casekit.metrics.bootstrap import (
     verdict,
 )
 from casekit.scoring.baselines import baseline_scores
+from casekit.scoring.detectable import detectable_difference
 from casekit.scoring.model_scores import ModelScores, score_model
 from casekit.scoring.scorecard import (
     BootstrapSettings,
@@ -42,6 +45,15 @@ from casekit.tasks.base import Task
 Status = Callable[[str], None]
 
 
+@dataclass(frozen=True)
+class ScoredSubmission:
+    """A scorecard and the primary metric's values on the bootstrap resamples, which tier
+    candidates against each other (:mod:`casekit.scoring.tiers`)."""
+
+    card: Scorecard
+    primary_draws: np.ndarray
+
+
 def score_submission(
     instance: Instance,
     submission: Path,
@@ -55,6 +67,25 @@ def score_submission(
     confidence: float = DEFAULT_CONFIDENCE,
     status: Status | None = None,
 ) -> Scorecard:
+    """The scorecard of :func:`score_submission_with_draws` (see it for the parameters)."""
+    return score_submission_with_draws(instance, submission, candidate=candidate, label=label, compare=compare,
+                                       exclude_baseline=exclude_baseline, resamples=resamples, seed=seed,
+                                       confidence=confidence, status=status).card
+
+
+def score_submission_with_draws(
+    instance: Instance,
+    submission: Path,
+    *,
+    candidate: str | None = None,
+    label: str | None = None,
+    compare: bool = True,
+    exclude_baseline: str | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    confidence: float = DEFAULT_CONFIDENCE,
+    status: Status | None = None,
+) -> ScoredSubmission:
     """Check the submission at ``submission`` for ``instance`` and score it.
 
     Parameters
@@ -82,11 +113,9 @@ def score_submission(
     if status:
         status(f"scoring with {resamples:,} bootstrap resamples")
     scores = score_model(task, truth, predictions, resamples=resamples, seed=seed)
-    baselines: dict[str, ModelScores] = {}
-    if compare:
-        baselines = {name: value for name, value in
-                     baseline_scores(instance, resamples=resamples, seed=seed, status=status).items()
-                     if name != exclude_baseline}
+    every_baseline = baseline_scores(instance, resamples=resamples, seed=seed, status=status) if compare else {}
+    baselines: dict[str, ModelScores] = {name: value for name, value in every_baseline.items()
+                                         if name != exclude_baseline}
     ordered = [baseline for baseline in instance.spec.baselines if baseline.name in baselines]
 
     primary = task.primary
@@ -116,7 +145,7 @@ def score_submission(
               for risk in instance.spec.accepted_risks]
 
     bundle = instance.bundle
-    return Scorecard(
+    card = Scorecard(
         case=instance.spec.slug,
         title=instance.spec.title,
         task=instance.spec.task,
@@ -137,7 +166,11 @@ def score_submission(
         bootstrap=BootstrapSettings(resamples, seed, confidence, task.unit),
         slices=slices,
         notes=notes,
+        detectable=detectable_difference(primary.name, instance.spec.baselines,
+                                         {name: value.draws[primary.name] for name, value in every_baseline.items()},
+                                         confidence),
     )
+    return ScoredSubmission(card, scores.draws[primary.name])
 
 
 def _slice_columns(instance: Instance, ids: pd.Index) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from pydantic import ConfigDict, TypeAdapter
 
 from casekit.errors import IntegrityError
+from casekit.scoring.detectable import DetectableDifference
 from casekit.scoring.slices import SliceReport
 from casekit.tasks import task_type
 from casekit.tasks.base import Decision, TaskDetails
@@ -92,7 +93,8 @@ class BootstrapSettings:
 @dataclass(frozen=True)
 class Scorecard:
     """One evaluation: the metrics with intervals, the baselines, the paired comparisons, the
-    task's details and the slices."""
+    task's details, the slices, and the smallest difference the test set can detect (None
+    without the baselines)."""
 
     __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(arbitrary_types_allowed=True)
 
@@ -114,6 +116,7 @@ class Scorecard:
     bootstrap: BootstrapSettings
     slices: SliceReport | None = None
     notes: list[str] = field(default_factory=list)
+    detectable: DetectableDifference | None = None
     schema_version: int = SCHEMA_VERSION
 
     @property

@@ -33,6 +33,7 @@ The contract, in the order the evaluator uses it:
 
 from __future__ import annotations
 
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +47,13 @@ from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseMetric, CaseSpec, MetricSpec
 from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.metrics.bootstrap import ResampledMetrics
-from casekit.submissions.checks import ValidationReport, check_columns, check_ids, read_submission
+from casekit.submissions.checks import (
+    MAX_SUBMISSION_MB_ENV,
+    ValidationReport,
+    check_columns,
+    check_ids,
+    read_submission,
+)
 from casekit.tasks.hostile_files import HostileSubmission, SubmissionRoles
 from casekit.tasks.metric import Metric, MetricDefinition, MetricRegistry
 from casekit.tasks.table_authoring import TableAuthoring
@@ -55,7 +62,8 @@ Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
 DECISION_FILE = "decision.json"
 # A submission answers each test unit in at most this many rows (a ranking's top k, a day's
-# clips); a file far longer is refused before it is parsed (see read_submission).
+# clips); a file far longer is refused before it is parsed (see read_submission), unless the
+# reviewer raised the size cap ($CASEKIT_MAX_SUBMISSION_MB) to read big files whole.
 MAX_ROWS_PER_UNIT = 100
 SMALL_TEST_SET_ROWS = 10_000
 """Where a decision is declared: beside the submission file, so it travels with it."""
@@ -289,8 +297,10 @@ class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     def check_submission(self, path: Path, labels: tuple[str, ...], expected_ids: pd.Index) -> CheckedSubmission:
         """Validate the submission at ``path`` for an instance whose test units are ``expected_ids``."""
         report = ValidationReport(file=path)
-        frame = read_submission(path, report, self.text_columns(),
-                                max_rows=MAX_ROWS_PER_UNIT * len(expected_ids) + SMALL_TEST_SET_ROWS)
+        # A reviewer who raised the size cap asked for big files to be read whole.
+        row_cap = (None if MAX_SUBMISSION_MB_ENV in os.environ
+                   else MAX_ROWS_PER_UNIT * len(expected_ids) + SMALL_TEST_SET_ROWS)
+        frame = read_submission(path, report, self.text_columns(), max_rows=row_cap)
         if frame is None:
             return CheckedSubmission(report, None)
         required, optional = self.submission_columns(labels)
