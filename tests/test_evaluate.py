@@ -113,7 +113,8 @@ def test_baselines_are_logged_once_beside_the_candidate(evaluated, nlbse_project
     casekit("evaluate", nlbse_project, "--no-track", check=True)
     casekit("evaluate", nlbse_project, check=True)
     after = runs_by_role()
-    assert sorted(r.data.tags.get("casekit.baseline") for r in after["baseline"]) == ["lightgbm", "majority", "tfidf_logreg"]
+    baselines = sorted(r.data.tags.get("casekit.baseline") for r in after["baseline"])
+    assert baselines == ["lightgbm", "majority", "tfidf_logreg"]
     assert len(after["candidate"]) == len(before["candidate"]) + 1
 
 
