@@ -25,17 +25,31 @@ from casekit.cases.spec import (
     MetricSpec,
     RemoteFile,
     SliceSpec,
+)
+from casekit.cases.submission_schemas import (
+    BinarySubmission,
+    GenerationSubmission,
+    MulticlassSubmission,
+    RankingSubmission,
+    RegressionSubmission,
+    SelectionSubmission,
     SubmissionSchema,
 )
 
 __all__ = [
     "Baseline",
+    "BinarySubmission",
     "CaseSpec",
     "CaseSpecError",
     "CasekitError",
     "DataSource",
+    "GenerationSubmission",
     "MetricSpec",
+    "MulticlassSubmission",
+    "RankingSubmission",
+    "RegressionSubmission",
     "RemoteFile",
+    "SelectionSubmission",
     "SliceSpec",
     "SubmissionSchema",
     "UnknownCaseError",

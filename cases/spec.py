@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from casekit.cases.errors import CaseSpecError, UnknownCaseError
+from casekit.cases.submission_schemas import SubmissionSchema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,41 +100,6 @@ class MetricSpec:
     def registered_name(self) -> str:
         """The name of the metric in its task's registry (its own name for a case's metric)."""
         return self.metric if isinstance(self.metric, str) else self.name
-
-
-@dataclass(frozen=True)
-class SubmissionSchema:
-    """The columns of a submission file.
-
-    Classification cases name an id column and a label column; they may also accept one
-    probability column per class, named ``probability_prefix + label``, all or none. Ranking
-    cases name the user as the id column, the recommended item as the label column, and its
-    position in the user's list as the ``rank_column``; they may cap the lists at
-    ``max_list_length`` items (the task's own limit otherwise), and name a ``catalogue_table``:
-    the input table whose items are the only ones a list may name, when the test has a catalogue
-    of its own (next week's events, not the past ones). A project's local hold-out then takes its
-    catalogue from the same table of its held-out part. Generation cases name the text column as
-    the label column and cap its length with ``max_text_length``. Regression cases name the column
-    of the predicted number, ``value_column``.
-    """
-
-    id_column: str
-    label_column: str | None = None
-    probability_prefix: str | None = None
-    probabilities_required: bool = False
-    rank_column: str | None = None
-    positive_label: str | None = None
-    """Binary cases: the class whose probability the submission gives, in ``probability_prefix + positive_label``."""
-    max_list_length: int | None = None
-    catalogue_table: str | None = None
-    max_text_length: int | None = None
-    """Generation cases: the most characters a submitted text (in ``label_column``) may have."""
-    value_column: str | None = None
-
-    def probability_columns(self, labels: tuple[str, ...]) -> tuple[str, ...]:
-        if self.probability_prefix is None:
-            return ()
-        return tuple(f"{self.probability_prefix}{label}" for label in labels)
 
 
 @dataclass(frozen=True)
@@ -261,7 +227,8 @@ class Baseline:
 class CaseSpec:
     """Everything the evaluator needs to know about one case.
 
-    ``task`` names a task type of ``casekit.tasks``. ``prepare_ref`` points to
+    ``task`` names a task type of ``casekit.tasks``; ``submission`` is the record of that task
+    type's submission columns (see :mod:`casekit.cases.submission_schemas`). ``prepare_ref`` points to
     ``f(tables, seed) -> PreparedData``; the prepared inputs become the candidate's ``data/``
     files and the answers go to the key store. ``slices`` name the columns the scorecard
     breaks the primary metric down by. ``time_column`` names the column of the training table

@@ -89,12 +89,9 @@ def score_predictions(
     root, bundle = _project(project)
     task = tasks.load_case(bundle.case, bundle.source)
     labels = tuple(bundle.labels)
-    catalogue = task.spec.submission.catalogue_table
-    if inputs is not None and catalogue is not None:
-        if catalogue not in inputs:
-            raise InvalidAnswersError(f"inputs has no table {catalogue!r}, which lists the items the predictions may "
-                                      "name; pass the tables as holdout.split gives them")
-        labels = tuple(inputs[catalogue][task.spec.target].astype(str))
+    held_out = task.held_out_labels(inputs) if inputs is not None else None
+    if held_out is not None:
+        labels = held_out
     columns = task.answer_columns(list(answers.columns))
     missing = [column for column in columns if column not in answers.columns]
     if missing:

@@ -13,7 +13,8 @@ from pydantic import TypeAdapter
 
 from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
-from casekit.cases.spec import MetricSpec, SubmissionSchema
+from casekit.cases.spec import MetricSpec
+from casekit.cases.submission_schemas import GenerationSubmission
 from casekit.tasks.generation import GenerationDetails, as_one_line
 
 CASE = cases.get("incident-titles")
@@ -43,7 +44,7 @@ def test_the_length_ratio_cannot_be_the_primary_metric():
 
 def test_a_generation_case_must_cap_the_text_length():
     with pytest.raises(CaseSpecError, match="max_text_length"):
-        tasks.for_case(replace(CASE, submission=SubmissionSchema(id_column="incident_id", label_column="title")))
+        tasks.for_case(replace(CASE, submission=GenerationSubmission("incident_id", "title", max_text_length=0)))
 
 
 def test_the_answer_key_has_a_row_per_reference_and_ids_keep_their_references_and_inputs():

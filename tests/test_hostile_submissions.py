@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from casekit import cases
 from casekit.cli import app
-from casekit.conformance.hostile import ANSI, MARKUP, SCRIPT, build, roles, ten_million_rows
+from casekit.conformance.hostile import build, corpus, ten_million_rows
 from casekit.conformance.subject import CaseUnderTest
+from casekit.tasks.hostile_files import ANSI, MARKUP, SCRIPT
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,8 @@ RANKED = cases_where(lambda spec: spec.task == "ranking")
 ONE_PER_TASK = list({case.task: case.slug for case in reversed(cases.all())}.values())
 # Submissions with a text column from a closed set (a label, an item id) that candidates write by
 # hand. Free text (a generated title) is any text but a few faults: its own hostile entries check it.
-WITH_TEXT = cases_where(lambda spec: spec.submission.label_column is not None and spec.task != "generation")
+WITH_TEXT = cases_where(lambda spec: getattr(spec.submission, "label_column", None) is not None
+                        or hasattr(spec.submission, "item_column"))
 
 
 @pytest.fixture(scope="module", params=CASES)
@@ -53,7 +55,7 @@ def _check(subject, path):
 
 def test_the_corpus_has_at_least_forty_hostile_files(issued):
     subject, valid = issued
-    assert len(build(valid, *roles(subject.task, subject.instance.labels), task=subject.task.name)) >= 40
+    assert len(corpus(subject.task, valid, subject.instance.labels)) >= 40
 
 
 @pytest.mark.parametrize("issued", RANKED, indirect=True)
@@ -91,7 +93,7 @@ def test_a_file_over_the_size_cap_is_refused_before_it_is_read(issued, tmp_path,
 @pytest.mark.parametrize("issued", WITH_TEXT, indirect=True)
 def test_hostile_text_reaches_the_terminal_inert(issued, tmp_path):
     subject, valid = issued
-    _, text, _ = roles(subject.task, subject.instance.labels)
+    text = subject.task.hostile_roles(subject.instance.labels).text_column
     frame = valid.copy()
     frame.loc[0, text], frame.loc[1, text], frame.loc[2, text] = MARKUP, ANSI, SCRIPT
     path = tmp_path / "hostile.csv"
@@ -120,7 +122,7 @@ def test_hostile_candidate_names_are_escaped_in_the_report_and_terminal(issued, 
 @pytest.mark.parametrize("issued", WITH_TEXT, indirect=True)
 def test_unicode_lookalike_labels_are_named_in_the_message(issued, tmp_path):
     subject, valid = issued
-    _, text, _ = roles(subject.task, subject.instance.labels)
+    text = subject.task.hostile_roles(subject.instance.labels).text_column
     frame = valid.copy()
     lookalike = subject.instance.labels[0].replace("e", "\u0435").replace("a", "\u0430").replace("o", "\u043e")
     frame.loc[0, text] = lookalike + "\u200b"
@@ -138,11 +140,12 @@ def test_the_corpus_runs_through_the_command_line_without_tracebacks(issued, tmp
     # every third file: a process per file cost two seconds of start-up each. The tests above
     # run the command in a real process.
     subject, valid = issued
-    sample = build(valid, *roles(subject.task, subject.instance.labels))[::3]
+    sample = build(valid, subject.task.hostile_roles(subject.instance.labels))[::3]
     runner = CliRunner()
-    for index, (name, payload) in enumerate(sample):
+    for index, entry in enumerate(sample):
+        name = entry.name
         path = tmp_path / f"{index:02d}-{name}.csv"
-        path.write_bytes(payload)
+        path.write_bytes(entry.payload)
         result = runner.invoke(app, ["evaluate", str(subject.project("baseline")), "--submission", str(path),
                                      "--no-track", "--keys-dir", str(subject.keys_dir)],
                                env={"CASEKIT_MAX_SUBMISSION_MB": os.environ.get("CASEKIT_MAX_SUBMISSION_MB", "256"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def checked(overlay, tmp_path_factory) -> tuple[Path, str]:
 
 def test_case_check_passes_every_conformance_check_on_the_regression_case(checked):
     _, output = checked
-    assert "all 9 checks passed" in output
+    assert re.search(r"all \d+ checks passed", output), output
     for check in ("hostile submissions end in a score or a clear error", "baseline starter passes its contract tests",
                   "evaluate scores the run and logs it"):
         assert check in output

@@ -17,7 +17,8 @@ from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.places import DISTANCE
 from casekit.cases.prepared import PreparedData, PrepareError, check_ranking_prepared
-from casekit.cases.spec import AnswerFilter, CaseMetric, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import AnswerFilter, CaseMetric, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import RankingSubmission
 from casekit.errors import InvalidAnswersError
 from casekit.files.geodesy import EARTH_RADIUS_KM
 from casekit.metrics import ranking
@@ -36,7 +37,7 @@ def places_like(**changes) -> tasks.Task:
     """The recommendations case, its items called places, with the extensions the places case uses."""
     fields = {
         "target": "place_id",
-        "submission": SubmissionSchema("user_id", "place_id", rank_column="rank", max_list_length=50),
+        "submission": RankingSubmission("user_id", "place_id", "rank", max_list_length=50),
         "metrics": (
             MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
             MetricSpec("recall_new", "Recall@10 on new", "recall", params={"k": 10, "only": NEW}),
@@ -205,8 +206,8 @@ def test_a_rank_beyond_the_cases_list_length_is_a_problem_naming_it(tmp_path: Pa
 
 
 def test_an_item_outside_the_catalogue_table_names_the_table(tmp_path: Path):
-    spec = replace(RECOMMENDATIONS, submission=SubmissionSchema("user_id", "item_id", rank_column="rank",
-                                                                catalogue_table="test_items"))
+    spec = replace(RECOMMENDATIONS, submission=RankingSubmission("user_id", "item_id", "rank",
+                                                                 catalogue_table="test_items"))
     path = tmp_path / "predictions.csv"
     pd.DataFrame({"user_id": ["u1", "u1"], "item_id": ["a", "past"], "rank": [1, 2]}).to_csv(path, index=False)
     report = tasks.for_case(spec).check_submission(path, ("a", "b"), pd.Index(["u1"])).report

@@ -14,7 +14,8 @@ from sklearn.metrics import mean_pinball_loss, root_mean_squared_error
 
 from casekit import tasks
 from casekit.cases.errors import CaseSpecError
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec
+from casekit.cases.submission_schemas import MulticlassSubmission, RegressionSubmission
 from casekit.tasks.regression import RegressionDetails
 
 
@@ -22,7 +23,8 @@ from casekit.tasks.regression import RegressionDetails
 def spec(tmp_path) -> CaseSpec:
     return CaseSpec(
         slug="delivery-time", title="Delivery time", summary="Hours from order to door.", task="regression",
-        id_column="order_id", target="hours", submission=SubmissionSchema(id_column="order_id", value_column="hours"),
+        id_column="order_id", target="hours",
+        submission=RegressionSubmission(id_column="order_id", value_column="hours"),
         metrics=(MetricSpec("rmse", "RMSE"), MetricSpec("mae", "MAE"), MetricSpec("r2", "R²"),
                  MetricSpec("pinball_90", "Pinball loss (q = 0.9)", "pinball", {"quantile": 0.9})),
         primary_metric="rmse", sources=(DataSource("orders", "orders", "unused:load", synthetic=False),),
@@ -57,9 +59,11 @@ def test_a_quantile_outside_zero_and_one_fails_at_load(spec):
         tasks.for_case(replace(spec, metrics=metrics))
 
 
-def test_a_regression_submission_must_name_its_value_column(spec):
-    with pytest.raises(CaseSpecError, match="value column"):
-        tasks.for_case(replace(spec, submission=SubmissionSchema(id_column="order_id")))
+def test_a_regression_case_declaring_another_tasks_submission_is_refused_naming_the_case(spec):
+    submission = MulticlassSubmission(id_column="order_id", label_column="hours")
+    with pytest.raises(CaseSpecError, match="case 'delivery-time': a regression case declares its submission with "
+                                            "RegressionSubmission, not MulticlassSubmission"):
+        tasks.for_case(replace(spec, submission=submission))
 
 
 def test_values_that_are_not_finite_numbers_are_named_with_the_row_the_id_and_the_column(spec, answers, tmp_path):

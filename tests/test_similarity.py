@@ -23,7 +23,6 @@ from casekit.review.similarity import (
     CODE_THRESHOLD,
     PREDICTION_THRESHOLD,
     Entrant,
-    PredictionColumns,
     boilerplate,
     compare_predictions,
     similar_pairs,
@@ -113,8 +112,7 @@ def predictions(nlbse_instance, nlbse_baselines, tmp_path_factory):
     copy = tmp_path_factory.mktemp("planted") / "copy.csv"
     strong.to_csv(copy, index=False)
     files["planted"] = copy
-    columns = PredictionColumns("ticket_id", "category", label_column="category")
-    return compare_predictions(files, nlbse_instance.key.answers, columns)
+    return compare_predictions(files, nlbse_instance.key.answers, nlbse_instance.task)
 
 
 def test_a_planted_copy_of_predictions_is_flagged(predictions):

@@ -11,7 +11,8 @@ import pytest
 from sklearn.metrics import log_loss, roc_auc_score
 
 from casekit import cases, tasks
-from casekit.cases.spec import MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import BinarySubmission
 from casekit.metrics.bootstrap import bootstrap_metrics, percentile_interval
 from casekit.metrics.classification import weighted_roc_auc
 from casekit.metrics.ranking import RelevantSets, hit_matrix, ndcg_at_k
@@ -25,7 +26,7 @@ SPEC = replace(
     cases.get("tickets"),
     task="binary",
     id_column="post_id",
-    submission=SubmissionSchema("post_id", probability_prefix="prob_", positive_label="fake"),
+    submission=BinarySubmission("post_id", probability_prefix="prob_", positive_label="fake"),
     metrics=(MetricSpec("roc_auc", "ROC-AUC"), MetricSpec("log_loss", "Log loss")),
     primary_metric="roc_auc",
     slices=(SliceSpec("source", "Source", min_rows=100),),

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from casekit.cases.events.meetup import DATASET as MEETUP_DATASET
 from casekit.cases.events.meetup import FILES as MEETUP_FILES
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import RankingSubmission
 
 CASE = CaseSpec(
     slug="events",
@@ -15,8 +16,8 @@ CASE = CaseSpec(
     task="ranking",
     id_column="user_id",
     target="event_id",
-    submission=SubmissionSchema(id_column="user_id", label_column="event_id", rank_column="rank",
-                                max_list_length=50, catalogue_table="test_events"),
+    submission=RankingSubmission(user_column="user_id", item_column="event_id", rank_column="rank",
+                                 max_list_length=50, catalogue_table="test_events"),
     metrics=(
         MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
         MetricSpec("map_at_10", "MAP@10", "map", params={"k": 10}),

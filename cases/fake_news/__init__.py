@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from casekit.cases.fake_news import liar
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import BinarySubmission, MulticlassSubmission
 
 LIAR_LICENCE = (
     "Research use only (the LIAR README: \"You are allowed to use this dataset for research purposes "
@@ -38,8 +39,7 @@ CASE = CaseSpec(
     task="binary",
     id_column="post_id",
     target="label",
-    submission=SubmissionSchema(id_column="post_id", probability_prefix="prob_", positive_label="fake",
-                                probabilities_required=True),
+    submission=BinarySubmission(id_column="post_id", probability_prefix="prob_", positive_label="fake"),
     metrics=(
         MetricSpec("roc_auc", "ROC-AUC"),
         MetricSpec("pr_auc", "PR-AUC (average precision)"),
@@ -64,8 +64,8 @@ CASE = CaseSpec(
             description="LIAR: 12.8k PolitiFact statements, binary (pants-fire, false, barely-true = fake).",
             overrides={
                 "id_column": "statement_id",
-                "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
-                                               positive_label="fake", probabilities_required=True),
+                "submission": BinarySubmission(id_column="statement_id", probability_prefix="prob_",
+                                               positive_label="fake"),
                 "prepare_ref": "casekit.cases.fake_news.prepare:prepare_liar",
                 "slices": LIAR_SLICES,
                 "time_column": None,
@@ -78,8 +78,8 @@ CASE = CaseSpec(
             overrides={
                 "task": "multiclass",
                 "id_column": "statement_id",
-                "submission": SubmissionSchema(id_column="statement_id", probability_prefix="prob_",
-                                               probabilities_required=True),
+                "submission": MulticlassSubmission(id_column="statement_id", probability_prefix="prob_",
+                                                   probabilities_required=True),
                 "metrics": (
                     MetricSpec("macro_f1", "Macro-F1"),
                     MetricSpec("accuracy", "Accuracy"),

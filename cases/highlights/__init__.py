@@ -6,7 +6,8 @@ from pathlib import Path
 
 from casekit.cases.highlights.qvhighlights import DATASET as QVHIGHLIGHTS_DATASET
 from casekit.cases.highlights.qvhighlights import FILES as QVHIGHLIGHTS_FILES
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import SelectionSubmission
 
 SELECTION_METRICS = (
     MetricSpec("f1_mean", "F1 (mean over editors)", "f1", params={"over_editors": "mean"}),
@@ -23,7 +24,7 @@ CASE = CaseSpec(
     task="selection",
     id_column="day_id",
     target="importance",
-    submission=SubmissionSchema(id_column="day_id", label_column="segment_id"),
+    submission=SelectionSubmission(group_column="day_id", item_column="segment_id"),
     metrics=SELECTION_METRICS,
     primary_metric="f1_mean",
     sources=(
@@ -50,7 +51,7 @@ CASE = CaseSpec(
                       "Videos via Natural Language Queries. NeurIPS 2021. arXiv:2107.09609"),
             overrides={
                 "id_column": "query_id",
-                "submission": SubmissionSchema(id_column="query_id", label_column="clip_id"),
+                "submission": SelectionSubmission(group_column="query_id", item_column="clip_id"),
                 "metrics": (
                     *SELECTION_METRICS,
                     MetricSpec("hl_map_very_good", "HL-mAP (Very Good)", "highlight_map", params={"min_score": 4}),

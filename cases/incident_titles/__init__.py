@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from casekit.cases.incident_titles import aeslc, identifiers
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import GenerationSubmission
 
 MAX_TITLE_LENGTH = 150
 
@@ -31,7 +32,7 @@ CASE = CaseSpec(
     task="generation",
     id_column="incident_id",
     target="title",
-    submission=SubmissionSchema(id_column="incident_id", label_column="title", max_text_length=MAX_TITLE_LENGTH),
+    submission=GenerationSubmission(id_column="incident_id", text_column="title", max_text_length=MAX_TITLE_LENGTH),
     metrics=_metrics(identifiers.INCIDENT_INPUTS, identifiers.INCIDENT_PATTERNS, "services, versions, error codes"),
     primary_metric="rouge_l",
     sources=(
@@ -60,8 +61,8 @@ CASE = CaseSpec(
             overrides={
                 "id_column": "email_id",
                 "target": "subject",
-                "submission": SubmissionSchema(id_column="email_id", label_column="subject",
-                                               max_text_length=MAX_TITLE_LENGTH),
+                "submission": GenerationSubmission(id_column="email_id", text_column="subject",
+                                                   max_text_length=MAX_TITLE_LENGTH),
                 "metrics": _metrics(identifiers.EMAIL_INPUTS, identifiers.EMAIL_PATTERNS, "numbers, acronyms"),
                 "prepare_ref": "casekit.cases.incident_titles.prepare:prepare_emails",
                 "baselines": (

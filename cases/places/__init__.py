@@ -14,8 +14,8 @@ from casekit.cases.spec import (
     DataSource,
     MetricSpec,
     SliceSpec,
-    SubmissionSchema,
 )
+from casekit.cases.submission_schemas import RankingSubmission
 
 # The places case's own diagnostic: the median distance between where a user asked from and
 # the places of their top k (see casekit.cases.places.distance).
@@ -35,7 +35,7 @@ CASE = CaseSpec(
     task="ranking",
     id_column="user_id",
     target="place_id",
-    submission=SubmissionSchema(id_column="user_id", label_column="place_id", rank_column="rank", max_list_length=50),
+    submission=RankingSubmission(user_column="user_id", item_column="place_id", rank_column="rank", max_list_length=50),
     metrics=(
         MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
         # The business wants discovery: recall on the places new to the user is a headline

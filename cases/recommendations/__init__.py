@@ -6,7 +6,8 @@ from pathlib import Path
 
 from casekit.cases.recommendations.movielens import DATASET as MOVIELENS_DATASET
 from casekit.cases.recommendations.movielens import FILES as MOVIELENS_FILES
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SliceSpec
+from casekit.cases.submission_schemas import RankingSubmission
 
 CASE = CaseSpec(
     slug="recommendations",
@@ -15,7 +16,7 @@ CASE = CaseSpec(
     task="ranking",
     id_column="user_id",
     target="item_id",
-    submission=SubmissionSchema(id_column="user_id", label_column="item_id", rank_column="rank"),
+    submission=RankingSubmission(user_column="user_id", item_column="item_id", rank_column="rank"),
     metrics=(
         MetricSpec("ndcg_at_10", "NDCG@10", "ndcg", params={"k": 10}),
         MetricSpec("map_at_10", "MAP@10", "map", params={"k": 10}),

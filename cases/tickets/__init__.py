@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource, MetricSpec
+from casekit.cases.submission_schemas import MulticlassSubmission
 from casekit.cases.tickets.nlbse24 import DATASET as NLBSE24_DATASET
 from casekit.cases.tickets.nlbse24 import FILES as NLBSE24_FILES
 
@@ -15,7 +16,7 @@ CASE = CaseSpec(
     task="multiclass",
     id_column="ticket_id",
     target="category",
-    submission=SubmissionSchema(id_column="ticket_id", label_column="category", probability_prefix="proba_"),
+    submission=MulticlassSubmission(id_column="ticket_id", label_column="category", probability_prefix="proba_"),
     metrics=(
         MetricSpec("macro_f1", "Macro-F1"),
         MetricSpec("accuracy", "Accuracy"),

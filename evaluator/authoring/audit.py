@@ -49,6 +49,7 @@ from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from threadpoolctl import threadpool_limits
 
+from casekit import tasks
 from casekit.authoring.profile import ColumnKind, TableProfile
 from casekit.cases.table_split import TableSplit, label_text
 
@@ -170,7 +171,7 @@ def _target_findings(table: pd.DataFrame, profile: TableProfile, plan: AuditPlan
             f"{len(rare)} class(es) with fewer than {MIN_CLASS_ROWS} rows: {shown}; the test set would hold about "
             f"{max(round(rare[0][1] * plan.split.test_size), 0)} row(s) of the rarest, too few to score it",
             f"merge rare classes, add rows, or pass --accept-risk {target.name}"))
-    if target.task == "regression" and target.stats.get("distinct", 99) < 5:
+    if not target.classification and target.stats.get("distinct", 99) < 5:
         findings.append(Finding(
             "few target values", target.name, "warning",
             f"the numeric target has only {int(target.stats['distinct'])} distinct values",
@@ -271,7 +272,7 @@ def _single_column_findings(rows: pd.DataFrame, plan: AuditPlan) -> list[Finding
 
 def single_column_score(values: pd.Series, target: pd.Series, kind: ColumnKind, task: str) -> float | None:
     """The cross-validated score of a model that sees ``values`` alone (ROC-AUC or R²)."""
-    classification = task != "regression"
+    classification = tasks.table_authoring(task).classification
     model = _one_column_model(values, kind, classification)
     if model is None:
         return None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ from casekit.authoring.drill_plan import starter_plan
 from casekit.authoring.metric_choice import MetricChoice, choose_metrics
 from casekit.authoring.profile import ColumnKind, TableProfile, TaskName, profile_table, typed_table
 from casekit.authoring.table import TableError, read_table
-from casekit.cases.spec import Baseline, CaseSpec, DataSource, SubmissionSchema
+from casekit.cases.spec import Baseline, CaseSpec, DataSource
+from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.cases.table_baselines import ColumnRoles
 from casekit.cases.table_split import TableSplit
 from casekit.drill.plan import PLAN_FILE
@@ -39,6 +40,7 @@ from casekit.files import atomic
 from casekit.files.fingerprint import sha256_file
 from casekit.review import gold
 from casekit.review.rubric import GENERIC_RUBRIC, load_case_rubric
+from casekit.tasks.table_authoring import TableAuthoring
 from casekit.version import __version__
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -331,19 +333,17 @@ class _Declaration:
         return self.profile.target.task
 
     @property
+    def authoring(self) -> TableAuthoring[Any]:
+        """What the task type declares for a case made from a table."""
+        return tasks.table_authoring(self.task)
+
+    @property
     def submission(self) -> SubmissionSchema:
-        target, id_column = self.options.target, self.split.id_column
-        if self.task == "binary":
-            return SubmissionSchema(id_column=id_column, probability_prefix=files.PROBABILITY_PREFIX["binary"],
-                                    positive_label=self.profile.target.positive_label, probabilities_required=True)
-        if self.task == "multiclass":
-            return SubmissionSchema(id_column=id_column, label_column=target,
-                                    probability_prefix=files.PROBABILITY_PREFIX["multiclass"])
-        return SubmissionSchema(id_column=id_column, value_column=target)
+        return self.authoring.submission(self.split.id_column, self.profile.target)
 
     @property
     def baselines(self) -> list[dict[str, str]]:
-        classification = self.task != "regression"
+        classification = self.authoring.classification
         linear = "Logistic regression" if classification else "Ridge regression"
         return [
             {"name": "prior" if classification else "mean", "tier": "trivial", "method": "trivial",
@@ -393,11 +393,8 @@ class _Declaration:
         """The spec module's source."""
         literal = files.literal
         submission = self.submission
-        fields = {"id_column": submission.id_column, "label_column": submission.label_column,
-                  "probability_prefix": submission.probability_prefix, "positive_label": submission.positive_label,
-                  "probabilities_required": submission.probabilities_required,
-                  "value_column": submission.value_column}
-        given = ", ".join(f"{name}={value!r}" for name, value in fields.items() if value not in (None, False))
+        values = {field.name: getattr(submission, field.name) for field in fields(submission)}  # type: ignore[arg-type]
+        given = ", ".join(f"{name}={value!r}" for name, value in values.items() if value not in (None, False))
         return files.spec_module({
             "title": self.title, "source_name": self.options.table.name, "slug": self.options.slug,
             "table_file": literal(files.TABLE_FILE), "table_sha256": literal(table_sha256),
@@ -408,7 +405,8 @@ class _Declaration:
             "id_prefix": literal(self.split.id_prefix), "task": literal(self.task),
             **{role: literal(getattr(self.roles, role)) for role in ("numeric", "categorical", "text", "datetime")},
             "slug_literal": literal(self.options.slug), "title_literal": literal(self.title),
-            "summary": literal(self.summary), "submission": f"SubmissionSchema({given})",
+            "summary": literal(self.summary), "submission_type": type(submission).__name__,
+            "submission": f"{type(submission).__name__}({given})",
             "metrics": [f"MetricSpec({metric.name!r}, {metric.title!r})" for metric in self.choice.metrics],
             "primary": literal(self.choice.primary), "source_description": literal(self.source_description),
             "licence": literal("TODO(author): the data's licence"),
@@ -454,17 +452,8 @@ def _brief(declaration: _Declaration, spec: CaseSpec, *, rows: int, train_rows: 
                for column in profile.columns if column.name in split.features]
     classes = [(label, count, f"{count / max(rows - target.missing, 1):.1%}") for label, count in target.classes]
     stats = {name: f"{value:,.4g}" if name != "skewness" else f"{value:+.2f}" for name, value in target.stats.items()}
-    others = [metric for metric in choice.metrics if metric.name != choice.primary]
-    if declaration.task == "binary":
-        at_threshold = {"precision", "recall", "f1"}
-        others_text = (", ".join(m.title for m in others if m.name not in at_threshold) + " of the probabilities; "
-                       + ", ".join(m.title.replace(" at the threshold", "") for m in others if m.name in at_threshold)
-                       + " at your declared threshold")
-    elif declaration.task == "multiclass":
-        others_text = (", ".join(m.title for m in others if m.name != "log_loss")
-                       + "; if you send probabilities, log loss")
-    else:
-        others_text = ", ".join(m.title for m in others)
+    others_text = declaration.authoring.other_metrics(
+        [metric for metric in choice.metrics if metric.name != choice.primary])
     positive = target.positive_label
     positive_sentence = (f" The positive class is `{positive}`: the submission gives the probability of it."
                          if positive is not None else "")
@@ -513,12 +502,6 @@ def _example(declaration: _Declaration) -> str:
     """A two-row example submission: made-up ids, plausible values."""
     schema = declaration.submission
     ids = [f"{declaration.split.id_prefix}0a1b2c3d4e", f"{declaration.split.id_prefix}0a9f8e7d6c"]
-    target = declaration.profile.target
-    if declaration.task == "binary":
-        column, values = f"{schema.probability_prefix}{schema.positive_label}", ["0.83", "0.07"]
-    elif declaration.task == "multiclass":
-        column, values = str(schema.label_column), [label for label, _ in target.classes[:2]]
-    else:
-        column, values = str(schema.value_column), [f"{target.stats['median']:.6g}", f"{target.stats['p95']:.6g}"]
+    column, values = declaration.authoring.example(schema, declaration.profile.target)
     frame = pd.DataFrame({schema.id_column: ids, column: values})
     return frame.to_csv(index=False, lineterminator="\n").strip()

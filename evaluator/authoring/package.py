@@ -24,6 +24,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from casekit import tasks
 from casekit.cases.spec import CaseSpec
 from casekit.cases.table_baselines import ColumnRoles
 
@@ -33,7 +34,6 @@ RUBRIC_FILE = "rubric.toml"
 RECORD_FILE = "authoring.json"
 AUDIT_FILE = "audit.md"
 STARTER_DIR = Path("starter") / "baseline"
-PROBABILITY_PREFIX = {"binary": "prob_", "multiclass": "proba_"}
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,11 @@ def spec_module(context: dict[str, Any]) -> str:
 
 
 def starter_files(spec: CaseSpec, columns: ColumnRoles) -> dict[str, str]:
-    """The baseline starter's stages for ``spec``, by file name."""
+    """The baseline starter's stages for ``spec``, by file name (the predict stage is the task type's)."""
     templates = environment()
     lists = {role: _python_list(getattr(columns, role)) for role in ("numeric", "categorical", "text", "datetime")}
-    classification = spec.task != "regression"
+    authoring = tasks.table_authoring(spec.task)
+    classification = authoring.classification
     model = {
         "model_title": "logistic regression" if classification else "ridge regression",
         "model_class": "LogisticRegression" if classification else "RidgeCV",
@@ -79,18 +80,11 @@ def starter_files(spec: CaseSpec, columns: ColumnRoles) -> dict[str, str]:
                        else "RidgeCV(alphas=(0.1, 1.0, 10.0, 100.0, 1000.0), cv=3)"),
         "target_type": "str" if classification else "float",
     }
-    schema = spec.submission
-    by_task: dict[str, dict[str, str]] = {
-        "binary": {"positive": repr(schema.positive_label),
-                   "column": repr(f"{schema.probability_prefix}{schema.positive_label}")},
-        "multiclass": {"prefix": str(schema.probability_prefix)},
-        "regression": {"column": repr(schema.value_column)},
-    }
-    predict = by_task[spec.task]
     files = {
         "features.py": templates.get_template("features.py.j2").render(**lists),
         "train.py": templates.get_template("train.py.j2").render(**model),
-        "predict.py": templates.get_template(f"predict_{spec.task}.py.j2").render(**predict),
+        "predict.py": templates.from_string(authoring.predict_template).render(
+            **authoring.predict_context(spec.submission)),
     }
     return {name: _raw_if_needed(text) for name, text in files.items()}
 

@@ -29,6 +29,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from casekit import tasks
 from casekit.authoring.table import TableError
 from casekit.cases.table_split import label_text
 
@@ -76,7 +77,8 @@ class TargetProfile:
 
     @property
     def classification(self) -> bool:
-        return self.task != "regression"
+        """Whether the target is a class (its task type says), rather than a number."""
+        return tasks.table_authoring(self.task).classification
 
 
 @dataclass(frozen=True)

@@ -292,16 +292,16 @@ def hostile_submissions_end_in_a_score_or_a_clear_error(subject: CaseUnderTest) 
     """Every hostile submission ends in a score or a clear error, never a crash."""
     instance, task = subject.instance, subject.task
     valid = subject.sample_submission()
-    corpus = hostile.build(valid, *hostile.roles(task, instance.labels), task=task.name)
-    expected = hostile.TASK_EXPECTED.get(task.name, {})
+    corpus = hostile.corpus(task, valid, instance.labels)
+    expected = {entry.name: entry.expected for entry in corpus if entry.expected is not None}
     outcomes: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="casekit-hostile-") as scratch:
-        for index, (name, payload) in enumerate(corpus):
+        for index, entry in enumerate(corpus):
             folder = Path(scratch) / f"{index:03d}"
             folder.mkdir()
             path = folder / "predictions.csv"
-            path.write_bytes(payload)
-            outcomes[name] = _outcome(subject, path)
+            path.write_bytes(entry.payload)
+            outcomes[entry.name] = _outcome(subject, path)
         for name, payload in hostile.decision_files() if task.default_decision else []:
             folder = Path(scratch) / name
             folder.mkdir()

@@ -104,6 +104,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         for scratch in remove_abandoned_scratch():
             say(f"removed {scratch}, left by a re-run that was killed")
     inputs = [parse_input(argument) for argument in arguments]
+    if cluster.address:  # the workers are elsewhere: unpacked packs must be where they can read them
+        output.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
@@ -338,10 +340,11 @@ def _check_output(output: Path) -> None:
     if output.is_dir() and any(output.iterdir()) and not earlier:
         raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
                          f"choose another -o")
-    # Found now, not after the baselines are trained and the candidates scored.
+    # Found now, not after the baselines are trained and the candidates scored; and nothing is
+    # left behind if the inputs are refused: the probe goes where the folder would be made.
+    existing = next(folder for folder in (output, *output.parents) if folder.exists())
     try:
-        output.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=output, prefix=".casekit-write-probe-"):
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".casekit-write-probe-"):
             pass
     except OSError as error:
         raise UsageError(f"cannot write the review into {output} ({error.strerror or error}); "

@@ -21,16 +21,15 @@ A pair's code similarity is the larger of the two shares of each candidate's own
 code and added their own still scores high on the copied side.
 
 **Predictions.** Two candidates who share code, or predictions, agree on test rows more than
-their scores imply. For a label per row, the agreement expected of two independent
-candidates with these scores is taken from each one's confusion matrix (the chance that both
-give the same label to a row of true class ``y``, summed over labels); the similarity is
-Cohen's-kappa-like excess agreement ``(observed - expected) / (1 - expected)``: 0 for
-candidates as alike as their scores make them, 1 for identical predictions. For a
-probability per row (binary cases), it is the correlation of the two candidates' errors
-``p - y``, which independent models keep well below 1. Two candidates who both kept the
-baseline starter agree as much as either does with the baseline it is: a pair is flagged on
-predictions only when it agrees more with each other than both do with any one baseline.
-Ranked lists are not compared (their overlap is dominated by popular items).
+their scores imply. The task type says how its predictions are compared
+(:meth:`~casekit.tasks.base.Task.prediction_comparison`): for a label per row, the excess
+agreement beyond what each candidate's confusion matrix implies; for a probability per row
+(binary cases), the correlation of the two candidates' errors ``p - y`` (see
+:mod:`casekit.metrics.agreement`): 0 for candidates as alike as their scores make them, 1 for
+identical predictions. Two candidates who both kept the baseline starter agree as much as
+either does with the baseline it is: a pair is flagged on predictions only when it agrees more
+with each other than both do with any one baseline. Ranked lists, selections, texts and numbers
+are compared by code only (a list's overlap is dominated by popular items).
 
 Thresholds were set on the planted copies and honest pairs of the test suite (the README
 gives the figures).
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from casekit.instances.instance import Instance
     from casekit.review.candidates import Candidate
     from casekit.review.records import CandidateReview
+    from casekit.tasks.base import Task
 
 CODE_THRESHOLD = 0.5
 PREDICTION_THRESHOLD = 0.75
@@ -221,65 +221,23 @@ def _passages(document: CodeDocument, slices) -> list[Passage]:
     return [Passage(*document.locate(int(start), int(end))) for start, end in sorted(longest)]
 
 
-def label_agreement(a: np.ndarray, b: np.ndarray, truth: np.ndarray) -> float:
-    """Agreement of two label vectors beyond what their confusion matrices imply (1 = identical)."""
-    observed = float(np.mean(a == b))
-    expected = 0.0
-    for label in np.unique(truth):
-        rows = truth == label
-        share = rows.mean()
-        labels_a, counts_a = np.unique(a[rows], return_counts=True)
-        given_a = dict(zip(labels_a, counts_a / rows.sum(), strict=True))
-        labels_b, counts_b = np.unique(b[rows], return_counts=True)
-        expected += share * sum(given_a.get(value, 0.0) * count / rows.sum()
-                                for value, count in zip(labels_b, counts_b, strict=True))
-    if expected >= 1.0:
-        return 1.0 if observed >= 1.0 else 0.0
-    return (observed - expected) / (1.0 - expected)
-
-
-def error_correlation(a: np.ndarray, b: np.ndarray, truth: np.ndarray) -> float:
-    """The correlation of two probability vectors' errors ``p - y`` (1 = identical errors)."""
-    errors_a, errors_b = a - truth, b - truth
-    if errors_a.std() == 0 or errors_b.std() == 0:
-        return 1.0 if np.allclose(errors_a, errors_b) else 0.0
-    return float(np.corrcoef(errors_a, errors_b)[0, 1])
-
-
-@dataclass(frozen=True)
-class PredictionColumns:
-    """Where a submission's predictions are, and how to compare them."""
-
-    id_column: str
-    target: str
-    label_column: str | None = None
-    probability_column: str | None = None
-    positive_label: str | None = None
-
-
-def compare_predictions(files: dict[str, Path], answers, columns: PredictionColumns) -> dict[tuple[str, str], float]:
-    """The prediction similarity of every pair of ``files`` (valid submissions, keyed by slug)."""
+def compare_predictions(files: dict[str, Path], answers, task: Task) -> dict[tuple[str, str], float]:
+    """The prediction similarity of every pair of ``files`` (valid submissions of ``task``'s case,
+    keyed by slug), as the task compares predictions; none when it compares them by code only."""
     import pandas as pd
 
-    column = columns.label_column or columns.probability_column
-    if column is None:
+    comparison = task.prediction_comparison()
+    if comparison is None:
         return {}
-    truth = answers.set_index(answers[columns.id_column].astype(str))[columns.target].astype(str)
+    id_column, column = task.schema.id_column, comparison.column
+    key = answers[task.spec.id_column].astype(str)
+    truth = answers.set_index(key)[task.spec.target].astype(str)
     vectors = {}
     for slug, path in files.items():
-        frame = pd.read_csv(path, dtype={columns.id_column: str}, usecols=[columns.id_column, column])
-        vectors[slug] = frame.set_index(columns.id_column)[column].reindex(truth.index)
-    if columns.label_column:
-        labels = truth.to_numpy()
-
-        def compare(x: pd.Series, y: pd.Series) -> float:
-            return label_agreement(x.astype(str).to_numpy(), y.astype(str).to_numpy(), labels)
-    else:
-        positive = (truth == columns.positive_label).astype(float).to_numpy()
-
-        def compare(x: pd.Series, y: pd.Series) -> float:
-            return error_correlation(x.astype(float).to_numpy(), y.astype(float).to_numpy(), positive)
-    return {(a, b): float(compare(vectors[a], vectors[b])) for a, b in itertools.combinations(sorted(vectors), 2)}
+        frame = pd.read_csv(path, dtype={id_column: str}, usecols=[id_column, column])
+        vectors[slug] = frame.set_index(id_column)[column].reindex(truth.index)
+    return {(a, b): float(comparison.similarity(vectors[a], vectors[b], truth))
+            for a, b in itertools.combinations(sorted(vectors), 2)}
 
 
 def similar_pairs(entrants: list[Entrant], given: list[str], predictions: dict[tuple[str, str], float],
@@ -317,18 +275,12 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
     entrants = [Entrant(candidate.name, candidate.slug, candidate.code) for candidate in candidates]
     scores: dict[tuple[str, str], float] = {}
     references: tuple[str, ...] = ()
-    schema = spec.submission
-    # Predictions are compared answer by answer: a task with one label or probability per test
-    # row (multiclass, binary); lists, selections, texts and numbers are compared by code only.
-    if instance is not None and spec.task in ("multiclass", "binary"):
+    if instance is not None and instance.task.prediction_comparison() is not None:
         files = {candidate.slug: candidate.submission
                  for candidate, review in zip(candidates, reviews, strict=True) if review.status == "scored"}
         for item in ensure_baselines(instance):
             files[f"baseline: {item.baseline.name}"] = item.path
             references += (f"baseline: {item.baseline.name}",)
-        positive = schema.positive_label
-        columns = PredictionColumns(spec.id_column, spec.target, schema.label_column,
-                                    f"{schema.probability_prefix}{positive}" if positive else None, positive)
-        scores = compare_predictions(files, instance.key.answers, columns)
+        scores = compare_predictions(files, instance.key.answers, instance.task)
     return similar_pairs(entrants, boilerplate(spec.slug, instance.bundle.source if instance else None), scores,
                          references)

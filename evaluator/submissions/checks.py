@@ -16,7 +16,7 @@ import io
 import os
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,8 @@ import pandas as pd
 MAX_SUBMISSION_MB_ENV = "CASEKIT_MAX_SUBMISSION_MB"
 DEFAULT_MAX_SUBMISSION_MB = 256
 EXAMPLES_PER_PROBLEM = 5
+MISSING_MARKERS = frozenset({"nan", "none", "null", "na", "n/a"})
+"""The words a cell says it holds no value with (read stripped and lower-cased)."""
 MAX_PROBLEMS = 60
 # A submission has a handful of columns; a header far wider is refused before any row is parsed
 # (a million-column header once ran for minutes).
@@ -259,6 +261,23 @@ def add_row_problems(
         rest = flagged.size - EXAMPLES_PER_PROBLEM
         _append(report, Problem(code, f"{report.file.name}: ... and {rest:,} more row(s) with the same problem "
                                       f"({code.replace('_', ' ')}) in column '{column}'", column=column))
+
+
+def row_locator(name: str, ids: pd.Series, column: str, *, unit: str,
+                show: Callable[[object], str] = repr) -> Callable[[int], str]:
+    """Where a problem sits, for its message: the file, the 1-based row, the unit it answers and
+    the column, e.g. ``predictions.csv: row 3 (ticket_id='T-1'), column 'proba_bug'``.
+
+    ``unit`` introduces the row's id (``"ticket_id="``, or ``"user "`` for ``(user 'u1')``) and
+    ``show`` words it (a shortened quote where a hostile id could flood the message).
+    """
+    return lambda row: f"{name}: row {row} ({unit}{show(ids.iloc[row - 1])}), column '{column}'"
+
+
+def missing_cells(cells: pd.Series) -> np.ndarray:
+    """Which cells hold no value: empty or blank, or a marker of :data:`MISSING_MARKERS` (as text)."""
+    words = cells.astype(str).str.strip().str.lower()
+    return ((words == "") | words.isin(MISSING_MARKERS)).to_numpy(dtype=bool)
 
 
 def suspicious_characters(value: object) -> str:

@@ -9,11 +9,13 @@ registry; everything in the evaluator that scores goes through them.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import Any
 
 from casekit import cases
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseSpec
 from casekit.tasks.base import Task
+from casekit.tasks.table_authoring import TableAuthoring
 
 TASK_TYPES = {
     "multiclass": "casekit.tasks.multiclass:MulticlassTask",
@@ -33,6 +35,15 @@ def task_type(name: str) -> type[Task]:
         raise CaseSpecError(f"no task type {name!r}; the task types are: {', '.join(sorted(TASK_TYPES))}") from None
     cls: type[Task] = getattr(import_module(module), attribute)
     return cls
+
+
+def table_authoring(name: str) -> TableAuthoring[Any]:
+    """How a case of the task type called ``name`` is made from a table."""
+    authoring = task_type(name).table_authoring
+    if authoring is None:
+        able = [other for other in sorted(TASK_TYPES) if task_type(other).table_authoring is not None]
+        raise CaseSpecError(f"a {name} case cannot be made from a table; the task types that can: {', '.join(able)}")
+    return authoring
 
 
 def for_case(spec: CaseSpec) -> Task:

@@ -2,8 +2,9 @@
 any case of it.
 
 A task type (multiclass, binary, ranking, ...) is a subclass of :class:`Task`; an instance of it
-is bound to one case spec. Binding resolves the case's metrics against the task's
-:class:`MetricRegistry` and checks the submission schema, and fails with
+is bound to one case spec. Binding checks that the case declares its submission
+with the record the task type reads (:attr:`Task.schema_type`), resolves the case's metrics
+against the task's :class:`MetricRegistry` and checks the rest of the spec, and fails with
 :class:`~casekit.cases.errors.CaseSpecError` naming the case, the metric or parameter, and what exists:
 a case that names a metric that does not exist, or passes a parameter that a metric does not
 take, fails when it is loaded, never silently when it is scored.
@@ -22,14 +23,19 @@ The contract, in the order the evaluator uses it:
    :mod:`casekit.metrics.bootstrap`);
 4. **details**: what the report shows beyond the metrics, as a typed record
    (:class:`TaskDetails`) that renders its own tables and figures and survives a JSON round trip;
-5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's.
+5. **producing** well-formed submissions: the sample one in ``data/``, and a baseline's;
+6. **hostile submissions** particular to its format, each with the outcome it must end in, for
+   the conformance suite (:meth:`Task.hostile_submissions`);
+7. **comparing** two candidates' predictions, for a review (:meth:`Task.prediction_comparison`);
+8. **authoring**: what ``casekit case new`` needs to make a case of it from a table
+   (:attr:`Task.table_authoring`, see :mod:`casekit.tasks.table_authoring`), if it can.
 """
 
 from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -39,6 +45,7 @@ import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseMetric, CaseSpec, MetricSpec
+from casekit.cases.submission_schemas import SubmissionSchema
 from casekit.metrics.bootstrap import ResampledMetrics
 from casekit.submissions.checks import (
     MAX_SUBMISSION_MB_ENV,
@@ -47,7 +54,9 @@ from casekit.submissions.checks import (
     check_ids,
     read_submission,
 )
+from casekit.tasks.hostile_files import HostileSubmission, SubmissionRoles
 from casekit.tasks.metric import Metric, MetricDefinition, MetricRegistry
+from casekit.tasks.table_authoring import TableAuthoring
 
 Decision = dict[str, float]
 """What a candidate declares beside a submission (the binary task's ``{"threshold": 0.35}``)."""
@@ -95,6 +104,7 @@ class AnswerUnits(Truth, Protocol):
         ...
 
 
+SchemaT = TypeVar("SchemaT", bound=SubmissionSchema)
 TruthT = TypeVar("TruthT", bound=Truth)
 PredictionsT = TypeVar("PredictionsT", bound=Units)
 
@@ -125,6 +135,21 @@ class TaskDetails(ABC):
 
 
 @dataclass(frozen=True)
+class PredictionComparison:
+    """How two candidates' predictions of a case are compared, answer by answer (a review flags
+    pairs who agree more than their scores imply).
+
+    ``column`` is the submission column holding one prediction per test row; ``similarity(a,
+    b, truth)`` takes two such columns and the answer key's targets, aligned row by row, as
+    text (a missing prediction is NaN), and gives 1 for identical predictions and about 0 for
+    two independent candidates with these scores.
+    """
+
+    column: str
+    similarity: Callable[[pd.Series, pd.Series, pd.Series], float]
+
+
+@dataclass(frozen=True)
 class CheckedSubmission:
     """A submission's validation report and, when it could be read, its table (as text).
 
@@ -137,10 +162,12 @@ class CheckedSubmission:
     decision: Decision = field(default_factory=dict)
 
 
-class Task(ABC, Generic[TruthT, PredictionsT]):
+class Task(ABC, Generic[SchemaT, TruthT, PredictionsT]):
     """One task type, bound to a case spec.
 
-    Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says), ``unit``
+    Class attributes every task type sets: ``name`` (what ``CaseSpec.task`` says),
+    ``schema_type`` (the record of :mod:`casekit.cases.submission_schemas` its cases declare
+    their submission with; bound, the task reads it as :attr:`schema`), ``unit``
     (what the bootstrap resamples, in words), ``registry`` (its metric definitions, which read
     what its :meth:`scoring` gives) and ``details_type`` (the :class:`TaskDetails` subclass its
     :meth:`details` returns); a task that reads a
@@ -151,18 +178,25 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     """
 
     name: ClassVar[str]
+    schema_type: type[SchemaT]
     unit: ClassVar[str] = "test row"
     registry: ClassVar[MetricRegistry]
     details_type: ClassVar[type[TaskDetails]]
     default_decision: ClassVar[Decision] = {}
     several_answers_per_unit: ClassVar[bool] = False
     optional_output: ClassVar[str] = "class probabilities"
+    table_authoring: ClassVar[TableAuthoring[Any] | None] = None
+    """How ``casekit case new`` makes a case of this task type from a table; None when it cannot."""
     """What a submission may leave out at the cost of some metrics, in words, for the scorecard's note."""
 
     def __init__(self, spec: CaseSpec) -> None:
         if spec.task != self.name:
             raise CaseSpecError(f"case {spec.slug!r} is a {spec.task} case, not {self.name}")
+        if not isinstance(spec.submission, self.schema_type):
+            raise CaseSpecError(f"case {spec.slug!r}: a {self.name} case declares its submission with "
+                                f"{self.schema_type.__name__}, not {type(spec.submission).__name__}")
         self.spec = spec
+        self.schema: SchemaT = spec.submission
         self.metrics: tuple[Metric, ...] = tuple(self._resolve(metric) for metric in spec.metrics)
         seen: dict[tuple[str, Any], str] = {}
         for metric in self.metrics:
@@ -271,23 +305,28 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
             return CheckedSubmission(report, None)
         required, optional = self.submission_columns(labels)
         check_columns(frame, required, optional, path.name, report)
-        if self.spec.submission.id_column in frame.columns:
+        if self.schema.id_column in frame.columns:
             self.check_ids(frame, expected_ids, path.name, report)
             self.check_values(frame, labels, path.name, report)
         return CheckedSubmission(report, frame, self.read_decision(path, report))
 
     def text_columns(self) -> list[str]:
-        """Columns read exactly as written (ids and labels: ``007`` stays ``007``)."""
-        schema = self.spec.submission
-        return [column for column in (schema.id_column, schema.label_column) if column]
+        """Columns read exactly as written (ids and labels: ``007`` stays ``007``): by default the id."""
+        return [self.schema.id_column]
 
     @abstractmethod
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
         """The required columns and the optional ones (which come all or none)."""
 
+    def held_out_labels(self, inputs: Mapping[str, pd.DataFrame]) -> tuple[str, ...] | None:
+        """The labels that the input tables of a project's held-out part define, when a case's
+        test has labels of its own (a ranking test's catalogue of next week's events); None
+        when the labels are the instance's, as for most tasks."""
+        return None
+
     def check_ids(self, frame: pd.DataFrame, expected_ids: pd.Index, name: str, report: ValidationReport) -> None:
         """Record id problems; by default every test unit has exactly one row."""
-        check_ids(frame, self.spec.submission.id_column, expected_ids, name, report)
+        check_ids(frame, self.schema.id_column, expected_ids, name, report)
 
     @abstractmethod
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
@@ -296,6 +335,25 @@ class Task(ABC, Generic[TruthT, PredictionsT]):
     def read_decision(self, submission: Path, report: ValidationReport) -> Decision:
         """The decision declared beside ``submission``; tasks that take none return ``{}``."""
         return {}
+
+    # -- hostile submissions (the conformance suite's) ----------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        """The submission's columns that the generic hostile corpus mangles (its id, a column of
+        text, one of numbers); by default the id alone."""
+        return SubmissionRoles(self.schema.id_column)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile files particular to the task's format, made from ``valid`` (a well-formed
+        submission with string cells), each with the outcome it must end in; none by default."""
+        return []
+
+    # -- comparing two candidates (review) -----------------------------------------------------
+
+    def prediction_comparison(self) -> PredictionComparison | None:
+        """How two candidates' predictions are compared, or None when they are compared by
+        code only (by default: a list, a selection, a text or a number per unit is not)."""
+        return None
 
     # -- truth and predictions -----------------------------------------------------------------
 

@@ -23,20 +23,26 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from casekit.cases.errors import CaseSpecError
-from casekit.metrics import binary
+from casekit.cases.spec import MetricSpec
+from casekit.cases.submission_schemas import BinarySubmission
+from casekit.metrics import agreement, binary
 from casekit.metrics.classification import row_log_loss, weighted_mean, weighted_roc_auc
-from casekit.submissions.checks import Problem, ValidationReport, add_row_problems
-from casekit.tasks.base import DECISION_FILE, Decision, ReportTable, Task, TaskDetails
+from casekit.submissions.checks import Problem, ValidationReport, add_row_problems, missing_cells, row_locator
+from casekit.tasks.base import DECISION_FILE, Decision, PredictionComparison, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import SubmissionRoles
 from casekit.tasks.metric import MetricDefinition, MetricRegistry, NoParameters, Resampled
-from casekit.tasks.multiclass import MISSING_TEXT
 from casekit.tasks.reliability import ReliabilityBin
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 DEFAULT_THRESHOLD = 0.5
 # decision.json holds one number; anything much larger is not a decision file.
 MAX_DECISION_BYTES = 64 * 1024
 # The curves in a scorecard are thinned to this many points: enough to draw, small in JSON.
 CURVE_POINTS = 200
+# An authored case names the probability column prob_<positive label>.
+PROBABILITY_PREFIX = "prob_"
+# Under this share of positive rows, an authored case's primary metric is PR-AUC, not ROC-AUC.
+RARE_POSITIVE = 0.10
 
 @dataclass(frozen=True)
 class BinaryTruth:
@@ -226,41 +232,115 @@ class BinaryDetails(TaskDetails):
         return images
 
 
-class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the probability that each test row is [[ positive ]], and the threshold to act on."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+POSITIVE = [[ positive ]]
+# The decision that goes with your probabilities, written to submission/decision.json and
+# scored with them (precision, recall and F1 at this threshold). Choose it from what the brief
+# says an error costs, and explain it in DESIGN.md.
+DECISION = {"threshold": 0.5}
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], a probability."""
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    positive = list(model.classes_).index(POSITIVE)
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(), [[ column ]]: probabilities[:, positive]})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`BinaryTableAuthoring`)."""
+
+
+class BinaryTableAuthoring(TableAuthoring[BinarySubmission]):
+    """A binary case from a table: the probability of the positive class, in ``prob_<positive>``.
+
+    The primary metric is ROC-AUC (how well the probabilities rank the rows, whatever the
+    threshold), or PR-AUC when the positive class is under :data:`RARE_POSITIVE` of the rows
+    (ROC-AUC then rewards ranking the many easy negatives); log loss, Brier score and
+    calibration error score the probabilities, precision, recall and F1 the declared threshold.
+    """
+
+    classification = True
+    metrics = (
+        MetricSpec("roc_auc", "ROC-AUC"),
+        MetricSpec("pr_auc", "PR-AUC (average precision)"),
+        MetricSpec("log_loss", "Log loss"),
+        MetricSpec("brier", "Brier score"),
+        MetricSpec("ece", "Expected calibration error (10 bins)"),
+        MetricSpec("precision", "Precision at the threshold"),
+        MetricSpec("recall", "Recall at the threshold"),
+        MetricSpec("f1", "F1 at the threshold"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> BinarySubmission:
+        return BinarySubmission(id_column, probability_prefix=PROBABILITY_PREFIX,
+                                positive_label=str(target.positive_label))
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        rows = sum(count for _, count in target.classes)
+        positives = dict(target.classes)[str(target.positive_label)]
+        share = positives / rows
+        if share < RARE_POSITIVE:
+            return "pr_auc", (f"only {share:.1%} of the rows are {target.positive_label!r}: PR-AUC measures how well "
+                              "the probabilities find those few, where ROC-AUC would mostly reward ranking the many "
+                              "easy negatives")
+        return "roc_auc", (f"{share:.0%} of the rows are {target.positive_label!r}: ROC-AUC measures how well the "
+                           "probabilities rank them above the others, whatever threshold the team then picks")
+
+    def predict_context(self, schema: BinarySubmission) -> dict[str, str]:
+        return {"positive": repr(schema.positive_label), "column": repr(schema.probability_column)}
+
+    def example(self, schema: BinarySubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return schema.probability_column, ["0.83", "0.07"]
+
+    def other_metrics(self, others: list[MetricSpec]) -> str:
+        at_threshold = {"precision", "recall", "f1"}
+        return (", ".join(m.title for m in others if m.name not in at_threshold) + " of the probabilities; "
+                + ", ".join(m.title.replace(" at the threshold", "") for m in others if m.name in at_threshold)
+                + " at your declared threshold")
+
+
+class BinaryTask(Task[BinarySubmission, BinaryTruth, BinaryPredictions]):
     """A probability of the positive class per row, and the candidate's declared threshold."""
 
     name = "binary"
+    schema_type = BinarySubmission
+    table_authoring = BinaryTableAuthoring()
     registry = REGISTRY
     details_type = BinaryDetails
     default_decision: ClassVar[Decision] = {"threshold": DEFAULT_THRESHOLD}
-
-    def check_spec(self) -> None:
-        schema = self.spec.submission
-        if schema.probability_prefix is None or schema.positive_label is None:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a binary submission names its probability column with "
-                                "probability_prefix and positive_label")
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "stratify": self.spec.target}
 
     def describe_submission(self) -> str:
-        return (f"``{self.spec.submission.id_column}`` and ``{self.probability_column}``, the probability that the row "
-                f"is {self.spec.submission.positive_label}, in [0, 1]")
+        return (f"``{self.schema.id_column}`` and ``{self.probability_column}``, the probability that the row "
+                f"is {self.schema.positive_label}, in [0, 1]")
 
     @property
     def probability_column(self) -> str:
-        schema = self.spec.submission
-        return f"{schema.probability_prefix}{schema.positive_label}"
+        return self.schema.probability_column
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return [self.spec.submission.id_column, self.probability_column], []
+        return [self.schema.id_column, self.probability_column], []
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.id_column, number_column=self.probability_column)
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record probabilities that are empty, not numbers, or outside [0, 1]."""
         column = self.probability_column
         if column not in frame.columns:
             return
-        id_column = self.spec.submission.id_column
+        id_column = self.schema.id_column
         ids = frame[id_column]
         cells = frame[column]
         numbers = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float)
@@ -269,12 +349,11 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
         # text): turning ten million numbers back into text would take seconds.
         missing = np.zeros(len(frame), dtype=bool)
         second_look = np.flatnonzero(unparsed)
-        missing[second_look] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells.to_numpy()[second_look]]
+        missing[second_look] = missing_cells(cells.iloc[second_look])
         outside = ~unparsed & ((numbers < 0) | (numbers > 1) | ~np.isfinite(numbers))
         rows = np.arange(1, len(frame) + 1)
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=")
 
         add_row_problems(report, "nan_value", missing, rows, ids, column,
                          lambda row, value: f"{where(row)}: empty or NaN probability")
@@ -317,16 +396,23 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
             return {}
         return {"threshold": float(threshold) + 0.0}  # + 0.0 turns -0.0 into 0.0
 
+    def prediction_comparison(self) -> PredictionComparison:
+        """Probabilities, by the correlation of the two candidates' errors ``p - y``."""
+        return PredictionComparison(self.probability_column, self._error_similarity)
+
+    def _error_similarity(self, a: pd.Series, b: pd.Series, truth: pd.Series) -> float:
+        positive = (truth == self.schema.positive_label).astype(float).to_numpy()
+        return agreement.error_correlation(a.astype(float).to_numpy(), b.astype(float).to_numpy(), positive)
+
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> BinaryTruth:
-        positive_label = self.spec.submission.positive_label
-        assert positive_label is not None  # check_spec
+        positive_label = self.schema.positive_label
         return BinaryTruth(ids=pd.Index(answers[self.spec.id_column]),
                            positive=(answers[self.spec.target] == positive_label).to_numpy(),
                            positive_label=positive_label)
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> BinaryPredictions:
-        aligned = frame.set_index(self.spec.submission.id_column).reindex(ids)
+        aligned = frame.set_index(self.schema.id_column).reindex(ids)
         proba = pd.to_numeric(aligned[self.probability_column]).to_numpy(dtype=float)
         if not decision:
             return BinaryPredictions(proba)
@@ -356,7 +442,7 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that gives every test row a probability of 0.5."""
-        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
+        return pd.DataFrame({self.schema.id_column: inputs["test"][self.spec.id_column],
                              self.probability_column: 0.5})
 
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
@@ -366,8 +452,8 @@ class BinaryTask(Task[BinaryTruth, BinaryPredictions]):
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
         fitted = estimator.predict_proba(test.drop(columns=[spec.id_column]))
-        positive = list(estimator.classes_).index(spec.submission.positive_label)
-        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
+        positive = list(estimator.classes_).index(self.schema.positive_label)
+        return pd.DataFrame({self.schema.id_column: test[spec.id_column].to_numpy(),
                              self.probability_column: fitted[:, positive]})
 
 

@@ -1,7 +1,8 @@
 """Text generation: one short text per id (a title, a subject line), judged against what people wrote.
 
-Submission: the id and the text column the spec names (``SubmissionSchema.label_column``), one
-row per test id. A text is one line of at most ``SubmissionSchema.max_text_length`` characters;
+Submission (:class:`~casekit.cases.submission_schemas.GenerationSubmission`): the id and the
+record's ``text_column``, one row per test id. A text is one line of at most the record's
+``max_text_length`` characters;
 a missing, blank or over-long text, a line break or another control character is a problem
 named with its row, id and column. Texts are data, never markup: reports escape them, and
 problems quote them shortened.
@@ -41,13 +42,31 @@ from pydantic.dataclasses import dataclass as parameters
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import CaseSpec
+from casekit.cases.submission_schemas import GenerationSubmission
 from casekit.metrics import bleu, chrf, faithfulness, rouge
-from casekit.submissions.checks import ValidationReport, add_row_problems, suspicious_characters
+from casekit.submissions.checks import (
+    MISSING_MARKERS,
+    ValidationReport,
+    add_row_problems,
+    row_locator,
+    suspicious_characters,
+)
 from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import (
+    ANSI,
+    FORMULA,
+    MARKUP,
+    RTL_OVERRIDE,
+    SCORED,
+    SCRIPT,
+    HostileSubmission,
+    SubmissionRoles,
+    csv_bytes,
+    with_cells,
+)
 from casekit.tasks.metric import PARAMETERS, Direction, MetricDefinition, MetricRegistry, NoParameters, Resampled
 
 SAMPLE_TEXT = "untitled"
-MISSING_TEXT = frozenset({"nan", "none", "null", "na", "n/a"})
 # What str.splitlines() breaks a line at: none of them belongs in a one-line text.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
@@ -325,10 +344,11 @@ class GenerationDetails(TaskDetails):
             [row.references for row in self.lengths])}
 
 
-class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
+class GenerationTask(Task[GenerationSubmission, GenerationTruth, GeneratedTexts]):
     """One line of text per id, scored against several references and against its inputs."""
 
     name = "generation"
+    schema_type = GenerationSubmission
     registry = REGISTRY
     details_type = GenerationDetails
 
@@ -340,10 +360,7 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
     # -- the spec ------------------------------------------------------------------------------
 
     def check_spec(self) -> None:
-        schema = self.spec.submission
-        if not schema.label_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a generation submission names its text column "
-                                "(label_column)")
+        schema = self.schema
         if not isinstance(schema.max_text_length, int) or schema.max_text_length < 1:
             raise CaseSpecError(f"case {self.spec.slug!r}: a generation submission sets max_text_length, the most "
                                 "characters a text may have")
@@ -356,36 +373,36 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
         return {"test": [self.spec.id_column, *columns]} if columns else {}
 
     def describe_submission(self) -> str:
-        schema = self.spec.submission
-        return (f"``{schema.id_column}`` and ``{schema.label_column}``, one line of text of at most "
+        schema = self.schema
+        return (f"``{schema.id_column}`` and ``{schema.text_column}``, one line of text of at most "
                 f"{schema.max_text_length} characters per row")
 
     @property
     def text_column(self) -> str:
-        column = self.spec.submission.label_column
-        assert column  # check_spec
-        return column
+        return self.schema.text_column
+
+    def text_columns(self) -> list[str]:
+        return [self.schema.id_column, self.text_column]
 
     # -- reading and checking ------------------------------------------------------------------
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return [self.spec.submission.id_column, self.text_column], []
+        return [self.schema.id_column, self.text_column], []
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record missing, blank and over-long texts, line breaks and other control characters."""
-        column, id_column = self.text_column, self.spec.submission.id_column
+        column, id_column = self.text_column, self.schema.id_column
         if column not in frame.columns:
             return
         texts = frame[column].astype(str)
         ids = frame[id_column]
         rows = np.arange(1, len(frame) + 1)
-        cap = self.spec.submission.max_text_length
+        cap = self.schema.max_text_length
         stripped = texts.str.strip()
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={_quote(ids.iloc[row - 1])}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=", show=_quote)
 
-        missing = ((texts == "") | stripped.str.lower().isin(MISSING_TEXT)).to_numpy()
+        missing = ((texts == "") | stripped.str.lower().isin(MISSING_MARKERS)).to_numpy()
         blank = ((stripped == "") & (texts != "")).to_numpy()
         lengths = texts.str.len().to_numpy()
         too_long = lengths > cap
@@ -426,7 +443,7 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> GeneratedTexts:
-        aligned = frame.set_index(self.spec.submission.id_column)[self.text_column].reindex(ids)
+        aligned = frame.set_index(self.schema.id_column)[self.text_column].reindex(ids)
         return GeneratedTexts(aligned.fillna("").astype(str).to_numpy(dtype=object))
 
     # -- metrics -------------------------------------------------------------------------------
@@ -511,7 +528,7 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that gives every test id the same placeholder text."""
-        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
+        return pd.DataFrame({self.schema.id_column: inputs["test"][self.spec.id_column],
                              self.text_column: SAMPLE_TEXT})
 
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
@@ -526,10 +543,41 @@ class GenerationTask(Task[GenerationTruth, GeneratedTexts]):
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target].astype(str))
         texts = estimator.predict(test.drop(columns=[spec.id_column]))
-        cap = spec.submission.max_text_length
-        assert cap is not None  # check_spec
-        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
+        cap = self.schema.max_text_length
+        return pd.DataFrame({self.schema.id_column: test[spec.id_column].to_numpy(),
                              self.text_column: [as_one_line(text, cap) for text in texts]})
+
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.id_column, self.text_column)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile texts (one line of text per id): missing, blank or over the cap; with line
+        breaks, control characters, markup or scripts; in another encoding; an id twice."""
+        column = self.text_column
+        texts = [
+            ("text-empty", "", "missing_text"),
+            ("text-whitespace-only", " \u00a0 ", "blank_text"),
+            ("text-nan-marker", "NaN", "missing_text"),
+            ("text-over-the-cap", "disk full " * 1_000, "text_too_long"),
+            ("text-crlf-inside", "disk full\r\non db-1", "line_break"),
+            ("text-line-separator", "disk full\u2028on db-1", "line_break"),
+            ("text-tab", "disk full\ton db-1", "control_character"),
+            ("text-ansi-escape", ANSI + " disk full", "control_character"),
+            ("text-html", "<img src=x onerror=alert(1)> " + SCRIPT, SCORED),
+            ("text-formula", FORMULA, SCORED),
+            ("text-markup", MARKUP, SCORED),
+            ("text-emoji-only", "\U0001f525\U0001f525\U0001f525", SCORED),
+            ("text-right-to-left", "\u062e\u0637\u0623 \u0641\u064a \u0627\u0644\u062e\u062f\u0645\u0629", SCORED),
+            ("text-bidi-override", RTL_OVERRIDE + "disk full", SCORED),
+        ]
+        entries = [HostileSubmission(name, csv_bytes(with_cells(valid, column, {0: text})), expected)
+                   for name, text, expected in texts]
+        latin1 = csv_bytes(with_cells(valid, column, {0: "caf\u00e9 down"}), encoding="latin-1")
+        twice = csv_bytes(pd.concat([valid, valid.iloc[:1]]))
+        return [*entries, HostileSubmission("text-latin1-byte", latin1, "undecodable"),
+                HostileSubmission("text-duplicate-id", twice, "duplicate_id")]
 
 
 def as_one_line(text: object, cap: int) -> str:

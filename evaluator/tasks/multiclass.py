@@ -16,19 +16,27 @@ import numpy as np
 import pandas as pd
 
 from casekit.cases.errors import CaseSpecError
-from casekit.metrics import classification
+from casekit.cases.spec import MetricSpec
+from casekit.cases.submission_schemas import MulticlassSubmission
+from casekit.metrics import agreement, classification
 from casekit.submissions.checks import (
     EXAMPLES_PER_PROBLEM,
     Problem,
     ValidationReport,
     add_row_problems,
+    missing_cells,
     suspicious_characters,
 )
-from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
+from casekit.tasks.base import Decision, PredictionComparison, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import SubmissionRoles
 from casekit.tasks.metric import MetricDefinition, MetricRegistry, NoParameters, Resampled
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 SUM_TOLERANCE = 1e-3
-MISSING_TEXT = frozenset({"", "nan", "none", "null", "na", "n/a"})
+# An authored case names the probability columns proba_<label>.
+PROBABILITY_PREFIX = "proba_"
+# Classes this imbalanced (largest to smallest) make macro-F1 an authored case's primary metric.
+IMBALANCE = 1.5
 
 @dataclass(frozen=True)
 class ClassTruth:
@@ -143,15 +151,83 @@ class ClassificationDetails(TaskDetails):
         return {"confusion_matrix.png": confusion_matrix_png(self.labels, self.confusion_matrix)}
 
 
-class MulticlassTask(Task[ClassTruth, ClassPredictions]):
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: the class of each test row, and the probability of every class."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID``, ``config.TARGET`` and [[ prefix ]]<class>.
+
+    The probability columns are optional in a submission (all or none); sending them adds log
+    loss to the scorecard.
+    """
+    table = data["test"]
+    probabilities = model.predict_proba(table.drop(columns=[config.ID]))
+    submission = pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                               config.TARGET: model.classes_[probabilities.argmax(axis=1)]})
+    for position, label in enumerate(model.classes_):
+        submission[f"[[ prefix ]]{label}"] = probabilities[:, position]
+    return submission
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`MulticlassTableAuthoring`)."""
+
+
+class MulticlassTableAuthoring(TableAuthoring[MulticlassSubmission]):
+    """A multiclass case from a table: a label per row, and optionally every class's probability.
+
+    The primary metric is macro-F1 when the classes are imbalanced (the largest more than
+    :data:`IMBALANCE` times the smallest: every class then counts equally), else accuracy;
+    weighted F1 and, when probabilities are sent, log loss are reported beside it.
+    """
+
+    classification = True
+    metrics = (
+        MetricSpec("macro_f1", "Macro-F1"),
+        MetricSpec("accuracy", "Accuracy"),
+        MetricSpec("weighted_f1", "Weighted F1"),
+        MetricSpec("log_loss", "Log loss"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> MulticlassSubmission:
+        return MulticlassSubmission(id_column, label_column=target.name, probability_prefix=PROBABILITY_PREFIX)
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        largest, smallest = target.classes[0][1], target.classes[-1][1]
+        if largest > IMBALANCE * smallest:
+            return "macro_f1", (f"the classes are imbalanced (the largest has {largest:,} rows, the smallest "
+                                f"{smallest:,}): macro-F1 weighs every class equally, where accuracy would reward "
+                                "predicting the large ones")
+        return "accuracy", ("the classes are about balanced, so accuracy, the share of rows classed right, is the "
+                            "plain measure and macro-F1 says nearly the same")
+
+    def predict_context(self, schema: MulticlassSubmission) -> dict[str, str]:
+        return {"prefix": str(schema.probability_prefix)}
+
+    def example(self, schema: MulticlassSubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return str(schema.label_column), [label for label, _ in target.classes[:2]]
+
+    def other_metrics(self, others: list[MetricSpec]) -> str:
+        return ", ".join(m.title for m in others if m.name != "log_loss") + "; if you send probabilities, log loss"
+
+
+class MulticlassTask(Task[MulticlassSubmission, ClassTruth, ClassPredictions]):
     """One label per row, scored on labels and (when given) class probabilities."""
 
     name = "multiclass"
+    schema_type = MulticlassSubmission
+    table_authoring = MulticlassTableAuthoring()
     registry = REGISTRY
     details_type = ClassificationDetails
 
     def check_spec(self) -> None:
-        schema = self.spec.submission
+        schema = self.schema
         if not schema.label_column and not schema.probabilities_required:
             raise CaseSpecError(f"case {self.spec.slug!r}: a multiclass submission needs a label column, or "
                                 "probabilities required for every class")
@@ -160,7 +236,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         return {**super().template_context(), "stratify": self.spec.target}
 
     def describe_submission(self) -> str:
-        schema = self.spec.submission
+        schema = self.schema
         probabilities = f"``{schema.probability_prefix}<label>`` for every label, each row summing to 1"
         if not schema.label_column:
             return f"``{schema.id_column}`` and {probabilities}"
@@ -170,24 +246,32 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
                     if schema.probability_prefix else "")
         return f"``{schema.id_column}`` and ``{schema.label_column}`` (a label seen in train){optional}"
 
+    def text_columns(self) -> list[str]:
+        return [self.schema.id_column, *([self.schema.label_column] if self.schema.label_column else [])]
+
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        schema = self.spec.submission
+        schema = self.schema
         required = [schema.id_column] + ([schema.label_column] if schema.label_column else [])
         probabilities = list(schema.probability_columns(labels))
         if schema.probabilities_required:
             return required + probabilities, []
         return required, probabilities
 
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        probabilities = self.schema.probability_columns(labels)
+        return SubmissionRoles(self.schema.id_column, self.schema.label_column,
+                               probabilities[0] if probabilities else None)
+
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record empty or unknown labels and invalid probabilities."""
-        schema = self.spec.submission
+        schema = self.schema
         ids = frame[schema.id_column]
         rows = np.arange(1, len(frame) + 1)
         column = schema.label_column
         if column and column in frame.columns:
             values = frame[column]
             # "none" or "NA" may be a class of the case: only a cell that is no label reads as missing.
-            empty = (values.str.strip().str.lower().isin(MISSING_TEXT) & ~values.isin(labels)).to_numpy()
+            empty = missing_cells(values) & ~values.isin(labels).to_numpy()
             add_row_problems(report, "nan_value", empty, rows, ids, column,
                              lambda row, value: f"{name}: row {row} ({schema.id_column}={value!r}), column "
                                                 f"'{column}': empty or NaN label")
@@ -202,13 +286,20 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         if probability_columns and all(c in frame.columns for c in probability_columns):
             _check_probabilities(frame, probability_columns, ids, schema.id_column, name, report)
 
+    def prediction_comparison(self) -> PredictionComparison | None:
+        """Labels, by their agreement beyond what each candidate's confusion matrix implies;
+        probabilities alone (no label column) are not compared."""
+        if self.schema.label_column is None:
+            return None
+        return PredictionComparison(self.schema.label_column, _label_similarity)
+
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...]) -> ClassTruth:
         codes = pd.Categorical(answers[self.spec.target], categories=labels).codes.astype(np.int64)
         return ClassTruth(ids=pd.Index(answers[self.spec.id_column]), codes=codes, labels=labels)
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> ClassPredictions:
-        schema = self.spec.submission
+        schema = self.schema
         aligned = frame.set_index(schema.id_column).reindex(ids)
         probability_columns = list(schema.probability_columns(labels))
         proba = None
@@ -217,8 +308,8 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         if schema.label_column:
             codes = pd.Categorical(aligned[schema.label_column], categories=labels).codes.astype(np.int64)
         else:
-            assert proba is not None  # check_spec: without a label column, probabilities are required
-            codes = proba.argmax(axis=1)
+            # check_spec: without a label column the probabilities are required, so they are here.
+            codes = aligned[probability_columns].astype(float).to_numpy().argmax(axis=1)
         return ClassPredictions(codes=codes, proba=proba)
 
     def scoring(self, truth: ClassTruth, predictions: ClassPredictions) -> ClassScoring:
@@ -243,7 +334,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that predicts the first label for every test row."""
-        schema = self.spec.submission
+        schema = self.schema
         sample = pd.DataFrame({schema.id_column: inputs["test"][self.spec.id_column]})
         if schema.label_column:
             sample[schema.label_column] = labels[0]
@@ -255,7 +346,7 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
                             labels: tuple[str, ...]) -> pd.DataFrame:
         """Fit ``estimator`` on the train table and return its submission for the test table."""
-        spec, schema = self.spec, self.spec.submission
+        spec, schema = self.spec, self.schema
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), train[spec.target])
         features = test.drop(columns=[spec.id_column])
@@ -271,6 +362,10 @@ class MulticlassTask(Task[ClassTruth, ClassPredictions]):
         return submission
 
 
+def _label_similarity(a: pd.Series, b: pd.Series, truth: pd.Series) -> float:
+    return agreement.label_agreement(a.astype(str).to_numpy(), b.astype(str).to_numpy(), truth.to_numpy())
+
+
 def _check_probabilities(
     frame: pd.DataFrame, columns: list[str], ids: pd.Series, id_column: str, name: str, report: ValidationReport
 ) -> None:
@@ -280,7 +375,7 @@ def _check_probabilities(
     missing = np.zeros(numbers.shape, dtype=bool)
     rows, cols = np.nonzero(np.isnan(numbers))
     cells = text.to_numpy()[rows, cols]
-    missing[rows, cols] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells]
+    missing[rows, cols] = missing_cells(pd.Series(cells, dtype=object))
     not_numeric = np.isnan(numbers) & ~missing
     _cell_problems(report, "nan_value", missing, columns, ids, id_column,
                    lambda where, cell: f"{name}: {where}: empty or NaN probability")

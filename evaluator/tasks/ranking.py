@@ -1,7 +1,8 @@
 """Top-k recommendation: a ranked list of items for each test user.
 
-Submission: long format, one row per recommended item, with the user (the spec's
-``id_column``), the item (the submission's ``label_column``) and its ``rank_column``: ranks
+Submission (:class:`~casekit.cases.submission_schemas.RankingSubmission`): long format, one
+row per recommended item, with the user (``user_column``), the item (``item_column``) and its
+``rank_column``: ranks
 run 1, 2, 3, ... without gaps, up to the submission's ``max_list_length`` (default
 :data:`MAX_LIST_LENGTH`). A test user may be left without a list; they then score 0 on every
 metric, and the scorecard says how many. Items are the case's labels: its catalogue, or, for
@@ -41,6 +42,7 @@ from pydantic.dataclasses import dataclass as parameters
 
 from casekit.cases.errors import CaseSpecError
 from casekit.cases.spec import AnswerFilter, CaseMetric
+from casekit.cases.submission_schemas import RankingSubmission
 from casekit.errors import InvalidAnswersError
 from casekit.metrics import ranking as metrics
 from casekit.submissions.checks import (
@@ -48,9 +50,11 @@ from casekit.submissions.checks import (
     Problem,
     ValidationReport,
     add_row_problems,
+    row_locator,
     suspicious_characters,
 )
 from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry
 
 MAX_LIST_LENGTH = 100
@@ -318,10 +322,11 @@ class RankingDetails(TaskDetails):
                                                     marked_k=DETAIL_K)}
 
 
-class RankingTask(Task[RankingTruth, RankedLists]):
+class RankingTask(Task[RankingSubmission, RankingTruth, RankedLists]):
     """A ranked list of items for each test user, scored per user at a list depth k."""
 
     name = "ranking"
+    schema_type = RankingSubmission
     unit = "test user"
     registry = REGISTRY
     details_type = RankingDetails
@@ -331,14 +336,11 @@ class RankingTask(Task[RankingTruth, RankedLists]):
     @property
     def max_list_length(self) -> int:
         """The longest list a submission may give: the case's limit, else :data:`MAX_LIST_LENGTH`."""
-        return self.spec.submission.max_list_length or MAX_LIST_LENGTH
+        return self.schema.max_list_length or MAX_LIST_LENGTH
 
     def check_spec(self) -> None:
-        schema = self.spec.submission
+        schema = self.schema
         slug = self.spec.slug
-        if not schema.label_column or not schema.rank_column:
-            raise CaseSpecError(f"case {slug!r}: a ranking submission names its item column "
-                                "(label_column) and its rank column (rank_column)")
         if not 1 <= self.max_list_length <= MAX_LIST_LENGTH:
             raise CaseSpecError(f"case {slug!r}: max_list_length={schema.max_list_length} is outside 1.."
                                 f"{MAX_LIST_LENGTH}")
@@ -363,9 +365,8 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         return MetricDefinition(name, declared.direction, declared.summary, point, None, AtDepth)
 
     def scoring(self, truth: RankingTruth, lists: RankedLists) -> RankingScoring:
-        schema = self.spec.submission
-        assert schema.label_column and schema.rank_column  # check_spec
-        return RankingScoring(truth, lists, (schema.id_column, schema.label_column, schema.rank_column))
+        schema = self.schema
+        return RankingScoring(truth, lists, (schema.user_column, schema.item_column, schema.rank_column))
 
     def scoring_inputs(self) -> dict[str, list[str]]:
         """The input tables, and their columns, that the case's own metrics read."""
@@ -395,23 +396,35 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         return {**super().template_context(), "sample_group": self.spec.id_column}
 
     def describe_submission(self) -> str:
-        schema = self.spec.submission
+        schema = self.schema
         items = (f" (only items of ``{schema.catalogue_table}``)" if schema.catalogue_table else "")
-        return (f"one row per recommended item: ``{schema.id_column}``, ``{schema.label_column}``{items} and "
+        return (f"one row per recommended item: ``{schema.user_column}``, ``{schema.item_column}``{items} and "
                 f"``{schema.rank_column}`` (1, 2, 3, ... without gaps; at most {self.max_list_length} items per "
-                f"{schema.id_column})")
+                f"{schema.user_column})")
+
+    def text_columns(self) -> list[str]:
+        return [self.schema.user_column, self.schema.item_column]
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        schema = self.spec.submission
-        assert schema.label_column and schema.rank_column  # check_spec
-        return [schema.id_column, schema.label_column, schema.rank_column], []
+        schema = self.schema
+        return [schema.user_column, schema.item_column, schema.rank_column], []
+
+    def held_out_labels(self, inputs: Mapping[str, pd.DataFrame]) -> tuple[str, ...] | None:
+        """The items of the held-out part's own catalogue table, when the case names one."""
+        catalogue = self.schema.catalogue_table
+        if catalogue is None:
+            return None
+        if catalogue not in inputs:
+            raise InvalidAnswersError(f"inputs has no table {catalogue!r}, which lists the items the predictions may "
+                                      "name; pass the tables as holdout.split gives them")
+        return tuple(inputs[catalogue][self.spec.target].astype(str))
 
     def check_ids(self, frame: pd.DataFrame, expected_ids: pd.Index, name: str, report: ValidationReport) -> None:
         """Record empty users and users who are not test users.
 
         A user appears on many rows, and a test user with no rows is allowed (they score 0).
         """
-        column = self.spec.submission.id_column
+        column = self.schema.user_column
         users = frame[column]
         rows = np.arange(1, len(frame) + 1)
         codes, distinct = factorize_runs(users)
@@ -434,16 +447,15 @@ class RankingTask(Task[RankingTruth, RankedLists]):
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record unknown or repeated items and ranks that are not 1, 2, 3, ... up to the limit."""
-        schema = self.spec.submission
-        assert schema.label_column and schema.rank_column  # check_spec
-        users = frame[schema.id_column]
+        schema = self.schema
+        users = frame[schema.user_column]
         user_codes = factorize_runs(users)[0]
         rows = np.arange(1, len(frame) + 1)
-        if schema.label_column in frame.columns:
-            _check_items(frame[schema.label_column], users, user_codes, rows, labels, schema.label_column, name,
+        if schema.item_column in frame.columns:
+            _check_items(frame[schema.item_column], users, user_codes, rows, labels, schema.item_column, name,
                          report, schema.catalogue_table)
         if schema.rank_column in frame.columns:
-            _check_ranks(frame[schema.rank_column], users, user_codes, rows, schema.id_column, schema.rank_column,
+            _check_ranks(frame[schema.rank_column], users, user_codes, rows, schema.user_column, schema.rank_column,
                          name, report, self.max_list_length)
 
     def truth(self, answers: pd.DataFrame, labels: tuple[str, ...],
@@ -504,10 +516,9 @@ class RankingTask(Task[RankingTruth, RankedLists]):
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> RankedLists:
         """Turn a validated submission into a ``(users, deepest rank)`` matrix of item codes."""
-        schema = self.spec.submission
-        assert schema.label_column and schema.rank_column  # check_spec
-        users = _positions(frame[schema.id_column], ids, runs=True)
-        items = _positions(frame[schema.label_column], pd.Index(labels))
+        schema = self.schema
+        users = _positions(frame[schema.user_column], ids, runs=True)
+        items = _positions(frame[schema.item_column], pd.Index(labels))
         column = frame[schema.rank_column]
         # Integers as read; anything else parsed as validation parsed it (written "3.0" or " 3").
         ranks = (column.to_numpy(dtype=np.int64) if pd.api.types.is_integer_dtype(column)
@@ -569,13 +580,12 @@ class RankingTask(Task[RankingTruth, RankedLists]):
 
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission: the same ten most popular items for every test user."""
-        schema = self.spec.submission
-        assert schema.label_column and schema.rank_column  # check_spec
+        schema = self.schema
         users = inputs["test"][self.spec.id_column].to_numpy()
         top = np.asarray(labels[:SAMPLE_LIST_LENGTH], dtype=object)
         return pd.DataFrame({
-            schema.id_column: np.repeat(users, top.size),
-            schema.label_column: np.tile(top, users.size),
+            schema.user_column: np.repeat(users, top.size),
+            schema.item_column: np.tile(top, users.size),
             schema.rank_column: np.tile(np.arange(1, top.size + 1), users.size),
         })
 
@@ -589,14 +599,46 @@ class RankingTask(Task[RankingTruth, RankedLists]):
         estimator.fit(inputs)
         return estimator.recommend(inputs["test"][self.spec.id_column].to_numpy(), self.max_list_length)
 
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.user_column, self.schema.item_column, self.schema.rank_column)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile lists: ranks out of range, repeated or with gaps; unknown, repeated or
+        malformed items and users; lists left out or from another instance.
+
+        ``valid`` lists each user's items together, ranks 1, 2, 3, ... in order.
+        """
+        user, item, rank = self.schema.user_column, self.schema.item_column, self.schema.rank_column
+        first = valid[valid[user] == valid[user].iloc[0]]
+        last = len(first) - 1
+        variants = [
+            ("rank-negative-integer", with_cells(valid, rank, {0: "-3"}), "rank_out_of_range"),
+            ("rank-zero", with_cells(valid, rank, {0: "0"}), "rank_out_of_range"),
+            ("rank-fraction", with_cells(valid, rank, {1: "2.5"}), "rank_not_an_integer"),
+            ("rank-beyond-k", with_cells(valid, rank, {last: "101"}), "rank_beyond_k"),
+            ("rank-huge-integer", with_cells(valid, rank, {last: "99999999999999999999"}), "rank_beyond_k"),
+            ("rank-repeated", with_cells(valid, rank, {1: "1"}), "duplicate_rank"),
+            ("rank-gap", valid.drop(index=first.index[2]), "missing_rank"),
+            ("rank-booleans", first.iloc[:2].assign(**{rank: ["True", "False"]}), "rank_not_an_integer"),
+            ("ranks-as-decimals", valid.assign(**{rank: valid[rank] + ".0"}), SCORED),
+            ("ranks-listed-backwards", valid.iloc[::-1], SCORED),
+            ("item-repeated-in-a-list", with_cells(valid, item, {1: valid[item].iloc[0]}), "duplicate_item"),
+            ("item-unknown", with_cells(valid, item, {0: "no-such-item"}), "unknown_item"),
+            ("item-as-float", with_cells(valid, item, {0: f"{valid[item].iloc[0]}.0"}), "unknown_item"),
+            ("item-empty", with_cells(valid, item, {0: ""}), "empty_item"),
+            ("user-unknown", with_cells(valid, user, {0: "no-such-user"}), "unknown_id"),
+            ("user-as-float", with_cells(valid, user, {0: f"{valid[user].iloc[0]}.0"}), "unknown_id"),
+            ("user-without-a-list", valid.drop(index=first.index), SCORED),
+            ("one-user-only", first, SCORED),
+            ("users-of-another-instance", valid.assign(**{user: "other-" + valid[user]}), "wrong_instance"),
+        ]
+        return [HostileSubmission(name, csv_bytes(frame), expected) for name, frame, expected in variants]
+
 
 def _cell(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4f}"
-
-
-def _cell_locator(name: str, users: pd.Series, column: str) -> Callable[[int], str]:
-    """Where a problem sits, for its message: the file, the 1-based row, its user and the column."""
-    return lambda row: f"{name}: row {row} (user {users.iloc[row - 1]!r}), column '{column}'"
 
 
 def _check_items(
@@ -610,7 +652,7 @@ def _check_items(
     report: ValidationReport,
     catalogue_table: str | None = None,
 ) -> None:
-    where = _cell_locator(name, users, column)
+    where = row_locator(name, users, column, unit="user ")
     # A case whose test has a catalogue of its own says where it is: the items of other tables
     # (past events) are known ids, but not ones a list may name.
     catalogue_name = f"the items of {catalogue_table}.csv, the only ones a list may name" if catalogue_table \
@@ -643,7 +685,7 @@ def _check_ranks(
     report: ValidationReport,
     limit: int = MAX_LIST_LENGTH,
 ) -> None:
-    where = _cell_locator(name, users, column)
+    where = row_locator(name, users, column, unit="user ")
     ranks = rank_values(text)
     whole = np.isfinite(ranks) & (ranks == np.round(ranks))
     add_row_problems(report, "rank_not_an_integer", ~whole, rows, users, column,

@@ -17,16 +17,20 @@ import pandas as pd
 from pydantic import Field
 from pydantic.dataclasses import dataclass as parameters
 
-from casekit.cases.errors import CaseSpecError
+from casekit.cases.spec import MetricSpec
+from casekit.cases.submission_schemas import RegressionSubmission
 from casekit.metrics import regression
-from casekit.submissions.checks import ValidationReport, add_row_problems
+from casekit.submissions.checks import ValidationReport, add_row_problems, missing_cells, row_locator
 from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry, NoParameters
-from casekit.tasks.multiclass import MISSING_TEXT
+from casekit.tasks.table_authoring import TableAuthoring, TableTarget
 
 # The report's plots draw at most this many points, drawn with a fixed seed; the deciles use every row.
 PLOTTED_POINTS = 2_000
 DECILES = 10
+# A target this skewed makes MAE an authored case's primary metric, not RMSE.
+HEAVY_TAIL_SKEW = 3.0
 
 
 @dataclass(frozen=True)
@@ -152,49 +156,98 @@ class RegressionDetails(TaskDetails):
         }
 
 
-class RegressionTask(Task[ValueTruth, ValuePredictions]):
+PREDICT_TEMPLATE = '''\
+"""Stage 4, predict: a number for each test row."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from {{ cookiecutter.package_name }} import config
+
+
+def predict(model, data: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The submission for ``data["test"]``: ``config.ID`` and [[ column ]], the predicted value."""
+    table = data["test"]
+    return pd.DataFrame({config.ID: table[config.ID].to_numpy(),
+                         [[ column ]]: model.predict(table.drop(columns=[config.ID]))})
+'''
+"""The baseline starter's predict stage of an authored case (see :class:`RegressionTableAuthoring`)."""
+
+
+class RegressionTableAuthoring(TableAuthoring[RegressionSubmission]):
+    """A regression case from a table: the predicted number, in a column named as the target.
+
+    The primary metric is RMSE (in the target's units; large errors weigh most), or MAE when
+    the target is heavy-tailed (skewness beyond :data:`HEAVY_TAIL_SKEW`: a few huge values
+    would decide RMSE); R² says how much of the variance is explained.
+    """
+
+    classification = False
+    metrics = (
+        MetricSpec("rmse", "RMSE"),
+        MetricSpec("mae", "MAE"),
+        MetricSpec("r2", "R²"),
+    )
+    predict_template = PREDICT_TEMPLATE
+
+    def submission(self, id_column: str, target: TableTarget) -> RegressionSubmission:
+        return RegressionSubmission(id_column, value_column=target.name)
+
+    def primary_metric(self, target: TableTarget) -> tuple[str, str]:
+        skewness = target.stats["skewness"]
+        if abs(skewness) > HEAVY_TAIL_SKEW:
+            return "mae", (f"the target is heavy-tailed (skewness {skewness:+.1f}): MAE, in the target's units, is "
+                           "not decided by the few extreme rows as RMSE would be")
+        return "rmse", (f"RMSE is in the target's units and weighs large errors most; the target is not heavy-tailed "
+                        f"(skewness {skewness:+.1f}), so a few rows do not decide it")
+
+    def predict_context(self, schema: RegressionSubmission) -> dict[str, str]:
+        return {"column": repr(schema.value_column)}
+
+    def example(self, schema: RegressionSubmission, target: TableTarget) -> tuple[str, list[str]]:
+        return schema.value_column, [f"{target.stats['median']:.6g}", f"{target.stats['p95']:.6g}"]
+
+
+class RegressionTask(Task[RegressionSubmission, ValueTruth, ValuePredictions]):
     """A number per row, scored on its errors."""
 
     name = "regression"
+    schema_type = RegressionSubmission
+    table_authoring = RegressionTableAuthoring()
     registry = REGISTRY
     details_type = RegressionDetails
 
-    def check_spec(self) -> None:
-        if not self.spec.submission.value_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a regression submission names its value column "
-                                "(SubmissionSchema.value_column)")
-
     def describe_submission(self) -> str:
-        schema = self.spec.submission
+        schema = self.schema
         return (f"``{schema.id_column}`` and ``{schema.value_column}``, the predicted {self.spec.target} (a finite "
                 "number)")
 
     def text_columns(self) -> list[str]:
         """The id, and the values too: they are parsed here, so that ``True`` or ``0x1`` is
         named as not a number rather than read as one by the CSV parser."""
-        schema = self.spec.submission
-        return [schema.id_column, str(schema.value_column)]
+        schema = self.schema
+        return [schema.id_column, schema.value_column]
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
-        return [self.spec.submission.id_column, str(self.spec.submission.value_column)], []
+        return [self.schema.id_column, self.schema.value_column], []
 
     def check_values(self, frame: pd.DataFrame, labels: tuple[str, ...], name: str, report: ValidationReport) -> None:
         """Record values that are empty or NaN, not numbers, or infinite."""
-        column = str(self.spec.submission.value_column)
+        column = self.schema.value_column
         if column not in frame.columns:
             return
-        id_column = self.spec.submission.id_column
+        id_column = self.schema.id_column
         ids, cells = frame[id_column], frame[column]
         numbers = _parse(cells)
         unparsed = np.isnan(numbers)
         missing = np.zeros(len(frame), dtype=bool)
         second_look = np.flatnonzero(unparsed)
-        missing[second_look] = [str(cell).strip().lower() in MISSING_TEXT for cell in cells.to_numpy()[second_look]]
+        missing[second_look] = missing_cells(cells.iloc[second_look])
         infinite = ~unparsed & ~np.isfinite(numbers)
         rows = np.arange(1, len(frame) + 1)
 
-        def where(row: int) -> str:
-            return f"{name}: row {row} ({id_column}={ids.iloc[row - 1]!r}), column '{column}'"
+        where = row_locator(name, ids, column, unit=f"{id_column}=")
 
         add_row_problems(report, "nan_value", missing, rows, ids, column,
                          lambda row, value: f"{where(row)}: empty or NaN value")
@@ -209,8 +262,8 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
 
     def decode(self, frame: pd.DataFrame, labels: tuple[str, ...], ids: pd.Index,
                decision: Decision | None = None) -> ValuePredictions:
-        aligned = frame.set_index(self.spec.submission.id_column).reindex(ids)
-        return ValuePredictions(_parse(aligned[str(self.spec.submission.value_column)]))
+        aligned = frame.set_index(self.schema.id_column).reindex(ids)
+        return ValuePredictions(_parse(aligned[self.schema.value_column]))
 
     def scoring(self, truth: ValueTruth, predictions: ValuePredictions) -> ValueScoring:
         return ValueScoring(truth.values, predictions.values)
@@ -239,8 +292,8 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
     def sample_submission(self, inputs: dict[str, pd.DataFrame], labels: tuple[str, ...]) -> pd.DataFrame:
         """A well-formed submission that predicts the training mean for every test row."""
         mean = float(pd.to_numeric(inputs["train"][self.spec.target]).mean())
-        return pd.DataFrame({self.spec.submission.id_column: inputs["test"][self.spec.id_column],
-                             str(self.spec.submission.value_column): _round(mean)})
+        return pd.DataFrame({self.schema.id_column: inputs["test"][self.spec.id_column],
+                             self.schema.value_column: _round(mean)})
 
     def baseline_submission(self, estimator: Any, inputs: dict[str, pd.DataFrame],
                             labels: tuple[str, ...]) -> pd.DataFrame:
@@ -249,8 +302,33 @@ class RegressionTask(Task[ValueTruth, ValuePredictions]):
         train, test = inputs["train"], inputs["test"]
         estimator.fit(train.drop(columns=[spec.id_column, spec.target]), pd.to_numeric(train[spec.target]))
         predicted = np.asarray(estimator.predict(test.drop(columns=[spec.id_column])), dtype=float)
-        return pd.DataFrame({spec.submission.id_column: test[spec.id_column].to_numpy(),
-                             str(spec.submission.value_column): predicted})
+        return pd.DataFrame({self.schema.id_column: test[spec.id_column].to_numpy(),
+                             self.schema.value_column: predicted})
+
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self.schema.id_column, number_column=self.schema.value_column)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile predicted numbers (one value per row): markers of no number, infinities,
+        numbers as other languages and tools write them, and numbers in forms Python reads."""
+        column = self.schema.value_column
+        values = [("nan-text", "NaN", "nan_value"), ("none", "None", "nan_value"),
+                  ("infinity", "Infinity", "not_finite"), ("minus-infinity", "-inf", "not_finite"),
+                  ("overflowing", "1e400", "not_finite"), ("boolean", "True", "not_a_number"),
+                  ("comma-decimal", "3,5", "not_a_number"), ("thousands-separator", "1,000.5", "not_a_number"),
+                  ("hex", "0x1A", "not_a_number"), ("with-unit", "12 kg", "not_a_number"),
+                  ("underscored", "1_000", "not_a_number"), ("negative", "-3.5", SCORED),
+                  ("scientific", "2.5e3", SCORED), ("leading-plus", "+4", SCORED), ("padded", " 3.5 ", SCORED),
+                  ("huge-finite", "1e300", SCORED), ("tiny", "1e-300", SCORED)]
+        entries = [HostileSubmission(f"value-{name}", csv_bytes(with_cells(valid, column, {0: value})), expected)
+                   for name, value, expected in values]
+        booleans = ["True", "False"] * (len(valid) // 2) + ["True"] * (len(valid) % 2)
+        columns = [("values-all-empty", "", "nan_value"), ("values-all-integers", "3", SCORED),
+                   ("values-all-booleans", booleans, "not_a_number")]
+        return [*entries, *(HostileSubmission(name, csv_bytes(valid.assign(**{column: cells})), expected)
+                            for name, cells, expected in columns)]
 
 
 def _parse(cells: pd.Series) -> np.ndarray:

@@ -5,15 +5,16 @@ last no longer than its budget. Human editors judged every test group: each cut 
 items of their own recap) and rated every item's importance. The selection is scored against
 them, group by group, then averaged over groups; the bootstrap resamples groups.
 
-**Submission.** One row per selected item: the group (the spec's ``id_column``) and the item
-(the submission's ``label_column``). A group with no rows has an empty selection (it scores 0
-on the F1 metrics). Optionally, all or none, two more columns: ``selected`` (1 or 0) and
-``score`` (any finite number, higher = more important); a submission with them lists *every*
-item of every test group, ``selected`` marking its cut, and is scored on the rank metrics too
-(Kendall's tau, Spearman's rho, highlight mAP and HIT@1), which need a score for each item: a
-correlation over the selected items alone would say nothing about the ones left out. The
-scores are optional because the cut is the product: a pipeline that produces a cut without a
-per-item score (rules, an editor's tool) is scored on what it made.
+**Submission** (:class:`~casekit.cases.submission_schemas.SelectionSubmission`). One row per
+selected item: the group (the record's ``group_column``) and the item (its ``item_column``). A
+group with no rows has an empty selection (it scores 0 on the F1 metrics). Optionally, all or
+none, two more columns: ``selected`` (1 or 0) and ``score`` (any finite number, higher = more
+important); a submission with them lists *every* item of every test group, ``selected`` marking
+its cut, and is scored on the rank metrics too (Kendall's tau, Spearman's rho, highlight mAP
+and HIT@1), which need a score for each item: a correlation over the selected items alone would
+say nothing about the ones left out. The scores are optional because the cut is the product: a
+pipeline that produces a cut without a per-item score (rules, an editor's tool) is scored on
+what it made.
 
 **Test table and answer key.** Both list the test items group by group, in time order, with
 the group, the item, :data:`LENGTH_COLUMN` and :data:`BUDGET_COLUMN` (the same on every row
@@ -26,6 +27,7 @@ which the oracle (the knapsack of :mod:`casekit.cases.knapsack`) computes the be
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Annotated, Any, ClassVar, Literal
@@ -35,8 +37,8 @@ import pandas as pd
 from pydantic import Field
 from pydantic.dataclasses import dataclass as parameters
 
-from casekit.cases.errors import CaseSpecError
 from casekit.cases.knapsack import best_selections
+from casekit.cases.submission_schemas import SelectionSubmission
 from casekit.errors import InvalidAnswersError
 from casekit.metrics import selection as metrics
 from casekit.submissions.checks import (
@@ -44,9 +46,11 @@ from casekit.submissions.checks import (
     Problem,
     ValidationReport,
     add_row_problems,
+    row_locator,
     suspicious_characters,
 )
 from casekit.tasks.base import Decision, ReportTable, Task, TaskDetails
+from casekit.tasks.hostile_files import SCORED, HostileSubmission, SubmissionRoles, csv_bytes, with_cells
 from casekit.tasks.metric import PARAMETERS, MetricDefinition, MetricRegistry, NoParameters
 from casekit.tasks.ranking import decimal_hint, factorize_runs
 
@@ -260,19 +264,15 @@ class SelectionDetails(TaskDetails):
             [(row.group, row.lengths, row.selected, row.cuts) for row in self.timelines])}
 
 
-class SelectionTask(Task[SelectionTruth, Selections]):
+class SelectionTask(Task[SelectionSubmission, SelectionTruth, Selections]):
     """Items to keep in each group within its budget, scored against several editors' cuts."""
 
     name = "selection"
+    schema_type = SelectionSubmission
     unit = "test group"
     registry = REGISTRY
     details_type = SelectionDetails
     optional_output: ClassVar[str] = "per-item scores"
-
-    def check_spec(self) -> None:
-        if not self.spec.submission.label_column:
-            raise CaseSpecError(f"case {self.spec.slug!r}: a selection submission names its item column "
-                                "(label_column)")
 
     def template_context(self) -> dict[str, Any]:
         return {**super().template_context(), "sample_group": self.spec.id_column, "split_group": self.spec.id_column}
@@ -283,15 +283,16 @@ class SelectionTask(Task[SelectionTruth, Selections]):
 
     @property
     def _item(self) -> str:
-        item = self.spec.submission.label_column
-        assert item  # check_spec
-        return item
+        return self.schema.item_column
 
     def describe_submission(self) -> str:
         return (f"one row per selected item: ``{self._group}`` and ``{self._item}`` (the items of each "
                 f"{self._group} lasting at most its ``{BUDGET_COLUMN}``); or, to be scored on the rank metrics too, "
                 f"one row for every item of every test {self._group} with ``{SELECTED_COLUMN}`` (1 or 0) and "
                 f"``{SCORE_COLUMN}`` (a number, higher = more important)")
+
+    def text_columns(self) -> list[str]:
+        return [self.schema.group_column, self._item]
 
     def submission_columns(self, labels: tuple[str, ...]) -> tuple[list[str], list[str]]:
         return [self._group, self._item], [SELECTED_COLUMN, SCORE_COLUMN]
@@ -424,22 +425,20 @@ class SelectionTask(Task[SelectionTruth, Selections]):
             return
         groups = frame[self._group]
         rows = np.arange(1, len(frame) + 1)
-        where = self._locator(name, groups)
+        selected_at, score_at = self._locator(name, groups, SELECTED_COLUMN), self._locator(name, groups, SCORE_COLUMN)
         selected = frame[SELECTED_COLUMN]
         flags = _numbers(selected)
         add_row_problems(report, "invalid_selected", ~np.isin(flags, (0.0, 1.0)), rows, groups, SELECTED_COLUMN,
-                         lambda row, value: f"{where(row, SELECTED_COLUMN)}: {_shown(value)} is not 1 (selected) or "
+                         lambda row, value: f"{selected_at(row)}: {_shown(value)} is not 1 (selected) or "
                                             "0 (not selected)", values=selected)
         scores = frame[SCORE_COLUMN]
         add_row_problems(report, "invalid_score", ~np.isfinite(_numbers(scores)), rows, groups, SCORE_COLUMN,
-                         lambda row, value: f"{where(row, SCORE_COLUMN)}: {_shown(value)} is not a finite number",
+                         lambda row, value: f"{score_at(row)}: {_shown(value)} is not a finite number",
                          values=scores)
 
-    def _locator(self, name: str, groups: pd.Series):
-        def where(row: int, column: str | None = None) -> str:
-            return f"{name}: row {row} ({self._group} {_shown(groups.iloc[row - 1])}), column '{column or self._item}'"
-
-        return where
+    def _locator(self, name: str, groups: pd.Series, column: str | None = None) -> Callable[[int], str]:
+        """Where a problem sits: the file, the row, its group and ``column`` (the item column by default)."""
+        return row_locator(name, groups, column or self._item, unit=f"{self._group} ", show=_shown)
 
     # -- truth and predictions ------------------------------------------------------------------
 
@@ -548,6 +547,49 @@ class SelectionTask(Task[SelectionTruth, Selections]):
         """
         estimator.fit(inputs)
         return estimator.select(inputs["test"])
+
+    # -- hostile submissions -------------------------------------------------------------------
+
+    def hostile_roles(self, labels: tuple[str, ...]) -> SubmissionRoles:
+        return SubmissionRoles(self._group, self._item, SELECTED_COLUMN)
+
+    def hostile_submissions(self, valid: pd.DataFrame) -> list[HostileSubmission]:
+        """Hostile selections: over the budget, items unknown, repeated, missing or of another
+        group, groups unknown or missing, ``selected`` and ``score`` malformed.
+
+        ``valid`` lists every item of every test group, the group's items together, with
+        ``selected`` (1 or 0) and ``score``: the form that adds the rank metrics.
+        """
+        group, item, selected, score = self._group, self._item, SELECTED_COLUMN, SCORE_COLUMN
+        first_group = valid[group] == valid[group].iloc[0]
+        other = int(np.flatnonzero(~first_group.to_numpy())[0])
+        chosen = valid[selected].astype(str) == "1"
+        variants = [
+            ("every-item-selected", valid.assign(**{selected: "1"}), "over_budget"),
+            ("item-of-another-group", with_cells(valid, item, {0: valid[item].iloc[other]}), "item_in_another_group"),
+            ("item-unknown", with_cells(valid, item, {0: "no-such-item"}), "unknown_item"),
+            ("item-empty", with_cells(valid, item, {0: ""}), "empty_item"),
+            ("item-listed-twice", pd.concat([valid, valid.iloc[[0]]], ignore_index=True), "duplicate_item"),
+            ("group-unknown", with_cells(valid, group, {0: "no-such-group"}), "unknown_id"),
+            ("groups-of-another-instance", valid.assign(**{group: "other-" + valid[group]}), "wrong_instance"),
+            ("selected-two", with_cells(valid, selected, {0: "2"}), "invalid_selected"),
+            ("selected-true-false", valid.assign(**{selected: valid[selected].map({"1": "True", "0": "False"})}),
+             "invalid_selected"),
+            ("selected-as-decimals", valid.assign(**{selected: valid[selected].astype(str) + ".0"}), SCORED),
+            ("score-nan", with_cells(valid, score, {0: "nan"}), "invalid_score"),
+            ("score-infinite", with_cells(valid, score, {0: "inf"}), "invalid_score"),
+            ("score-text", with_cells(valid, score, {0: "high"}), "invalid_score"),
+            ("scores-negative", valid.assign(**{score: "-3.5"}), SCORED),
+            ("an-item-missing", valid.drop(index=valid.index[~chosen][0]), "missing_items"),
+            ("a-group-missing", valid[~first_group], "missing_items"),
+            ("selected-without-score", valid.drop(columns=[score]), "missing_columns"),
+            ("nothing-selected", valid.assign(**{selected: "0"}), SCORED),
+            ("selected-items-only", valid[chosen][[group, item]], SCORED),
+            ("selected-items-only-one-group", valid[chosen & first_group][[group, item]], SCORED),
+            ("selected-items-only-everything", valid[[group, item]], "over_budget"),
+            ("rows-listed-backwards", valid.iloc[::-1], SCORED),
+        ]
+        return [HostileSubmission(name, csv_bytes(frame), expected) for name, frame, expected in variants]
 
 
 def _agreement(truth: SelectionTruth) -> list[EditorAgreement]:

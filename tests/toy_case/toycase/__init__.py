@@ -4,7 +4,7 @@ new case needs: this spec, its data, its baselines, its brief and three baseline
 
 from pathlib import Path
 
-from casekit.cases import Baseline, CaseSpec, DataSource, MetricSpec, SubmissionSchema
+from casekit.cases import Baseline, CaseSpec, DataSource, MetricSpec, MulticlassSubmission
 
 CASE = CaseSpec(
     slug="machine-faults",
@@ -13,7 +13,7 @@ CASE = CaseSpec(
     task="multiclass",
     id_column="reading_id",
     target="fault",
-    submission=SubmissionSchema(id_column="reading_id", label_column="fault", probability_prefix="proba_"),
+    submission=MulticlassSubmission(id_column="reading_id", label_column="fault", probability_prefix="proba_"),
     metrics=(MetricSpec("macro_f1", "Macro-F1"), MetricSpec("accuracy", "Accuracy"),
              MetricSpec("log_loss", "Log loss")),
     primary_metric="macro_f1",
