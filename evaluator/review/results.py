@@ -29,6 +29,7 @@ from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore, ScorePart
 from casekit.review.pack import project_files
 from casekit.review.records import CandidateReview, ReviewOptions
+from casekit.review.verification import Verification
 
 RESULTS_DIR = "results"
 # ReviewOptions fields that say where or how fast a review runs, not what it finds.
@@ -98,7 +99,10 @@ def review_from_dict(data: dict) -> CandidateReview:
     final = data.get("final")
     if final is not None:
         final = FinalScore(final["total"], [ScorePart(**part) for part in final["parts"]])
-    return CandidateReview(**{**data, "final": final})
+    verification = data.get("verification")
+    if verification is not None:
+        verification = Verification(**verification)
+    return CandidateReview(**{**data, "final": final, "verification": verification})
 
 
 def _plain(value: object) -> object:
