@@ -294,7 +294,7 @@ def test_a_rerun_that_fails_leaves_the_candidate_unranked_with_the_reason(batch)
     for name, reason in (("sleeper", f"timed out: the pipeline exceeded its time limit of {TIME_LIMIT} s"),
                          ("disk", "over disk limit: the pipeline wrote more than its disk limit")):
         row = leaderboard_row(batch, name)
-        assert row["rank"] == row["tier"] == "" and row["versus_baselines"] == ""
+        assert row["rank"] == row["tier"] == row["value"] == row["versus_baselines"] == ""
         assert row["tier_test"].startswith(f"not ranked: the re-run gave no predictions to score ({reason}")
         assert row["verification"].startswith("submission unproven") and float(row["metric_part"]) == 0.0
 

@@ -76,7 +76,7 @@ def test_a_candidate_whose_rerun_failed_is_listed_unranked_with_the_reason():
                        {"bo": failed.verification.reason})
     rows = rank(BatchReview(Path("."), [ranked, failed], [], True, 1.0, tiers=tiers))
     bo = next(row for row in rows if row.name == "Bo")
-    assert bo.rank == "" and bo.tier is None
+    assert bo.rank == "" and bo.tier is None and bo.value is None
     assert bo.tier_test.startswith("not ranked: the re-run gave no predictions to score (failed: the pipeline failed")
 
 

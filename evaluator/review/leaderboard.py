@@ -86,7 +86,7 @@ def rank(batch: BatchReview) -> list[Row]:
                         review.ci_high, standing.tier, _tier_test(standing, scored),
                         tuple(scored[other].name for other in standing.not_told_from)))
     untiered = batch.tiers.untiered if batch.tiers else {}
-    rows += [Row("", "candidate", review.name, review, review.primary_value, review.ci_low, review.ci_high,
+    rows += [Row("", "candidate", review.name, review, *_unranked_value(review),
                  tier_test=f"not ranked: {untiered.get(slug, 'no bootstrap draws')}")
              for slug, review in sorted(scored.items(), key=lambda item: item[1].name) if slug not in standings]
     for baseline in batch.baselines:
@@ -100,6 +100,14 @@ def rank(batch: BatchReview) -> list[Row]:
     rows += [Row("", "candidate", review.name, review, None, None, None)
              for review in sorted((r for r in batch.reviews if r.status != "scored"), key=lambda r: r.name)]
     return rows
+
+
+def _unranked_value(review: CandidateReview) -> tuple[float | None, float | None, float | None]:
+    """An untiered candidate's value and interval; none for an unproven file (a sheet sorted on the
+    column would rank it): its ``submitted_value`` still says what it claimed."""
+    if review.verification is not None and not review.verification.ranked:
+        return None, None, None
+    return review.primary_value, review.ci_low, review.ci_high
 
 
 def _tier_test(standing: Standing, scored: dict[str, CandidateReview]) -> str:
@@ -289,8 +297,8 @@ def print_leaderboard(batch: BatchReview, options: ReviewOptions) -> None:
                           "", "", "")
         else:
             assert review.final is not None  # a scored review has its final score
-            table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name), fmt(row.value),
-                          interval, Text(review.versus_baselines),
+            table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name),
+                          "" if row.value is None else fmt(row.value), interval, Text(review.versus_baselines),
                           fmt(review.final.total), f"{review.rubric_scored}/{review.rubric_total}",
                           Text(_rerun_cell(review)))
     console.print(table)
