@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import forked_cli
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,13 +82,17 @@ def needs_mirror(dataset: str = "nlbse24-github-issues") -> None:
 
 
 def casekit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            check: bool = False) -> subprocess.CompletedProcess:
-    """Run the real ``casekit`` command line in a subprocess."""
-    result = subprocess.run(
-        [sys.executable, "-m", "casekit", *map(str, args)],
-        cwd=cwd, env={**os.environ, **(env or {}), "COLUMNS": "200"},
-        capture_output=True, text=True,
-    )
+            check: bool = False, new_interpreter: bool = False) -> subprocess.CompletedProcess:
+    """Run the real ``casekit`` command line in a process of its own: forked from a server that
+    has imported the kit (:mod:`forked_cli`), or with ``new_interpreter`` a new ``python -m casekit``."""
+    argv = [str(arg) for arg in args]
+    environment = {**os.environ, **(env or {}), "COLUMNS": "200"}
+    if new_interpreter or not forked_cli.forks(argv):
+        result = subprocess.run([sys.executable, "-m", "casekit", *argv], cwd=cwd, env=environment,
+                                capture_output=True, text=True)
+    else:
+        code, stdout, stderr = forked_cli.run(argv, cwd, environment)
+        result = subprocess.CompletedProcess([sys.executable, "-m", "casekit", *argv], code, stdout, stderr)
     if check and result.returncode != 0:
         raise AssertionError(f"casekit {' '.join(map(str, args))} exited {result.returncode}:\n"
                              f"{result.stdout}\n{result.stderr}")
