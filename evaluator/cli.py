@@ -126,18 +126,27 @@ def new(
     starter: Annotated[Starter, typer.Option(help="Starter code in the pipeline stages.")] = Starter.baseline,
     keys_dir: KeysDir = None,
     candidate: Annotated[str | None, typer.Option(help="The candidate's name, recorded in the project.")] = None,
+    time_box: Annotated[str | None, typer.Option(
+        "--time-box", help="The candidate's time box, e.g. 4h, 90m or 2h30m; recorded with the issue time and shown "
+                           "in the brief [default: the case's].", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
 ) -> None:
     """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
     from casekit.instances.issue import new_project
+    from casekit.instances.time_record import format_minutes, parse_duration
     from casekit.outputs.console import console
 
+    box = parse_duration(time_box, "--time-box") if time_box is not None else None
     with progress_bar() as status:
         created = new_project(case, output=output, seed=seed, source=source, scale=scale, starter=starter.value,
-                              keys_dir=keys_dir, candidate=candidate, force=force, status=status)
+                              keys_dir=keys_dir, candidate=candidate, time_box_minutes=box, force=force,
+                              status=status)
     bundle = created.bundle
     console.print(f"created [bold]{created.path}[/bold] ({bundle.title}, source {bundle.source}, "
                   f"instance {bundle.instance_id})", highlight=False)
+    assert bundle.time_box_minutes is not None  # casekit new always records the box in force
+    console.print(f"issued {bundle.issued_at} with a time box of {format_minutes(bundle.time_box_minutes)}"
+                  f"{'' if box is not None else ' (the case default)'}", highlight=False)
     console.print(f"answer key stored in {created.key_folder}", highlight=False)
     if bundle.seed_withheld:
         console.print("the seed is withheld from the project (reviewer issue): keep the keys dir to yourself")
