@@ -314,18 +314,29 @@ def review(
         min=16, help="Processes a re-run step may have at once.")] = 512,
     resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
+    grace: Annotated[str, typer.Option(
+        help="Flag a submission received later than its time box plus this, after its issue: mail, packing and "
+             "downloads are not work (e.g. 30m, 1h, 0m).")] = "30m",
+    received: Annotated[list[str] | None, typer.Option(
+        "--received", help="When a candidate's submission arrived, e.g. 'Ada=2026-06-03T17:40Z' (ISO 8601 with "
+                           "its offset) [default: when this review first sees it]. Repeatable.",
+        show_default=False)] = None,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
+    from casekit.instances.time_record import parse_duration
     from casekit.outputs.console import console, print_error
     from casekit.review.batch import ReviewOptions, review_batch
     from casekit.review.leaderboard import print_leaderboard
     from casekit.review.rerun import UNSAFE_WARNING, RerunOptions
     from casekit.review.results import RESULTS_DIR
+    from casekit.review.time_on_record import parse_received
 
     limits = RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit, disk_limit_mb=disk_limit,
                           max_processes=process_limit, sandbox=not unsafe_no_sandbox)
     options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, cluster=cluster,
-                            rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track)
+                            rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track,
+                            grace_minutes=parse_duration(grace, "--grace", allow_zero=True),
+                            received=tuple(parse_received(received or []).items()))
     if rerun and unsafe_no_sandbox:
         print_error(f"WARNING: {UNSAFE_WARNING}")
     try:

@@ -31,8 +31,9 @@ from casekit.review.pack import project_files
 from casekit.review.records import CandidateReview, ReviewOptions
 
 RESULTS_DIR = "results"
-# ReviewOptions fields that say where or how fast a review runs, not what it finds.
-NOT_RESULT_SETTINGS = {"output", "keys_dir", "jobs", "cluster"}
+# ReviewOptions fields that say where or how fast a review runs, not what it finds; and the time
+# on record, which the reviewer's process reads afresh for every review (no worker computes it).
+NOT_RESULT_SETTINGS = {"output", "keys_dir", "jobs", "cluster", "grace_minutes", "received"}
 
 
 @dataclass(frozen=True)
