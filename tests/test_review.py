@@ -27,6 +27,7 @@ from conftest import NLBSE24_SIZE, casekit, needs_mirror, shared_key_store
 from mlflow import MlflowClient
 
 from casekit.outputs.tracking import experiment_name
+from casekit.review.batch import _check_output as check_output
 from casekit.review.rubric import tomllib
 from casekit.review.time_on_record import FIRST_SEEN, GIVEN, RECEIVED_FILE
 
@@ -310,6 +311,12 @@ def test_an_invalid_submission_is_listed_and_the_batch_exits_1(issued, tmp_path)
     rows = {row["candidate"]: row for row in candidates_in(tmp_path / "out")}
     assert rows["Broken"]["status"] == "invalid" and "not in the test set" in rows["Broken"]["message"]
     assert rows["Ada"]["rank"] == "1"
+
+
+def test_a_review_cut_short_after_its_receipts_were_written_can_be_run_again_into_its_folder(tmp_path):
+    (tmp_path / RECEIVED_FILE).write_text("{}\n")
+    (tmp_path / "rubrics").mkdir()
+    check_output(tmp_path)  # no UsageError: the folder is an earlier review's
 
 
 def test_a_folder_that_holds_something_else_is_not_used_for_output(issued, tmp_path):

@@ -13,7 +13,7 @@ from conftest import casekit, needs_mirror
 from casekit import cases
 from casekit.errors import UsageError
 from casekit.instances.bundle import BundleMetadata
-from casekit.instances.templating import case_brief
+from casekit.instances.templating import case_brief, with_time_box
 from casekit.instances.time_record import Issue, describe_minutes, parse_duration, parse_time
 
 
@@ -110,6 +110,16 @@ def test_every_case_brief_states_the_box_it_is_given(slug):
     assert brief.count("2 hours 30 minutes") == 1
     assert case_brief(slug).replace(describe_minutes(round(60 * cases.get(slug).time_box_hours)),
                                     "2 hours 30 minutes", 1) == brief
+
+
+@pytest.mark.parametrize("stated", ["4 hours", "2.5 hours", "2 hours 30 minutes", "90 minutes"])
+def test_a_box_stated_in_hours_or_minutes_is_replaced_whole(stated):
+    brief = f"# Case\n\n## Time box\n\n{stated}. We value a clear write-up."
+    assert with_time_box(brief, "1 hour") == "# Case\n\n## Time box\n\n1 hour. We value a clear write-up."
+
+
+def test_a_brief_that_states_no_box_gets_a_time_box_section():
+    assert with_time_box("# Case\n\nPredict churn.", "3 hours").endswith("\n\n## Time box\n\n3 hours.")
 
 
 @pytest.mark.parametrize(("text", "minutes"), [("4h", 240), ("90m", 90), ("2h30m", 150), ("2H 30M", 150),

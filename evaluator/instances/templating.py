@@ -36,7 +36,8 @@ from casekit.tasks.base import Task
 
 CASE_TESTS = "test_case.py"
 TIME_BOX_LABEL = re.compile(r"time box", re.IGNORECASE)
-STATED_HOURS = re.compile(r"\b\d+(?:\.\d+)? hours?\b")
+# "4 hours", "2.5 hours", "2 hours 30 minutes", "90 minutes": a box as a brief states it.
+STATED_BOX = re.compile(r"\b(?:\d+(?:\.\d+)? hours?(?: \d+ minutes?)?|\d+ minutes?)\b")
 
 
 class CaseExtension(Extension):
@@ -61,12 +62,13 @@ def with_time_box(brief: str, time_box: str) -> str:
     """``brief`` stating ``time_box`` as the box in force.
 
     A brief states its box after a "Time box" heading or label ("## Time box" then "4 hours.",
-    or "Time box: **4 hours**"): the first number of hours within a few lines of it is replaced.
+    or "Time box: **4 hours**"): the first duration in hours or minutes within a few lines of it
+    is replaced.
     A brief that states none gets a "Time box" section at its end.
     """
     label = TIME_BOX_LABEL.search(brief)
     if label is not None:
-        stated = STATED_HOURS.search(brief, label.end(), label.end() + 200)
+        stated = STATED_BOX.search(brief, label.end(), label.end() + 200)
         if stated is not None:
             return brief[:stated.start()] + time_box + brief[stated.end():]
     return f"{brief}\n\n## Time box\n\n{time_box[0].upper()}{time_box[1:]}."

@@ -95,7 +95,7 @@ class TimeOnRecord:
         return f"yes, {format_minutes(over)} over the box" if self.past_box else "no"
 
     def record(self) -> dict[str, object]:
-        """The plain form summary.json and the CSV read."""
+        """The plain form summary.json holds."""
         clock = self.clock
         return {
             "issued_at": self.issue.issued_at if self.issue else None,
