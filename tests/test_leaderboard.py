@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,7 +15,8 @@ import numpy as np
 import pytest
 
 from casekit.errors import UsageError
-from casekit.instances.time_record import Issue
+from casekit.instances.time_record import CandidateClock, Issue
+from casekit.outputs.report import render_page
 from casekit.review.batch_review import BatchReview
 from casekit.review.batch_tiers import BatchTiers
 from casekit.review.leaderboard import CSV_COLUMNS, rank, to_csv
@@ -99,6 +101,21 @@ def test_elapsed_time_is_not_recorded_when_the_issue_is_not():
     old = on_record("2026-06-03T13:31:00+00:00", issued=None)
     assert (old.elapsed_minutes, old.past_box) == (None, None)
     assert (old.elapsed_text(), old.past_box_text(), old.box_text()) == ("not recorded",) * 3
+
+
+def test_a_candidates_clock_that_packs_after_the_receipt_is_said_to_disagree_and_changes_nothing():
+    clock = CandidateClock(runs=3, first_run="2026-06-03T09:30:00+00:00", last_run="2026-06-03T12:00:00+00:00",
+                           packed_at="2026-06-03T18:00:00+00:00")
+    time = replace(on_record("2026-06-03T12:30:00+00:00"), clock=clock)
+    assert time.clock_disagrees() and time.past_box is False
+    section = render_page("time_section.html.j2", who="Ada", time=time, grace="30m")
+    assert "The candidate's clock disagrees with the reviewer's" in section and "2026-06-03T18:00:00+00:00" in section
+
+
+def test_a_candidates_clock_within_the_issue_and_the_receipt_agrees():
+    clock = CandidateClock(runs=1, first_run="2026-06-03T09:30:00+00:00", last_run="2026-06-03T09:30:00+00:00",
+                           packed_at="2026-06-03T12:00:00+00:00")
+    assert not replace(on_record("2026-06-03T12:30:00+00:00"), clock=clock).clock_disagrees()
 
 
 def test_the_csv_gives_elapsed_minutes_the_box_and_the_flag_beside_the_final_score():

@@ -313,6 +313,13 @@ def test_an_invalid_submission_is_listed_and_the_batch_exits_1(issued, tmp_path)
     assert rows["Ada"]["rank"] == "1"
 
 
+def test_a_grace_that_is_not_a_duration_is_a_one_line_usage_error(tmp_path):
+    result = casekit("review", "Ada=ada.csv", "--grace", "half an hour", "-o", tmp_path / "out")
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert result.stderr.strip().splitlines() == ["error: --grace 'half an hour': expected a duration such as 4h, 90m "
+                                                  "or 2h30m"]
+
+
 def test_a_review_cut_short_after_its_receipts_were_written_can_be_run_again_into_its_folder(tmp_path):
     (tmp_path / RECEIVED_FILE).write_text("{}\n")
     (tmp_path / "rubrics").mkdir()

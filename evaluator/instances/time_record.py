@@ -44,7 +44,8 @@ def parse_duration(text: str, option: str, *, allow_zero: bool = False) -> int:
     if total == 0 and not allow_zero:
         raise UsageError(f"{option} {text!r}: the time box must be longer than 0; e.g. {option} 4h")
     if total > MAX_BOX_MINUTES:
-        raise UsageError(f"{option} {text!r}: at most {format_minutes(MAX_BOX_MINUTES)} (a week); e.g. {option} 4h")
+        raise UsageError(f"{option} {text!r}: at most {format_minutes(MAX_BOX_MINUTES)} (a week), in hours and "
+                         f"minutes such as 4h, 90m or 2h30m")
     return total
 
 
