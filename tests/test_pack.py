@@ -115,6 +115,15 @@ def test_the_candidates_clock_skips_lines_it_cannot_read(tmp_path):
     assert (clock.first_run, clock.last_run) == ("2026-06-03T10:00:00+00:00", "2026-06-03T12:30:00+00:00")
 
 
+def test_a_run_log_that_links_out_of_the_project_is_not_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "development-runs.jsonl").write_text('{"started_at": "2026-06-03T10:00:00+00:00"}\n')
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / ".casekit").symlink_to(elsewhere)
+    assert read_candidate_clock(tmp_path / "project") is None
+
+
 def test_a_project_without_a_run_log_or_a_pack_has_no_candidates_clock(tmp_path):
     assert read_candidate_clock(tmp_path) is None
 

@@ -122,7 +122,8 @@ def read_candidate_clock(project: Path | None, packed_at: str | None = None) -> 
     the pack's time; None when there is neither."""
     starts: list[datetime] = []
     log = project / RUN_LOG if project is not None else None
-    if log is not None and log.is_file() and not log.is_symlink():
+    # Only the project's own file: a link (of the file or its folder) could point anywhere.
+    if project is not None and log is not None and log.is_file() and log.resolve().is_relative_to(project.resolve()):
         with log.open("rb") as stream:
             text = stream.read(MAX_RUN_LOG_BYTES).decode("utf-8", errors="replace")
         for line in text.splitlines():
