@@ -93,6 +93,11 @@ def test_a_submission_received_within_the_grace_is_not_flagged():
     assert in_grace.past_box is False and in_grace.past_box_text() == "no"
 
 
+def test_a_started_minute_counts_so_a_flagged_submission_never_reads_as_within_the_box():
+    late = on_record("2026-06-03T13:00:20+00:00", grace=0)
+    assert late.past_box and (late.elapsed_text(), late.past_box_text()) == ("4h01m of 4h", "yes, 1m over the box")
+
+
 def test_a_grace_of_zero_flags_a_minute_past_the_box():
     assert on_record("2026-06-03T13:01:00+00:00", grace=0).past_box is True
 

@@ -19,6 +19,7 @@ candidate packing and uploading, the reviewer downloading. Half an hour is an ei
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,14 +86,15 @@ class TimeOnRecord:
             return NOT_RECORDED
         if elapsed < 0:  # only a receipt the reviewer gave can come before the issue
             return "received before it was issued: check --received"
-        return f"{format_minutes(elapsed)} of {self.box_text()}"
+        # A started minute counts: shown to the minute, a flagged submission never reads as within the box.
+        return f"{format_minutes(math.ceil(elapsed))} of {self.box_text()}"
 
     def past_box_text(self) -> str:
         """``yes, 1h12m over the box`` / ``no`` / ``not recorded``."""
         over = self.over_minutes
         if over is None:
             return NOT_RECORDED
-        return f"yes, {format_minutes(over)} over the box" if self.past_box else "no"
+        return f"yes, {format_minutes(math.ceil(over))} over the box" if self.past_box else "no"
 
     def record(self) -> dict[str, object]:
         """The plain form summary.json holds."""
