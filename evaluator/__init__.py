@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from casekit.version import __version__
 
-__all__ = ["__version__", "score_predictions", "validate_predictions"]
+__all__ = ["__version__", "note_development_run", "score_predictions", "validate_predictions"]
 
 if TYPE_CHECKING:
+    from casekit.instances.time_record import note_development_run
     from casekit.public import score_predictions, validate_predictions
 
 
@@ -21,4 +22,8 @@ def __getattr__(name: str):
         from casekit import public
 
         return getattr(public, name)
+    if name == "note_development_run":  # the pipeline's note of its start: no scoring libraries needed
+        from casekit.instances import time_record
+
+        return time_record.note_development_run
     raise AttributeError(f"module 'casekit' has no attribute {name!r}")

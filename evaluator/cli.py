@@ -126,18 +126,27 @@ def new(
     starter: Annotated[Starter, typer.Option(help="Starter code in the pipeline stages.")] = Starter.baseline,
     keys_dir: KeysDir = None,
     candidate: Annotated[str | None, typer.Option(help="The candidate's name, recorded in the project.")] = None,
+    time_box: Annotated[str | None, typer.Option(
+        "--time-box", help="The candidate's time box, e.g. 4h, 90m or 2h30m; recorded with the issue time and shown "
+                           "in the brief [default: the case's].", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing, non-empty project folder.")] = False,
 ) -> None:
     """Create a project for a case: brief, pipeline stages, data; the answers go to the key store."""
     from casekit.instances.issue import new_project
+    from casekit.instances.time_record import format_minutes, parse_duration
     from casekit.outputs.console import console
 
+    box = parse_duration(time_box, "--time-box") if time_box is not None else None
     with progress_bar() as status:
         created = new_project(case, output=output, seed=seed, source=source, scale=scale, starter=starter.value,
-                              keys_dir=keys_dir, candidate=candidate, force=force, status=status)
+                              keys_dir=keys_dir, candidate=candidate, time_box_minutes=box, force=force,
+                              status=status)
     bundle = created.bundle
     console.print(f"created [bold]{created.path}[/bold] ({bundle.title}, source {bundle.source}, "
                   f"instance {bundle.instance_id})", highlight=False)
+    assert bundle.time_box_minutes is not None  # casekit new always records the box in force
+    console.print(f"issued {bundle.issued_at} with a time box of {format_minutes(bundle.time_box_minutes)}"
+                  f"{'' if box is not None else ' (the case default)'}", highlight=False)
     console.print(f"answer key stored in {created.key_folder}", highlight=False)
     if bundle.seed_withheld:
         console.print("the seed is withheld from the project (reviewer issue): keep the keys dir to yourself")
@@ -305,18 +314,29 @@ def review(
         min=16, help="Processes a re-run step may have at once.")] = 512,
     resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log each candidate to MLflow.")] = True,
+    grace: Annotated[str, typer.Option(
+        help="Flag a submission received later than its time box plus this, after its issue: mail, packing and "
+             "downloads are not work (e.g. 30m, 1h, 0m).")] = "30m",
+    received: Annotated[list[str] | None, typer.Option(
+        "--received", help="When a candidate's submission arrived, e.g. 'Ada=2026-06-03T17:40Z' (ISO 8601 with "
+                           "its offset) [default: when this review first sees it]. Repeatable.",
+        show_default=False)] = None,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
+    from casekit.instances.time_record import parse_duration
     from casekit.outputs.console import console, print_error
     from casekit.review.batch import ReviewOptions, review_batch
     from casekit.review.leaderboard import print_leaderboard
     from casekit.review.rerun import UNSAFE_WARNING, RerunOptions
     from casekit.review.results import RESULTS_DIR
+    from casekit.review.time_on_record import parse_received
 
     limits = RerunOptions(time_limit=time_limit, memory_limit_mb=memory_limit, disk_limit_mb=disk_limit,
                           max_processes=process_limit, sandbox=not unsafe_no_sandbox)
     options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, cluster=cluster,
-                            rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track)
+                            rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track,
+                            grace_minutes=parse_duration(grace, "--grace", allow_zero=True),
+                            received=tuple(parse_received(received or []).items()))
     if rerun and unsafe_no_sandbox:
         print_error(f"WARNING: {UNSAFE_WARNING}")
     try:

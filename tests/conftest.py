@@ -23,6 +23,8 @@ MIRROR = REPO.parent / "shared" / "datasets"
 # The suite's nlbse24 instances hold half of its 3,000 issues (a seeded sample: 250 of each
 # category in test): every verdict the tests read still shows, at half the training and scoring.
 NLBSE24_SIZE = ("--scale", "0.5")
+# The session's nlbse24 project is given a box of its own, not the case's 4 hours.
+NLBSE_TIME_BOX = "2h30m"
 
 # The folders every xdist worker shares (see pytest_configure), by the variable that names each.
 SHARED = {"CASEKIT_KEYS_DIR": "keys", "CASEKIT_VENV_DIR": "venvs"}
@@ -101,11 +103,11 @@ def casekit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 @pytest.fixture(scope="session")
 def nlbse_project(tmp_path_factory) -> Path:
-    """A ticket project on the real nlbse24 source, issued once per session."""
+    """A ticket project on the real nlbse24 source, issued once per session, with a time box of its own."""
     needs_mirror()
     project = tmp_path_factory.mktemp("nlbse") / "tickets"
     casekit("new", "tickets", "--source", "nlbse24", *NLBSE24_SIZE, "--seed", "11", "-o", project, "--candidate", "Ada",
-            check=True)
+            "--time-box", NLBSE_TIME_BOX, check=True)
     return project
 
 

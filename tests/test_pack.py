@@ -12,6 +12,7 @@ import pytest
 from conftest import NLBSE24_SIZE, casekit, needs_mirror
 
 from casekit.errors import IntegrityError
+from casekit.instances.time_record import RUN_LOG, note_development_run, parse_time, read_candidate_clock
 from casekit.review.pack import MANIFEST_FILE, unpack
 
 
@@ -33,6 +34,8 @@ def project(tmp_path_factory) -> Path:
     (project / "notebooks" / "eda.ipynb").write_text("{}")
     (project / "drill" / "20250101T000000Z").mkdir(parents=True)
     (project / "drill" / "20250101T000000Z" / "transcript.md").write_text("# Drill\n")
+    for _ in range(2):  # two 'make run's, as the pipeline notes them
+        note_development_run(project)
     return project
 
 
@@ -92,6 +95,37 @@ def test_a_project_without_a_submission_is_refused(project, tmp_path):
     result = casekit("pack", empty, "-o", tmp_path / "x.zip")
     assert result.returncode == 1 and "predictions.csv" in result.stderr
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_the_pack_carries_the_candidates_clock_labelled_as_theirs(archive, tmp_path):
+    manifest = unpack(archive, tmp_path / "unpacked")
+    clock = read_candidate_clock(tmp_path / "unpacked", manifest.created_at)
+    assert clock is not None and clock.runs == 2 and clock.packed_at == manifest.created_at
+    first, last, packed = (parse_time(stamp or "") for stamp in (clock.first_run, clock.last_run, clock.packed_at))
+    assert first is not None and last is not None and packed is not None and first <= last <= packed
+
+
+def test_the_candidates_clock_skips_lines_it_cannot_read(tmp_path):
+    log = tmp_path / RUN_LOG
+    log.parent.mkdir()
+    log.write_text('{"started_at": "2026-06-03T10:00:00+00:00"}\nnot json\n{"started_at": "2026-06-03T10:00"}\n'
+                   '[1]\n{"started_at": "2026-06-03T14:30:00+02:00"}\n')
+    clock = read_candidate_clock(tmp_path)
+    assert clock is not None and clock.runs == 2 and clock.packed_at is None
+    assert (clock.first_run, clock.last_run) == ("2026-06-03T10:00:00+00:00", "2026-06-03T12:30:00+00:00")
+
+
+def test_a_run_log_that_links_out_of_the_project_is_not_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "development-runs.jsonl").write_text('{"started_at": "2026-06-03T10:00:00+00:00"}\n')
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / ".casekit").symlink_to(elsewhere)
+    assert read_candidate_clock(tmp_path / "project") is None
+
+
+def test_a_project_without_a_run_log_or_a_pack_has_no_candidates_clock(tmp_path):
+    assert read_candidate_clock(tmp_path) is None
 
 
 def rewrite(archive: Path, destination: Path, change) -> Path:

@@ -9,11 +9,14 @@ cannot be installed, and a batch of twenty bare files reviewed two at a time.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,7 +27,9 @@ from conftest import NLBSE24_SIZE, casekit, needs_mirror, shared_key_store
 from mlflow import MlflowClient
 
 from casekit.outputs.tracking import experiment_name
+from casekit.review.batch import _check_output as check_output
 from casekit.review.rubric import tomllib
+from casekit.review.time_on_record import FIRST_SEEN, GIVEN, RECEIVED_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -72,6 +77,12 @@ def latest_review(folder: Path, slug: str) -> dict:
     return json.loads((sorted((folder / "candidates" / slug).iterdir())[-1] / "review.json").read_text())
 
 
+def report_text(folder: Path, slug: str) -> str:
+    """The words of a candidate's latest report, without its markup."""
+    page = (sorted((folder / "candidates" / slug).iterdir())[-1] / "report.html").read_text()
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
 def review_runs(folder: Path, instance: str) -> list:
     client = MlflowClient()
     experiment = client.get_experiment_by_name(experiment_name("tickets", instance))
@@ -81,10 +92,12 @@ def review_runs(folder: Path, instance: str) -> list:
 @pytest.fixture(scope="module")
 def reviewed(issued) -> SimpleNamespace:
     output = issued.root / "review"
+    # Bob's mail came in a moment ago: the reviewer says so; the others are received when the review sees them.
+    bob_received = datetime.now(timezone.utc).isoformat(timespec="seconds")
     result = casekit("review", issued.ada, issued.pack, f"{HOSTILE}={issued.bare}", "--rerun", "--jobs", "2",
-                     "--keys-dir", issued.keys, "-o", output)
+                     "--keys-dir", issued.keys, "-o", output, "--received", f"Bob={bob_received}")
     assert result.returncode == 0, result.stdout + result.stderr
-    return SimpleNamespace(output=output, result=result)
+    return SimpleNamespace(output=output, result=result, bob_received=bob_received)
 
 
 def test_the_leaderboard_ranks_the_candidates_by_their_metric(reviewed):
@@ -120,6 +133,33 @@ def test_each_review_json_names_its_mlflow_run(reviewed, issued):
     slugs = {"Ada": "ada", "Bob": "bob"}
     assert {name: latest_review(reviewed.output, slug)["run_id"] for name, slug in slugs.items()} == \
         {name: runs[name] for name in slugs}
+
+
+def test_the_leaderboard_gives_the_time_from_issue_to_receipt_against_the_box_beside_the_final_score(reviewed):
+    ada = candidates_in(reviewed.output)[0]
+    assert ada["time_box_minutes"] == "240"  # the case's 4 hours: the fixture gave no --time-box
+    assert float(ada["elapsed_minutes"]) >= 0 and ada["past_box"] == "no"
+
+
+def test_a_submission_is_received_when_the_review_first_sees_it_or_when_the_reviewer_says(reviewed):
+    received = json.loads((reviewed.output / RECEIVED_FILE).read_text())
+    assert received["Ada"]["how"] == FIRST_SEEN
+    assert received["Bob"] == {"received_at": reviewed.bob_received, "how": GIVEN}
+
+
+def test_the_terminal_shows_elapsed_time_and_the_past_box_flag_with_the_grace(reviewed):
+    out = reviewed.result.stdout
+    assert "elapsed" in out and "past box" in out and " of 4h " in out
+    assert "past box: beyond the box plus a grace of 30m (--grace)" in " ".join(out.split())
+
+
+def test_each_report_shows_its_time_on_record_and_the_candidates_clock_as_theirs(reviewed):
+    bob = report_text(reviewed.output, "bob")
+    assert "Time on record" in bob and "The candidate's clock" in bob and "never proof" in bob
+    assert "development runs 1" in bob and "not packed" not in bob  # Ada's one make run, packed by Bob
+    assert "not packed (a project folder)" in report_text(reviewed.output, "ada")
+    carol = next(path.name for path in (reviewed.output / "candidates").iterdir() if "carol" in path.name)
+    assert "Not recorded: no log of development runs and no pack time" in report_text(reviewed.output, carol)
 
 
 def test_the_rerun_reproduces_the_project_in_the_sandbox_and_reports_time_and_memory(reviewed):
@@ -277,6 +317,19 @@ def test_an_invalid_submission_is_listed_and_the_batch_exits_1(issued, tmp_path)
     rows = {row["candidate"]: row for row in candidates_in(tmp_path / "out")}
     assert rows["Broken"]["status"] == "invalid" and "not in the test set" in rows["Broken"]["message"]
     assert rows["Ada"]["rank"] == "1"
+
+
+def test_a_grace_that_is_not_a_duration_is_a_one_line_usage_error(tmp_path):
+    result = casekit("review", "Ada=ada.csv", "--grace", "half an hour", "-o", tmp_path / "out")
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert result.stderr.strip().splitlines() == ["error: --grace 'half an hour': expected a duration such as 4h, 90m "
+                                                  "or 2h30m"]
+
+
+def test_a_review_cut_short_after_its_receipts_were_written_can_be_run_again_into_its_folder(tmp_path):
+    (tmp_path / RECEIVED_FILE).write_text("{}\n")
+    (tmp_path / "rubrics").mkdir()
+    check_output(tmp_path)  # no UsageError: the folder is an earlier review's
 
 
 def test_a_folder_that_holds_something_else_is_not_used_for_output(issued, tmp_path):

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import casekit, needs_mirror
 
+from casekit import cases
+from casekit.errors import UsageError
 from casekit.instances.bundle import BundleMetadata
+from casekit.instances.templating import case_brief, with_time_box
+from casekit.instances.time_record import Issue, describe_minutes, parse_duration, parse_time
 
 
 def new_nlbse(tmp_path: Path, name: str, *extra: str, seed: int = 5, keys: Path | None = None,
@@ -64,17 +70,89 @@ def test_test_inputs_have_fresh_ids_and_no_target(nlbse_project):
     assert list(test["ticket_id"]) == sorted(test["ticket_id"])
 
 
-def test_same_seed_gives_byte_identical_files_and_key(tmp_path):
+def without_issue_time(files: dict[str, bytes]) -> dict[str, object]:
+    """A project's files with the time ``casekit new`` ran taken out of its ``casekit.json``."""
+    metadata = json.loads(files["casekit.json"])
+    return {**files, "casekit.json": {**metadata, "issued_at": None}}
+
+
+def test_same_seed_gives_byte_identical_files_and_key_but_for_the_issue_time(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first = new_nlbse(tmp_path / "a", "project", seed=21, keys=tmp_path / "keys-a")
     # A new interpreter, so another hash seed: set and dict orders of strings cannot agree by luck.
     second = new_nlbse(tmp_path / "b", "project", seed=21, keys=tmp_path / "keys-b", new_interpreter=True)
-    assert bundle_files(first) == bundle_files(second)
+    assert without_issue_time(bundle_files(first)) == without_issue_time(bundle_files(second))
     instance = BundleMetadata.read(first).instance_id
-    for name in ("answers.csv", "key.json", "inputs/train.csv", "inputs/test.csv"):
+    for name in ("answers.csv", "inputs/train.csv", "inputs/test.csv"):
         first, second = (tmp_path / f"keys-{copy}" / instance / name for copy in "ab")
         assert first.read_bytes() == second.read_bytes()
+    # Each issue is its own casekit.json (its time differs), so the records differ only in naming it.
+    records = [json.loads((tmp_path / f"keys-{copy}" / instance / "key.json").read_text()) for copy in "ab"]
+    assert [{**record, "bundles": None, "issues": None} for record in records] == [
+        {**records[0], "bundles": None, "issues": None}] * 2
+
+
+def test_the_time_box_given_and_the_issue_time_are_in_the_project_and_the_key_store(nlbse_project, nlbse_instance):
+    bundle = BundleMetadata.read(nlbse_project)
+    assert bundle.time_box_minutes == 150  # --time-box 2h30m
+    assert parse_time(bundle.issued_at) is not None
+    assert nlbse_instance.issue == Issue(bundle.issued_at, 150)
+
+
+def test_the_brief_states_the_time_box_in_force(nlbse_project):
+    readme = (nlbse_project / "README.md").read_text()
+    assert "## Time box\n\n2 hours 30 minutes. We value" in readme
+    assert "4 hours" not in readme
+
+
+@pytest.mark.parametrize("slug", [case.slug for case in cases.all()])
+def test_every_case_brief_states_the_box_it_is_given(slug):
+    brief = case_brief(slug, "2 hours 30 minutes")
+    assert brief.count("2 hours 30 minutes") == 1
+    assert case_brief(slug).replace(describe_minutes(round(60 * cases.get(slug).time_box_hours)),
+                                    "2 hours 30 minutes", 1) == brief
+
+
+@pytest.mark.parametrize("stated", ["4 hours", "2.5 hours", "2 hours 30 minutes", "90 minutes"])
+def test_a_box_stated_in_hours_or_minutes_is_replaced_whole(stated):
+    brief = f"# Case\n\n## Time box\n\n{stated}. We value a clear write-up."
+    assert with_time_box(brief, "1 hour") == "# Case\n\n## Time box\n\n1 hour. We value a clear write-up."
+
+
+def test_a_brief_that_states_no_box_gets_a_time_box_section():
+    assert with_time_box("# Case\n\nPredict churn.", "3 hours").endswith("\n\n## Time box\n\n3 hours.")
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("4h", 240), ("90m", 90), ("2h30m", 150), ("2H 30M", 150),
+                                               (" 1h ", 60)])
+def test_time_box_forms_read_as_minutes(text, minutes):
+    assert parse_duration(text, "--time-box") == minutes
+
+
+@pytest.mark.parametrize("text", ["4", "4 hours", "1.5h", "-1h", "h", "", "30m2h", "0m", "200h"])
+def test_a_value_that_is_not_a_time_box_is_refused_naming_the_option_and_an_example(text):
+    with pytest.raises(UsageError, match=r"^--time-box .*(4h|--time-box 4h)"):
+        parse_duration(text, "--time-box")
+
+
+def test_a_bad_time_box_is_a_one_line_usage_error_and_issues_nothing(tmp_path):
+    result = casekit("new", "tickets", "--time-box", "4 hours", "-o", tmp_path / "p")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: --time-box '4 hours': expected a duration such as 4h, 90m "
+                                                  "or 2h30m"]
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_project_and_a_key_made_before_time_was_recorded_read_as_not_recorded(nlbse_project, nlbse_instance,
+                                                                                tmp_path):
+    metadata = json.loads((nlbse_project / "casekit.json").read_text())
+    old = {name: value for name, value in metadata.items() if name not in ("issued_at", "time_box_minutes")}
+    (tmp_path / "casekit.json").write_text(json.dumps(old))
+    bundle = BundleMetadata.read(tmp_path)
+    assert (bundle.issued_at, bundle.time_box_minutes) == (None, None)
+    record = replace(nlbse_instance.key.record, issues={})
+    assert all(record.issue(sha) is None for sha in record.bundles)
 
 
 def test_another_seed_gives_another_instance(tmp_path, nlbse_project):

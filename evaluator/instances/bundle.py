@@ -19,6 +19,8 @@ METADATA_FILE = "casekit.json"
 OLD_IMPORT = re.compile(r"^[ \t]*(?:from|import)[ \t]+evaluator\b", re.MULTILINE)
 SCHEMA_VERSION = 1
 DEFAULT_SUBMISSION = "submission/predictions.csv"
+# Fields a project made by an earlier casekit may lack (their defaults stand for "not recorded").
+OPTIONAL_FIELDS = ("candidate", "notes", "scale", "issued_at", "time_box_minutes")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class BundleMetadata:
     notes: dict[str, object] = field(default_factory=dict)
     scale: float = 1.0
     """The size of a synthetic source relative to its default (1.0 for real sources)."""
+    issued_at: str | None = None
+    """When ``casekit new`` issued the project (UTC, ISO 8601); None in a project made before casekit
+    recorded it. The candidate holds this copy: a review reads the key store's."""
+    time_box_minutes: int | None = None
+    """The time box in force (``--time-box``, else the case's); None as ``issued_at``."""
     schema_version: int = SCHEMA_VERSION
 
     @property
@@ -74,7 +81,7 @@ class BundleMetadata:
         if raw.get("schema_version") != SCHEMA_VERSION:
             raise IntegrityError(f"{path}: schema_version {raw.get('schema_version')!r} is not {SCHEMA_VERSION}")
         expected = set(cls.__dataclass_fields__)
-        missing = sorted(name for name in expected if name not in raw and name not in ("candidate", "notes", "scale"))
+        missing = sorted(name for name in expected if name not in raw and name not in OPTIONAL_FIELDS)
         unknown = sorted(set(raw) - expected)
         if missing or unknown:
             raise IntegrityError(f"{path}: missing field(s) {missing}, unknown field(s) {unknown}")

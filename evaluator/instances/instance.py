@@ -29,6 +29,7 @@ from casekit.instances.keystore import (
     keys_root,
     load_key,
 )
+from casekit.instances.time_record import Issue
 from casekit.tasks.base import Task, Truth
 from casekit.version import __version__
 
@@ -38,12 +39,15 @@ class Instance:
     """A case instance with its verified answer key.
 
     ``project`` is the project folder, or the key's folder for an instance opened by id.
+    ``issue`` is when the key store says this project was issued, and its time box (None when
+    not recorded, or, for an instance opened by id, when it was issued more than once).
     """
 
     project: Path
     bundle: BundleMetadata
     task: Task
     key: AnswerKey
+    issue: Issue | None = None
 
     @property
     def spec(self) -> CaseSpec:
@@ -94,7 +98,8 @@ def open_instance(project: Path, keys_dir: Path | None = None) -> Instance:
     except UnknownCaseError as error:
         raise UsageError(f"{project}: {error}") from error
     bundle_sha256 = sha256_file(project / METADATA_FILE)
-    return Instance(project, bundle, task, load_key(keys_root(keys_dir), bundle, bundle_sha256))
+    key = load_key(keys_root(keys_dir), bundle, bundle_sha256)
+    return Instance(project, bundle, task, key, key.record.issue(bundle_sha256))
 
 
 def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Instance:
@@ -124,5 +129,8 @@ def open_issued_instance(instance_id: str, keys_dir: Path | None = None) -> Inst
         casekit_version=__version__, scale=record.scale,
     )
     # A bare file comes without a casekit.json, so there is no issued metadata to check it
-    # against: the record's own fingerprint of what it issued stands in for it.
-    return Instance(root / instance_id, bundle, task, load_key(root, bundle, next(iter(record.bundles), "")))
+    # against: the record's own fingerprint of what it issued stands in for it. Nor does it say
+    # which issue it answers: only an instance issued once has an issue time to go by.
+    key = load_key(root, bundle, next(iter(record.bundles), ""))
+    only = record.issue(record.bundles[0]) if len(record.bundles) == 1 else None
+    return Instance(root / instance_id, bundle, task, key, only)

@@ -24,6 +24,7 @@ from casekit.files.fingerprint import csv_bytes, sha256_bytes
 from casekit.instances.bundle import BundleMetadata
 from casekit.instances.keystore import KeyRecord, keys_root, store_key
 from casekit.instances.templating import case_values
+from casekit.instances.time_record import describe_minutes, now_utc
 from casekit.version import __version__
 
 Starter = Literal["empty", "baseline"]
@@ -63,10 +64,14 @@ def new_project(
     starter: Starter = "baseline",
     keys_dir: Path | None = None,
     candidate: str | None = None,
+    time_box_minutes: int | None = None,
     force: bool = False,
     status: Callable[[str], None] | None = None,
 ) -> NewProject:
     """Create a project for case ``slug``; see the module docstring for the steps.
+
+    ``time_box_minutes`` (``--time-box``) wins over the case's default box; the brief shows the
+    box in force, and ``casekit.json`` and the key store record it with the issue time.
 
     When ``keys_dir`` is given the instance is being issued by a reviewer: the seed is kept
     in the key store and withheld from the candidate's ``casekit.json``. ``scale`` sizes a
@@ -92,6 +97,7 @@ def new_project(
     if destination.exists() and any(destination.iterdir()) and not force:
         raise UsageError(f"{destination} already exists and is not empty; pass --force to replace it")
     seed = secrets.randbelow(2**31) if seed is None else seed
+    box = time_box_minutes if time_box_minutes is not None else round(60 * spec.time_box_hours)
 
     say(f"loading the {data_source.name} source")
     tables = data_source.load_tables(seed, scale)
@@ -122,6 +128,8 @@ def new_project(
         candidate=candidate,
         notes=dict(prepared.notes),
         scale=scale,
+        issued_at=now_utc(),
+        time_box_minutes=box,
     )
 
     say("rendering the project template")
@@ -138,11 +146,13 @@ def new_project(
             "instance_id": instance_id,
             # The template's private variables, from the case loaded above (it would load it for each).
             **{f"__{name}": value for name, value in case_values(task).items()},
+            "__time_box": describe_minutes(box),
         })
         for relative, content in files.items():
             (project / relative).parent.mkdir(parents=True, exist_ok=True)
             (project / relative).write_bytes(content)
         bundle.write(project)
+        bundle_sha256 = sha256_bytes(bundle.to_json().encode("utf-8"))
         say("storing the answer key")
         record = KeyRecord(
             case=slug,
@@ -152,8 +162,9 @@ def new_project(
             labels=list(labels),
             answers_sha256=answers_sha256,
             inputs_sha256={name: sha256_bytes(content) for name, content in inputs.items()},
-            bundles=[sha256_bytes(bundle.to_json().encode("utf-8"))],
+            bundles=[bundle_sha256],
             scale=scale,
+            issues={bundle_sha256: {"issued_at": bundle.issued_at, "time_box_minutes": box}},
         )
         key_folder = store_key(root, record, prepared.answers, inputs)
         atomic.move_into_place(project, destination)

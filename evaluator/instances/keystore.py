@@ -25,6 +25,7 @@ from casekit.errors import IntegrityError, UsageError
 from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes, sha256_bytes, sha256_file
 from casekit.instances.bundle import BundleMetadata
+from casekit.instances.time_record import Issue, parse_time
 
 KEYS_DIR_ENV = "CASEKIT_KEYS_DIR"
 ANSWERS_FILE = "answers.csv"
@@ -44,9 +45,22 @@ class KeyRecord:
     answers_sha256: str
     inputs_sha256: dict[str, str]
     bundles: list[str] = field(default_factory=list)
-    """sha256 of every ``casekit.json`` issued for this instance (one per candidate name)."""
+    """sha256 of every ``casekit.json`` issued for this instance (one per ``casekit new``)."""
     scale: float = 1.0
     """The size of a synthetic source relative to its default."""
+    issues: dict[str, dict[str, object]] = field(default_factory=dict)
+    """By the sha256 of the ``casekit.json`` it issued: when (``issued_at``, UTC) and with what time box
+    (``time_box_minutes``). The reviewer's record; empty in a key stored before casekit kept it."""
+
+    def issue(self, bundle_sha256: str) -> Issue | None:
+        """When the ``casekit.json`` of ``bundle_sha256`` was issued, and its box; None if not recorded."""
+        found = self.issues.get(bundle_sha256)
+        if not isinstance(found, dict):
+            return None
+        issued_at, box = found.get("issued_at"), found.get("time_box_minutes")
+        if not isinstance(issued_at, str) or parse_time(issued_at) is None or not isinstance(box, int):
+            return None
+        return Issue(issued_at, box)
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def store_key(root: Path, record: KeyRecord, answers: pd.DataFrame, inputs: dict
 
     ``inputs`` are the instance's input files (as issued to the candidate); keeping a copy
     here lets the baselines train without the candidate's project. The record's ``bundles``
-    are added to those already issued for the instance.
+    and ``issues`` are added to those already issued for the instance.
     """
     folder = root / record.instance_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,8 +126,9 @@ def _store_key(folder: Path, record: KeyRecord, answers: pd.DataFrame, inputs: d
         )
     record_path = folder / KEY_FILE
     if record_path.exists():
-        issued = json.loads(record_path.read_text(encoding="utf-8")).get("bundles", [])
-        record = replace(record, bundles=sorted(set(issued) | set(record.bundles)))
+        stored = json.loads(record_path.read_text(encoding="utf-8"))
+        record = replace(record, bundles=sorted(set(stored.get("bundles", [])) | set(record.bundles)),
+                         issues={**stored.get("issues", {}), **record.issues})
     for name, content in inputs.items():
         atomic.write_bytes(folder / INPUTS_DIR / f"{name}.csv", content)
     atomic.write_bytes(existing, payload)

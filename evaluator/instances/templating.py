@@ -4,7 +4,7 @@ The project template owns the skeleton every case shares (config, pipeline, hold
 tests, empty stages); what is particular to a case (its brief, the stage bodies of its baseline
 starter, any extra contract tests) stays in the case's folder. The template pulls it in with::
 
-    {{ case_brief(cookiecutter.case) }}
+    {{ case_brief(cookiecutter.case, cookiecutter.__time_box) }}
     {{ starter_file("features.py") }}
     {{ case_tests() }}
 
@@ -21,6 +21,7 @@ casekit must be installed where cookiecutter runs.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,13 @@ from jinja2.runtime import Context
 
 from casekit import cases, tasks
 from casekit.cases.errors import CaseSpecError
+from casekit.instances.time_record import describe_minutes
 from casekit.tasks.base import Task
 
 CASE_TESTS = "test_case.py"
+TIME_BOX_LABEL = re.compile(r"time box", re.IGNORECASE)
+# "4 hours", "2.5 hours", "2 hours 30 minutes", "90 minutes": a box as a brief states it.
+STATED_BOX = re.compile(r"\b(?:\d+(?:\.\d+)? hours?(?: \d+ minutes?)?|\d+ minutes?)\b")
 
 
 class CaseExtension(Extension):
@@ -47,8 +52,26 @@ class CaseExtension(Extension):
         )
 
 
-def case_brief(slug: str) -> str:
-    return cases.get(slug).brief_path.read_text(encoding="utf-8").strip()
+def case_brief(slug: str, time_box: str = "") -> str:
+    """The case's brief, stating ``time_box`` (e.g. "2 hours 30 minutes") as its time box when given."""
+    brief = cases.get(slug).brief_path.read_text(encoding="utf-8").strip()
+    return with_time_box(brief, time_box) if time_box else brief
+
+
+def with_time_box(brief: str, time_box: str) -> str:
+    """``brief`` stating ``time_box`` as the box in force.
+
+    A brief states its box after a "Time box" heading or label ("## Time box" then "4 hours.",
+    or "Time box: **4 hours**"): the first duration in hours or minutes within a few lines of it
+    is replaced.
+    A brief that states none gets a "Time box" section at its end.
+    """
+    label = TIME_BOX_LABEL.search(brief)
+    if label is not None:
+        stated = STATED_BOX.search(brief, label.end(), label.end() + 200)
+        if stated is not None:
+            return brief[:stated.start()] + time_box + brief[stated.end():]
+    return f"{brief}\n\n## Time box\n\n{time_box[0].upper()}{time_box[1:]}."
 
 
 def case_value(slug: str, source: str, name: str) -> str:
@@ -60,13 +83,15 @@ def case_value(slug: str, source: str, name: str) -> str:
 def case_values(task: Task) -> dict[str, str]:
     """What the skeleton needs to know about the case, as text, by name: a field of its spec
     (``task``, ``id_column``, ``target``, ``time_column``, ``primary_metric``), or one of its
-    task's :meth:`~casekit.tasks.base.Task.template_context` (``decision`` as JSON)."""
+    task's :meth:`~casekit.tasks.base.Task.template_context` (``decision`` as JSON), and the case's
+    default ``time_box`` in words (``casekit new`` passes the box in force instead)."""
     context: dict[str, Any] = {
         "task": task.spec.task,
         "id_column": task.spec.id_column,
         "target": task.spec.target,
         "time_column": task.spec.time_column or "",
         "primary_metric": task.primary.title,
+        "time_box": describe_minutes(round(60 * task.spec.time_box_hours)),
         **task.template_context(),
     }
     return {name: json.dumps(value) if isinstance(value, dict) else str(value) for name, value in context.items()}

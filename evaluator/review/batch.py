@@ -21,11 +21,14 @@ scheduler (:mod:`casekit.review.dask_runner`); they take turns on the MLflow sto
 A candidate that cannot be scored (an invalid file, an unreadable rubric) is reported as such
 and the batch goes on. Results whose runs could not be logged stay pending in their folders;
 the next review of the output folder (or ``casekit sync DIR``) logs them. Last come the
-leaderboard (:mod:`casekit.review.leaderboard`) and the batch summary, ``summary.json``.
+leaderboard (:mod:`casekit.review.leaderboard`) and the batch summary, ``summary.json``, with
+each candidate's time on record (:mod:`casekit.review.time_on_record`): the time from issue to
+receipt beside the score, flagged past the box plus the reviewer's grace.
 
 Output folder layout::
 
     leaderboard.csv  leaderboard.html  summary.json
+    received.json                          when each candidate's submission was first received
     rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
     results/<slug>.json                    each candidate's result and what it came from
     candidates/<slug>/<timestamp>/         one per review of that candidate
@@ -48,6 +51,7 @@ from casekit.evaluation import log_baselines, timestamp
 from casekit.files import atomic
 from casekit.instances.instance import Instance, open_instance, open_issued_instance
 from casekit.instances.keystore import keys_root
+from casekit.instances.time_record import read_candidate_clock
 from casekit.metrics.bootstrap import DEFAULT_CONFIDENCE, DEFAULT_SEED, percentile_interval
 from casekit.outputs import recording
 from casekit.outputs.evaluation_folder import write_evaluation_folder
@@ -70,6 +74,7 @@ from casekit.review.rubric import (
     rubric_file,
 )
 from casekit.review.similarity import batch_similarity
+from casekit.review.time_on_record import RECEIVED_FILE, TimeOnRecord, record_receipts
 from casekit.review.verification import Verification, verify
 from casekit.scoring.baselines import baseline_scores
 from casekit.scoring.score import score_submission_with_draws
@@ -121,6 +126,11 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         spec = next(iter(instances.values())).spec
         rubric = load_case_rubric(spec)
         rubric.weights.override(options.weights)  # a bad --weights fails now, not in every worker
+        say("recording when each submission was received")
+        receipts = record_receipts(output, [candidate.name for candidate in candidates], dict(options.received))
+        # Read now: a pack's files are unpacked only while the review runs.
+        clocks = {candidate.slug: read_candidate_clock(candidate.code, candidate.packed_at)
+                  for candidate in candidates}
         issued = {instance.bundle.instance_id: instance for instance in instances.values()}
         for instance in issued.values():
             _prepare_baselines(instance, options, say)
@@ -143,7 +153,10 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     baselines = _baseline_rows(next(iter(issued.values())), options.resamples) if len(issued) == 1 else []
     higher_is_better = next(iter(instances.values())).task.primary.higher_is_better
     tiers = batch_tiers(reviews, output, issued, resamples=options.resamples, higher_is_better=higher_is_better)
-    batch = BatchReview(output, reviews, baselines, higher_is_better, time.monotonic() - started, similar, tiers)
+    times = {candidate.slug: TimeOnRecord(instances[candidate.slug].issue, receipts[candidate.name],
+                                          options.grace_minutes, clocks[candidate.slug]) for candidate in candidates}
+    batch = BatchReview(output, reviews, baselines, higher_is_better, time.monotonic() - started, similar, tiers,
+                        times)
     write_leaderboard(batch, spec, rubric.weights.override(options.weights), options)
     return batch
 
@@ -361,10 +374,11 @@ def _check_output(output: Path) -> None:
     """A review writes into a new or empty folder, or one a previous review wrote."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} exists and is not a folder")
-    earlier = (output / SUMMARY_FILE).is_file() or (output / RESULTS_DIR).is_dir()  # finished, or interrupted
+    # Finished, or interrupted (the receipts are written first, before the baselines train).
+    earlier = any((output / name).exists() for name in (SUMMARY_FILE, RESULTS_DIR, RECEIVED_FILE))
     if output.is_dir() and any(output.iterdir()) and not earlier:
-        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
-                         f"choose another -o")
+        raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE}, {RESULTS_DIR}/ or "
+                         f"{RECEIVED_FILE}); choose another -o")
     # Found now, not after the baselines are trained and the candidates scored; and nothing is
     # left behind if the inputs are refused: the probe goes where the folder would be made.
     existing = next(folder for folder in (output, *output.parents) if folder.exists())

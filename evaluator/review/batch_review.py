@@ -1,5 +1,5 @@
-"""What a whole review batch produces: every candidate's review, the baselines, the similar pairs
-and the tiers.
+"""What a whole review batch produces: every candidate's review, the baselines, the similar pairs,
+the tiers and each candidate's time on record.
 
 A module of its own, above :mod:`casekit.review.similarity` (whose pairs it holds), which reads
 the per-candidate records below it.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from casekit.review.records import CandidateReview
 from casekit.review.similarity import SimilarPair
+from casekit.review.time_on_record import TimeOnRecord
 
 if TYPE_CHECKING:
     from casekit.review.batch_tiers import BatchTiers
@@ -27,6 +28,8 @@ class BatchReview:
     seconds: float
     similar: list[SimilarPair] = field(default_factory=list)
     tiers: BatchTiers | None = None
+    times: dict[str, TimeOnRecord] = field(default_factory=dict)
+    """Each candidate's time on record, by slug."""
 
     @property
     def failed(self) -> list[CandidateReview]:

@@ -57,6 +57,8 @@ class Candidate:
     submission_label: str
     code: Path | None
     instance_id: str
+    packed_at: str | None = None
+    """A pack's time, on the candidate's clock."""
 
 
 def parse_input(argument: str) -> CandidateInput:
@@ -88,6 +90,7 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
     bare: list[CandidateInput] = []
     slugs: set[str] = set()
     for item in inputs:
+        packed_at = None
         if item.kind == "submission":
             bare.append(item)
             continue
@@ -99,6 +102,7 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
             submission = folder / manifest.submission
             label = f"{item.path.name}:{manifest.submission}"
             code = folder
+            packed_at = manifest.created_at
         else:
             bundle = BundleMetadata.read(item.path)
             name = item.name or bundle.candidate or item.path.name
@@ -106,7 +110,7 @@ def resolve_candidates(inputs: list[CandidateInput], instance_id: str | None, wo
             label = str(item.path / DEFAULT_SUBMISSION)
             code = item.path
         candidates.append(Candidate(name, _unique_slug(name, slugs), item.kind, item.path, submission, label,
-                                    code, bundle.instance_id))
+                                    code, bundle.instance_id, packed_at))
     if bare:
         instance_id = instance_id or _shared_instance(candidates, bare[0])
         for item in bare:

@@ -9,7 +9,10 @@ bootstrap p-value, Holm-adjusted over the tier-opening tests, below 0.05). Each 
 test placed it, and lists the candidates it could not be told from. ``rank`` is the position
 in that order. The final score is shown beside the tier, not mixed into it: it blends
 judgements (rubric, engineering) that carry no interval. ``versus_baselines`` says where a
-candidate stands against the baselines.
+candidate stands against the baselines. Beside the final score, each candidate's time on record
+(:mod:`casekit.review.time_on_record`): the time from issue to receipt against the box, and a flag
+past the box plus the reviewer's grace; the candidate's own clock only in the CSV and the reports,
+labelled as theirs.
 
 What ranks (:mod:`casekit.review.verification`): with ``--rerun``, a candidate's value, draws
 and tier are those of the re-run's predictions when they do not reproduce the submitted file
@@ -35,12 +38,15 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from casekit.files import atomic
+from casekit.instances.time_record import format_minutes
 from casekit.review.final_score import ScoreWeights
+from casekit.review.time_on_record import NOT_RECORDED, TimeOnRecord
 from casekit.scoring.tiers import Standing
 from casekit.version import __version__
 
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
+    from rich.text import Text
 
     from casekit.cases.spec import CaseSpec
     from casekit.review.batch_review import BatchReview
@@ -52,6 +58,9 @@ TIER_RULE = ("ordered by the primary metric (across instances: by the paired gap
              "tier-opening tests, below 0.05. 'Could not be told from': paired p-value, Holm-adjusted over all pairs, "
              "0.05 or more")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TIME_NOTE = ("Elapsed: received minus issued, on the reviewer's clock (issued: the key store; received: when casekit "
+             "review first saw the submission, or --received); the candidates' own clocks are in their reports, "
+             "unverified")
 
 
 @dataclass(frozen=True)
@@ -130,26 +139,29 @@ def _value(row: Row) -> float:
 def write_leaderboard(batch: BatchReview, spec: CaseSpec, weights: ScoreWeights, options: ReviewOptions) -> None:
     """Write leaderboard.csv, leaderboard.html and summary.json into the review's folder, and the
     flagged similar pairs into both candidates' reports."""
-    from casekit.review import similarity_report, tier_report
+    from casekit.review import similarity_report, tier_report, time_report
 
     similarity_report.add_to_reports(batch)
+    time_report.add_to_reports(batch)
     rows = rank(batch)
     tier_report.add_to_reports(batch, {row.review.slug: row.tier_test for row in rows
                                        if row.review is not None and row.tier is not None})
-    atomic.write_text(batch.output / "leaderboard.csv", to_csv(rows))
+    atomic.write_text(batch.output / "leaderboard.csv", to_csv(rows, batch.times))
     atomic.write_text(batch.output / "leaderboard.html", to_html(rows, batch, spec, weights, options))
     atomic.write_text(batch.output / "summary.json", json.dumps(summary(rows, batch, spec, weights, options),
                                                                 indent=2, default=str) + "\n")
 
 
 CSV_COLUMNS = ["rank", "tier", "kind", "candidate", "input", "status", "metric", "value", "ci_low", "ci_high",
-               "tier_test", "not_told_from", "versus_baselines", "final_score", "metric_part", "rubric_part",
-               "engineering_part", "rubric_scored",
+               "tier_test", "not_told_from", "versus_baselines", "final_score", "elapsed_minutes", "time_box_minutes",
+               "past_box", "metric_part", "rubric_part", "engineering_part", "rubric_scored",
                "rerun", "rerun_seconds", "rerun_peak_memory_mb", "verification", "submitted_value", "rerun_value",
-               "rerun_difference", "report", "message"]
+               "rerun_difference", "issued_at", "received_at", "received",
+               "candidate_clock_runs", "candidate_clock_first_run", "candidate_clock_last_run",
+               "candidate_clock_packed_at", "report", "message"]
 
 
-def to_csv(rows: list[Row]) -> str:
+def to_csv(rows: list[Row], times: dict[str, TimeOnRecord]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -157,21 +169,37 @@ def to_csv(rows: list[Row]) -> str:
         review = row.review
         verification = review.verification if review else None
         parts = {part.name: round(part.value, 4) for part in review.final.parts} if review and review.final else {}
+        time = _time_cells(times.get(review.slug) if review else None)
         writer.writerow([safe_cell(cell) for cell in [
             row.rank, "" if row.tier is None else row.tier, row.kind, row.name, review.kind if review else "",
             review.status if review else "", review.primary_title if review else "", _round(row.value),
             _round(row.ci_low), _round(row.ci_high), row.tier_test, "; ".join(row.not_told_from),
             review.versus_baselines if review else "", _round(review.final.total) if review and review.final else "",
-            parts.get("metric", ""), parts.get("rubric", ""), parts.get("engineering", ""),
+            *time[:3], parts.get("metric", ""), parts.get("rubric", ""), parts.get("engineering", ""),
             f"{review.rubric_scored}/{review.rubric_total}" if review and review.final else "",
             review.rerun_status if review else "", _round(review.rerun_seconds) if review else "",
             _round(review.rerun_peak_memory_mb) if review else "",
             verification.describe() if verification else "",
             _round(verification.submitted) if verification else "", _round(verification.rerun) if verification else "",
-            _round(verification.difference) if verification else "", (review.report or "") if review else "",
+            _round(verification.difference) if verification else "", *time[3:], (review.report or "") if review else "",
             review.message if review else "",
         ]])
     return buffer.getvalue()
+
+
+def _time_cells(time: TimeOnRecord | None) -> list[object]:
+    """A candidate's time columns (empty for a baseline): elapsed, box and flag, then where they
+    come from and the candidate's clock."""
+    if time is None:
+        return [""] * 10
+    elapsed, clock = time.elapsed_minutes, time.clock
+    flag = {True: "yes", False: "no", None: NOT_RECORDED}[time.past_box]
+    return [
+        "" if elapsed is None else round(elapsed, 1), time.issue.time_box_minutes if time.issue else "", flag,
+        time.issue.issued_at if time.issue else NOT_RECORDED, time.receipt.received_at, time.receipt.how,
+        clock.runs if clock else "", (clock.first_run or "") if clock else "", (clock.last_run or "") if clock else "",
+        (clock.packed_at or "") if clock else "",
+    ]
 
 
 def safe_cell(cell: object) -> object:
@@ -213,7 +241,8 @@ def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
                        tier_rule=TIER_RULE, detectable=_detectable(batch, spec.primary.title), counts=_counts(batch),
                        verification=verification_note(batch, options),
-                       similarity=similarity, reports=reports,
+                       similarity=similarity, reports=reports, times=batch.times, time_note=TIME_NOTE,
+                       grace=format_minutes(options.grace_minutes),
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -234,7 +263,9 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "weights": asdict(weights),
         "options": {"jobs": options.jobs, "cluster": options.cluster, "rerun": options.rerun,
                     "limits": asdict(options.rerun_limits),
-                    "resamples": options.resamples, "tracked": options.track},
+                    "resamples": options.resamples, "tracked": options.track, "grace_minutes": options.grace_minutes},
+        "time_on_record": {review.name: batch.times[review.slug].record() for review in batch.reviews
+                           if review.slug in batch.times},
         "leaderboard": [{"rank": row.rank, "tier": row.tier, "kind": row.kind, "name": row.name,
                          "tier_test": row.tier_test, "not_told_from": list(row.not_told_from)} for row in rows],
         "candidates": [asdict(review) for review in batch.reviews],
@@ -270,6 +301,15 @@ def _counts(batch: BatchReview) -> dict[str, int]:
     }
 
 
+def _time_texts(time: TimeOnRecord | None) -> tuple[str, Text]:
+    """A candidate's elapsed time and past-box flag as the terminal shows them."""
+    from rich.text import Text
+
+    if time is None:
+        return NOT_RECORDED, Text(NOT_RECORDED)
+    return time.elapsed_text(), Text(time.past_box_text(), style="bold red" if time.past_box else "")
+
+
 def print_leaderboard(batch: BatchReview, options: ReviewOptions) -> None:
     """The leaderboard and the batch summary in the terminal."""
     from rich.table import Table
@@ -283,26 +323,32 @@ def print_leaderboard(batch: BatchReview, options: ReviewOptions) -> None:
                   title_justify="left")
     columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("rank", "right"), ("tier", "right"), ("candidate", "left"), (title, "right"), ("95% interval", "right"),
-        ("versus baselines", "left"), ("final", "right"), ("rubric", "right"), ("re-run", "left"))
+        ("versus baselines", "left"), ("final", "right"), ("elapsed", "right"), ("past box", "left"),
+        ("rubric", "right"), ("re-run", "left"))
     for column, justify in columns:
         table.add_column(column, justify=justify)
     for row in rows:
         review = row.review
         interval = f"[{fmt(row.ci_low)}, {fmt(row.ci_high)}]" if row.ci_low is not None else ""
         if review is None:
-            table.add_row("", "", Text(row.name, style="dim"), fmt(row.value), interval, "", "", "", "",
+            table.add_row("", "", Text(row.name, style="dim"), fmt(row.value), interval, "", "", "", "", "", "",
                           style="dim")
-        elif review.status != "scored":
+            continue
+        elapsed, flag = _time_texts(batch.times.get(review.slug))
+        if review.status != "scored":
             table.add_row("", "", Text(row.name), "", "", Text(f"{review.status}: {review.message}", style="red"),
-                          "", "", "")
+                          "", elapsed, flag, "", "")
         else:
             assert review.final is not None  # a scored review has its final score
             table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name),
                           "" if row.value is None else fmt(row.value), interval, Text(review.versus_baselines),
-                          fmt(review.final.total), f"{review.rubric_scored}/{review.rubric_total}",
+                          fmt(review.final.total), elapsed, flag, f"{review.rubric_scored}/{review.rubric_total}",
                           Text(_rerun_cell(review)))
     console.print(table)
     console.print(Text(verification_note(batch, options)))
+    if batch.times:
+        grace = format_minutes(next(iter(batch.times.values())).grace_minutes)
+        console.print(Text(f"{TIME_NOTE}; past box: beyond the box plus a grace of {grace} (--grace)", style="dim"))
     if batch.tiers:
         for sentence in _detectable(batch, title):
             console.print(Text(sentence, style="dim"))

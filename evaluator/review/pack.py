@@ -4,7 +4,9 @@ A pack holds the project's own work (code, tests, DESIGN.md, notebooks, the subm
 leaves out what the reviewer has or can rebuild: the data (issued with the instance and kept in
 the key store), virtual environments, caches, casekit's own evaluations and, unless asked for,
 the candidate's MLflow runs and drill transcripts (``drill/``). Its manifest, ``casekit-pack.json``,
-lists every file with its sha256, so that ``casekit review`` can refuse a pack that was altered or truncated.
+lists every file with its sha256, so that ``casekit review`` can refuse a pack that was altered or truncated,
+and says when the pack was made (``created_at``, on the candidate's clock; the project's log of its
+development runs, ``.casekit/development-runs.jsonl``, travels in the pack as one of its files).
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ class PackManifest:
     candidate: str | None
     submission: str
     files: dict[str, str]
+    created_at: str | None = None
+    """When the pack was made, on the candidate's clock (evidence, not proof)."""
 
 
 def unpack(archive_path: Path, destination: Path) -> PackManifest:
@@ -205,8 +209,9 @@ def unpack(archive_path: Path, destination: Path) -> PackManifest:
                 raise IntegrityError(f"{name}: entry '{info.filename}' cannot be unpacked ({error})") from error
     if METADATA_FILE not in expected:
         raise IntegrityError(f"{name}: the pack has no {METADATA_FILE}; make it with 'casekit pack'")
+    created = manifest.get("created_at")
     return PackManifest(manifest["case"], manifest["instance_id"], manifest.get("candidate"),
-                        manifest["submission"], expected)
+                        manifest["submission"], expected, created if isinstance(created, str) else None)
 
 
 def _read_manifest(archive: zipfile.ZipFile, name: str) -> dict:

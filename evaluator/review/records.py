@@ -12,6 +12,7 @@ from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore
 from casekit.review.rerun import RerunOptions
 from casekit.review.rubric import CaseRubric
+from casekit.review.time_on_record import DEFAULT_GRACE_MINUTES
 from casekit.review.verification import Verification
 
 
@@ -27,6 +28,9 @@ class ReviewOptions:
     weights: str | None = None
     resamples: int = DEFAULT_RESAMPLES
     track: bool = True
+    grace_minutes: int = DEFAULT_GRACE_MINUTES
+    received: tuple[tuple[str, str], ...] = ()
+    """``--received NAME=TIME``: receipts the reviewer gives, as (name, UTC ISO 8601 time) pairs."""
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,9 @@ from casekit.review.verification import Verification
 from casekit.version import __version__
 
 RESULTS_DIR = "results"
-# ReviewOptions fields that say where or how fast a review runs, not what it finds.
-NOT_RESULT_SETTINGS = {"output", "keys_dir", "jobs", "cluster"}
+# ReviewOptions fields that say where or how fast a review runs, not what it finds; and the time
+# on record, which the reviewer's process reads afresh for every review (no worker computes it).
+NOT_RESULT_SETTINGS = {"output", "keys_dir", "jobs", "cluster", "grace_minutes", "received"}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 {%- set decision = cookiecutter.__decision != "{}" -%}
 """Run the pipeline end to end: ``make run``.
 
+0. note that a development run starts, in ``.casekit/development-runs.jsonl`` (your own clock:
+   the reviewer sees when you first and last ran the pipeline, labelled as such);
 1. ingest the tables in ``data/``;
 2. set part of train aside the way the test set was set aside (``holdout.py``), fit on the
    rest, predict the held-out part and score it with the kit's own metrics (the ones
@@ -41,8 +43,9 @@ def stage(name: str) -> Iterator[None]:
 
 
 def main() -> int:
-    from casekit import score_predictions, validate_predictions
+    from casekit import note_development_run, score_predictions, validate_predictions
 
+    note_development_run(config.PROJECT)
     with stage("ingest"):
         data = ingest.load_data(config.DATA_DIR)
         fit, held_out, answers = holdout.split(data)
