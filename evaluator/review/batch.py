@@ -52,9 +52,17 @@ from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.review import bubblewrap
 from casekit.review.batch_review import BatchReview
 from casekit.review.batch_tiers import DRAWS_FILE, batch_tiers, draws_bytes
+from casekit.review.blind import (
+    BLIND_USER,
+    blind_candidates,
+    record_rerun_redactions,
+    redact_rerun,
+    redact_rerun_log,
+)
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
 from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
+from casekit.review.identity import Terms
 from casekit.review.leaderboard import write_leaderboard
 from casekit.review.records import CandidateReview, ReviewOptions, ReviewTask
 from casekit.review.rerun import UNSAFE_WARNING, RerunResult, remove_abandoned_scratch, rerun_project
@@ -109,6 +117,12 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
+        terms: dict[str, Terms] = {}
+        if options.blind:
+            say("scanning the candidates' files for what identifies them (blind review)")
+            blinded = blind_candidates(candidates, output, Path(work))
+            candidates = [item.candidate for item in blinded]
+            terms = {item.candidate.slug: item.terms for item in blinded}
         instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
         slugs = sorted({instance.spec.slug for instance in instances.values()})
         if len(slugs) > 1:
@@ -123,8 +137,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
         if options.track:
             sync_review(output, {instance.bundle.instance_id: instance for instance in instances.values()}.get, say)
-        tasks = [ReviewTask(candidate, replace(options, output=output), rubric, submitted_sha256(candidate))
-                 for candidate in candidates]
+        tasks = [ReviewTask(candidate, replace(options, output=output), rubric, submitted_sha256(candidate),
+                            terms.get(candidate.slug)) for candidate in candidates]
 
         def settle(task: ReviewTask, review: CandidateReview) -> CandidateReview:
             return _record(review, instances[task.candidate.slug], output) if options.track else review
@@ -150,14 +164,14 @@ def open_candidate_instance(candidate: Candidate, keys_dir: Path | None) -> Inst
             return open_instance(candidate.code, keys_dir)
         return open_issued_instance(candidate.instance_id, keys_dir)
     except CasekitError as error:
-        raise type(error)(f"candidate {candidate.name!r} ({candidate.source}): {error}") from error
+        raise type(error)(f"candidate {candidate.name!r} ({candidate.shown_source}): {error}") from error
 
 
 def review_candidate(task: ReviewTask) -> CandidateReview:
     """Review one candidate; runs on a Dask worker when the cluster has more than one."""
     candidate, options = task.candidate, task.options
     started = time.monotonic()
-    base = CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
+    base = CandidateReview(candidate.name, candidate.slug, candidate.kind, candidate.shown_source,
                            candidate.instance_id, "error")
     try:
         instance = open_candidate_instance(candidate, options.keys_dir)
@@ -167,12 +181,14 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             card = scored.card
         except InvalidSubmissionError as error:
             problems = [problem.message for problem in error.report.problems]
-            return replace(base, status="invalid", message="; ".join(problems[:3]) + (" ..." if len(problems) > 3
-                                                                                      else ""),
+            return replace(base, status="invalid", message=_shown(task, "; ".join(problems[:3]) + (
+                               " ..." if len(problems) > 3 else "")),
                            seconds=time.monotonic() - started)
         with tempfile.TemporaryDirectory(prefix="casekit-rerun-logs-") as logs:
             rerun, engineering = _rerun(candidate, instance, card, task.rubric, options, Path(logs))
-            design = candidate.code / "DESIGN.md" if candidate.code else None
+            if rerun is not None and task.terms is not None:
+                rerun = redact_rerun(rerun, task.terms)
+            design = candidate.shown_code / "DESIGN.md" if candidate.shown_code else None
             rubric = prepare_rubric(task.rubric, rubric_file(options.output / RUBRICS_DIR, candidate.slug),
                                     candidate=candidate.name, case=card.case, checks=check_design(task.rubric, design))
             weights = task.rubric.weights.override(options.weights)
@@ -192,7 +208,7 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
                 draws=(folder / DRAWS_FILE).relative_to(options.output).as_posix(),
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
-            extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
+            extra = _kept_logs(task, rerun)
             extra[REVIEW_FILE] = _review_json(review)
             extra[DRAWS_FILE] = draws_bytes(scored.primary_draws)
             write_evaluation_folder(card, folder, candidate.submission, review=context, extra_files=extra)
@@ -200,7 +216,25 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             recording.mark_pending(folder, _recipe(task, card, review), "not logged yet")
         return review
     except CasekitError as error:
-        return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
+        return replace(base, message=_shown(task, str(error)), seconds=round(time.monotonic() - started, 2))
+
+
+def _shown(task: ReviewTask, text: str) -> str:
+    """``text`` as outputs may show it: redacted in a blind review (an error can quote a file or a name)."""
+    return task.terms.redact(text)[0] if task.terms is not None else text
+
+
+def _kept_logs(task: ReviewTask, rerun: RerunResult | None) -> dict[str, bytes]:
+    """The re-run's logs as kept in the candidate's folder (redacted in a blind review)."""
+    logs = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
+    if task.terms is None:
+        return logs
+    found = []
+    for name, payload in logs.items():
+        logs[name], redactions = redact_rerun_log(payload, task.terms, name)
+        found += redactions
+    record_rerun_redactions(task.options.output, task.candidate.name, found)
+    return logs
 
 
 def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: CaseRubric, options: ReviewOptions,
@@ -228,7 +262,7 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
         rerun_status, rerun_summary = rerun.status.replace("_", " "), rerun.summary
     return {
         "candidate": candidate.name,
-        "input": {"kind": candidate.kind, "source": str(candidate.source)},
+        "input": {"kind": candidate.kind, "source": candidate.shown_source},
         "final": final,
         "weights": weights,
         "rerun": rerun,
@@ -256,6 +290,8 @@ def _recipe(task: ReviewTask, card: Scorecard, review: CandidateReview) -> recor
     options = task.options
     tags = {"casekit.review.input": task.candidate.kind, "casekit.review.rerun": review.rerun_status,
             "casekit.review.output": str(options.output)}
+    if options.blind:  # MLflow would record the OS user; the run says only that it is blind
+        tags.update({"casekit.review.blind": "true", "mlflow.user": BLIND_USER})
     limits = {name: value for name, value in asdict(options.rerun_limits).items() if name != "threads"}
     key = recording.content_key({
         "kind": "review", "submitted": task.submitted_sha256, "candidate": task.candidate.slug,

@@ -10,6 +10,7 @@ from typing import Literal
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
 from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore
+from casekit.review.identity import Terms
 from casekit.review.rerun import RerunOptions
 from casekit.review.rubric import CaseRubric
 
@@ -26,6 +27,7 @@ class ReviewOptions:
     weights: str | None = None
     resamples: int = DEFAULT_RESAMPLES
     track: bool = True
+    blind: bool = False
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ReviewTask:
     options: ReviewOptions
     rubric: CaseRubric
     submitted_sha256: str
+    terms: Terms | None = None  # blind: what identifies the candidate, redacted from what the review keeps
 
 
 @dataclass(frozen=True)
