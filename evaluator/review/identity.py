@@ -50,6 +50,9 @@ MIN_TERM_CHARACTERS = 3
 GENERIC_USERS = {"user", "users", "runner", "root", "ubuntu", "jovyan", "vscode", "codespace", "codespaces",
                  "admin", "shared", "public", "default", "home", "sandbox", "work", "app", "docker", "ec2-user"}
 LEFT_OUT = "left out"
+# Words of a sentence, never of a name: an author line holding one is prose.
+NOT_NAMES = {"the", "a", "an", "of", "to", "for", "in", "on", "with", "by", "is", "are", "see", "team", "our", "we",
+             "me", "you", "this", "that", "please", "via", "at", "from", "none", "n/a", "todo", "tbd", "unknown"}
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _PROFILE = re.compile(
@@ -61,7 +64,7 @@ _HOME = re.compile(r"(?:/home/|/Users/|/u/|[A-Za-z]:[\\/]+Users[\\/]+|(?<![\w~])
 _HANDLE = re.compile(r"(?<![\w.@/])@(?P<handle>[A-Za-z0-9][A-Za-z0-9-]{1,38})(?![\w@-]|\.\w)")
 _AUTHOR = re.compile(
     r"(?im)^[ \t]*(?:#+|//|/?\*+|--|>|-)?[ \t]*(?:\*\*|__)?"
-    r"(?:authors?|written by|created by|maintainers?|contact|candidate)(?:\*\*|__)?[ \t]*(?:[:=]|--?|—)"
+    r"(?:authors?|written by|created by|maintainers?|contact|candidate)(?:\*\*|__)?[ \t]*(?::|--?|—)"
     r"[ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^\n]{1,160}?)[ \t]*$")
 _DUNDER_AUTHOR = re.compile(r"__(?:author|maintainer|email|credits)__\s*=\s*[\[(]?\s*[\"'](?P<value>[^\"'\n]{1,160})")
 _GIT_LOG = re.compile(r"(?m)^[0-9a-f]{40} [0-9a-f]{40} (?P<name>[^<\n]+?) <(?P<email>[^>\n]*)>")
@@ -179,8 +182,6 @@ def _pattern_spans(text: str, code: bool) -> list[tuple[int, int, str]]:
         if code and _at_line_start(text, match.start()):
             continue  # a decorator
         spans.append((match.start(), match.end(), "handle"))
-    spans += [(match.start("value"), match.end("value"), "name")
-              for pattern in (_AUTHOR, _DUNDER_AUTHOR) for match in pattern.finditer(text)]
     return spans
 
 
@@ -202,7 +203,7 @@ def terms_of(names: Iterable[tuple[str, str]]) -> Terms:
             if len(local) >= MIN_TERM_CHARACTERS:
                 found.setdefault(local, "name")
             continue
-        words = [word for word in re.split(r"[\s_.,-]+", text) if word]
+        words = [word for word in re.split(r"[\W_]+", text) if word]
         if len(words) > 1:
             found.setdefault("".join(words), kind)
             for word in words:
@@ -233,10 +234,20 @@ def identities_in(text: str, relative: str) -> list[tuple[str, str]]:
 
 
 def _names_in_value(value: str) -> list[str]:
-    """The names in an author line's value (``Ada Lovelace <ada@x.org>, Bob``), e-mails and URLs aside."""
+    """The names in an author line's value (``Ada Lovelace <ada@x.org>, Bob``, ``[{name = "Ada"}]``):
+    e-mails, URLs, keys (``name =``), quotes and brackets aside."""
     value = _PROFILE.sub(" ", _EMAIL.sub(" ", value))
-    return [chunk.strip(" \t\"'*_<>()[]") for chunk in re.split(r",|;|\band\b|&|<|>|\(|\)", value)
-            if len(chunk.strip(" \t\"'*_<>()[]")) >= 2]
+    value = re.sub(r"[\"'`*<>()\[\]{}]", " ", re.sub(r"\b\w+\s*=", " ", value))
+    chunks = (" ".join(chunk.split()) for chunk in re.split(r",|;|\band\b|&", value))
+    return [chunk for chunk in chunks if len(chunk) >= 2 and _like_a_name(chunk)]
+
+
+def _like_a_name(chunk: str) -> bool:
+    """Whether an author line's chunk can be a name: a few words of letters, no sentence (``Contact:
+    the support team``), so that prose never becomes a term redacted everywhere."""
+    words = chunk.split()
+    return len(words) <= 4 and all(word[0].isalpha() for word in words) and \
+        not {word.casefold() for word in words} & NOT_NAMES
 
 
 def _notebook_authors(text: str) -> list[tuple[str, str]]:
