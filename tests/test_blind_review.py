@@ -269,3 +269,10 @@ def test_a_code_is_stable_for_a_review_folder_and_not_the_name_alone(tmp_path):
 
 def test_terms_keep_a_name_whole_and_its_long_parts():
     assert {term for term, _kind in terms_of([("Al Li-Wong", "name")]).terms} == {"al li-wong", "alliwong", "wong"}
+
+
+def test_a_blind_review_folder_refuses_a_review_with_names(reviewed):
+    result = casekit("review", f"Someone={reviewed.root / BARE['Grace Hopper']}", "--keys-dir", reviewed.keys,
+                     "-o", reviewed.output, "--no-track")
+    assert result.returncode == 2
+    assert "holds a blind review: review into it with --blind" in result.stderr

@@ -59,6 +59,9 @@ from casekit.review.blind import (
     redact_rerun,
     redact_rerun_log,
 )
+from casekit.review.blind import (
+    check_folder as check_blind_folder,
+)
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
 from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
@@ -98,6 +101,7 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
+    check_blind_folder(output, options.blind, RESULTS_DIR)
     # Workers (perhaps on other machines, started in other folders) get absolute paths only.
     options = replace(options, output=output, keys_dir=keys_root(options.keys_dir).resolve())
     cluster = parse_cluster(options.cluster, options.jobs)

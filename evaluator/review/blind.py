@@ -81,6 +81,17 @@ class BlindCandidate:
     redactions: list[Redaction]
 
 
+def check_folder(output: Path, blind: bool, results_dir: str) -> None:
+    """Refuse to mix blind and named reviews in one folder: names would land beside codes."""
+    was_blind = (output / ORGANISER_DIR / IDENTITIES_FILE).is_file()
+    if was_blind and not blind:
+        raise UsageError(f"{output} holds a blind review: review into it with --blind (or choose another -o), "
+                         f"so that no name lands beside the codes")
+    if blind and not was_blind and (output / results_dir).is_dir():
+        raise UsageError(f"{output} holds a review with the candidates' names: a blind review needs a new or empty "
+                         f"folder (choose another -o)")
+
+
 def review_secret(output: Path) -> bytes:
     """The review folder's secret, made (random, 32 bytes, readable by the owner only) on first use."""
     path = output / ORGANISER_DIR / SECRET_FILE
