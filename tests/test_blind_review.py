@@ -276,3 +276,16 @@ def test_a_blind_review_folder_refuses_a_review_with_names(reviewed):
                      "-o", reviewed.output, "--no-track")
     assert result.returncode == 2
     assert "holds a blind review: review into it with --blind" in result.stderr
+
+
+def test_a_rerun_shows_its_logs_redacted(tmp_path):
+    from casekit.review.blind import redact_rerun
+    from casekit.review.rerun import RerunResult
+    from casekit.review.sandbox import StepResult
+
+    terms = terms_of([(NAME, "name")])
+    step = StepResult("pipeline", ["make", "run"], "failed", 1, 1.0, 10.0, tmp_path / "run.log",
+                      f"Traceback: /home/{USER}/x.py\nhello from {NAME} <{EMAIL}>\n")
+    result = redact_rerun(RerunResult("failed", f"failed: {NAME}'s pipeline", None, None, None, None, step, None),
+                          terms)
+    assert result.pipeline is not None and identities_in(result.pipeline.log_tail + result.summary) == []

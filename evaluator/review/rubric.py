@@ -199,8 +199,9 @@ def unscored_criteria(rubric: CaseRubric, path: Path) -> list[str]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise RubricError(f"{path}: not valid TOML ({error})") from error
+    scores = {key: entry.get("score") for key, entry in raw.items() if isinstance(entry, dict)}
     return [criterion.key for criterion in rubric.criteria
-            if not isinstance(raw.get(criterion.key), dict) or raw[criterion.key].get("score") not in SCORES]
+            if isinstance(scores.get(criterion.key), bool) or scores.get(criterion.key) not in SCORES]
 
 
 def _read(rubric: CaseRubric, path: Path, candidate: str, checks: dict[str, SectionCheck]) -> RubricResult:
