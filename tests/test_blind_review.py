@@ -168,6 +168,12 @@ def test_every_redaction_is_listed_for_the_organiser(reviewed):
     assert {"name", "e-mail", "home", "handle", "profile URL", identity.LEFT_OUT} <= kinds
 
 
+def test_the_cases_own_words_are_never_redacted(reviewed):
+    listings = (reviewed.output / "organiser" / "redactions").glob("*.json")
+    found = {item["found"].casefold() for path in listings for item in json.loads(path.read_text())["redactions"]}
+    assert not found & {"fake", "news", "fake-news", "grep", "1815"}
+
+
 def pack_code(reviewed) -> str:
     (row,) = [row for row in reviewed.rows if row["input"] == "pack"]
     return row["candidate"]
@@ -289,3 +295,15 @@ def test_a_rerun_shows_its_logs_redacted(tmp_path):
     result = redact_rerun(RerunResult("failed", f"failed: {NAME}'s pipeline", None, None, None, None, step, None),
                           terms)
     assert result.pipeline is not None and identities_in(result.pipeline.log_tail + result.summary) == []
+
+
+def test_the_input_file_name_is_redacted_whole_never_by_its_parts(tmp_path):
+    known = ((NAME, "name"), ("ada-lovelace-fake-news", identity.FILE_NAME))
+    copy, _ = redacted(tmp_path, {"notes.md": "ada-lovelace-fake-news.zip: fake news, by Lovelace\n"}, known=known)
+    assert (copy / "notes.md").read_text() == "[redacted: name].zip: fake news, by [redacted: name]\n"
+
+
+def test_a_makefiles_silent_recipe_lines_are_not_handles(tmp_path):
+    makefile = "test:\n\t@grep -q x README.md\n"
+    copy, redactions = redacted(tmp_path, {"Makefile": makefile})
+    assert (copy / "Makefile").read_text() == makefile and redactions == []

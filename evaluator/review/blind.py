@@ -40,6 +40,7 @@ from casekit.files import atomic
 from casekit.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from casekit.review.candidates import Candidate
 from casekit.review.identity import (
+    FILE_NAME,
     MAX_FILE_BYTES,
     Redaction,
     Terms,
@@ -134,7 +135,7 @@ def blind_candidates(candidates: list[Candidate], output: Path, work: Path) -> l
 
 
 def _blind(candidate: Candidate, code: str, output: Path, work: Path) -> BlindCandidate:
-    known = [(candidate.name, "name"), (candidate.source.name.split(".")[0], "name")]
+    known = [(candidate.name, "name"), (candidate.source.name.split(".")[0], FILE_NAME)]
     redacted_dir = None
     if candidate.code is not None:
         bundle = BundleMetadata.read(candidate.code)

@@ -50,6 +50,10 @@ MIN_TERM_CHARACTERS = 3
 GENERIC_USERS = {"user", "users", "runner", "root", "ubuntu", "jovyan", "vscode", "codespace", "codespaces",
                  "admin", "shared", "public", "default", "home", "sandbox", "work", "app", "docker", "ec2-user"}
 LEFT_OUT = "left out"
+FILE_NAME = "file name"
+# Prose, where a line may open with an @handle; elsewhere (Python, Makefiles, shell) a line's
+# leading '@' is a decorator or a silent recipe line.
+PROSE_SUFFIXES = (".md", ".txt", ".rst")
 # Words of a sentence, never of a name: an author line holding one is prose.
 NOT_NAMES = {"the", "a", "an", "of", "to", "for", "in", "on", "with", "by", "is", "are", "see", "team", "our", "we",
              "me", "you", "this", "that", "please", "via", "at", "from", "none", "n/a", "todo", "tbd", "unknown"}
@@ -94,7 +98,8 @@ class Terms:
     def redact(self, text: str, where: str = "", *, code: bool = False) -> tuple[str, list[Redaction]]:
         """``text`` with every identity replaced by ``[redacted: KIND]``, and what was replaced.
 
-        ``code``: the text is Python, where ``@name`` at the start of a line is a decorator.
+        ``code``: the text is not prose: ``@name`` at the start of a line is a decorator (Python)
+        or a silent recipe line (a Makefile), not a handle.
         """
         spans = _pattern_spans(text, code) + self._term_spans(text)
         kept: list[tuple[int, int, str]] = []
@@ -185,17 +190,29 @@ def _pattern_spans(text: str, code: bool) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _is_code(relative: str) -> bool:
+    return not relative.lower().endswith(PROSE_SUFFIXES)
+
+
 def _at_line_start(text: str, at: int) -> bool:
     return not text[text.rfind("\n", 0, at) + 1:at].strip()
 
 
 def terms_of(names: Iterable[tuple[str, str]]) -> Terms:
-    """The terms for ``names`` (text, kind): each whole, and each part of a name of at least
-    :data:`MIN_TERM_CHARACTERS` characters; the local part of an e-mail address too."""
+    """The terms for ``names`` (text, kind): each whole; for a name, also each part of at least
+    :data:`MIN_TERM_CHARACTERS` characters with a letter; for an e-mail address, its local part.
+
+    A ``file name`` (the zip's or folder's the candidate came in) is matched whole only: its
+    parts are often the case's own words (``ada-fake-news.zip``). Handles and home users are
+    whole too (``ada-lovelace-1815`` has no part ``1815``).
+    """
     found: dict[str, str] = {}
     for text, kind in names:
         text = normalise(text).strip("\"'<>()[],;:*_ \t")
         if len(text) < 2 or text in GENERIC_USERS:
+            continue
+        if kind == FILE_NAME:
+            found.setdefault(text, "name")
             continue
         found.setdefault(text, kind)
         if kind == "e-mail" and "@" in text:
@@ -204,11 +221,12 @@ def terms_of(names: Iterable[tuple[str, str]]) -> Terms:
                 found.setdefault(local, "name")
             continue
         words = [word for word in re.split(r"[\W_]+", text) if word]
-        if len(words) > 1:
-            found.setdefault("".join(words), kind)
-            for word in words:
-                if len(word) >= MIN_TERM_CHARACTERS and word not in GENERIC_USERS:
-                    found.setdefault(word, kind)
+        if kind != "name" or len(words) < 2:
+            continue
+        found.setdefault("".join(words), kind)
+        for word in words:
+            if len(word) >= MIN_TERM_CHARACTERS and word not in GENERIC_USERS and re.search(r"[^\W\d_]", word):
+                found.setdefault(word, kind)
     # Longest first, so a full name wins over its parts at the same place.
     return Terms(tuple(sorted(found.items(), key=lambda item: (-len(item[0]), item[0]))))
 
@@ -220,7 +238,7 @@ def identities_in(text: str, relative: str) -> list[tuple[str, str]]:
     found += [(match.group("handle"), "handle") for match in _PROFILE.finditer(text)
               if not match.group("rest").strip("/")]  # a profile, not a repository's page
     found += [(match.group("handle"), "handle") for match in _HANDLE.finditer(text)
-              if not (relative.endswith(".py") and _at_line_start(text, match.start()))]
+              if not (_is_code(relative) and _at_line_start(text, match.start()))]
     found += [(match.group("user"), "home") for match in _HOME.finditer(text)]
     for pattern in (_AUTHOR, _DUNDER_AUTHOR):
         for match in pattern.finditer(text):
@@ -435,7 +453,7 @@ def _redacted_file(payload: bytes, where: str, terms: Terms) -> tuple[bytes | No
             return None, [Redaction(where, 0, LEFT_OUT, "a binary file that holds an identity (it cannot be "
                                                         "redacted in place)")]
         return payload, []
-    redacted, found = terms.redact(text, where, code=where.endswith(".py"))
+    redacted, found = terms.redact(text, where, code=_is_code(where))
     return redacted.encode("utf-8"), found
 
 
