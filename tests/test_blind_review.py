@@ -141,6 +141,12 @@ def test_every_candidate_is_listed_by_an_opaque_code(reviewed):
     assert {row["status"] for row in reviewed.rows} == {"scored"}
 
 
+def test_the_leaderboard_says_it_is_blind_and_where_reviewers_read(reviewed):
+    html = (reviewed.output / "leaderboard.html").read_text(encoding="utf-8")
+    assert 'id="blind"' in html and "redacted/&lt;code&gt;/" in html
+    assert json.loads((reviewed.output / "summary.json").read_text())["options"]["blind"] is True
+
+
 def test_the_mlflow_runs_record_the_blind_user_not_the_os_user(reviewed):
     database = (reviewed.store / "mlflow.db").read_bytes()
     assert b"casekit-blind-review" in database

@@ -27,6 +27,9 @@ Output folder layout::
     rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
     results/<slug>.json                    each candidate's result and what it came from
     candidates/<slug>/<timestamp>/         one per review of that candidate
+    redacted/<code>/, organiser/           with --blind: see :mod:`casekit.review.blind`
+
+With ``--blind`` the slug is the candidate's code, and the name appears nowhere of the above.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "weights": asdict(weights),
         "options": {"jobs": options.jobs, "cluster": options.cluster, "rerun": options.rerun,
                     "limits": asdict(options.rerun_limits),
-                    "resamples": options.resamples, "tracked": options.track},
+                    "resamples": options.resamples, "tracked": options.track, "blind": options.blind},
         "leaderboard": [{"rank": row.rank, "tier": row.tier, "kind": row.kind, "name": row.name,
                          "tier_test": row.tier_test, "not_told_from": list(row.not_told_from)} for row in rows],
         "candidates": [asdict(review) for review in batch.reviews],
