@@ -27,13 +27,16 @@ from types import SimpleNamespace
 import pytest
 from conftest import casekit, shared_key_store
 
+from casekit.errors import UsageError
 from casekit.instances.bundle import DEFAULT_SUBMISSION
 from casekit.instances.instance import open_instance
 from casekit.instances.issue import new_project
-from casekit.review import identity
+from casekit.review import blind, identity
+from casekit.review.batch import RUBRICS_DIR, SUMMARY_FILE, review_batch
 from casekit.review.blind import candidate_code, review_secret
 from casekit.review.identity import scan_candidate, terms_of, write_redacted_copy
 from casekit.review.pack import pack_project
+from casekit.review.records import ReviewOptions
 from casekit.scoring.baselines import ensure_baselines
 
 pytestmark = pytest.mark.slow
@@ -69,7 +72,8 @@ def plant(project: Path) -> None:
     (project / "notebooks").mkdir()
     (project / "notebooks" / "ada_lovelace_eda.ipynb").write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     (project / "ada-lovelace").mkdir()
-    (project / "ada-lovelace" / "notes.md").write_text(f"Notes kept by {NAME.upper()}, {EMAIL}.\n", encoding="utf-8")
+    (project / "ada-lovelace" / "notes.md").write_text(f"Notes kept by {NAME.upper()}, {EMAIL}; compared with "
+                                                       f"Grace Hopper's (another candidate).\n", encoding="utf-8")
     (project / "artifacts").mkdir()
     with zipfile.ZipFile(project / "artifacts" / "bundle.zip", "w") as archive:
         archive.writestr(f"{USER}/contact.txt", f"{NAME} <{EMAIL}>\n")
@@ -185,20 +189,24 @@ def pack_code(reviewed) -> str:
     return row["candidate"]
 
 
+def reveal(folder: Path, force: bool = False):
+    return blind.reveal(folder, "organiser-1", force, SUMMARY_FILE, RUBRICS_DIR)
+
+
 def test_reveal_is_refused_while_a_rubric_is_incomplete(reviewed, tmp_path):
     # The bare files' rubrics are complete as written: with no DESIGN.md, every criterion scores 0.
     folder = shutil.copytree(reviewed.output, tmp_path / "review")
-    result = casekit("reveal", folder)
-    assert result.returncode == 1
-    assert f"not revealed: 1 rubric(s) are not complete ({pack_code(reviewed)}: " in result.stderr
-    assert identities_in(result.stdout + result.stderr) == []
+    with pytest.raises(blind.RevealRefusedError) as refused:
+        reveal(folder)
+    assert f"not revealed: 1 rubric(s) are not complete ({pack_code(reviewed)}: " in str(refused.value)
+    assert identities_in(str(refused.value)) == []
     assert not (folder / "reveals.json").exists()
 
 
 def test_reveal_with_force_is_recorded_with_the_rubrics_that_were_incomplete(reviewed, tmp_path):
     folder = shutil.copytree(reviewed.output, tmp_path / "review")
-    result = casekit("reveal", folder, "--force", "--by", "organiser-1")
-    assert result.returncode == 0, result.stderr
+    revealed = reveal(folder, force=True)
+    assert sorted(revealed.names.values()) == sorted([NAME, *BARE])
     (record,) = json.loads((folder / "reveals.json").read_text())
     assert record["by"] == "organiser-1" and record["forced"] is True
     assert list(record["incomplete"]) == [pack_code(reviewed)]
@@ -227,7 +235,7 @@ def redacted(tmp_path: Path, files: dict[str, bytes | str], known=((NAME, "name"
         data = content.encode() if isinstance(content, str) else content
         (project / relative).write_bytes(data)
     scan = scan_candidate(project, sorted(files), known, git_root=project if git else None)
-    redactions = write_redacted_copy(scan, tmp_path / "copy")
+    redactions = write_redacted_copy(scan.files, scan.terms, tmp_path / "copy")
     return tmp_path / "copy", redactions
 
 
@@ -284,10 +292,9 @@ def test_terms_keep_a_name_whole_and_its_long_parts():
 
 
 def test_a_blind_review_folder_refuses_a_review_with_names(reviewed):
-    result = casekit("review", f"Someone={reviewed.root / BARE['Grace Hopper']}", "--keys-dir", reviewed.keys,
-                     "-o", reviewed.output, "--no-track")
-    assert result.returncode == 2
-    assert "holds a blind review: review into it with --blind" in result.stderr
+    options = ReviewOptions(output=reviewed.output, keys_dir=reviewed.keys, track=False)
+    with pytest.raises(UsageError, match="holds a blind review: review into it with --blind"):
+        review_batch([f"Someone={reviewed.root / BARE['Grace Hopper']}"], options)
 
 
 def test_a_rerun_shows_its_logs_redacted(tmp_path):

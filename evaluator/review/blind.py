@@ -43,10 +43,11 @@ from casekit.review.identity import (
     FILE_NAME,
     MAX_FILE_BYTES,
     Redaction,
+    Scan,
     Terms,
+    merged,
     normalise,
     scan_candidate,
-    terms_of,
     write_redacted_copy,
 )
 from casekit.review.pack import MANIFEST_FILE, project_files
@@ -75,7 +76,8 @@ class RevealRefusedError(CasekitError):
 
 @dataclass(frozen=True)
 class BlindCandidate:
-    """One candidate as blind mode made it: the candidate shown by code, and what was found."""
+    """One candidate as blind mode made it: the candidate shown by code, the terms redacted from
+    what the review keeps of it (every candidate's), and what its copy had redacted."""
 
     candidate: Candidate
     terms: Terms
@@ -120,39 +122,46 @@ def candidate_code(secret: bytes, name: str) -> str:
 
 def blind_candidates(candidates: list[Candidate], output: Path, work: Path) -> list[BlindCandidate]:
     """Give every candidate its code, scan its files and write the redacted copy reviewers read;
-    record the mapping and the redactions in the organiser's folder."""
+    record the mapping and the redactions in the organiser's folder.
+
+    Each copy is redacted of every candidate's identities, not only its own: a candidate's notes
+    may name another candidate of the batch, and reviewers read them all.
+    """
     secret = review_secret(output)
-    blinded = []
-    for candidate in candidates:
-        code = candidate_code(secret, candidate.name)
-        blinded.append(_blind(candidate, code, output, work))
-    codes = [item.candidate.name for item in blinded]
+    codes = [candidate_code(secret, candidate.name) for candidate in candidates]
     if len(set(codes)) != len(codes):  # 30**6 codes: not expected in a lifetime of reviews
         raise CasekitError("two candidates got the same blind code; review them blind into another folder (a new "
                            "secret)")
-    _record_identities(output, candidates, blinded)
+    scans = [_scan(candidate) for candidate in candidates]
+    everyone = merged([scan.terms for scan in scans])
+    blinded = [_blind(candidate, code, scan, everyone, output, work)
+               for candidate, code, scan in zip(candidates, codes, scans, strict=True)]
+    _record_identities(output, candidates, blinded, scans)
     return blinded
 
 
-def _blind(candidate: Candidate, code: str, output: Path, work: Path) -> BlindCandidate:
+def _scan(candidate: Candidate) -> Scan:
+    """What identifies ``candidate``: its name and the name of what it came in, and what its files state."""
     known = [(candidate.name, "name"), (candidate.source.name.split(".")[0], FILE_NAME)]
-    redacted_dir = None
-    if candidate.code is not None:
-        bundle = BundleMetadata.read(candidate.code)
-        known += [(bundle.candidate, "name")] if bundle.candidate else []
-        known += _manifest_candidate(candidate.source) if candidate.kind == "pack" else []
-        if candidate.kind == "project":
-            files, _links = project_files(candidate.code)
-        else:
-            files = sorted(path.relative_to(candidate.code).as_posix() for path in candidate.code.rglob("*")
-                           if path.is_file() and not path.is_symlink())
-        scan = scan_candidate(candidate.code, files, known,
-                              git_root=candidate.code if candidate.kind == "project" else None)
-        redacted_dir = output / REDACTED_DIR / code.lower()
-        redactions = write_redacted_copy(scan, redacted_dir)
-        terms = scan.terms
+    if candidate.code is None:
+        return scan_candidate(None, [], known)
+    bundle = BundleMetadata.read(candidate.code)
+    known += [(bundle.candidate, "name")] if bundle.candidate else []
+    known += _manifest_candidate(candidate.source) if candidate.kind == "pack" else []
+    if candidate.kind == "project":
+        files, _links = project_files(candidate.code)
     else:
-        terms, redactions = terms_of(known), []
+        files = sorted(path.relative_to(candidate.code).as_posix() for path in candidate.code.rglob("*")
+                       if path.is_file() and not path.is_symlink())
+    git_root = candidate.code if candidate.kind == "project" else None  # a pack carries no .git
+    return scan_candidate(candidate.code, files, known, git_root=git_root)
+
+
+def _blind(candidate: Candidate, code: str, scan: Scan, everyone: Terms, output: Path, work: Path) -> BlindCandidate:
+    redacted_dir, redactions = None, []
+    if candidate.code is not None:
+        redacted_dir = output / REDACTED_DIR / code.lower()
+        redactions = write_redacted_copy(scan.files, everyone, redacted_dir)
     submission = candidate.submission
     if candidate.kind == "submission":
         # The evaluation folder keeps the file under its own name, which may be the candidate's.
@@ -164,7 +173,7 @@ def _blind(candidate: Candidate, code: str, output: Path, work: Path) -> BlindCa
             shutil.copyfile(decision, submission.parent / DECISION_FILE)
     blind = replace(candidate, name=code, slug=code.lower(), submission=submission,
                     submission_label=f"{code}:{DEFAULT_SUBMISSION}", redacted=redacted_dir, blind=True)
-    return BlindCandidate(blind, terms, redactions)
+    return BlindCandidate(blind, everyone, redactions)
 
 
 def _manifest_candidate(archive: Path) -> list[tuple[str, str]]:
@@ -181,14 +190,15 @@ def _manifest_candidate(archive: Path) -> list[tuple[str, str]]:
     return [(name, "name")] if isinstance(name, str) else []
 
 
-def _record_identities(output: Path, candidates: list[Candidate], blinded: list[BlindCandidate]) -> None:
+def _record_identities(output: Path, candidates: list[Candidate], blinded: list[BlindCandidate],
+                       scans: list[Scan]) -> None:
     organiser = output / ORGANISER_DIR
     path = organiser / IDENTITIES_FILE
     identities = read_identities(output) if path.is_file() else {}
-    for original, item in zip(candidates, blinded, strict=True):
+    for original, item, scan in zip(candidates, blinded, scans, strict=True):
         code = item.candidate.name
         identities[code] = {"name": original.name, "kind": original.kind, "source": str(original.source),
-                            "terms": [term for term, _kind in item.terms.terms]}
+                            "terms": [term for term, _kind in scan.terms.terms]}
         redactions = [asdict(redaction) for redaction in item.redactions]
         atomic.write_text(organiser / REDACTIONS_DIR / f"{code.lower()}.json",
                           json.dumps({"code": code, "redactions": redactions}, indent=2, ensure_ascii=False) + "\n")

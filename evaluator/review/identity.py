@@ -228,7 +228,7 @@ def terms_of(names: Iterable[tuple[str, str]]) -> Terms:
             if len(word) >= MIN_TERM_CHARACTERS and word not in GENERIC_USERS and re.search(r"[^\W\d_]", word):
                 found.setdefault(word, kind)
     # Longest first, so a full name wins over its parts at the same place.
-    return Terms(tuple(sorted(found.items(), key=lambda item: (-len(item[0]), item[0]))))
+    return merged([Terms(tuple(found.items()))])
 
 
 def identities_in(text: str, relative: str) -> list[tuple[str, str]]:
@@ -421,16 +421,24 @@ def scan_candidate(root: Path | None, relative_paths: Iterable[str], known: Iter
     return Scan(terms_of(names), scanned)
 
 
-def write_redacted_copy(scan: Scan, destination: Path) -> list[Redaction]:
-    """Write the redacted copy of the scanned files into ``destination`` (replaced whole, atomically);
-    return every redaction, the files left out included."""
+def merged(all_terms: Iterable[Terms]) -> Terms:
+    """The terms of several candidates as one (a term's first kind kept), longest first."""
+    found: dict[str, str] = {}
+    for terms in all_terms:
+        for term, kind in terms.terms:
+            found.setdefault(term, kind)
+    return Terms(tuple(sorted(found.items(), key=lambda item: (-len(item[0]), item[0]))))
+
+
+def write_redacted_copy(scanned: ScannedFiles, terms: Terms, destination: Path) -> list[Redaction]:
+    """Write the scanned files, with ``terms`` and the patterns redacted, into ``destination``
+    (replaced whole, atomically); return every redaction, the files left out included."""
     from casekit.files import atomic
 
-    terms = scan.terms
-    redactions = list(scan.files.left_out)
+    redactions = list(scanned.left_out)
     written: set[str] = set()
     with atomic.staged_directory(destination) as staging:
-        for relative, payload in sorted(scan.files.files.items()):
+        for relative, payload in sorted(scanned.files.items()):
             if relative.lower().endswith(".zip"):
                 data, found = _redacted_zip(payload, relative, terms)
             else:
