@@ -330,7 +330,7 @@ def review(
         print_error(f"interrupted: the candidates done so far are recorded in {output / RESULTS_DIR}; run the "
                     f"same command again to review the rest")
         raise typer.Exit(130) from None
-    print_leaderboard(batch)
+    print_leaderboard(batch, options)
     console.print(f"leaderboard: {batch.output / 'leaderboard.html'} (and leaderboard.csv)", highlight=False)
     console.print(f"rubrics:     {batch.output / 'rubrics'} (complete them, then run the same review again)",
                   highlight=False)

@@ -48,6 +48,12 @@ def pytest_configure(config) -> None:
     # Dask's workers get the same setting from distributed itself.
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # The hundreds of processes the suite starts read bytecode written once: with a caller's
+    # PYTHONDONTWRITEBYTECODE each compiled pandas, MLflow and casekit again (an evaluate spent
+    # 99 of its 218 s compiling), as the Makefile says for `make test`; this holds for a bare pytest.
+    for variable in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"):
+        os.environ.pop(variable, None)
+    sys.dont_write_bytecode = False
 
 
 def pytest_configure_node(node) -> None:

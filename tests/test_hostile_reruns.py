@@ -1,20 +1,24 @@
 """Hostile candidate projects, re-run in the bubblewrap sandbox in one review batch.
 
-Seven projects (copies of an issued project, the sample submission as their own) whose
+Eight projects (copies of an issued project, the sample submission as their own) whose
 ``make run`` attacks the reviewer: it reads the key store, connects to a listener on
 127.0.0.1, writes outside its copy, forks without end, fills the disk, sleeps for ever, or
-leaves a daemon behind. Each attack writes ``ATTACK <name>: blocked (...)`` or ``... SUCCEEDED``
-in its log and, where it can, the sample submission, so the batch goes on. Every test checks
-from outside that the attack failed: the listener saw nothing, no file appeared, no byte of
-the answers reached any output, no process outlived its step.
+leaves a daemon behind; or, in the candidate's own run, reads a file of answers planted on
+the reviewer's disk and submits perfect predictions (its re-run cannot see the file). Each
+attack writes ``ATTACK <name>: blocked (...)`` or ``... SUCCEEDED`` in its log and, where it
+can, the sample submission, so the batch goes on. Every test checks from outside that the
+attack failed: the listener saw nothing, no file appeared, no byte of the answers reached
+any output, no process outlived its step, the planted answers did not rank.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
 import socket
+import subprocess
 import sys
 import threading
 import uuid
@@ -100,6 +104,15 @@ done("disk", False, "wrote 160 GB")
 time.sleep(10 ** 6)
 done("sleeper", False, "woke up")
 """,
+    "reads-answers": """
+planted = Path({planted!r})
+if os.access(planted, os.R_OK):  # the candidate's own run, on the disk where the answers were left
+    Path("submission").mkdir(exist_ok=True)
+    shutil.copyfile(planted, "submission/predictions.csv")
+    print("ATTACK reads-answers: SUCCEEDED (copied the planted answers)", flush=True)
+else:
+    done("reads-answers", True, "the planted answers are not in sight")
+""",
     "daemon": """
 subprocess.Popen([sys.executable, "-c", "import time\\nwhile True: time.sleep(1)", {token!r}],
                  start_new_session=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -171,12 +184,16 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     token = f"casekit-daemon-{uuid.uuid4().hex}"
     outside = root / "written-from-the-sandbox"
     venv_root = Path(os.environ["CASEKIT_VENV_DIR"])
+    planted = Path(shutil.copy(answers, root / "planted-answers.csv"))  # perfect predictions, outside the key store
     values = {"answers": str(answers), "keys": str(keys), "port": listener.port, "outside": str(outside),
-              "limit": PROCESS_LIMIT, "token": token}
+              "limit": PROCESS_LIMIT, "token": token, "planted": str(planted)}
     inputs = []
     for name, code in ATTACKS.items():
         hostile_project(honest, root / "projects" / name, name, code.format(**values))
         inputs.append(f"{name}={root / 'projects' / name}")
+    # The cheater's own run, as the candidate made it: the planted answers become its submission.
+    subprocess.run([sys.executable, "attack_reads-answers.py"], cwd=root / "projects" / "reads-answers", check=True,
+                   capture_output=True)
     output = root / "review"
     try:
         result = casekit("review", *inputs, "--rerun", "--jobs", "2", "--time-limit", TIME_LIMIT,
@@ -247,6 +264,44 @@ def test_filling_the_disk_is_stopped_at_the_disk_limit(batch):
 def test_a_pipeline_that_sleeps_for_ever_is_stopped_at_its_time_limit(batch):
     review = review_of(batch, "sleeper")
     assert review["rerun_status"] == "timed out" and f"{TIME_LIMIT} s" in review["rerun_summary"]
+
+
+def leaderboard_row(batch: SimpleNamespace, name: str) -> dict:
+    with (batch.output / "leaderboard.csv").open(newline="") as stream:
+        return next(row for row in csv.DictReader(stream) if row["candidate"] == name)
+
+
+def test_a_candidate_who_read_planted_answers_is_ranked_on_what_its_rerun_reproduces(batch):
+    cheat, honest = leaderboard_row(batch, "reads-answers"), leaderboard_row(batch, "keys")
+    assert float(cheat["submitted_value"]) == 1.0
+    assert cheat["value"] == cheat["rerun_value"] == honest["value"]  # both re-ran to the sample submission
+    assert cheat["rank"] and cheat["tier"] == honest["tier"] == "1" and "keys" in cheat["not_told_from"]
+    assert float(cheat["rerun_difference"]) == pytest.approx(float(cheat["rerun_value"]) - 1.0, abs=2e-4)
+    assert cheat["verification"].startswith(f"submission not reproduced: ranked on the re-run's "
+                                            f"{float(cheat['value']):.4f}; submitted 1.0000, difference -")
+    assert cheat["metric_part"] == honest["metric_part"]
+
+
+def test_the_cheaters_report_scores_the_reruns_predictions_and_keeps_the_submitted_scorecard(batch):
+    folder = review_of(batch, "reads-answers")["folder"]
+    scored = json.loads((folder / "scorecard.json").read_text())
+    submitted = json.loads((folder / "submitted" / "scorecard.json").read_text())
+    assert submitted["metrics"][0]["value"] == 1.0 and scored["metrics"][0]["value"] < 1.0
+    assert "this report scores the re-run's predictions" in (folder / "report.html").read_text()
+
+
+def test_a_rerun_that_fails_leaves_the_candidate_unranked_with_the_reason(batch):
+    for name, reason in (("sleeper", f"timed out: the pipeline exceeded its time limit of {TIME_LIMIT} s"),
+                         ("disk", "over disk limit: the pipeline wrote more than its disk limit")):
+        row = leaderboard_row(batch, name)
+        assert row["rank"] == row["tier"] == row["value"] == row["versus_baselines"] == ""
+        assert row["tier_test"].startswith(f"not ranked: the re-run gave no predictions to score ({reason}")
+        assert row["verification"].startswith("submission unproven") and float(row["metric_part"]) == 0.0
+
+
+def test_the_terminal_says_which_submissions_were_not_reproduced(batch):
+    out = " ".join(batch.result.stdout.split())
+    assert "Reproduced 5, not reproduced 1, unproven (not ranked) 2." in out
 
 
 def test_a_daemon_does_not_outlive_its_step(batch):

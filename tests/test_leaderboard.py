@@ -52,5 +52,5 @@ def test_baselines_sit_at_their_place_in_the_order_best_first():
 def test_a_scored_candidate_without_draws_is_listed_untiered_with_the_reason():
     rows = rank(batch([baseline("trivial", 0.5)], untiered=("cy",)))
     cy = next(row for row in rows if row.name == "Cy")
-    assert cy.tier is None and cy.rank == "" and cy.tier_test == "not tiered: its draws could not be read"
+    assert cy.tier is None and cy.rank == "" and cy.tier_test == "not ranked: its draws could not be read"
     assert [row.name for row in rows][-3:] == ["baseline: trivial", "Cy", "Dee"]

@@ -91,15 +91,16 @@ def test_the_leaderboard_ranks_the_candidates_by_their_metric(reviewed):
     rows = candidates_in(reviewed.output)
     assert [row["candidate"] for row in rows] == ["Ada", "Bob", "'" + HOSTILE]
     assert [row["rank"] for row in rows] == ["1", "2", "3"]
-    assert float(rows[0]["value"]) > float(rows[1]["value"]) > float(rows[2]["value"])
+    # Bob is ranked on what his code makes, which is Ada's code: his doctored file does not count.
+    assert float(rows[0]["value"]) == float(rows[1]["value"]) > float(rows[2]["value"])
     assert rows[2]["versus_baselines"] == "ties trivial"
 
 
-def test_each_candidate_lands_in_its_own_tier_named_by_the_comparison_that_opened_it(reviewed):
+def test_tiers_open_where_a_candidate_is_significantly_below_the_one_that_opened_the_tier_above(reviewed):
     rows = candidates_in(reviewed.output)
-    assert [row["tier"] for row in rows] == ["1", "2", "3"]
-    assert rows[1]["tier_test"].startswith("opens tier 2: significantly below Ada")
-    assert rows[2]["tier_test"].startswith("opens tier 3: significantly below Bob")
+    assert [row["tier"] for row in rows] == ["1", "1", "2"]
+    assert rows[1]["tier_test"].startswith("stays in tier 1: not significantly below Ada")
+    assert rows[2]["tier_test"].startswith("opens tier 2: significantly below Ada")
 
 
 def test_the_terminal_shows_the_leaderboard_and_the_batch_summary(reviewed):
@@ -134,6 +135,8 @@ def test_the_rerun_catches_a_submission_the_code_does_not_produce(reviewed):
     bob = latest_review(reviewed.output, "bob")
     assert bob["kind"] == "pack" and bob["rerun_status"] == "differs"
     assert "from the submitted" in bob["rerun_summary"]
+    assert bob["verification"]["verdict"] == "not_reproduced"
+    assert bob["primary_value"] == bob["verification"]["rerun"] > bob["verification"]["submitted"]
 
 
 def test_a_bare_file_is_scored_without_a_rerun(reviewed):
@@ -208,18 +211,21 @@ def failing(issued) -> SimpleNamespace:
     return SimpleNamespace(output=output, result=result)
 
 
-def test_a_pipeline_past_its_time_limit_is_reported_and_its_metric_kept(failing):
+def test_a_pipeline_past_its_time_limit_is_reported_and_left_unranked(failing):
     assert failing.result.returncode == 0, failing.result.stderr
     dana = latest_review(failing.output, "dana")
-    assert dana["status"] == "scored" and dana["primary_value"] > 0.5
+    assert dana["status"] == "scored" and dana["verification"]["submitted"] > 0.5
     assert dana["rerun_status"] == "timed out" and "time limit of 15 s" in dana["rerun_summary"]
+    row = next(row for row in candidates_in(failing.output) if row["candidate"] == "Dana")
+    assert row["rank"] == "" and "time limit of 15 s" in row["tier_test"]
 
 
-def test_a_project_that_cannot_be_installed_is_reported_and_its_metric_kept(failing):
+def test_a_project_that_cannot_be_installed_is_reported_and_left_unranked(failing):
     erin = latest_review(failing.output, "erin")
-    assert erin["status"] == "scored" and erin["primary_value"] > 0.5
+    assert erin["status"] == "scored" and erin["verification"]["verdict"] == "unproven"
     assert erin["rerun_status"] == "install failed" and "not a requirement!" in erin["rerun_summary"]
-    assert [row["candidate"] for row in candidates_in(failing.output)] == ["Dana", "Erin"]
+    rows = candidates_in(failing.output)
+    assert [row["candidate"] for row in rows] == ["Dana", "Erin"] and [row["rank"] for row in rows] == ["", ""]
 
 
 def test_the_rerun_environment_does_not_name_the_key_store(failing):

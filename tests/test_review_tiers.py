@@ -103,6 +103,13 @@ def test_a_candidates_report_names_those_it_could_not_be_told_from(one_instance)
     assert "Tier 1 of 2" in report and "Twin could not be told from: Strong." in report
 
 
+def test_without_rerun_the_leaderboard_says_the_submissions_are_unverified(one_instance):
+    html = (one_instance.output / "leaderboard.html").read_text()
+    assert '<p id="verification" class="note warning">Submissions are unverified' in html
+    assert one_instance.summary["verification"].startswith("Submissions are unverified: no candidate's code was re-run")
+    assert one_instance.rows["Strong"]["verification"].startswith("unverified: ranked on the submitted file")
+
+
 def test_where_a_candidate_stands_against_the_baselines_has_its_own_column(one_instance):
     assert one_instance.rows["Strong"]["versus_baselines"] == "ties strong"
 

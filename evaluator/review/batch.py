@@ -8,7 +8,9 @@ For each candidate (see :mod:`casekit.review.candidates` for the kinds of input)
 3. read back the candidate's rubric file, or write it pre-filled (:mod:`casekit.review.rubric`);
 4. blend the final score (:mod:`casekit.review.final_score`);
 5. write ``candidates/<slug>/<timestamp>/`` (scorecard, report, plots, review.json, re-run
-   logs), marked pending; then the process that runs the review (never a worker) records it
+   logs), marked pending; when the re-run did not reproduce the submission, the scorecard is
+   the re-run's predictions' (they rank the candidate, :mod:`casekit.review.verification`) and
+   ``submitted/scorecard.json`` the submitted file's; then the process that runs the review (never a worker) records it
    as the candidate's one MLflow run (:mod:`casekit.outputs.recording`), found by its content
    key, so a retried task, a resumed review or a second reviewer never makes a second run.
 
@@ -82,6 +84,7 @@ from casekit.review.rubric import (
     rubric_file,
 )
 from casekit.review.similarity import batch_similarity
+from casekit.review.verification import Verification, verify
 from casekit.scoring.baselines import baseline_scores
 from casekit.scoring.score import score_submission_with_draws
 from casekit.scoring.scorecard import Scorecard
@@ -90,6 +93,8 @@ SUMMARY_FILE = "summary.json"
 CANDIDATES_DIR = "candidates"
 RUBRICS_DIR = "rubrics"
 REVIEW_FILE = "review.json"
+# When the re-run's predictions are the ones scored: the submitted file's own scorecard.
+SUBMITTED_SCORECARD = "submitted/scorecard.json"
 Status = Callable[[str], None]
 
 
@@ -195,17 +200,25 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             rerun, engineering = _rerun(candidate, instance, card, task.rubric, options, Path(logs))
             if rerun is not None and task.terms is not None:
                 rerun = redact_rerun(rerun, task.terms)
+            verification = verify(rerun, card.primary.value, engineering.reason_unchecked)
+            submitted, predictions = card, candidate.submission
+            if verification.ranks_rerun:  # the code's predictions are the ones scored, and ranked
+                assert rerun is not None and rerun.check is not None  # verify() says so only then
+                assert rerun.check.scored is not None and rerun.check.predictions is not None
+                scored, predictions = rerun.check.scored, rerun.check.predictions
+                card = scored.card
             design = candidate.shown_code / "DESIGN.md" if candidate.shown_code else None
             rubric = prepare_rubric(task.rubric, rubric_file(options.output / RUBRICS_DIR, candidate.slug),
                                     candidate=candidate.name, case=card.case, checks=check_design(task.rubric, design))
             weights = task.rubric.weights.override(options.weights)
-            final = final_score(card, rubric.value, rubric.describe(), engineering, weights)
-            context = _report_context(candidate, rerun, rubric, final, weights, options)
+            final = final_score(card, rubric.value, rubric.describe(), engineering, weights,
+                                unproven="" if verification.ranked else verification.reason)
+            context = _report_context(candidate, rerun, rubric, final, weights, options, verification)
             folder = options.output / CANDIDATES_DIR / candidate.slug / timestamp()
             review = replace(
                 base, status="scored", primary_title=card.primary.title, primary_value=card.primary.value,
                 ci_low=card.primary.ci_low, ci_high=card.primary.ci_high,
-                versus_baselines=metric_tier(card)[1],
+                versus_baselines=metric_tier(card)[1] if verification.ranked else "",
                 final=final, rubric_scored=rubric.scored, rubric_total=len(rubric.criteria),
                 rerun_status=context["rerun_status"], rerun_summary=context["rerun_summary"],
                 rerun_seconds=rerun.pipeline.seconds if rerun and rerun.pipeline else None,
@@ -213,12 +226,15 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
                 rerun_isolation=context["isolation"],
                 report=(folder / "report.html").relative_to(options.output).as_posix(),
                 draws=(folder / DRAWS_FILE).relative_to(options.output).as_posix(),
+                verification=verification,
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
             extra = _kept_logs(task, rerun)
             extra[REVIEW_FILE] = _review_json(review)
             extra[DRAWS_FILE] = draws_bytes(scored.primary_draws)
-            write_evaluation_folder(card, folder, candidate.submission, review=context, extra_files=extra)
+            if card is not submitted:  # what was claimed, beside what was scored
+                extra[SUBMITTED_SCORECARD] = submitted.to_json().encode()
+            write_evaluation_folder(card, folder, predictions, review=context, extra_files=extra)
         if options.track:  # the reviewer's process logs it (see the module docstring)
             recording.mark_pending(folder, _recipe(task, card, review), "not logged yet")
         return review
@@ -255,12 +271,13 @@ def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: Ca
     submitted = card.primary.value
     # score_submission always sets it; only a scorecard read back from JSON has None (for NaN).
     assert submitted is not None
-    result = rerun_project(candidate.code, instance, submitted, limits, logs)
+    result = rerun_project(candidate.code, instance, submitted, limits, logs, candidate=candidate.name,
+                           resamples=options.resamples)
     return result, result.engineering(limits.run_time_box)
 
 
 def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: RubricResult, final: FinalScore,
-                    weights, options: ReviewOptions) -> dict:
+                    weights, options: ReviewOptions, verification: Verification) -> dict:
     """What the report's review section shows (templates/review_section.html.j2)."""
     if rerun is None:
         rerun_status = "no code" if candidate.code is None else "not re-run"
@@ -275,6 +292,7 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
         "rerun": rerun,
         "rerun_status": rerun_status,
         "rerun_summary": rerun_summary,
+        "verification": verification,
         "limits": options.rerun_limits,
         "isolation": (UNSAFE_WARNING if options.rerun and not options.rerun_limits.sandbox
                       else rerun.isolation if rerun else ""),
@@ -291,11 +309,18 @@ def _recipe(task: ReviewTask, card: Scorecard, review: CandidateReview) -> recor
     assert final is not None  # only scored reviews are logged, and they have a final score
     metrics = {"final_score": final.total}
     metrics.update({f"final_score_{part.name}": part.value for part in final.parts})
+    verification = review.verification
+    if verification is not None:  # the logged metrics are the scored predictions'; these say which
+        if verification.submitted is not None:
+            metrics[f"submitted_{card.primary_metric}"] = verification.submitted
+        if verification.rerun is not None:
+            metrics[f"rerun_{card.primary_metric}"] = verification.rerun
     if review.rerun_seconds is not None and review.rerun_peak_memory_mb is not None:  # set together: the pipeline ran
         metrics["rerun_seconds"] = review.rerun_seconds
         metrics["rerun_peak_memory_mb"] = review.rerun_peak_memory_mb
     options = task.options
     tags = {"casekit.review.input": task.candidate.kind, "casekit.review.rerun": review.rerun_status,
+            "casekit.review.verification": verification.flag if verification else "",
             "casekit.review.output": str(options.output)}
     if options.blind:  # MLflow would record the OS user; the run says only that it is blind
         tags.update({"casekit.review.blind": "true", "mlflow.user": BLIND_USER})

@@ -1,6 +1,7 @@
 """The tiers of a review batch: each scored candidate's bootstrap draws, paired, then tiered.
 
-Each candidate's review keeps its primary metric's values on the bootstrap resamples in its
+Each candidate's review keeps its primary metric's values on the bootstrap resamples of the
+predictions scored (the re-run's, when it did not reproduce the submission) in its
 folder (:data:`DRAWS_FILE`, a ``.npy`` of ``resamples`` floats). When every candidate answered
 the same instance the draws pair directly: the resamples depend only on the seed and the test
 set, the same for all. When candidates answered different instances, each is placed by its
@@ -33,9 +34,9 @@ GAP_BASELINE = "strong"
 class BatchTiers:
     """The standings of a batch's scored candidates, by slug, and what they were computed on.
 
-    ``basis`` says in words what was compared; ``untiered`` maps a scored candidate whose draws
-    could not be read to the reason; ``detectable`` gives each instance's smallest detectable
-    difference (None without a classical and a strong baseline).
+    ``basis`` says in words what was compared; ``untiered`` maps a scored candidate left out to
+    the reason (its re-run failed, its draws could not be read); ``detectable`` gives each
+    instance's smallest detectable difference (None without a classical and a strong baseline).
     """
 
     standings: dict[str, Standing]
@@ -65,6 +66,9 @@ def batch_tiers(reviews: list[CandidateReview], output: Path, instances: Mapping
     slugs, values, rows, untiered = [], [], [], {}
     for review in reviews:
         if review.status != "scored" or review.primary_value is None:
+            continue
+        if review.verification is not None and not review.verification.ranked:
+            untiered[review.slug] = review.verification.reason  # never ranked on an unproven file
             continue
         draws = _read_draws(output, review, resamples)
         if isinstance(draws, str):

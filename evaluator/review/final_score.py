@@ -3,7 +3,9 @@
 Each part is a number in [0, 1] with a sentence saying where it came from:
 
 - metric tier: the highest rung of the baseline ladder (trivial < classical < strong) that the
-  candidate beats on the paired bootstrap interval; a tie earns half a rung;
+  candidate beats on the paired bootstrap interval; a tie earns half a rung (on the re-run's
+  predictions when the re-run did not reproduce the submission; 0 when a failed re-run left
+  the submitted file unproven, see :mod:`casekit.review.verification`);
 - rubric: the weighted rubric score as a share of its maximum (unscored criteria count 0);
 - engineering: one third each for contract tests that pass, a re-run that reproduces the
   submission, and a pipeline that runs within the time box (a check not run counts 0).
@@ -109,13 +111,17 @@ def engineering_part(checks: EngineeringChecks) -> tuple[float, str]:
 
 
 def final_score(
-    card: Scorecard, rubric_value: float, rubric_words: str, engineering: EngineeringChecks, weights: ScoreWeights
+    card: Scorecard, rubric_value: float, rubric_words: str, engineering: EngineeringChecks, weights: ScoreWeights,
+    *, unproven: str = "",
 ) -> FinalScore:
+    """The blend; ``unproven`` (why the scored file is not the code's) makes the metric part count 0."""
     metric_value, tier = metric_tier(card)
+    metric_words = f"{tier}: the highest baseline tier it beats (or ties) on {card.primary.title}"
+    if unproven:
+        metric_value, metric_words = 0.0, f"counts 0: {unproven}"
     engineering_value, engineering_words = engineering_part(engineering)
     parts = [
-        ScorePart("metric", weights.metric, metric_value,
-                  f"{tier}: the highest baseline tier it beats (or ties) on {card.primary.title}"),
+        ScorePart("metric", weights.metric, metric_value, metric_words),
         ScorePart("rubric", weights.rubric, rubric_value, rubric_words),
         ScorePart("engineering", weights.engineering, engineering_value, engineering_words),
     ]

@@ -11,6 +11,12 @@ in that order. The final score is shown beside the tier, not mixed into it: it b
 judgements (rubric, engineering) that carry no interval. ``versus_baselines`` says where a
 candidate stands against the baselines.
 
+What ranks (:mod:`casekit.review.verification`): with ``--rerun``, a candidate's value, draws
+and tier are those of the re-run's predictions when they do not reproduce the submitted file
+(the ``verification`` column flags it, with both scores and the difference), and a candidate
+whose re-run failed is listed unranked with the reason. Without ``--rerun`` the leaderboard
+says the submissions are unverified.
+
 Baselines appear as unranked reference rows at their place in the order, when every
 candidate answered the same instance.
 
@@ -80,8 +86,8 @@ def rank(batch: BatchReview) -> list[Row]:
                         review.ci_high, standing.tier, _tier_test(standing, scored),
                         tuple(scored[other].name for other in standing.not_told_from)))
     untiered = batch.tiers.untiered if batch.tiers else {}
-    rows += [Row("", "candidate", review.name, review, review.primary_value, review.ci_low, review.ci_high,
-                 tier_test=f"not tiered: {untiered.get(slug, 'no bootstrap draws')}")
+    rows += [Row("", "candidate", review.name, review, *_unranked_value(review),
+                 tier_test=f"not ranked: {untiered.get(slug, 'no bootstrap draws')}")
              for slug, review in sorted(scored.items(), key=lambda item: item[1].name) if slug not in standings]
     for baseline in batch.baselines:
         row = Row("", "baseline", f"baseline: {baseline['name']}", None, baseline["value"], baseline["ci_low"],
@@ -94,6 +100,14 @@ def rank(batch: BatchReview) -> list[Row]:
     rows += [Row("", "candidate", review.name, review, None, None, None)
              for review in sorted((r for r in batch.reviews if r.status != "scored"), key=lambda r: r.name)]
     return rows
+
+
+def _unranked_value(review: CandidateReview) -> tuple[float | None, float | None, float | None]:
+    """An untiered candidate's value and interval; none for an unproven file (a sheet sorted on the
+    column would rank it): its ``submitted_value`` still says what it claimed."""
+    if review.verification is not None and not review.verification.ranked:
+        return None, None, None
+    return review.primary_value, review.ci_low, review.ci_high
 
 
 def _tier_test(standing: Standing, scored: dict[str, CandidateReview]) -> str:
@@ -131,7 +145,8 @@ def write_leaderboard(batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
 CSV_COLUMNS = ["rank", "tier", "kind", "candidate", "input", "status", "metric", "value", "ci_low", "ci_high",
                "tier_test", "not_told_from", "versus_baselines", "final_score", "metric_part", "rubric_part",
                "engineering_part", "rubric_scored",
-               "rerun", "rerun_seconds", "rerun_peak_memory_mb", "report", "message"]
+               "rerun", "rerun_seconds", "rerun_peak_memory_mb", "verification", "submitted_value", "rerun_value",
+               "rerun_difference", "report", "message"]
 
 
 def to_csv(rows: list[Row]) -> str:
@@ -140,6 +155,7 @@ def to_csv(rows: list[Row]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         review = row.review
+        verification = review.verification if review else None
         parts = {part.name: round(part.value, 4) for part in review.final.parts} if review and review.final else {}
         writer.writerow([safe_cell(cell) for cell in [
             row.rank, "" if row.tier is None else row.tier, row.kind, row.name, review.kind if review else "",
@@ -149,7 +165,10 @@ def to_csv(rows: list[Row]) -> str:
             parts.get("metric", ""), parts.get("rubric", ""), parts.get("engineering", ""),
             f"{review.rubric_scored}/{review.rubric_total}" if review and review.final else "",
             review.rerun_status if review else "", _round(review.rerun_seconds) if review else "",
-            _round(review.rerun_peak_memory_mb) if review else "", (review.report or "") if review else "",
+            _round(review.rerun_peak_memory_mb) if review else "",
+            verification.describe() if verification else "",
+            _round(verification.submitted) if verification else "", _round(verification.rerun) if verification else "",
+            _round(verification.difference) if verification else "", (review.report or "") if review else "",
             review.message if review else "",
         ]])
     return buffer.getvalue()
@@ -166,6 +185,25 @@ def _round(value: float | None) -> float | str:
     return "" if value is None else round(value, 4)
 
 
+def verification_note(batch: BatchReview, options: ReviewOptions) -> str:
+    """What the ranked files are worth: whether each candidate's code was re-run to prove its file."""
+    if not options.rerun:
+        return ("Submissions are unverified: no candidate's code was re-run, so each is ranked on the file it "
+                "submitted, which its code may not produce. Review again with --rerun to rank each on what its "
+                "code reproduces.")
+    verdicts = [review.verification.verdict for review in batch.reviews if review.verification is not None]
+    note = ("Ranked on what each candidate's code reproduces: where the re-run's predictions score differently "
+            "from the submitted file beyond the tolerance, the re-run's are the ones scored (tier, metric part of the "
+            "final score), flagged 'submission not reproduced' with both scores; a candidate whose re-run failed is "
+            f"not ranked. Reproduced {verdicts.count('reproduced')}, not reproduced "
+            f"{verdicts.count('not_reproduced')}, unproven (not ranked) {verdicts.count('unproven')}.")
+    bare = verdicts.count("unverified")
+    if bare:
+        note += (f" {bare} candidate{'s' if bare > 1 else ''} had no code to re-run (a bare file): ranked on the "
+                 f"submitted file, unverified.")
+    return note
+
+
 def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreWeights,
             options: ReviewOptions) -> str:
     from casekit.outputs.report import render_page
@@ -174,6 +212,7 @@ def to_html(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
     reports = {review.slug: review.report for review in batch.reviews if review.report}
     return render_page("leaderboard.html.j2", rows=rows, batch=batch, spec=spec, weights=weights, options=options,
                        tier_rule=TIER_RULE, detectable=_detectable(batch, spec.primary.title), counts=_counts(batch),
+                       verification=verification_note(batch, options),
                        similarity=similarity, reports=reports,
                        created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
@@ -188,6 +227,7 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "seconds": round(batch.seconds, 2),
         "counts": _counts(batch),
         "tier_rule": TIER_RULE,
+        "verification": verification_note(batch, options),
         "tier_basis": batch.tiers.basis if batch.tiers else "",
         "detectable_difference": {instance: asdict(found) if found else None
                                   for instance, found in (batch.tiers.detectable if batch.tiers else {}).items()},
@@ -224,12 +264,13 @@ def _counts(batch: BatchReview) -> dict[str, int]:
         "re-runs that reproduced": sum(r.rerun_status == "reproduced" for r in reviews),
         "re-runs that did not": sum(r.rerun_status not in ("reproduced", "not re-run", "no code") for r in reviews
                                     if r.status == "scored"),
+        "not ranked, unproven": sum(r.verification is not None and not r.verification.ranked for r in reviews),
         "MLflow runs": sum(r.run_id is not None for r in reviews),
         "similar pairs flagged": sum(pair.flagged for pair in batch.similar),
     }
 
 
-def print_leaderboard(batch: BatchReview) -> None:
+def print_leaderboard(batch: BatchReview, options: ReviewOptions) -> None:
     """The leaderboard and the batch summary in the terminal."""
     from rich.table import Table
     from rich.text import Text
@@ -256,13 +297,25 @@ def print_leaderboard(batch: BatchReview) -> None:
                           "", "", "")
         else:
             assert review.final is not None  # a scored review has its final score
-            table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name), fmt(row.value),
-                          interval, Text(review.versus_baselines),
+            table.add_row(row.rank, "" if row.tier is None else str(row.tier), Text(row.name),
+                          "" if row.value is None else fmt(row.value), interval, Text(review.versus_baselines),
                           fmt(review.final.total), f"{review.rubric_scored}/{review.rubric_total}",
-                          Text(review.rerun_status))
+                          Text(_rerun_cell(review)))
     console.print(table)
+    console.print(Text(verification_note(batch, options)))
     if batch.tiers:
         for sentence in _detectable(batch, title):
             console.print(Text(sentence, style="dim"))
     counts = ", ".join(f"{value} {name}" for name, value in _counts(batch).items())
     console.print(Text(f"{counts}; {batch.seconds:.1f} s"))
+
+
+def _rerun_cell(review: CandidateReview) -> str:
+    """The terminal's re-run cell: the verdict, with both scores when the re-run's predictions rank;
+    the reason a candidate is not ranked is in its row of leaderboard.csv and its report."""
+    verification = review.verification
+    if verification is None or verification.verdict == "unverified":
+        return review.rerun_status
+    if verification.verdict == "unproven":
+        return f"{verification.flag} ({review.rerun_status}): not ranked"
+    return verification.describe()

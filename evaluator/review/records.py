@@ -13,6 +13,7 @@ from casekit.review.final_score import FinalScore
 from casekit.review.identity import Terms
 from casekit.review.rerun import RerunOptions
 from casekit.review.rubric import CaseRubric
+from casekit.review.verification import Verification
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,11 @@ class ReviewTask:
 class CandidateReview:
     """One candidate's outcome, as the leaderboard and the summary need it.
 
-    ``versus_baselines`` says where the candidate stands against the baselines (the highest
-    one it beats or ties); ``draws`` is the path, in the review's folder, of its primary
-    metric's bootstrap draws, which place it in a tier among the batch.
+    ``primary_value`` and its interval are those of the predictions scored: the submitted
+    file's, or the re-run's when the re-run did not reproduce it (``verification`` says which,
+    and holds both values). ``versus_baselines`` says where the candidate stands against the
+    baselines (the highest one it beats or ties); ``draws`` is the path, in the review's
+    folder, of its primary metric's bootstrap draws, which place it in a tier among the batch.
     """
 
     name: str
@@ -74,3 +77,4 @@ class CandidateReview:
     run_id: str | None = None
     seconds: float = 0.0
     draws: str | None = None
+    verification: Verification | None = None

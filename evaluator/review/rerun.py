@@ -13,8 +13,12 @@
    ``HOME`` and ``TMPDIR``, its own MLflow store, and no casekit settings in its environment.
    With ``sandbox=False`` (``--unsafe-no-sandbox``) the limits stay but the isolation goes:
    the code runs as the reviewer, which every report then says.
-4. Check the regenerated ``submission/predictions.csv`` (same ids, valid) and compare its
-   primary metric with the submitted file's.
+4. Take the regenerated ``submission/predictions.csv`` (and the ``decision.json`` beside it)
+   out of the copy, refusing a symbolic link out of it (the sandbox cannot read the reviewer's
+   files, but a link it leaves would be followed here), then check and score it through the
+   one scoring path, with its bootstrap draws and the baselines, and compare its primary
+   metric with the submitted file's. When they differ beyond the tolerance, the re-run's
+   scores are the ones that rank the candidate (:mod:`casekit.review.verification`).
 
 Candidate code never runs in the reviewer's process: only its output file is read here.
 """
@@ -33,13 +37,15 @@ from casekit.files import atomic
 from casekit.files.fingerprint import csv_bytes
 from casekit.instances.bundle import DEFAULT_SUBMISSION
 from casekit.instances.instance import Instance
+from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
 from casekit.review import bubblewrap
 from casekit.review.bubblewrap import SandboxFolders
 from casekit.review.final_score import EngineeringChecks
 from casekit.review.pack import project_files
 from casekit.review.sandbox import DiskLimit, StepResult, run_limited
 from casekit.review.venvs import InstallError, ensure_environment, project_requirements
-from casekit.scoring.score import score_submission
+from casekit.scoring.score import ScoredSubmission, score_submission_with_draws
+from casekit.tasks.base import DECISION_FILE
 
 Status = Literal["reproduced", "differs", "failed", "timed_out", "out_of_memory", "over_disk_limit",
                  "install_failed", "no_output", "no_sandbox"]
@@ -47,6 +53,8 @@ SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 # The thread pools of numpy's BLAS, scikit-learn's and LightGBM's OpenMP.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 SCRATCH_PREFIX = "casekit-rerun-"
+# Inside the logs folder: the regenerated predictions, kept once the scratch copy is gone.
+REGENERATED_DIR = "regenerated"
 # Inside each scratch folder: the pid of the process that re-runs in it.
 OWNER_FILE = ".casekit-owner"
 UNSAFE_WARNING = ("re-run WITHOUT a sandbox (--unsafe-no-sandbox): the candidate's code ran as the reviewer, "
@@ -69,13 +77,20 @@ class RerunOptions:
 
 @dataclass(frozen=True)
 class PredictionCheck:
-    """The regenerated predictions against the submitted ones, on the primary metric."""
+    """The regenerated predictions against the submitted ones, on the primary metric.
+
+    ``scored`` is the regenerated file's scorecard and draws, scored as any submission is
+    (None when it could not be: ``problems`` say why); ``predictions`` is where that file
+    was kept, out of the scratch copy.
+    """
 
     problems: list[str]
     metric: str
     submitted: float
     regenerated: float | None
     tolerance: float
+    scored: ScoredSubmission | None = None
+    predictions: Path | None = None
 
     @property
     def delta(self) -> float | None:
@@ -112,9 +127,12 @@ class RerunResult:
 
 
 def rerun_project(
-    project: Path, instance: Instance, submitted_value: float, options: RerunOptions, logs: Path
+    project: Path, instance: Instance, submitted_value: float, options: RerunOptions, logs: Path, *,
+    candidate: str | None = None, resamples: int = DEFAULT_RESAMPLES,
 ) -> RerunResult:
-    """Re-run the pipeline of ``project`` (a project folder or an unpacked pack); logs go to ``logs``."""
+    """Re-run the pipeline of ``project`` (a project folder or an unpacked pack); logs go to ``logs``,
+    and the regenerated predictions to ``logs / REGENERATED_DIR``, scored for ``candidate`` with
+    ``resamples`` bootstrap resamples (the submitted file's, so that both pair with the batch)."""
     if options.sandbox:
         try:
             isolation = f"{bubblewrap.check_available()} sandbox: no network, system read-only, only the copy writable"
@@ -169,11 +187,16 @@ def rerun_project(
         if not pipeline.passed:
             return RerunResult("failed", f"the pipeline failed (exit code {pipeline.exit_code})", *parts, None,
                                isolation)
-        regenerated = copy / DEFAULT_SUBMISSION
-        if not regenerated.is_file():
+        if not (copy / DEFAULT_SUBMISSION).is_file() and not (copy / DEFAULT_SUBMISSION).is_symlink():
             return RerunResult("no_output", f"the pipeline finished but wrote no {DEFAULT_SUBMISSION}", *parts, None,
                                isolation)
-        check = compare_predictions(instance, regenerated, submitted_value, options.reproduce_tolerance)
+        kept = keep_regenerated(copy, logs / REGENERATED_DIR)
+        if isinstance(kept, str):
+            check = PredictionCheck([kept], instance.task.primary.name, submitted_value, None,
+                                    options.reproduce_tolerance)
+        else:
+            check = compare_predictions(instance, kept, submitted_value, options.reproduce_tolerance,
+                                        candidate=candidate, resamples=resamples)
         if check.reproduces:
             summary = f"reproduced: {check.metric} {check.regenerated:.4f} (submitted {check.submitted:.4f})"
             return RerunResult("reproduced", summary, *parts, check, isolation)
@@ -202,17 +225,48 @@ def remove_abandoned_scratch() -> list[Path]:
     return removed
 
 
-def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float,
-                        tolerance: float) -> PredictionCheck:
-    """Check and score the regenerated file as any submission is, and compare its primary
-    metric with the submitted file's."""
+def keep_regenerated(copy: Path, destination: Path) -> Path | str:
+    """Copy the regenerated predictions (and the decision declared beside them) out of the
+    scratch ``copy`` into ``destination``; the kept file, or why it cannot be used.
+
+    The pipeline is over and its processes are gone, so nothing changes the files while they
+    are read; but a symbolic link it left is followed by this process, which can read what
+    the sandbox could not (the key store, a file of answers on the reviewer's disk).
+    """
+    inside = copy.resolve()
+    destination.mkdir(parents=True, exist_ok=True)
+    kept = destination / Path(DEFAULT_SUBMISSION).name
+    for relative, target in ((DEFAULT_SUBMISSION, kept),
+                             (Path(DEFAULT_SUBMISSION).parent / DECISION_FILE, destination / DECISION_FILE)):
+        path = copy / relative
+        if not path.exists() and not path.is_symlink():
+            continue  # no decision declared
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError) as error:  # a loop of links: RuntimeError before Python 3.13
+            return f"{relative} cannot be read: {error}"
+        if not resolved.is_relative_to(inside):
+            return (f"{relative} is a symbolic link out of the project's copy (to {resolved}); a re-run's output "
+                    f"must be a file it wrote")
+        if not resolved.is_file():
+            return f"{relative} is not a file"
+        shutil.copyfile(resolved, target)
+    return kept
+
+
+def compare_predictions(instance: Instance, regenerated: Path, submitted_value: float, tolerance: float, *,
+                        candidate: str | None = None, resamples: int = DEFAULT_RESAMPLES) -> PredictionCheck:
+    """Check and score the regenerated file as any submission is (draws and baselines too:
+    it may be the file that ranks the candidate), and compare its primary metric with the
+    submitted file's."""
     metric = instance.task.primary.name
     try:
-        card = score_submission(instance, regenerated, compare=False)
+        scored = score_submission_with_draws(instance, regenerated, candidate=candidate,
+                                             label=f"the re-run's {DEFAULT_SUBMISSION}", resamples=resamples)
     except InvalidSubmissionError as error:
         problems = [problem.message for problem in error.report.problems]
         return PredictionCheck(problems, metric, submitted_value, None, tolerance)
-    return PredictionCheck([], metric, submitted_value, card.primary.value, tolerance)
+    return PredictionCheck([], metric, submitted_value, scored.card.primary.value, tolerance, scored, regenerated)
 
 
 def _copy_project(project: Path, destination: Path) -> None:

@@ -9,7 +9,7 @@ reviewed from:
 - the sha256 of the candidate's rubric file as it stood after the review (the reviewer
   completing it is a reason to review again: the final score changes);
 - the sha256 of the review settings that change a result (re-run and its limits, weights,
-  resamples, tracking).
+  resamples, tracking) and of casekit's version.
 
 Run the same review again and a candidate whose three digests match is taken from its record,
 not reviewed again (nor logged to MLflow twice); any other is reviewed. A candidate that
@@ -29,6 +29,8 @@ from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore, ScorePart
 from casekit.review.pack import project_files
 from casekit.review.records import CandidateReview, ReviewOptions
+from casekit.review.verification import Verification
+from casekit.version import __version__
 
 RESULTS_DIR = "results"
 # ReviewOptions fields that say where or how fast a review runs, not what it finds.
@@ -58,6 +60,8 @@ def submitted_sha256(candidate: Candidate) -> str:
 def settings_sha256(options: ReviewOptions) -> str:
     settings = {item.name: getattr(options, item.name) for item in fields(options)
                 if item.name not in NOT_RESULT_SETTINGS}
+    # Another casekit may score or rank differently (one ranked on a file its re-run did not reproduce).
+    settings["casekit"] = __version__
     return sha256_bytes(json.dumps(settings, sort_keys=True, default=_plain).encode())
 
 
@@ -98,7 +102,10 @@ def review_from_dict(data: dict) -> CandidateReview:
     final = data.get("final")
     if final is not None:
         final = FinalScore(final["total"], [ScorePart(**part) for part in final["parts"]])
-    return CandidateReview(**{**data, "final": final})
+    verification = data.get("verification")
+    if verification is not None:
+        verification = Verification(**verification)
+    return CandidateReview(**{**data, "final": final, "verification": verification})
 
 
 def _plain(value: object) -> object:
