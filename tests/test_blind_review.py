@@ -320,3 +320,11 @@ def test_a_makefiles_silent_recipe_lines_are_not_handles(tmp_path):
     makefile = "test:\n\t@grep -q x README.md\n"
     copy, redactions = redacted(tmp_path, {"Makefile": makefile})
     assert (copy / "Makefile").read_text() == makefile and redactions == []
+
+
+def test_a_blind_review_stopped_after_its_scan_can_be_run_again(tmp_path):
+    review_secret(tmp_path / "review")  # what the scan leaves behind when the batch is refused after it
+    (tmp_path / "someone.csv").write_text("id,prob_fake\n")
+    options = ReviewOptions(output=tmp_path / "review", blind=True, track=False)
+    with pytest.raises(UsageError, match="pass --instance ID"):  # the input's own error, not the folder's
+        review_batch([f"Someone={tmp_path / 'someone.csv'}"], options)

@@ -59,6 +59,7 @@ from casekit.review.batch_review import BatchReview
 from casekit.review.batch_tiers import DRAWS_FILE, batch_tiers, draws_bytes
 from casekit.review.blind import (
     BLIND_USER,
+    ORGANISER_DIR,
     blind_candidates,
     record_rerun_redactions,
     redact_rerun,
@@ -404,7 +405,8 @@ def _check_output(output: Path) -> None:
     """A review writes into a new or empty folder, or one a previous review wrote."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} exists and is not a folder")
-    earlier = (output / SUMMARY_FILE).is_file() or (output / RESULTS_DIR).is_dir()  # finished, or interrupted
+    # Finished, interrupted, or a blind review stopped after its scan (a refused input, another case).
+    earlier = (output / SUMMARY_FILE).is_file() or (output / RESULTS_DIR).is_dir() or (output / ORGANISER_DIR).is_dir()
     if output.is_dir() and any(output.iterdir()) and not earlier:
         raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE} or {RESULTS_DIR}/); "
                          f"choose another -o")
