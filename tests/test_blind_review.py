@@ -328,3 +328,9 @@ def test_a_blind_review_stopped_after_its_scan_can_be_run_again(tmp_path):
     options = ReviewOptions(output=tmp_path / "review", blind=True, track=False)
     with pytest.raises(UsageError, match="pass --instance ID"):  # the input's own error, not the folder's
         review_batch([f"Someone={tmp_path / 'someone.csv'}"], options)
+
+
+def test_a_decorator_quoted_in_prose_is_not_looked_for_as_a_handle(tmp_path):
+    source = "@dataclass\nclass A:\n    x: int = 1\n"
+    copy, _ = redacted(tmp_path, {"DESIGN.md": "```python\n@dataclass\n```\nUse `@dataclass` here.\n", "a.py": source})
+    assert (copy / "a.py").read_text() == source

@@ -65,7 +65,7 @@ _PROFILE = re.compile(
     re.IGNORECASE)
 _HOME = re.compile(r"(?:/home/|/Users/|/u/|[A-Za-z]:[\\/]+Users[\\/]+|(?<![\w~])~(?=[A-Za-z][\w.-]*/))"
                    r"(?P<user>[A-Za-z0-9._-]+)")
-_HANDLE = re.compile(r"(?<![\w.@/])@(?P<handle>[A-Za-z0-9][A-Za-z0-9-]{1,38})(?![\w@-]|\.\w)")
+_HANDLE = re.compile(r"(?<![\w.@/`])@(?P<handle>[A-Za-z0-9][A-Za-z0-9-]{1,38})(?![\w@-]|\.\w)")
 _AUTHOR = re.compile(
     r"(?im)^[ \t]*(?:#+|//|/?\*+|--|>|-)?[ \t]*(?:\*\*|__)?"
     r"(?:authors?|written by|created by|maintainers?|contact|candidate)(?:\*\*|__)?[ \t]*(?::|--?|—)"
@@ -237,8 +237,9 @@ def identities_in(text: str, relative: str) -> list[tuple[str, str]]:
     found = [(match.group(), "e-mail") for match in _EMAIL.finditer(text)]
     found += [(match.group("handle"), "handle") for match in _PROFILE.finditer(text)
               if not match.group("rest").strip("/")]  # a profile, not a repository's page
+    # A handle opening a line may be a decorator quoted in prose: redacted there, not looked for elsewhere.
     found += [(match.group("handle"), "handle") for match in _HANDLE.finditer(text)
-              if not (_is_code(relative) and _at_line_start(text, match.start()))]
+              if not _at_line_start(text, match.start())]
     found += [(match.group("user"), "home") for match in _HOME.finditer(text)]
     for pattern in (_AUTHOR, _DUNDER_AUTHOR):
         for match in pattern.finditer(text):
