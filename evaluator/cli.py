@@ -335,9 +335,11 @@ def review(
     console.print(f"rubrics:     {batch.output / 'rubrics'} (complete them, then run the same review again)",
                   highlight=False)
     if blind:
-        from casekit.review.blind import ORGANISER_DIR, REDACTED_DIR
+        from casekit.review.blind import ORGANISER_DIR, REDACTED_DIR, redaction_counts
 
-        console.print(f"blind:       reviewers read {batch.output / REDACTED_DIR}; the codes' key, the names and "
+        redactions, left_out = redaction_counts(batch.output)
+        console.print(f"blind:       {redactions} identity(ies) redacted, {left_out} of them file(s) left out of the "
+                      f"copies; reviewers read {batch.output / REDACTED_DIR}; the codes' key, the names and "
                       f"every redaction are in {batch.output / ORGANISER_DIR} (the organiser's: keep reviewers "
                       f"out of it); 'casekit reveal {batch.output}' once every rubric is complete",
                       highlight=False, markup=False)

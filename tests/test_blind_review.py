@@ -137,6 +137,7 @@ def test_the_mlflow_store_holds_no_identity(reviewed):
 def test_the_terminal_shows_codes_and_no_identity(reviewed):
     assert identities_in(reviewed.terminal) == []
     assert len(set(CODE.findall(reviewed.terminal))) == 3
+    assert re.search(r"blind: +\d+ identity\(ies\) redacted, 1 of them file\(s\) left out", reviewed.terminal)
 
 
 def test_every_candidate_is_listed_by_an_opaque_code(reviewed):

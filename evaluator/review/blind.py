@@ -41,6 +41,7 @@ from casekit.instances.bundle import DEFAULT_SUBMISSION, BundleMetadata
 from casekit.review.candidates import Candidate
 from casekit.review.identity import (
     FILE_NAME,
+    LEFT_OUT,
     MAX_FILE_BYTES,
     Redaction,
     Scan,
@@ -203,6 +204,19 @@ def _record_identities(output: Path, candidates: list[Candidate], blinded: list[
         atomic.write_text(organiser / REDACTIONS_DIR / f"{code.lower()}.json",
                           json.dumps({"code": code, "redactions": redactions}, indent=2, ensure_ascii=False) + "\n")
     atomic.write_text(path, json.dumps(identities, indent=2, ensure_ascii=False) + "\n")
+
+
+def redaction_counts(output: Path) -> tuple[int, int]:
+    """How many redactions the organiser's lists hold, and how many of them are files left out."""
+    redactions, left_out = 0, 0
+    for path in sorted((output / ORGANISER_DIR / REDACTIONS_DIR).glob("*.json")):
+        try:
+            items = json.loads(path.read_text(encoding="utf-8"))["redactions"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # counted for the terminal only; the file itself is the record
+        redactions += len(items)
+        left_out += sum(isinstance(item, dict) and item.get("kind") == LEFT_OUT for item in items)
+    return redactions, left_out
 
 
 def read_identities(output: Path) -> dict[str, dict]:
