@@ -317,7 +317,8 @@ def reveal(output: Path, by: str, force: bool, summary_file: str, rubrics_dir: s
         listed = "; ".join(f"{where}: {', '.join(criteria)}" for where, criteria in sorted(incomplete.items())[:5])
         more = f" (and {len(incomplete) - 5} more)" if len(incomplete) > 5 else ""
         raise RevealRefusedError(f"not revealed: {len(incomplete)} rubric(s) are not complete ({listed}{more}). "
-                                 f"Complete them and run 'casekit review' again, or pass --force (recorded)")
+                                 f"Complete them (then run the same 'casekit review' again for the final scores), "
+                                 f"or pass --force (recorded)")
     done = Reveal(by, datetime.now(timezone.utc).isoformat(timespec="seconds"), force,
                   {code: str(entry.get("name", "")) for code, entry in sorted(identities.items())},
                   incomplete)
