@@ -321,6 +321,9 @@ def review(
         "--received", help="When a candidate's submission arrived, e.g. 'Ada=2026-06-03T17:40Z' (ISO 8601 with "
                            "its offset) [default: when this review first sees it]. Repeatable.",
         show_default=False)] = None,
+    blind: Annotated[bool, typer.Option(
+        "--blind", help="Show each candidate only as an opaque code, and have reviewers read copies with what "
+                        "identifies them redacted; 'casekit reveal DIR' maps the codes back.")] = False,
 ) -> None:
     """Score a batch of candidates, re-run their pipelines, pre-fill rubrics, rank them on a leaderboard."""
     from casekit.instances.time_record import parse_duration
@@ -336,7 +339,7 @@ def review(
     options = ReviewOptions(output=output, keys_dir=keys_dir, instance=instance, jobs=jobs, cluster=cluster,
                             rerun=rerun, rerun_limits=limits, weights=weights, resamples=resamples, track=track,
                             grace_minutes=parse_duration(grace, "--grace", allow_zero=True),
-                            received=tuple(parse_received(received or []).items()))
+                            received=tuple(parse_received(received or []).items()), blind=blind)
     if rerun and unsafe_no_sandbox:
         print_error(f"WARNING: {UNSAFE_WARNING}")
     try:
@@ -350,8 +353,50 @@ def review(
     console.print(f"leaderboard: {batch.output / 'leaderboard.html'} (and leaderboard.csv)", highlight=False)
     console.print(f"rubrics:     {batch.output / 'rubrics'} (complete them, then run the same review again)",
                   highlight=False)
+    if blind:
+        from casekit.review.blind import ORGANISER_DIR, REDACTED_DIR, redaction_counts
+
+        redactions, left_out = redaction_counts(batch.output)
+        console.print(f"blind:       {redactions} identity(ies) redacted, {left_out} of them file(s) left out of the "
+                      f"copies; reviewers read {batch.output / REDACTED_DIR}; the codes' key, the names and "
+                      f"every redaction are in {batch.output / ORGANISER_DIR} (the organiser's: keep reviewers "
+                      f"out of it); 'casekit reveal {batch.output}' once every rubric is complete",
+                      highlight=False, markup=False)
     if batch.failed:
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def reveal(
+    directory: Annotated[Path, typer.Argument(help="The output folder of a 'casekit review --blind'.")],
+    force: Annotated[bool, typer.Option(
+        "--force", help="Reveal before every rubric is complete; recorded, with the rubrics that were not.")] = False,
+    by: Annotated[str | None, typer.Option(
+        help="Who reveals, as recorded in DIR/reveals.json [default: your user name].")] = None,
+) -> None:
+    """Map a blind review's codes to the candidates' names, once every reviewer's rubric is complete."""
+    import getpass
+
+    from rich.table import Table
+    from rich.text import Text
+
+    from casekit.outputs.console import console, print_error
+    from casekit.review.batch import RUBRICS_DIR, SUMMARY_FILE
+    from casekit.review.blind import REVEALS_FILE
+    from casekit.review.blind import reveal as reveal_codes
+
+    done = reveal_codes(directory, by or getpass.getuser(), force, SUMMARY_FILE, RUBRICS_DIR)
+    table = Table(title=Text("Blind codes revealed"), title_justify="left")
+    table.add_column("code")
+    table.add_column("candidate")
+    for code, name in done.names.items():
+        table.add_row(Text(code), Text(name))
+    console.print(table)
+    if done.incomplete:
+        print_error(f"revealed with --force while {len(done.incomplete)} rubric(s) were not complete; recorded")
+    console.print(f"recorded in {directory / REVEALS_FILE}: revealed by {done.by} at {done.at}", highlight=False,
+                  markup=False)
 
 
 @app.command()

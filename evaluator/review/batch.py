@@ -32,6 +32,9 @@ Output folder layout::
     rubrics/<slug>.toml                    the reviewer's to complete; never overwritten
     results/<slug>.json                    each candidate's result and what it came from
     candidates/<slug>/<timestamp>/         one per review of that candidate
+    redacted/<code>/, organiser/           with --blind: see :mod:`casekit.review.blind`
+
+With ``--blind`` the slug is the candidate's code, and the name appears nowhere of the above.
 """
 
 from __future__ import annotations
@@ -58,9 +61,21 @@ from casekit.outputs.evaluation_folder import write_evaluation_folder
 from casekit.review import bubblewrap
 from casekit.review.batch_review import BatchReview
 from casekit.review.batch_tiers import DRAWS_FILE, batch_tiers, draws_bytes
+from casekit.review.blind import (
+    BLIND_USER,
+    ORGANISER_DIR,
+    blind_candidates,
+    record_rerun_redactions,
+    redact_rerun,
+    redact_rerun_log,
+)
+from casekit.review.blind import (
+    check_folder as check_blind_folder,
+)
 from casekit.review.candidates import Candidate, parse_input, resolve_candidates
 from casekit.review.dask_runner import Counter, parse_cluster, review_on_cluster
 from casekit.review.final_score import EngineeringChecks, FinalScore, final_score, metric_tier
+from casekit.review.identity import Terms
 from casekit.review.leaderboard import write_leaderboard
 from casekit.review.records import CandidateReview, ReviewOptions, ReviewTask
 from casekit.review.rerun import UNSAFE_WARNING, RerunResult, remove_abandoned_scratch, rerun_project
@@ -100,6 +115,7 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     started = time.monotonic()
     output = options.output.resolve()
     _check_output(output)
+    check_blind_folder(output, options.blind, RESULTS_DIR)
     # Workers (perhaps on other machines, started in other folders) get absolute paths only.
     options = replace(options, output=output, keys_dir=keys_root(options.keys_dir).resolve())
     cluster = parse_cluster(options.cluster, options.jobs)
@@ -119,6 +135,12 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
     with tempfile.TemporaryDirectory(prefix=".casekit-review-", dir=output if cluster.address else None) as work:
         say("reading the inputs")
         candidates = resolve_candidates(inputs, options.instance, Path(work), keys_root(options.keys_dir))
+        terms: dict[str, Terms] = {}
+        if options.blind:
+            say("scanning the candidates' files for what identifies them (blind review)")
+            blinded = blind_candidates(candidates, output, Path(work))
+            candidates = [item.candidate for item in blinded]
+            terms = {item.candidate.slug: item.terms for item in blinded}
         instances = {candidate.slug: open_candidate_instance(candidate, options.keys_dir) for candidate in candidates}
         slugs = sorted({instance.spec.slug for instance in instances.values()})
         if len(slugs) > 1:
@@ -138,8 +160,8 @@ def review_batch(arguments: list[str], options: ReviewOptions, status: Status | 
         (output / RUBRICS_DIR).mkdir(parents=True, exist_ok=True)
         if options.track:
             sync_review(output, {instance.bundle.instance_id: instance for instance in instances.values()}.get, say)
-        tasks = [ReviewTask(candidate, replace(options, output=output), rubric, submitted_sha256(candidate))
-                 for candidate in candidates]
+        tasks = [ReviewTask(candidate, replace(options, output=output), rubric, submitted_sha256(candidate),
+                            terms.get(candidate.slug)) for candidate in candidates]
 
         def settle(task: ReviewTask, review: CandidateReview) -> CandidateReview:
             return _record(review, instances[task.candidate.slug], output) if options.track else review
@@ -168,14 +190,14 @@ def open_candidate_instance(candidate: Candidate, keys_dir: Path | None) -> Inst
             return open_instance(candidate.code, keys_dir)
         return open_issued_instance(candidate.instance_id, keys_dir)
     except CasekitError as error:
-        raise type(error)(f"candidate {candidate.name!r} ({candidate.source}): {error}") from error
+        raise type(error)(f"candidate {candidate.name!r} ({candidate.shown_source}): {error}") from error
 
 
 def review_candidate(task: ReviewTask) -> CandidateReview:
     """Review one candidate; runs on a Dask worker when the cluster has more than one."""
     candidate, options = task.candidate, task.options
     started = time.monotonic()
-    base = CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
+    base = CandidateReview(candidate.name, candidate.slug, candidate.kind, candidate.shown_source,
                            candidate.instance_id, "error")
     try:
         instance = open_candidate_instance(candidate, options.keys_dir)
@@ -185,11 +207,13 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             card = scored.card
         except InvalidSubmissionError as error:
             problems = [problem.message for problem in error.report.problems]
-            return replace(base, status="invalid", message="; ".join(problems[:3]) + (" ..." if len(problems) > 3
-                                                                                      else ""),
+            return replace(base, status="invalid", message=_shown(task, "; ".join(problems[:3]) + (
+                               " ..." if len(problems) > 3 else "")),
                            seconds=time.monotonic() - started)
         with tempfile.TemporaryDirectory(prefix="casekit-rerun-logs-") as logs:
             rerun, engineering = _rerun(candidate, instance, card, task.rubric, options, Path(logs))
+            if rerun is not None and task.terms is not None:
+                rerun = redact_rerun(rerun, task.terms)
             verification = verify(rerun, card.primary.value, engineering.reason_unchecked)
             submitted, predictions = card, candidate.submission
             if verification.ranks_rerun:  # the code's predictions are the ones scored, and ranked
@@ -197,7 +221,7 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
                 assert rerun.check.scored is not None and rerun.check.predictions is not None
                 scored, predictions = rerun.check.scored, rerun.check.predictions
                 card = scored.card
-            design = candidate.code / "DESIGN.md" if candidate.code else None
+            design = candidate.shown_code / "DESIGN.md" if candidate.shown_code else None
             rubric = prepare_rubric(task.rubric, rubric_file(options.output / RUBRICS_DIR, candidate.slug),
                                     candidate=candidate.name, case=card.case, checks=check_design(task.rubric, design))
             weights = task.rubric.weights.override(options.weights)
@@ -219,7 +243,7 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
                 verification=verification,
             )
             review = replace(review, seconds=round(time.monotonic() - started, 2))
-            extra = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
+            extra = _kept_logs(task, rerun)
             extra[REVIEW_FILE] = _review_json(review)
             extra[DRAWS_FILE] = draws_bytes(scored.primary_draws)
             if card is not submitted:  # what was claimed, beside what was scored
@@ -229,7 +253,25 @@ def review_candidate(task: ReviewTask) -> CandidateReview:
             recording.mark_pending(folder, _recipe(task, card, review), "not logged yet")
         return review
     except CasekitError as error:
-        return replace(base, message=str(error), seconds=round(time.monotonic() - started, 2))
+        return replace(base, message=_shown(task, str(error)), seconds=round(time.monotonic() - started, 2))
+
+
+def _shown(task: ReviewTask, text: str) -> str:
+    """``text`` as outputs may show it: redacted in a blind review (an error can quote a file or a name)."""
+    return task.terms.redact(text)[0] if task.terms is not None else text
+
+
+def _kept_logs(task: ReviewTask, rerun: RerunResult | None) -> dict[str, bytes]:
+    """The re-run's logs as kept in the candidate's folder (redacted in a blind review)."""
+    logs = {f"rerun/{log.name}": _capped(log) for log in (rerun.logs if rerun else [])}
+    if task.terms is None:
+        return logs
+    found = []
+    for name, payload in logs.items():
+        logs[name], redactions = redact_rerun_log(payload, task.terms, name)
+        found += redactions
+    record_rerun_redactions(task.options.output, task.candidate.name, found)
+    return logs
 
 
 def _rerun(candidate: Candidate, instance: Instance, card: Scorecard, rubric: CaseRubric, options: ReviewOptions,
@@ -258,7 +300,7 @@ def _report_context(candidate: Candidate, rerun: RerunResult | None, rubric: Rub
         rerun_status, rerun_summary = rerun.status.replace("_", " "), rerun.summary
     return {
         "candidate": candidate.name,
-        "input": {"kind": candidate.kind, "source": str(candidate.source)},
+        "input": {"kind": candidate.kind, "source": candidate.shown_source},
         "final": final,
         "weights": weights,
         "rerun": rerun,
@@ -294,6 +336,8 @@ def _recipe(task: ReviewTask, card: Scorecard, review: CandidateReview) -> recor
     tags = {"casekit.review.input": task.candidate.kind, "casekit.review.rerun": review.rerun_status,
             "casekit.review.verification": verification.flag if verification else "",
             "casekit.review.output": str(options.output)}
+    if options.blind:  # MLflow would record the OS user; the run says only that it is blind
+        tags.update({"casekit.review.blind": "true", "mlflow.user": BLIND_USER})
     limits = {name: value for name, value in asdict(options.rerun_limits).items() if name != "threads"}
     key = recording.content_key({
         "kind": "review", "submitted": task.submitted_sha256, "candidate": task.candidate.slug,
@@ -374,8 +418,9 @@ def _check_output(output: Path) -> None:
     """A review writes into a new or empty folder, or one a previous review wrote."""
     if output.exists() and not output.is_dir():
         raise UsageError(f"{output} exists and is not a folder")
-    # Finished, or interrupted (the receipts are written first, before the baselines train).
-    earlier = any((output / name).exists() for name in (SUMMARY_FILE, RESULTS_DIR, RECEIVED_FILE))
+    # Finished, interrupted (the receipts are written first, before the baselines train), or a
+    # blind review stopped after its scan (a refused input, another case).
+    earlier = any((output / name).exists() for name in (SUMMARY_FILE, RESULTS_DIR, RECEIVED_FILE, ORGANISER_DIR))
     if output.is_dir() and any(output.iterdir()) and not earlier:
         raise UsageError(f"{output} is not empty and holds no earlier review ({SUMMARY_FILE}, {RESULTS_DIR}/ or "
                          f"{RECEIVED_FILE}); choose another -o")

@@ -59,6 +59,18 @@ class Candidate:
     instance_id: str
     packed_at: str | None = None
     """A pack's time, on the candidate's clock."""
+    blind: bool = False
+    redacted: Path | None = None  # blind: the redacted copy of ``code`` that reviewers read
+
+    @property
+    def shown_source(self) -> str:
+        """Where the candidate came from, as outputs show it (hidden in a blind review: a file name can name)."""
+        return "hidden (blind review)" if self.blind else str(self.source)
+
+    @property
+    def shown_code(self) -> Path | None:
+        """The project files reviewers read: the redacted copy in a blind review (re-runs use ``code``)."""
+        return self.redacted if self.blind else self.code
 
 
 def parse_input(argument: str) -> CandidateInput:

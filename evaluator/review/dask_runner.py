@@ -109,7 +109,7 @@ def review_on_cluster(tasks: Sequence[ReviewTask], review: Callable[[ReviewTask]
 
     def lost(index: int, why: str) -> CandidateReview:
         candidate = tasks[index].candidate
-        return CandidateReview(candidate.name, candidate.slug, candidate.kind, str(candidate.source),
+        return CandidateReview(candidate.name, candidate.slug, candidate.kind, candidate.shown_source,
                                candidate.instance_id, "error", message=why)
 
     if counter:

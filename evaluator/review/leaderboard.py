@@ -263,7 +263,8 @@ def summary(rows: list[Row], batch: BatchReview, spec: CaseSpec, weights: ScoreW
         "weights": asdict(weights),
         "options": {"jobs": options.jobs, "cluster": options.cluster, "rerun": options.rerun,
                     "limits": asdict(options.rerun_limits),
-                    "resamples": options.resamples, "tracked": options.track, "grace_minutes": options.grace_minutes},
+                    "resamples": options.resamples, "tracked": options.track, "grace_minutes": options.grace_minutes,
+                    "blind": options.blind},
         "time_on_record": {review.name: batch.times[review.slug].record() for review in batch.reviews
                            if review.slug in batch.times},
         "leaderboard": [{"rank": row.rank, "tier": row.tier, "kind": row.kind, "name": row.name,

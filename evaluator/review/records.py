@@ -10,6 +10,7 @@ from typing import Literal
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
 from casekit.review.candidates import Candidate
 from casekit.review.final_score import FinalScore
+from casekit.review.identity import Terms
 from casekit.review.rerun import RerunOptions
 from casekit.review.rubric import CaseRubric
 from casekit.review.time_on_record import DEFAULT_GRACE_MINUTES
@@ -31,6 +32,7 @@ class ReviewOptions:
     grace_minutes: int = DEFAULT_GRACE_MINUTES
     received: tuple[tuple[str, str], ...] = ()
     """``--received NAME=TIME``: receipts the reviewer gives, as (name, UTC ISO 8601 time) pairs."""
+    blind: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class ReviewTask:
     options: ReviewOptions
     rubric: CaseRubric
     submitted_sha256: str
+    terms: Terms | None = None  # blind: what identifies the candidate, redacted from what the review keeps
 
 
 @dataclass(frozen=True)

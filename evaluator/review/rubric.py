@@ -191,6 +191,19 @@ def prepare_rubric(
                                for c in rubric.criteria], prefilled=True)
 
 
+def unscored_criteria(rubric: CaseRubric, path: Path) -> list[str]:
+    """The criteria of a candidate's rubric file without a score yet (every one when there is no file)."""
+    if not path.is_file():
+        return [criterion.key for criterion in rubric.criteria]
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise RubricError(f"{path}: not valid TOML ({error})") from error
+    scores = {key: entry.get("score") for key, entry in raw.items() if isinstance(entry, dict)}
+    return [criterion.key for criterion in rubric.criteria
+            if isinstance(scores.get(criterion.key), bool) or scores.get(criterion.key) not in SCORES]
+
+
 def _read(rubric: CaseRubric, path: Path, candidate: str, checks: dict[str, SectionCheck]) -> RubricResult:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -272,7 +272,7 @@ def batch_similarity(candidates: list[Candidate], reviews: list[CandidateReview]
     predictions of every scored candidate when all answer one ``instance`` (else ``None``)."""
     from casekit.scoring.baselines import ensure_baselines
 
-    entrants = [Entrant(candidate.name, candidate.slug, candidate.code) for candidate in candidates]
+    entrants = [Entrant(candidate.name, candidate.slug, candidate.shown_code) for candidate in candidates]
     scores: dict[tuple[str, str], float] = {}
     references: tuple[str, ...] = ()
     if instance is not None and instance.task.prediction_comparison() is not None:
