@@ -91,11 +91,11 @@ class UndeclaredImport:
 
     site: ImportSite
     distribution: str
-    """The distribution that provides the module, as far as known."""
+    """The distribution to declare for it: from the table of known mismatches, else the module's name."""
 
     def message(self) -> str:
         module = self.site.module
-        named = "" if canonicalize_name(module) == self.distribution else f" (the package {self.distribution})"
+        named = "" if module == self.distribution else f" (the package {self.distribution})"
         return f"{self.site.place}: imports {module}{named}, which pyproject.toml does not declare: {ADVICE}"
 
 
@@ -127,10 +127,12 @@ def check_dependencies(project: Path) -> DependencyCheck:
     for site in sites:
         if site.module in sys.stdlib_module_names or site.module in local:
             continue
-        candidates = [canonicalize_name(name) for name in
-                      [*providers.get(site.module, []), *KNOWN_DISTRIBUTIONS.get(site.module, ()), site.module]]
-        if not allowed.intersection(candidates):
-            undeclared.append(UndeclaredImport(site, candidates[0]))
+        known = KNOWN_DISTRIBUTIONS.get(site.module, (site.module,))
+        candidates = {canonicalize_name(name) for name in [*providers.get(site.module, []), *known, site.module]}
+        if not allowed & candidates:
+            # Named from the table, not from what happens to be installed here: the same words on
+            # every machine.
+            undeclared.append(UndeclaredImport(site, known[0]))
     return DependencyCheck(undeclared, unchecked)
 
 
