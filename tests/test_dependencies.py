@@ -90,6 +90,12 @@ def test_a_notebooks_code_cells_are_checked_past_their_shell_lines(tmp_path):
     assert lines(tmp_path) == [f"eda.ipynb:cell 1:3: imports seaborn, {ADVICE}"]
 
 
+def test_a_notebook_that_is_not_one_is_skipped_and_said(tmp_path):
+    project(tmp_path, "")
+    (tmp_path / "eda.ipynb").write_text('["cells"]')
+    assert lines(tmp_path) == ["eda.ipynb: cannot be read as code (not a notebook), not checked for undeclared imports"]
+
+
 def test_a_pyproject_that_cannot_be_read_is_said_instead(tmp_path):
     project(tmp_path, "import xgboost\n")
     (tmp_path / "pyproject.toml").write_text("[project\n")

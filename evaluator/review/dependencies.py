@@ -159,18 +159,19 @@ def project_imports(project: Path) -> tuple[list[ImportSite], list[str]]:
     sites: list[ImportSite] = []
     for name in sources[:MAX_FILES]:
         path = project / name
-        if path.stat().st_size > MAX_FILE_BYTES:
-            unchecked.append(f"{name}: over {MAX_FILE_BYTES // 2**20} MB, not checked for undeclared imports")
-            continue
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                unchecked.append(f"{name}: over {MAX_FILE_BYTES // 2**20} MB, not checked for undeclared imports")
+                continue
             text = path.read_text(encoding="utf-8")
             if name.endswith(".ipynb"):
                 sites.extend(_notebook_imports(name, text))
             else:
                 sites.extend(ImportSite(f"{name}:{line}", module) for line, module in imports_in(text))
-        except (UnicodeDecodeError, json.JSONDecodeError, SyntaxError, ValueError, RecursionError,
-                MemoryError) as error:
-            reason = f"line {error.lineno}: {error.msg}" if isinstance(error, SyntaxError) else type(error).__name__
+        except (OSError, ValueError, SyntaxError, RecursionError, MemoryError) as error:
+            # ValueError: not UTF-8, not JSON, a null byte in the source.
+            reason = f"line {error.lineno}: {error.msg}" if isinstance(error, SyntaxError) else \
+                str(error) or type(error).__name__
             unchecked.append(f"{name}: cannot be read as code ({reason}), not checked for undeclared imports")
     return sites, unchecked
 
@@ -248,11 +249,14 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 
 
 def _notebook_imports(name: str, text: str) -> Iterator[ImportSite]:
-    cells = json.loads(text).get("cells", [])
+    notebook = json.loads(text)
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        raise ValueError("not a notebook")
     code = [cell for cell in cells if isinstance(cell, dict) and cell.get("cell_type") == "code"]
     for number, cell in enumerate(code, start=1):
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        source = "".join(map(str, source)) if isinstance(source, list) else str(source)
         # Shell and magic lines (!pip install, %matplotlib) are IPython's, not Python: blanked, so
         # that the lines keep their numbers.
         lines = ["" if NOTEBOOK_MAGIC.match(line) else line for line in source.splitlines()]
