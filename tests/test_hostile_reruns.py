@@ -37,6 +37,8 @@ pytestmark = pytest.mark.slow
 
 # Not a casekit dependency, nor in the closure of its requirements: the re-run's environment lacks it.
 UNDECLARED = "xgboost"
+# xgboost without the hundreds of MB of CUDA libraries of xgboost's Linux wheel (a 6 MB wheel).
+DECLARED = "xgboost-cpu>=2.1"
 TIME_LIMIT = 20  # seconds per step: each attack ends (or is stopped) within seconds, but for the sleeper
 DISK_LIMIT_MB = 256
 PROCESS_LIMIT = 64
@@ -204,6 +206,16 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     pipeline.write_text(pipeline.read_text().replace("import pandas as pd\n",
                                                      f"import pandas as pd\nimport {UNDECLARED}\n", 1))
     inputs.append(f"undeclared={undeclared}")
+    # Its twin declares the package: the re-run installs it and reproduces the submission.
+    declared = root / "projects" / "declared"
+    shutil.copytree(undeclared, declared)
+    pyproject = declared / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"casekit",', f'"casekit", "{DECLARED}",', 1))
+    (declared / "Makefile").write_text("PYTHON ?= python\ntest:\n\ttrue\nrun:\n\t$(PYTHON) run_declared.py\n")
+    (declared / "run_declared.py").write_text(
+        f"import shutil\nimport {UNDECLARED}\n\nprint({UNDECLARED}.__version__)\n"
+        "shutil.copyfile('data/sample_submission.csv', 'submission/predictions.csv')\n")
+    inputs.append(f"declared={declared}")
     # The cheater's own run, as the candidate made it: the planted answers become its submission.
     subprocess.run([sys.executable, "attack_reads-answers.py"], cwd=root / "projects" / "reads-answers", check=True,
                    capture_output=True)
@@ -233,7 +245,7 @@ def pipeline_log(batch: SimpleNamespace, slug: str) -> str:
 def test_the_batch_reviews_every_project_and_exits_0(batch):
     assert batch.result.returncode == 0, batch.result.stdout + batch.result.stderr
     reviews = json.loads((batch.output / "summary.json").read_text())["candidates"]
-    assert len(reviews) == len(ATTACKS) + 1 and all(review["status"] == "scored" for review in reviews)
+    assert len(reviews) == len(ATTACKS) + 2 and all(review["status"] == "scored" for review in reviews)
 
 
 def test_the_key_store_is_not_in_the_sandbox_and_no_answer_byte_reaches_an_output(batch):
@@ -324,9 +336,17 @@ def test_a_rerun_that_fails_on_an_undeclared_import_gives_the_import_as_its_reas
     assert leaderboard_row(batch, "undeclared")["tier_test"].startswith("not ranked: the re-run gave no predictions")
 
 
+def test_a_project_that_declares_the_package_it_imports_is_not_warned_and_its_rerun_reproduces(batch):
+    from casekit.review.dependencies import check_dependencies
+
+    assert check_dependencies(batch.output.parent / "projects" / "declared").lines() == []
+    review = review_of(batch, "declared")
+    assert review["rerun_status"] == "reproduced", review["rerun_summary"]
+
+
 def test_the_terminal_says_which_submissions_were_not_reproduced(batch):
     out = " ".join(batch.result.stdout.split())
-    assert "Reproduced 5, not reproduced 1, unproven (not ranked) 3." in out
+    assert "Reproduced 6, not reproduced 1, unproven (not ranked) 3." in out
 
 
 def test_a_daemon_does_not_outlive_its_step(batch):
