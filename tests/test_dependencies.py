@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import casekit
@@ -122,3 +124,12 @@ def test_pack_warns_of_an_undeclared_import_naming_the_file_and_line(nlbse_proje
     result = casekit("pack", copy, "-o", tmp_path / "tickets.zip")
     assert result.returncode == 0 and (tmp_path / "tickets.zip").is_file(), result.stderr
     assert " ".join(result.stderr.split()) == f"src/tickets_solution/train.py:1: imports xgboost, {ADVICE}"
+
+
+def test_make_install_finds_the_templates_declared_packages_in_the_environment_casekit_is_in(nlbse_project):
+    # The template declares casekit's own dependencies only: nothing to install, nothing changed.
+    result = subprocess.run(["make", "install", f"PYTHON={sys.executable}"], cwd=nlbse_project, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"uv pip install --python {sys.executable} -r pyproject.toml --extra test" in result.stdout
+    assert "\n + " not in result.stderr

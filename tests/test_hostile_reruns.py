@@ -5,9 +5,9 @@ Eight projects (copies of an issued project, the sample submission as their own)
 127.0.0.1, writes outside its copy, forks without end, fills the disk, sleeps for ever, or
 leaves a daemon behind; or, in the candidate's own run, reads a file of answers planted on
 the reviewer's disk and submits perfect predictions (its re-run cannot see the file). A ninth,
-no attack but the commonest honest mistake, imports a package its pyproject.toml does not
-declare (installed by hand on the candidate's machine): its re-run gives that import as the
-reason it failed. Each
+no attack but an honest mistake, imports a package its pyproject.toml does not declare
+(installed by hand on the candidate's machine): its re-run gives that import as the reason it
+failed; its twin declares the package, which its re-run installs. Each
 attack writes ``ATTACK <name>: blocked (...)`` or ``... SUCCEEDED`` in its log and, where it
 can, the sample submission, so the batch goes on. Every test checks from outside that the
 attack failed: the listener saw nothing, no file appeared, no byte of the answers reached
