@@ -113,13 +113,14 @@ class DependencyCheck:
 
 def check_dependencies(project: Path) -> DependencyCheck:
     """The imports in ``project``'s code that its ``pyproject.toml`` does not declare."""
-    sites, unchecked = project_imports(project)
+    files, _links = project_files(project)
+    sites, unchecked = project_imports(project, files)
     try:
         declared = project_requirements(project)
     except InstallError as error:
         return DependencyCheck([], [*unchecked, f"{error}; a reviewer's re-run cannot install the project: "
                                                f"fix pyproject.toml, then make install"])
-    local = local_modules(project)
+    local = local_modules(files)
     # casekit without extras: its test tools are not in a re-run's environment.
     allowed = _closure([*declared, "casekit"])
     providers = importlib.metadata.packages_distributions()
@@ -147,10 +148,9 @@ def undeclared_failure(project: Path, log_tail: str) -> str | None:
     return found[0].message() if found else None
 
 
-def project_imports(project: Path) -> tuple[list[ImportSite], list[str]]:
-    """Every top-level module imported by the project's Python files and notebooks (those a
-    pack holds), once per file, and a line for each file that could not be read."""
-    files, _links = project_files(project)
+def project_imports(project: Path, files: list[str]) -> tuple[list[ImportSite], list[str]]:
+    """Every top-level module imported by the project's Python files and notebooks among
+    ``files`` (those a pack holds), once per file, and a line for each file that could not be read."""
     sources = [name for name in files if name.endswith((".py", ".ipynb"))]
     unchecked = []
     if len(sources) > MAX_FILES:
@@ -184,10 +184,9 @@ def imports_in(source: str) -> list[tuple[int, str]]:
     return sorted((line, module) for module, line in collector.found.items())
 
 
-def local_modules(project: Path) -> set[str]:
-    """The names under which the project's own code can be imported: every Python file's
-    module name and every folder that holds one."""
-    files, _links = project_files(project)
+def local_modules(files: list[str]) -> set[str]:
+    """The names under which the project's own code (``files``, POSIX paths in it) can be
+    imported: every Python file's module name and every folder that holds one."""
     names: set[str] = set()
     for name in files:
         path = PurePosixPath(name)
