@@ -103,6 +103,16 @@ def warn_old_imports(project: Path) -> None:
                     f"write 'from casekit import ...' there (the same functions).")
 
 
+def warn_undeclared_imports(project: Path) -> None:
+    """One line per import of a package that pyproject.toml does not declare: a reviewer's re-run
+    installs only what it declares."""
+    from casekit.outputs.console import print_warning
+    from casekit.review.dependencies import check_dependencies
+
+    for line in check_dependencies(project).lines():
+        print_warning(line)
+
+
 @app.command("list")
 @reports_errors
 def list_cases() -> None:
@@ -251,6 +261,7 @@ def validate(
     if project is None:
         raise UsageError(f"{target}: not inside a casekit project (no casekit.json found)")
     warn_old_imports(project)
+    warn_undeclared_imports(project)
     submission = target / DEFAULT_SUBMISSION if target.is_dir() else target
     report = validate_predictions(submission, project)
     if not report.ok:
@@ -280,6 +291,7 @@ def pack(
                   highlight=False)
     for link in packed.skipped_links:
         console.print(f"left out the symbolic link {link}", highlight=False, markup=False)
+    warn_undeclared_imports(project)
 
 
 @app.command()

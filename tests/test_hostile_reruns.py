@@ -4,7 +4,10 @@ Eight projects (copies of an issued project, the sample submission as their own)
 ``make run`` attacks the reviewer: it reads the key store, connects to a listener on
 127.0.0.1, writes outside its copy, forks without end, fills the disk, sleeps for ever, or
 leaves a daemon behind; or, in the candidate's own run, reads a file of answers planted on
-the reviewer's disk and submits perfect predictions (its re-run cannot see the file). Each
+the reviewer's disk and submits perfect predictions (its re-run cannot see the file). A ninth,
+no attack but an honest mistake, imports a package its pyproject.toml does not declare
+(installed by hand on the candidate's machine): its re-run gives that import as the reason it
+failed; its twin declares the package, which its re-run installs. Each
 attack writes ``ATTACK <name>: blocked (...)`` or ``... SUCCEEDED`` in its log and, where it
 can, the sample submission, so the batch goes on. Every test checks from outside that the
 attack failed: the listener saw nothing, no file appeared, no byte of the answers reached
@@ -32,6 +35,10 @@ from casekit.instances.keystore import ANSWERS_FILE
 
 pytestmark = pytest.mark.slow
 
+# Not a casekit dependency, nor in the closure of its requirements: the re-run's environment lacks it.
+UNDECLARED = "xgboost"
+# xgboost without the hundreds of MB of CUDA libraries of xgboost's Linux wheel (a 6 MB wheel).
+DECLARED = "xgboost-cpu>=2.1"
 TIME_LIMIT = 20  # seconds per step: each attack ends (or is stopped) within seconds, but for the sleeper
 DISK_LIMIT_MB = 256
 PROCESS_LIMIT = 64
@@ -191,6 +198,24 @@ def batch(tmp_path_factory) -> SimpleNamespace:
     for name, code in ATTACKS.items():
         hostile_project(honest, root / "projects" / name, name, code.format(**values))
         inputs.append(f"{name}={root / 'projects' / name}")
+    undeclared = root / "projects" / "undeclared"
+    shutil.copytree(honest, undeclared, ignore=shutil.ignore_patterns("mlflow.db", "mlruns", "evaluation"))
+    (undeclared / "Makefile").write_text("PYTHON ?= python\ntest:\n\ttrue\nrun:\n"
+                                         "\t$(PYTHON) -m tickets_solution.pipeline\n")
+    pipeline = undeclared / "src" / "tickets_solution" / "pipeline.py"
+    pipeline.write_text(pipeline.read_text().replace("import pandas as pd\n",
+                                                     f"import pandas as pd\nimport {UNDECLARED}\n", 1))
+    inputs.append(f"undeclared={undeclared}")
+    # Its twin declares the package: the re-run installs it and reproduces the submission.
+    declared = root / "projects" / "declared"
+    shutil.copytree(undeclared, declared)
+    pyproject = declared / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"casekit",', f'"casekit", "{DECLARED}",', 1))
+    (declared / "Makefile").write_text("PYTHON ?= python\ntest:\n\ttrue\nrun:\n\t$(PYTHON) run_declared.py\n")
+    (declared / "run_declared.py").write_text(
+        f"import shutil\nimport {UNDECLARED}\n\nprint({UNDECLARED}.__version__)\n"
+        "shutil.copyfile('data/sample_submission.csv', 'submission/predictions.csv')\n")
+    inputs.append(f"declared={declared}")
     # The cheater's own run, as the candidate made it: the planted answers become its submission.
     subprocess.run([sys.executable, "attack_reads-answers.py"], cwd=root / "projects" / "reads-answers", check=True,
                    capture_output=True)
@@ -220,7 +245,7 @@ def pipeline_log(batch: SimpleNamespace, slug: str) -> str:
 def test_the_batch_reviews_every_project_and_exits_0(batch):
     assert batch.result.returncode == 0, batch.result.stdout + batch.result.stderr
     reviews = json.loads((batch.output / "summary.json").read_text())["candidates"]
-    assert len(reviews) == len(ATTACKS) and all(review["status"] == "scored" for review in reviews)
+    assert len(reviews) == len(ATTACKS) + 2 and all(review["status"] == "scored" for review in reviews)
 
 
 def test_the_key_store_is_not_in_the_sandbox_and_no_answer_byte_reaches_an_output(batch):
@@ -299,9 +324,29 @@ def test_a_rerun_that_fails_leaves_the_candidate_unranked_with_the_reason(batch)
         assert row["verification"].startswith("submission unproven") and float(row["metric_part"]) == 0.0
 
 
+def test_a_rerun_that_fails_on_an_undeclared_import_gives_the_import_as_its_reason(batch):
+    line = next(number for number, text in enumerate(
+        (batch.output.parent / "projects" / "undeclared" / "src" / "tickets_solution" / "pipeline.py").read_text()
+        .splitlines(), start=1) if text == f"import {UNDECLARED}")
+    reason = (f"src/tickets_solution/pipeline.py:{line}: imports {UNDECLARED}, which pyproject.toml does not declare: "
+              f"add it to [project] dependencies, then make install")
+    review = review_of(batch, "undeclared")
+    assert review["rerun_status"] == "failed" and review["rerun_summary"].endswith(f"): {reason}")
+    assert "Traceback" not in review["rerun_summary"]
+    assert leaderboard_row(batch, "undeclared")["tier_test"].startswith("not ranked: the re-run gave no predictions")
+
+
+def test_a_project_that_declares_the_package_it_imports_is_not_warned_and_its_rerun_reproduces(batch):
+    from casekit.review.dependencies import check_dependencies
+
+    assert check_dependencies(batch.output.parent / "projects" / "declared").lines() == []
+    review = review_of(batch, "declared")
+    assert review["rerun_status"] == "reproduced", review["rerun_summary"]
+
+
 def test_the_terminal_says_which_submissions_were_not_reproduced(batch):
     out = " ".join(batch.result.stdout.split())
-    assert "Reproduced 5, not reproduced 1, unproven (not ranked) 2." in out
+    assert "Reproduced 6, not reproduced 1, unproven (not ranked) 3." in out
 
 
 def test_a_daemon_does_not_outlive_its_step(batch):

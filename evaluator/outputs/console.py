@@ -92,3 +92,8 @@ def print_problems(report: ValidationReport) -> None:
 
 def print_error(message: str) -> None:
     errors.print(Text("error: ", style="bold red") + Text(message))
+
+
+def print_warning(line: str) -> None:
+    """``line`` on stderr as written (it starts with ``file:line:``, which editors follow), unwrapped."""
+    errors.print(Text(line, style="yellow"), soft_wrap=True)

@@ -18,7 +18,9 @@
    files, but a link it leaves would be followed here), then check and score it through the
    one scoring path, with its bootstrap draws and the baselines, and compare its primary
    metric with the submitted file's. When they differ beyond the tolerance, the re-run's
-   scores are the ones that rank the candidate (:mod:`casekit.review.verification`).
+   scores are the ones that rank the candidate (:mod:`casekit.review.verification`). A pipeline
+   that fails on the import of a package ``pyproject.toml`` does not declare is reported with
+   that import's file and line (:mod:`casekit.review.dependencies`), not its traceback.
 
 Candidate code never runs in the reviewer's process: only its output file is read here.
 """
@@ -40,6 +42,7 @@ from casekit.instances.instance import Instance
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES
 from casekit.review import bubblewrap
 from casekit.review.bubblewrap import SandboxFolders
+from casekit.review.dependencies import undeclared_failure
 from casekit.review.final_score import EngineeringChecks
 from casekit.review.pack import project_files
 from casekit.review.sandbox import DiskLimit, StepResult, run_limited
@@ -185,8 +188,12 @@ def rerun_project(
             return RerunResult("out_of_memory", f"the pipeline exceeded its memory limit of "
                                f"{options.memory_limit_mb:,} MB", *parts, None, isolation)
         if not pipeline.passed:
-            return RerunResult("failed", f"the pipeline failed (exit code {pipeline.exit_code})", *parts, None,
-                               isolation)
+            # A package installed by hand on the candidate's machine and never declared fails here: say
+            # which. The project as submitted is read, not the copy the pipeline may have written into.
+            undeclared = undeclared_failure(project, pipeline.log_tail)
+            reason = f": {undeclared}" if undeclared else ""
+            return RerunResult("failed", f"the pipeline failed (exit code {pipeline.exit_code}){reason}", *parts,
+                               None, isolation)
         if not (copy / DEFAULT_SUBMISSION).is_file() and not (copy / DEFAULT_SUBMISSION).is_symlink():
             return RerunResult("no_output", f"the pipeline finished but wrote no {DEFAULT_SUBMISSION}", *parts, None,
                                isolation)

@@ -90,7 +90,12 @@ def project_requirements(project: Path) -> list[str]:
     """The requirements in ``project``'s pyproject.toml, less casekit itself (the wheel provides it)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    from casekit.review.rubric import tomllib
+    # Not the rubric module's tomllib: importing it loads the scoring layer (3 s), and 'casekit pack'
+    # reads the requirements to check the project's imports.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
 
     path = project / "pyproject.toml"
     if not path.is_file():
