@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
@@ -92,3 +93,11 @@ def print_problems(report: ValidationReport) -> None:
 
 def print_error(message: str) -> None:
     errors.print(Text("error: ", style="bold red") + Text(message))
+
+
+def print_reused(card: Scorecard, folder: Path) -> None:
+    """One line for a submission evaluated before: where that evaluation is, and its score."""
+    primary = card.primary
+    interval = f" [{fmt(primary.ci_low)}, {fmt(primary.ci_high)}]" if primary.ci_low is not None else ""
+    console.print(f"evaluated before: {primary.title} {fmt(primary.value)}{interval}, in {folder} "
+                  f"(same submission; --force scores it again)", highlight=False, soft_wrap=True)
