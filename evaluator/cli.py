@@ -187,6 +187,7 @@ def evaluate(
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
     from casekit.evaluation import evaluate_project
     from casekit.outputs.console import console, print_error, print_reused, print_scorecard
+    from casekit.outputs.tracking import view_address
 
     warn_old_imports(project)
     with progress_bar() as status:
@@ -205,6 +206,9 @@ def evaluate(
     if result.run and (not result.reused or result.logged_now):
         console.print(f"MLflow:    run {result.run.run_id} in experiment {result.run.experiment_name} "
                       f"at {result.run.tracking_uri}", highlight=False)
+        where = "" if result.run.tracking_uri.startswith(("http://", "https://")) else " (after 'mlflow ui')"
+        console.print(f"           the runs, scores and verdicts{where}: {view_address(result.run)}",
+                      highlight=False, soft_wrap=True)
     if result.tracking_error:
         print_error(f"not logged to MLflow: {result.tracking_error}. The scorecard and report are saved; "
                     f"run 'casekit sync {project}' when the tracking store is back.")
