@@ -191,22 +191,34 @@ def evaluate(
     candidate: Annotated[str | None, typer.Option(help="Name to record [default: the project's].")] = None,
     resamples: Annotated[int, typer.Option(min=1000, help="Bootstrap resamples.")] = 1000,
     track: Annotated[bool, typer.Option("--track/--no-track", help="Log the run to MLflow.")] = True,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Score again, even if the same submission was evaluated before.")] = False,
 ) -> None:
     """Score a submission on the held-out answers, compare it with the baselines, log it."""
     from casekit.evaluation import evaluate_project
-    from casekit.outputs.console import console, print_error, print_scorecard
+    from casekit.outputs.console import console, print_error, print_reused, print_scorecard
+    from casekit.outputs.tracking import view_address
 
     warn_old_imports(project)
     with progress_bar() as status:
         result = evaluate_project(project, submission=submission, keys_dir=keys_dir, candidate=candidate,
-                                  resamples=resamples, track=track, status=status)
-    print_scorecard(result.scorecard)
+                                  resamples=resamples, track=track, force=force, status=status)
     assert result.folder is not None  # an evaluation always writes its folder first
-    console.print(f"scorecard: {result.folder / 'scorecard.json'}", highlight=False)
-    console.print(f"report:    {result.folder / 'report.html'}", highlight=False)
-    if result.run:
+    if result.reused:
+        print_reused(result.scorecard, result.folder)
+    else:
+        if result.not_reused:
+            console.print(f"scored again: the earlier evaluation of this submission cannot be reused "
+                          f"({result.not_reused})", highlight=False, soft_wrap=True)
+        print_scorecard(result.scorecard)
+        console.print(f"scorecard: {result.folder / 'scorecard.json'}", highlight=False)
+        console.print(f"report:    {result.folder / 'report.html'}", highlight=False)
+    if result.run and (not result.reused or result.logged_now):
         console.print(f"MLflow:    run {result.run.run_id} in experiment {result.run.experiment_name} "
                       f"at {result.run.tracking_uri}", highlight=False)
+        where = "" if result.run.tracking_uri.startswith(("http://", "https://")) else " (after 'mlflow ui')"
+        console.print(f"           the runs, scores and verdicts{where}: {view_address(result.run)}",
+                      highlight=False, soft_wrap=True)
     if result.tracking_error:
         print_error(f"not logged to MLflow: {result.tracking_error}. The scorecard and report are saved; "
                     f"run 'casekit sync {project}' when the tracking store is back.")

@@ -5,27 +5,36 @@ copy of the submission) is written locally first, atomically, and only then reco
 (:mod:`casekit.outputs.recording`, which reviews share). Its ``tracking.json`` says whether it
 was logged; when the tracking store could not take it, it says ``pending``, and ``casekit
 sync`` logs it later.
+
+An evaluation is keyed by content (:func:`evaluation_key`: the submission's bytes, its declared
+decision, the instance, the resamples, casekit's version and the candidate): evaluating the same
+key again reuses the latest folder written for it, if that folder is still whole and unaltered
+(and logs it, if it never was), unless ``force``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from filelock import FileLock
 
 from casekit.files import atomic
+from casekit.files.fingerprint import sha256_file
 from casekit.instances.bundle import DEFAULT_SUBMISSION
 from casekit.instances.instance import Instance, open_instance
 from casekit.instances.keystore import keys_root, refuse_key_store_file
 from casekit.metrics.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED
 from casekit.outputs import recording, tracking
-from casekit.outputs.evaluation_folder import write_evaluation_folder
+from casekit.outputs.evaluation_folder import earlier_evaluation, write_evaluation_folder
 from casekit.scoring.baselines import BaselineFiles
 from casekit.scoring.score import score_submission
 from casekit.scoring.scorecard import Scorecard
+from casekit.submissions.checks import ValidationReport
+from casekit.tasks.base import Decision
+from casekit.version import __version__
 
 EVALUATION_DIR = "evaluation"
 Status = Callable[[str], None]
@@ -36,12 +45,18 @@ class Evaluation:
     """A finished evaluation: its scorecard, where its files are, and its MLflow run.
 
     ``tracking_error`` is set when the run could not be logged (the files are kept, pending).
+    ``reused`` when the same bytes had been evaluated before and that folder is the result;
+    ``logged_now`` when that folder had not been logged to this store, and now is;
+    ``not_reused`` says why an earlier folder of the same bytes was scored past instead.
     """
 
     scorecard: Scorecard
     folder: Path | None
     run: tracking.TrackedRun | None
     tracking_error: str | None = None
+    reused: bool = False
+    logged_now: bool = False
+    not_reused: str | None = None
 
 
 def evaluate_project(
@@ -52,25 +67,60 @@ def evaluate_project(
     candidate: str | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     track: bool = True,
+    force: bool = False,
     status: Status | None = None,
 ) -> Evaluation:
-    """Validate and score a project's submission, write its scorecard and report, log it."""
+    """Validate and score a project's submission, write its scorecard and report, log it; or,
+    for bytes evaluated before (same key), reuse that evaluation unless ``force``."""
     say = status or (lambda message: None)
     instance = open_instance(project, keys_dir)
     submission = refuse_key_store_file(submission or project / DEFAULT_SUBMISSION, keys_root(keys_dir))
-    if candidate is None and instance.bundle.candidate is None:
-        candidate = project.resolve().name  # the run's name: the project's, not 'unnamed'
+    if candidate is None:
+        # The run's name: the one issued, else the project's, not 'unnamed'.
+        candidate = instance.bundle.candidate if instance.bundle.candidate is not None else project.resolve().name
+    evaluations = project / EVALUATION_DIR
+    atomic.remove_abandoned(evaluations)
+    digest = sha256_file(submission)  # once: for the key and for the scorecard
+    key = _key_before_scoring(instance, submission, digest, candidate, resamples)
+    earlier = None if force or key is None else earlier_evaluation(
+        evaluations, key, lambda card: evaluation_recipe(card).content_key)
+    if earlier is not None and earlier.scorecard is not None:
+        return _reuse(instance, earlier.scorecard, earlier.folder, track, say)
     say("validating the submission")
     # Found (and each file hashed) once, for the comparison and for logging the baselines.
     baseline_files = BaselineFiles(instance, say)
     card = score_submission(instance, submission, candidate=candidate, resamples=resamples, status=say,
-                            baseline_files=baseline_files)
-    evaluations = project / EVALUATION_DIR
-    atomic.remove_abandoned(evaluations)
-    folder = write_evaluation_folder(card, evaluations / timestamp(), submission)
+                            baseline_files=baseline_files, sha256=digest)
+    folder = write_evaluation_folder(card, evaluations / timestamp(), submission,
+                                     content_key=evaluation_recipe(card).content_key)
+    not_reused = f"{earlier.folder}: {earlier.problem}" if earlier is not None else None
     if not track:
-        return Evaluation(card, folder, None)
-    return _track(instance, card, folder, say, baseline_files)
+        return Evaluation(card, folder, None, not_reused=not_reused)
+    result = _track(instance, card, folder, say, baseline_files)
+    return replace(result, not_reused=not_reused)
+
+
+def _key_before_scoring(instance: Instance, submission: Path, digest: str, candidate: str,
+                        resamples: int) -> str | None:
+    """The evaluation key the submission's scorecard will have (see :func:`evaluation_key`);
+    None when its declared decision has problems (scoring reports them)."""
+    report = ValidationReport(file=submission)
+    decision = instance.task.read_decision(submission, report)
+    if report.problems:
+        return None
+    return evaluation_key(digest, decision, instance.bundle.instance_id, resamples, __version__, candidate)
+
+
+def _reuse(instance: Instance, card: Scorecard, folder: Path, track: bool, say: Status) -> Evaluation:
+    """The earlier evaluation in ``folder``: its run when it was logged to this store, else logged now."""
+    status = recording.status_of(folder)
+    if not track:
+        return Evaluation(card, folder, None, reused=True)
+    if status.get("status") == "logged" and status.get("tracking_uri") == tracking.tracking_uri():
+        run = tracking.TrackedRun(status["tracking_uri"], status["experiment_name"], status["experiment_id"],
+                                  status["run_id"])
+        return Evaluation(card, folder, run, reused=True)
+    return replace(_track(instance, card, folder, say), reused=True, logged_now=True)
 
 
 def sync_project(project: Path, *, keys_dir: Path | None = None, status: Status | None = None) -> list[Evaluation]:
@@ -92,11 +142,17 @@ def pending_evaluations(project: Path) -> list[Path]:
 def evaluation_recipe(card: Scorecard) -> recording.RunRecipe:
     """A candidate evaluation's run: one per submission, decision, instance, resamples, casekit
     version and candidate."""
-    key = recording.content_key({
-        "kind": "evaluation", "submission": card.submission.sha256, "decision": card.submission.decision,
-        "instance": card.instance_id, "resamples": card.bootstrap.resamples, "casekit": card.casekit_version,
-        "candidate": card.candidate})
+    key = evaluation_key(card.submission.sha256, card.submission.decision, card.instance_id,
+                         card.bootstrap.resamples, card.casekit_version, card.candidate)
     return recording.RunRecipe(role="candidate", content_key=key)
+
+
+def evaluation_key(submission_sha256: str, decision: Decision, instance_id: str, resamples: int,
+                   casekit_version: str, candidate: str | None) -> str:
+    """The content key of an evaluation (its folder's and its MLflow run's): what decides its result."""
+    return recording.content_key({
+        "kind": "evaluation", "submission": submission_sha256, "decision": decision, "instance": instance_id,
+        "resamples": resamples, "casekit": casekit_version, "candidate": candidate})
 
 
 def _track(instance: Instance, card: Scorecard, folder: Path, say: Status,

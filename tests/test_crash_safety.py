@@ -39,8 +39,9 @@ def assert_complete(folder: Path) -> None:
 @pytest.mark.parametrize("delay", KILL_AFTER_SECONDS)
 def test_a_killed_evaluation_leaves_only_complete_results(project, tmp_path, delay):
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}"}
-    process = subprocess.Popen([sys.executable, "-m", "casekit", "evaluate", str(project)], cwd=tmp_path, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # --force: the same bytes again would otherwise reuse the earlier evaluation, and write nothing.
+    process = subprocess.Popen([sys.executable, "-m", "casekit", "evaluate", str(project), "--force"], cwd=tmp_path,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -50,7 +51,7 @@ def test_a_killed_evaluation_leaves_only_complete_results(project, tmp_path, del
 
 def test_the_next_run_succeeds_and_clears_what_killed_runs_left(project, tmp_path):
     env = {"MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}"}
-    casekit("evaluate", project, env=env, check=True)
+    casekit("evaluate", project, "--force", env=env, check=True)
     assert not list((project / "evaluation").glob(".*.partial"))
     for folder in visible_evaluations(project):
         assert_complete(folder)

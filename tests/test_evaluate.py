@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
 import shutil
 import sys
@@ -153,10 +155,11 @@ def candidate_runs(instance, candidate: str) -> list:
             if run.data.tags.get(CANDIDATE_TAG) == candidate]
 
 
-def test_the_same_submission_evaluated_again_keeps_its_one_run(evaluated, nlbse_project, nlbse_instance):
+def test_the_same_submission_scored_again_with_force_keeps_its_one_run(evaluated, nlbse_project, nlbse_instance):
     [first] = candidate_runs(nlbse_instance, HOSTILE_NAME)
-    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
-    again = sorted((nlbse_project / "evaluation").iterdir())[-1]
+    before = set((nlbse_project / "evaluation").iterdir())
+    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, "--force", check=True)
+    [again] = set((nlbse_project / "evaluation").iterdir()) - before
     assert [run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)] == [first.info.run_id]
     assert json.loads((again / "tracking.json").read_text())["run_id"] == first.info.run_id
 
@@ -170,7 +173,7 @@ def test_a_run_cut_short_is_replaced_by_the_next_log_of_its_result(evaluated, nl
     # As a process killed mid-log leaves it: the key, no completion tag, still RUNNING.
     cut_short = client.create_run(complete.info.experiment_id, tags={CONTENT_KEY_TAG: key,
                                                                      CANDIDATE_TAG: HOSTILE_NAME})
-    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, "--force", check=True)
     assert [run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)] == [complete.info.run_id]
     assert client.get_run(cut_short.info.run_id).info.lifecycle_stage == "deleted"
 
@@ -281,3 +284,99 @@ def test_no_command_writes_answers_into_the_project(evaluated, nlbse_project, nl
             continue
         text = content.decode("utf-8", errors="ignore")
         assert not any(line in text for line in lines), path
+
+
+def latest_folder_of(nlbse_project: Path, folder: Path) -> Path:
+    """The latest evaluation folder written for the same key as ``folder``'s: the one reused."""
+    key = json.loads((folder / "evaluation.json").read_text())["content_key"]
+    return max(path for path in (nlbse_project / "evaluation").iterdir()
+               if (path / "evaluation.json").is_file()
+               and json.loads((path / "evaluation.json").read_text())["content_key"] == key)
+
+
+def test_the_same_bytes_evaluated_again_say_so_in_one_line_and_reuse_the_evaluation(
+        evaluated, nlbse_project, nlbse_instance):
+    reused = latest_folder_of(nlbse_project, evaluated[1])
+    folders = set((nlbse_project / "evaluation").iterdir())
+    runs = {run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)}
+    again = casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    primary = next(m for m in scorecard(reused)["metrics"] if m["name"] == "macro_f1")
+    assert again.stdout.splitlines() == [
+        f"evaluated before: Macro-F1 {primary['value']:.4f} [{primary['ci_low']:.4f}, {primary['ci_high']:.4f}], "
+        f"in {reused} (same submission; --force scores it again)"]
+    assert set((nlbse_project / "evaluation").iterdir()) == folders
+    assert {run.info.run_id for run in candidate_runs(nlbse_instance, HOSTILE_NAME)} == runs
+
+
+def test_an_altered_earlier_evaluation_is_not_reused_and_is_scored_again(evaluated, nlbse_project):
+    altered = latest_folder_of(nlbse_project, evaluated[1])
+    report = altered / "report.html"
+    report.write_text(report.read_text().replace("Macro-F1", "Macro F1 (edited)", 1))
+    folders = set((nlbse_project / "evaluation").iterdir())
+    again = casekit("evaluate", nlbse_project, "--candidate", HOSTILE_NAME, check=True)
+    assert (f"scored again: the earlier evaluation of this submission cannot be reused "
+            f"({altered}: report.html was changed after it was written)") in again.stdout
+    assert "Macro-F1 (primary)" in again.stdout
+    assert len(set((nlbse_project / "evaluation").iterdir()) - folders) == 1
+
+
+def test_the_scorecard_tables_fit_80_columns_and_wrap_each_name_once_at_most(evaluated, monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from casekit.outputs import console
+    from casekit.scoring.scorecard import Scorecard
+
+    card = Scorecard.from_json((evaluated[1] / "scorecard.json").read_text())
+    long_name = "LightGBM + knapsack with a redundancy penalty, tuned on every slice of the held-out weeks"
+    card.comparisons[-1] = dataclasses.replace(card.comparisons[-1], title=long_name)
+    monkeypatch.setenv("COLUMNS", "80")
+    terminal = io.StringIO()
+    monkeypatch.setattr(console, "console", Console(file=terminal))
+    console.print_scorecard(card)
+    lines = terminal.getvalue().splitlines()
+    assert max(map(len, lines)) <= 80
+    # A row starts where its one-line columns (the values) are filled; a name wrapped more than
+    # once would leave two lines in a row with them empty.
+    body = [line.split("│")[1:-1] for line in lines if line.startswith("│")]
+    continued = [not cells[-1].strip() for cells in body]
+    assert not any(first and second for first, second in itertools.pairwise(continued))
+    assert any(continued)  # the long names did wrap, once
+    assert "…" in terminal.getvalue() and long_name not in " ".join(lines)
+
+
+def test_mlflow_ui_opens_the_runs_with_the_primary_metric_and_the_verdicts(evaluated, nlbse_instance, tmp_path):
+    import sqlite3
+    import time
+
+    from browser import INSTALL_HINT, Page, chromium
+    from tracking_server import MlflowServer
+
+    from casekit.outputs.tracking import TrackedRun, tracking_uri, view_address
+
+    if chromium() is None:
+        pytest.skip(INSTALL_HINT)
+    run_id = json.loads((evaluated[1] / "tracking.json").read_text())["run_id"]
+    run = MlflowClient().get_run(run_id)
+    # The session's store, copied whole: the other tests go on writing to it meanwhile.
+    store = tmp_path / "mlflow.db"
+    with sqlite3.connect(tracking_uri().removeprefix("sqlite:///")) as source, sqlite3.connect(store) as copy:
+        source.backup(copy)
+    with MlflowServer(f"sqlite:///{store}", tmp_path / "artifacts") as server:
+        name = experiment_name(nlbse_instance.bundle.case, nlbse_instance.bundle.instance_id)
+        address = view_address(TrackedRun(server.uri, name, run.info.experiment_id, run_id))
+        with Page(address) as page:
+            text = ""
+            for _ in range(120):  # the runs arrive after the page has loaded
+                text = page.evaluate("document.body.innerText") or ""
+                if f"candidate:{HOSTILE_NAME}" in text and "macro_f1" in text:
+                    break
+                time.sleep(0.5)
+            headers = page.evaluate("[...document.querySelectorAll('[role=columnheader]')]"
+                                    ".map(header => header.innerText.trim())")
+            page.screenshot(tmp_path / "mlflow.png")
+    assert "Send your first trace" not in text and "casekit: score and verdicts" in text
+    assert f"candidate:{HOSTILE_NAME}" in text and repr(run.data.metrics["macro_f1"]) in text
+    assert {"macro_f1", "casekit.verdict.majority", "casekit.verdict.tfidf_logreg"} <= set(headers)
+    assert "beats" in text and "ties" in text

@@ -21,11 +21,21 @@ carries its result's content key (``casekit.content_key``) and, set last, a comp
 (its tags and metrics brought up to date, e.g. a rubric completed since), incomplete ones
 (RUNNING, FAILED, or without the completion tag: a process killed mid-write) are removed, and
 of several complete ones (two reviewers logging the same batch at once) the earliest is kept.
+
+What ``mlflow ui`` shows (read in MLflow 3.18's UI): the experiment is tagged
+``mlflow.experimentKind = custom_model_development``, the kind MLflow's API records for training
+runs; MLflow 3.18's UI itself picks GenAI or model training from its ``workflowType`` (the URL's,
+else the browser's last choice, GenAI at first) and the visible columns from the browser's own
+storage, so a store cannot choose either for the default page. What a store can hold is a saved
+view (an experiment tag ``mlflow.sharedViewState.<id>``, listed under *Views*): casekit saves one
+with the primary metric and each baseline's verdict as columns, best first, and
+:func:`view_address` is the link that opens the runs in it.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
 import os
@@ -52,6 +62,14 @@ BASELINE_TAG = "casekit.baseline"
 CANDIDATE_TAG = "casekit.candidate"
 CONTENT_KEY_TAG = "casekit.content_key"
 COMPLETE_TAG = "casekit.complete"
+VERDICT_TAG_PREFIX = "casekit.verdict."
+EXPERIMENT_KIND_TAG = "mlflow.experimentKind"
+TRAINING_RUNS_KIND = "custom_model_development"
+SAVED_VIEW_TAG_PREFIX = "mlflow.sharedViewState."
+VIEW_ID = "casekit"
+VIEW_NAME = "casekit: score and verdicts"
+# Where `mlflow ui` listens unless told otherwise, for the link printed after a sqlite store.
+MLFLOW_UI_DEFAULT = "http://127.0.0.1:5000"
 # Written into an evaluation folder after logging (or when logging is pending); not an artifact.
 STATUS_FILE = "tracking.json"
 PROBE_ATTEMPTS = 3
@@ -256,6 +274,7 @@ def _log_once(
     name = experiment_name(card.case, card.instance_id)
     experiment = _experiment(name)
     client = mlflow.MlflowClient()
+    _settle_view(client, experiment, card, baseline)
     complete = _settle_runs(client, experiment.experiment_id, content_key)
     if complete is None:
         _log(card, role, outputs, test_set, test_source, target, baseline, content_key, extra_tags, extra_metrics,
@@ -308,7 +327,7 @@ def _tags(card: Scorecard, role: str, baseline: str | None, content_key: str) ->
         tags[BASELINE_TAG] = baseline
     if card.candidate:
         tags[CANDIDATE_TAG] = card.candidate
-    tags.update({f"casekit.verdict.{c.baseline}": c.verdict for c in card.comparisons})
+    tags.update({f"{VERDICT_TAG_PREFIX}{c.baseline}": c.verdict for c in card.comparisons})
     tags[CONTENT_KEY_TAG] = content_key
     return tags
 
@@ -380,6 +399,36 @@ def _experiment(name: str):
         if "already exists" not in str(error).lower() and "RESOURCE_ALREADY_EXISTS" not in str(error):
             raise
     return mlflow.get_experiment_by_name(name)
+
+
+def _settle_view(client, experiment, card: Scorecard, baseline: str | None) -> None:
+    """Tag the experiment as one of training runs and save its view (the primary metric and the
+    verdicts as columns), where missing: a make run may have created the experiment bare."""
+    tags = experiment.tags or {}
+    if tags.get(EXPERIMENT_KIND_TAG) != TRAINING_RUNS_KIND:
+        client.set_experiment_tag(experiment.experiment_id, EXPERIMENT_KIND_TAG, TRAINING_RUNS_KIND)
+    if SAVED_VIEW_TAG_PREFIX + VIEW_ID in tags:
+        return
+    # A baseline's own scorecard compares it with the others only: it names itself.
+    baselines = [c.baseline for c in card.comparisons] + ([baseline] if baseline else [])
+    primary = card.primary
+    state = {
+        "orderByKey": f"metrics.`{primary.name}`",
+        "orderByAsc": primary.direction == "lower",
+        "selectedColumns": [f"metrics.`{primary.name}`",
+                            *(f"tags.`{VERDICT_TAG_PREFIX}{name}`" for name in baselines)],
+    }
+    # The envelope of MLflow's saved views: a name, a creation time, and the view's state as JSON.
+    view = {"name": VIEW_NAME, "createdAt": int(time.time() * 1000), "state": json.dumps(state)}
+    client.set_experiment_tag(experiment.experiment_id, SAVED_VIEW_TAG_PREFIX + VIEW_ID, json.dumps(view))
+
+
+def view_address(run: TrackedRun) -> str:
+    """The link that opens the run's experiment on its runs, in casekit's saved view: on the
+    tracking server, or on ``mlflow ui``'s default address for a local store."""
+    base = run.tracking_uri if run.tracking_uri.startswith(("http://", "https://")) else MLFLOW_UI_DEFAULT
+    return (f"{base.rstrip('/')}/#/experiments/{run.experiment_id}/runs"
+            f"?workflowType=machine_learning&viewStateShareKey={VIEW_ID}")
 
 
 def _quiet_mlflow() -> None:

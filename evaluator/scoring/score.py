@@ -67,11 +67,13 @@ def score_submission(
     confidence: float = DEFAULT_CONFIDENCE,
     status: Status | None = None,
     baseline_files: BaselineFiles | None = None,
+    sha256: str | None = None,
 ) -> Scorecard:
     """The scorecard of :func:`score_submission_with_draws` (see it for the parameters)."""
     return score_submission_with_draws(instance, submission, candidate=candidate, label=label, compare=compare,
                                        exclude_baseline=exclude_baseline, resamples=resamples, seed=seed,
-                                       confidence=confidence, status=status, baseline_files=baseline_files).card
+                                       confidence=confidence, status=status, baseline_files=baseline_files,
+                                       sha256=sha256).card
 
 
 def score_submission_with_draws(
@@ -87,6 +89,7 @@ def score_submission_with_draws(
     confidence: float = DEFAULT_CONFIDENCE,
     status: Status | None = None,
     baseline_files: BaselineFiles | None = None,
+    sha256: str | None = None,
 ) -> ScoredSubmission:
     """Check the submission at ``submission`` for ``instance`` and score it.
 
@@ -103,6 +106,9 @@ def score_submission_with_draws(
         A baseline left out of the comparison (a baseline's own scorecard).
     baseline_files : BaselineFiles, optional
         The instance's baseline files, shared by the steps of one workflow [default: found here].
+    sha256 : str, optional
+        The submission's sha256, when the workflow hashed it already (``evaluate`` keys its
+        evaluation by it) [default: hashed here].
 
     Raises
     ------
@@ -158,7 +164,7 @@ def score_submission_with_draws(
         source=bundle.source,
         seed=bundle.seed,
         candidate=candidate if candidate is not None else bundle.candidate,
-        submission=SubmissionInfo(label or str(submission), sha256_file(submission), checked.report.rows,
+        submission=SubmissionInfo(label or str(submission), sha256 or sha256_file(submission), checked.report.rows,
                                   dict(checked.decision)),
         evaluated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         casekit_version=__version__,
