@@ -36,7 +36,7 @@ demo: $(INSTALLED)  ## Issue the ticket case, run its baseline starter, score it
 	@echo
 	@echo "Next (each line works pasted into a fresh shell):"
 	@echo "  cd $(DEMO)/tickets && make test PYTHON=$(BIN)/python          # the stages' contract tests"
-	@echo "  cd $(DEMO)/tickets && $(BIN)/casekit evaluate . --keys-dir $(DEMO)/keys   # score it again"
+	@echo "  cd $(DEMO)/tickets && $(BIN)/casekit evaluate . --keys-dir $(DEMO)/keys   # its score again (--force scores it anew)"
 
 # Two workers, one scope of tests each at a time (a test file, or the class of one case and
 # source in the conformance suite): a scope shares costly fixtures (an issued instance, a
